@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+console.log("flyte stub", process.argv.slice(2));

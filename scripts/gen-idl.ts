@@ -1,0 +1,72 @@
+// Regenerates packages/idl/src/gen from the .proto files shipped in @flyteorg/flyteidl.
+//
+// The service protos import google/api/annotations.proto and the openapiv2 options, which are
+// only HTTP-gateway and OpenAPI decorations and are not shipped in the package. We copy the
+// protos to a scratch folder and strip those imports and options: message and service
+// descriptors (and so the wire format and RPC names) are unchanged.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..");
+const require = createRequire(join(root, "package.json"));
+const protoRoot = join(dirname(require.resolve("@flyteorg/flyteidl/package.json")), "protos");
+const outDir = join(root, "packages/idl/src/gen");
+const work = mkdtempSync(join(tmpdir(), "flyteidl-gen-"));
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+/** Removes `option (google.api.http) = {...};` style blocks, balancing braces. */
+function stripOptions(source: string): string {
+  const lines = source.split("\n");
+  const kept: string[] = [];
+  let depth = 0;
+  for (const line of lines) {
+    if (depth === 0 && /^\s*import "(google\/api|protoc-gen-openapiv2)\//.test(line)) continue;
+    if (depth === 0 && /^\s*option \((google\.api\.http|grpc\.gateway\.[\w.]+)\)/.test(line)) {
+      depth = count(line, "{") - count(line, "}");
+      continue;
+    }
+    if (depth > 0) {
+      depth += count(line, "{") - count(line, "}");
+      continue;
+    }
+    kept.push(line);
+  }
+  return kept.join("\n");
+}
+
+function count(s: string, ch: string): number {
+  return s.split(ch).length - 1;
+}
+
+cpSync(join(protoRoot, "flyteidl"), join(work, "flyteidl"), { recursive: true });
+for (const file of walk(work)) {
+  if (file.endsWith(".proto")) writeFileSync(file, stripOptions(readFileSync(file, "utf8")));
+}
+writeFileSync(join(work, "buf.yaml"), "version: v2\n");
+const plugin = join(root, "node_modules/.bin/protoc-gen-es");
+writeFileSync(
+  join(work, "buf.gen.yaml"),
+  [
+    "version: v2",
+    "plugins:",
+    `  - local: ${plugin}`,
+    `    out: ${outDir}`,
+    "    opt:",
+    "      - target=js+dts",
+    "      - import_extension=js",
+    "",
+  ].join("\n"),
+);
+rmSync(outDir, { recursive: true, force: true });
+execFileSync(join(root, "node_modules/.bin/buf"), ["generate"], { cwd: work, stdio: "inherit" });
+rmSync(work, { recursive: true, force: true });
+console.log(`generated ${walk(outDir).length} files in ${outDir}`);
