@@ -1,0 +1,23 @@
+/**
+ * @flyte/engine: the compiler and the one execution core shared by local runs and the server.
+ */
+export type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
+export { systemClock, type Clock } from "./runtime/clock.ts";
+export type { ErrorKind, ExecutionError, TaskFailure } from "./runtime/errors.ts";
+export type { EventSink, ExecutionEvent, NodeExecutionEvent, TaskExecutionEvent, WorkflowExecutionEvent } from "./runtime/events.ts";
+export type { NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase } from "./runtime/phases.ts";
+export type { TaskRunRequest, TaskRunResult, TaskRunner } from "./runtime/task-runner.ts";
+export {
+  END_NODE_ID,
+  START_NODE_ID,
+  compileWorkflow,
+  formatDiagnostics,
+  identifierKey,
+  isCastable,
+  type CompileInput,
+  type CompileResult,
+  type Diagnostic,
+  type DiagnosticCode,
+} from "./compiler/index.ts";
+export { Engine, type EngineOptions, type ExecuteRequest, type ExecutionResult } from "./executor/index.ts";
+export { MemoryStore, type StateStore } from "./store/index.ts";

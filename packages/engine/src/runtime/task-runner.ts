@@ -1,0 +1,32 @@
+import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
+import type { TaskFailure } from "./errors.ts";
+
+/** What the engine asks a runner to do: run one attempt of one task node. */
+export interface TaskRunRequest {
+  /** Execution name, unique within project and domain. */
+  readonly executionId: string;
+  /** Fully qualified node id (nested nodes are prefixed by their parents' ids). */
+  readonly nodeId: string;
+  /** Zero-based attempt number. */
+  readonly attempt: number;
+  /** The task template from the compiled closure. */
+  readonly task: TaskTemplate;
+  /** Inputs, resolved from the node's bindings. */
+  readonly inputs: LiteralMap;
+  /** Aborted when the attempt times out or the execution is terminated. */
+  readonly signal: AbortSignal;
+}
+
+/** The outcome of one attempt. */
+export type TaskRunResult =
+  | { readonly kind: "success"; readonly outputs: LiteralMap }
+  | { readonly kind: "failure"; readonly error: TaskFailure };
+
+/**
+ * Runs task attempts. Local runs use an in-process runner (the SDK calls the task's function);
+ * the server uses a runner that queues attempts for workers.
+ */
+export interface TaskRunner {
+  run(request: TaskRunRequest): Promise<TaskRunResult>;
+}

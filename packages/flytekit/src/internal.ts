@@ -1,0 +1,19 @@
+/**
+ * Cross-package glue for the CLI, the worker and the server. Not part of the public API: names
+ * here may change without notice.
+ */
+import "./local/run.ts";
+
+export { definitionOf, type CallableEntity, type EntityLocation } from "./entity.ts";
+export { loadEntities, findEntity, type LoadedEntity } from "./loader.ts";
+export { runLocally, planOf, type LocalRunOptions, type LocalPlan } from "./local/run.ts";
+export { InProcessTaskRunner, failureOf } from "./local/in-process-runner.ts";
+export { TaskDefinition } from "./task.ts";
+export { WorkflowDefinition } from "./workflow.ts";
+export { specsOf, specMessage, defaultLaunchPlanOf, type EntitySpec } from "./serialize/specs.ts";
+export { REGISTRATION_PLACEHOLDERS, LOCAL_SETTINGS, type SerializationSettings } from "./serialize/settings.ts";
+export { taskTemplateOf } from "./serialize/task-template.ts";
+export { workflowBundleOf, type WorkflowBundle } from "./serialize/workflow-template.ts";
+export { literalTypeOf, transformerFor, describeType } from "./types/index.ts";
+export type { Signature } from "./signature.ts";
+export { parseDuration, type DurationInput } from "./duration-text.ts";

@@ -1,0 +1,46 @@
+/**
+ * Runs task attempts in this process by calling the task's function: the task runner of local
+ * runs. Maps what a task throws to the engine's failure record (user error, recoverable or not).
+ */
+import type { TaskFailure, TaskRunRequest, TaskRunResult, TaskRunner } from "@flyte/engine";
+import { FlyteError, FlyteRecoverableError } from "../errors.ts";
+import type { TaskDefinition } from "../task.ts";
+
+/** A runner over the task definitions a workflow references, found by task name. */
+export class InProcessTaskRunner implements TaskRunner {
+  readonly #tasks: ReadonlyMap<string, TaskDefinition>;
+
+  constructor(tasks: ReadonlyMap<string, TaskDefinition>) {
+    this.#tasks = tasks;
+  }
+
+  async run(request: TaskRunRequest): Promise<TaskRunResult> {
+    const name = request.task.id?.name ?? "";
+    const task = this.#tasks.get(name);
+    if (task === undefined) {
+      return {
+        kind: "failure",
+        error: { code: "SYSTEM:TaskNotFound", message: `no task named '${name}' is loaded in this process`, kind: "SYSTEM", recoverable: false },
+      };
+    }
+    try {
+      return { kind: "success", outputs: await task.execute(request.inputs) };
+    } catch (err) {
+      return { kind: "failure", error: failureOf(err) };
+    }
+  }
+}
+
+/** What a thrown value means for retries: only FlyteRecoverableError is retried. */
+export function failureOf(err: unknown): TaskFailure {
+  if (err instanceof FlyteRecoverableError) {
+    return { code: "USER:Recoverable", message: err.message, kind: "USER", recoverable: true };
+  }
+  if (err instanceof FlyteError) {
+    return { code: `USER:${err.code}`, message: err.message, kind: "USER", recoverable: false };
+  }
+  if (err instanceof Error) {
+    return { code: `USER:${err.name}`, message: err.message, kind: "USER", recoverable: false };
+  }
+  return { code: "USER:Thrown", message: `the task threw a non-Error value: ${String(err)}`, kind: "USER", recoverable: false };
+}

@@ -1,0 +1,97 @@
+/**
+ * Local runs: the same compiled graph and the same engine as on the server, with an in-memory
+ * store and tasks called in this process.
+ */
+import { randomBytes } from "node:crypto";
+import { Engine, compileWorkflow, formatDiagnostics, type CompiledWorkflowClosure, type EventSink, type ExecutionError } from "@flyte/engine";
+import { setLocalRunner } from "../call.ts";
+import type { CallableEntity } from "../entity.ts";
+import { FlyteError } from "../errors.ts";
+import { shapeNativeOutputs } from "../outputs.ts";
+import { LOCAL_SETTINGS } from "../serialize/settings.ts";
+import { workflowBundleOf } from "../serialize/workflow-template.ts";
+import type { OutputsOption } from "../signature.ts";
+import { TaskDefinition } from "../task.ts";
+import { fromLiteralMap, toLiteralMap } from "../types/index.ts";
+import { WorkflowDefinition } from "../workflow.ts";
+import { callEntity } from "../call.ts";
+import { InProcessTaskRunner } from "./in-process-runner.ts";
+
+/** Options of a local run. */
+export interface LocalRunOptions {
+  /** Receives every phase change (the CLI draws progress from them). */
+  readonly events?: EventSink;
+  /** Aborting it terminates the run. */
+  readonly signal?: AbortSignal;
+}
+
+/** A workflow compiled for local runs. */
+export interface LocalPlan {
+  readonly closure: CompiledWorkflowClosure;
+  readonly tasks: ReadonlyMap<string, TaskDefinition>;
+}
+
+const plans = new WeakMap<CallableEntity, LocalPlan>();
+
+/** Compiles `entity` (a task runs as a one-node workflow) once, throwing every diagnostic at once. */
+export function planOf(entity: CallableEntity): LocalPlan {
+  const cached = plans.get(entity);
+  if (cached !== undefined) return cached;
+  const workflow = entity instanceof TaskDefinition ? singleTaskWorkflow(entity) : (entity as WorkflowDefinition);
+  const bundle = workflowBundleOf(workflow, LOCAL_SETTINGS);
+  const result = compileWorkflow({ primary: bundle.primary, subWorkflows: bundle.subWorkflows, tasks: bundle.tasks });
+  if (!result.ok) {
+    throw new FlyteError("E_COMPILE", `${entity.kind} '${entity.name}' does not compile:\n${formatDiagnostics(result.diagnostics)}`);
+  }
+  const plan = { closure: result.closure, tasks: bundle.taskDefinitions };
+  plans.set(entity, plan);
+  return plan;
+}
+
+/** Runs `entity` locally on native inputs and returns native outputs shaped by its output form. */
+export async function runLocally(entity: CallableEntity, inputs: Record<string, unknown>, options: LocalRunOptions = {}): Promise<unknown> {
+  if (!(entity instanceof TaskDefinition || entity instanceof WorkflowDefinition)) {
+    throw new FlyteError("E_EXECUTION_FAILED", `${entity.kind} '${entity.name}' cannot run locally.`);
+  }
+  const plan = planOf(entity);
+  const sig = entity.signature;
+  let literalInputs;
+  try {
+    literalInputs = toLiteralMap(inputs, sig.inputs, entity.name, "input");
+  } catch (err) {
+    if (err instanceof FlyteError && err.code === "E_VALUE_TYPE") throw new FlyteError("E_INPUT_TYPE", err.message, { cause: err });
+    throw err;
+  }
+  const engine = new Engine({ runner: new InProcessTaskRunner(plan.tasks), ...(options.events ? { events: options.events } : {}) });
+  const result = await engine.execute({
+    executionId: `l${randomBytes(10).toString("hex").slice(0, 19)}`,
+    closure: plan.closure,
+    inputs: literalInputs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (result.phase !== "SUCCEEDED") throw executionFailed(entity, result.phase, result.error);
+  return shapeNativeOutputs(sig, fromLiteralMap(result.outputs, sig.outputs, entity.name, "output"));
+}
+
+function executionFailed(entity: CallableEntity, phase: string, error: ExecutionError): FlyteError {
+  const where = error.nodeId !== undefined ? ` at node ${error.nodeId}${error.taskName !== undefined ? ` (task '${error.taskName}')` : ""}` : "";
+  const verb = phase === "ABORTED" ? "was aborted" : phase === "TIMED_OUT" ? "timed out" : "failed";
+  const subject = entity instanceof TaskDefinition ? `task '${entity.name}'` : `workflow '${entity.name}'${where}`;
+  return new FlyteError("E_EXECUTION_FAILED", `${subject} ${verb}: [${error.code}] ${error.message}`, { cause: error });
+}
+
+/** A one-node workflow around a task, so a task run alone gets retries, timeouts and events too. */
+function singleTaskWorkflow(task: TaskDefinition): WorkflowDefinition {
+  const sig = task.signature;
+  const outputs: OutputsOption =
+    sig.outputForm === "none"
+      ? undefined
+      : sig.outputForm === "single"
+        ? sig.outputs["o0"]
+        : sig.outputForm === "positional"
+          ? sig.outputNames.map((n) => sig.outputs[n]!)
+          : sig.outputs;
+  return new WorkflowDefinition({ name: task.name, inputs: sig.inputs, outputs }, (inputs) => callEntity(task, [inputs]));
+}
+
+setLocalRunner((entity, inputs) => runLocally(entity, inputs));

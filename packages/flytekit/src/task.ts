@@ -1,0 +1,100 @@
+/**
+ * `task()`: the smallest unit of user code, with a typed interface.
+ */
+import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { callEntity } from "./call.ts";
+import { attachDefinition, provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
+import { FlyteError } from "./errors.ts";
+import { shapeNativeOutputs, outputsToRecord } from "./outputs.ts";
+import { makeSignature, type OutputsOption, type SchemaShape, type Signature } from "./signature.ts";
+import { resolveTaskOptions, type ResolvedTaskOptions, type TaskOptions } from "./task-options.ts";
+import { fromLiteralMap, toLiteralMap } from "./types/index.ts";
+import type { CallInputs, Invocation, NativeInputs, NativeOutputs } from "./typing.ts";
+
+/** The function behind a task: native inputs in, native outputs out (sync or async). */
+export type TaskFunction<I extends SchemaShape, O extends OutputsOption> = (
+  inputs: NativeInputs<I>,
+) => NativeOutputs<O> | Promise<NativeOutputs<O>>;
+
+/**
+ * A task as users hold it: call it inside a workflow body to add a node, or anywhere else to run
+ * it locally.
+ */
+export interface Task<I extends SchemaShape, O extends OutputsOption> {
+  (inputs: CallInputs<I>): Invocation<O>;
+  /** @internal Marks the entity kind for type-level dispatch. */
+  readonly __kind?: "task";
+}
+
+/** The definition behind a task. */
+export class TaskDefinition implements CallableEntity {
+  readonly kind = "task" as const;
+  name: string;
+  readonly nameIsExplicit: boolean;
+  readonly signature: Signature;
+  readonly options: ResolvedTaskOptions;
+  readonly fn: (inputs: Record<string, unknown>) => unknown;
+  location?: EntityLocation;
+
+  constructor(options: TaskOptions<SchemaShape, OutputsOption>, fn: (inputs: Record<string, unknown>) => unknown) {
+    if (typeof fn !== "function") {
+      throw new FlyteError("E_INVALID_DEFINITION", `task(options, fn): the second argument must be the task's function.`);
+    }
+    this.nameIsExplicit = options.name !== undefined;
+    this.name = options.name ?? provisionalName("task", fn);
+    this.signature = makeSignature(this.name, "task", options.inputs, options.outputs);
+    this.fn = fn;
+    this.options = resolveTaskOptions(this.name, options, fn.toString(), interfaceKey(this.signature));
+    for (const ignored of this.options.cache.ignoredInputs) {
+      if (!(ignored in this.signature.inputs)) {
+        throw new FlyteError("E_INVALID_DEFINITION", `task '${this.name}': cache.ignoredInputs names '${ignored}', which is not an input.`);
+      }
+    }
+  }
+
+  /**
+   * Runs the task's function on literal inputs and returns literal outputs, checking both
+   * against the schemas. Used by local runs and by workers.
+   */
+  async execute(inputs: LiteralMap): Promise<LiteralMap> {
+    const natives = fromLiteralMap(inputs, this.signature.inputs, this.name, "input");
+    const returned = await this.fn(natives);
+    return toLiteralMap(outputsToRecord(this, returned), this.signature.outputs, this.name, "output");
+  }
+
+  /** Reshapes literal outputs into what a local caller receives. */
+  nativeOutputs(outputs: LiteralMap): unknown {
+    return shapeNativeOutputs(this.signature, fromLiteralMap(outputs, this.signature.outputs, this.name, "output"));
+  }
+}
+
+/** A stable text of the interface, for cache versions. */
+function interfaceKey(sig: Signature): string {
+  const describe = (shape: SchemaShape): string =>
+    Object.entries(shape)
+      .map(([k, s]) => `${k}:${JSON.stringify((s as unknown as { _zod: { def: unknown } })._zod.def, (_key, v: unknown) => (typeof v === "function" ? undefined : v))}`)
+      .join(",");
+  return `${describe(sig.inputs)}->${describe(sig.outputs)}`;
+}
+
+/**
+ * Defines a task.
+ *
+ * @example
+ * export const t2 = task(
+ *   { name: "t2", inputs: { a: z.string(), b: z.string() }, outputs: z.string() },
+ *   async ({ a, b }) => b + a,
+ * );
+ */
+export function task<const I extends SchemaShape = Record<never, never>, const O extends OutputsOption = undefined>(
+  options: TaskOptions<I, O>,
+  fn: TaskFunction<I, O>,
+): Task<I, O> {
+  const definition = new TaskDefinition(
+    options as TaskOptions<SchemaShape, OutputsOption>,
+    fn as unknown as (inputs: Record<string, unknown>) => unknown,
+  );
+  const call = (...args: unknown[]): unknown => callEntity(definition, args);
+  Object.defineProperty(call, "name", { get: () => definition.name });
+  return attachDefinition(call, definition) as unknown as Task<I, O>;
+}
