@@ -86,10 +86,13 @@ function interfaceKey(sig: Signature): string {
  *   async ({ a, b }) => b + a,
  * );
  */
-export function task<const I extends SchemaShape = Record<never, never>, const O extends OutputsOption = undefined>(
-  options: TaskOptions<I, O>,
-  fn: TaskFunction<I, O>,
-): Task<I, O> {
+export function task<
+  const I extends SchemaShape = Record<never, never>,
+  const O extends OutputsOption = undefined,
+  // A separate `const` parameter for the result makes `return [a, b]` a tuple, which is then
+  // checked against the declared outputs.
+  const R extends NativeOutputs<O> = NativeOutputs<O>,
+>(options: TaskOptions<I, O>, fn: (inputs: NativeInputs<I>) => R | Promise<R>): Task<I, O> {
   const definition = new TaskDefinition(
     options as TaskOptions<SchemaShape, OutputsOption>,
     fn as unknown as (inputs: Record<string, unknown>) => unknown,

@@ -1,0 +1,15 @@
+/**
+ * `npm run bench`: every benchmark, one JSON line per figure. `npm run bench -- NAME` runs one.
+ */
+import { benchColdStart } from "./cold-start.ts";
+import { benchLocalEngine } from "./local-engine.ts";
+
+const benches: Readonly<Record<string, () => void | Promise<void>>> = {
+  "local-engine": benchLocalEngine,
+  "cold-start": benchColdStart,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, bench] of Object.entries(benches)) {
+  if (wanted.length === 0 || wanted.includes(name)) await bench();
+}
