@@ -23,7 +23,7 @@ function chain(id: number) {
 }
 
 async function plainLoop(): Promise<number> {
-  const fn = async (inputs: { n: number }): Promise<number> => body(inputs);
+  const fn = (inputs: { n: number }): Promise<number> => Promise.resolve(body(inputs));
   let n = 0;
   const start = performance.now();
   for (let i = 0; i < NODES; i++) n = await fn({ n });

@@ -65,5 +65,5 @@ export function shapeNativeOutputs(sig: Signature, record: Record<string, unknow
 function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (value === null) return "null";
-  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value) ?? ""}`;
 }

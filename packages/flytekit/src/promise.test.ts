@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { z } from "zod";
 import { FlyteError, task, workflow } from "./index.ts";
 import { definitionOf } from "./entity.ts";
-import { WorkflowDefinition } from "./workflow.ts";
+import type { WorkflowDefinition } from "./workflow.ts";
 
 const num = task({ name: "promise_test.num", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => n);
 

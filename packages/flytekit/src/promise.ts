@@ -79,11 +79,11 @@ export class NodePromise<T> {
   }
   /** `this == true`. */
   isTrue(): ComparisonExpression {
-    return this.#compare("EQ", true as T);
+    return this.#compare("EQ", true);
   }
   /** `this == false`. */
   isFalse(): ComparisonExpression {
-    return this.#compare("EQ", false as T);
+    return this.#compare("EQ", false);
   }
   /** `this` is none (`null` / `undefined`). */
   isNone(): ComparisonExpression {

@@ -4,7 +4,7 @@
  * Outputs come in four forms (sdk-api.md): none, one schema (`o0`), an array of schemas
  * (`o0..oN`, positional) or a plain object of schemas (named).
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { FlyteError } from "./errors.ts";
 
 /** A plain object of zod schemas, keyed by variable name. */
@@ -116,7 +116,7 @@ function normalizeOutputs(
     });
     return { shape, form: "positional" };
   }
-  if (isPlainObject(outputs)) return { shape: outputs as SchemaShape, form: "named" };
+  if (isPlainObject(outputs)) return { shape: outputs, form: "named" };
   throw new FlyteError(
     "E_INVALID_DEFINITION",
     `${kind} '${entity}': 'outputs' must be a zod schema, an array of schemas or an object of schemas.`,

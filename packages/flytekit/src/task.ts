@@ -94,7 +94,7 @@ export function task<
   const R extends NativeOutputs<O> = NativeOutputs<O>,
 >(options: TaskOptions<I, O>, fn: (inputs: NativeInputs<I>) => R | Promise<R>): Task<I, O> {
   const definition = new TaskDefinition(
-    options as TaskOptions<SchemaShape, OutputsOption>,
+    options,
     fn as unknown as (inputs: Record<string, unknown>) => unknown,
   );
   const call = (...args: unknown[]): unknown => callEntity(definition, args);

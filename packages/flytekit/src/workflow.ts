@@ -140,7 +140,7 @@ export function workflow<
   const R extends BodyOutputs<O> = BodyOutputs<O>,
 >(options: WorkflowOptions<I, O>, body: (inputs: InputPromises<I>) => R): Workflow<I, O> {
   const definition = new WorkflowDefinition(
-    options as WorkflowOptions<SchemaShape, OutputsOption>,
+    options,
     body as unknown as (inputs: Record<string, unknown>) => unknown,
   );
   const call = (...args: unknown[]): unknown => callEntity(definition, args);
