@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Engine, compileWorkflow, formatDiagnostics, type CompiledWorkflowClosure, type EventSink, type ExecutionError } from "@flyte/engine";
-import { setLocalRunner } from "../call.ts";
+import { callEntity, checkCallInputs, setLocalRunner } from "../call.ts";
 import type { CallableEntity } from "../entity.ts";
 import { FlyteError } from "../errors.ts";
 import { shapeNativeOutputs } from "../outputs.ts";
@@ -14,7 +14,6 @@ import type { OutputsOption } from "../signature.ts";
 import { TaskDefinition } from "../task.ts";
 import { fromLiteralMap, toLiteralMap } from "../types/index.ts";
 import { WorkflowDefinition } from "../workflow.ts";
-import { callEntity } from "../call.ts";
 import { InProcessTaskRunner } from "./in-process-runner.ts";
 
 /** Options of a local run. */
@@ -53,6 +52,7 @@ export async function runLocally(entity: CallableEntity, inputs: Record<string, 
   if (!(entity instanceof TaskDefinition || entity instanceof WorkflowDefinition)) {
     throw new FlyteError("E_EXECUTION_FAILED", `${entity.kind} '${entity.name}' cannot run locally.`);
   }
+  checkCallInputs(entity, [inputs]);
   const plan = planOf(entity);
   const sig = entity.signature;
   let literalInputs;
