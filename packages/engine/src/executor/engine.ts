@@ -1,0 +1,104 @@
+import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
+import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { systemClock, type Clock } from "../runtime/clock.ts";
+import type { EventSink } from "../runtime/events.ts";
+import type { TaskRunner } from "../runtime/task-runner.ts";
+import { MemoryStore } from "../store/memory-store.ts";
+import type { StateStore } from "../store/state-store.ts";
+import { EventRecorder } from "./event-recorder.ts";
+import { buildExecutionGraph, type ExecutionGraph } from "./execution-graph.ts";
+import type { ExecutionResult } from "./execution-result.ts";
+import { ExecutionRun } from "./execution-run.ts";
+import { NodePreparationError } from "./nodes/node-handler.ts";
+
+/** What an {@link Engine} talks to. Local runs and the server differ only here. */
+export interface EngineOptions {
+  /** Runs task attempts: in-process for local runs, through workers on the server. */
+  readonly runner: TaskRunner;
+  /** Where executions are recorded. @default new MemoryStore() */
+  readonly store?: StateStore;
+  /** Time and timers (timeouts). @default systemClock */
+  readonly clock?: Clock;
+  /** Receives every phase change as it happens. @default none */
+  readonly events?: EventSink;
+  /** Most task nodes running at once in one execution; 0 for no limit. @default 0 */
+  readonly maxParallelism?: number;
+  /** Retries per node for recoverable system failures (separate from the task's retries). @default 3 */
+  readonly systemRetries?: number;
+}
+
+/** One execution to run. */
+export interface ExecuteRequest {
+  /** Unique per store; the store rejects a duplicate. */
+  readonly executionId: string;
+  readonly closure: CompiledWorkflowClosure;
+  /** The workflow inputs: the start node's outputs. */
+  readonly inputs: LiteralMap;
+  /** Terminates the execution: running attempts are aborted and the result is ABORTED. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The one execution engine: runs a compiled workflow closure node by node, as parallel as the
+ * graph allows, with retries, timeouts and the workflow's failure policy, recording every phase
+ * change in the store and the event sink.
+ *
+ * @example
+ * const engine = new Engine({ runner: inProcessRunner });
+ * const result = await engine.execute({ executionId: "e1", closure, inputs });
+ * if (result.phase === "SUCCEEDED") console.log(result.outputs);
+ */
+export class Engine {
+  readonly #runner: TaskRunner;
+  readonly #store: StateStore;
+  readonly #clock: Clock;
+  readonly #events: EventSink | undefined;
+  readonly #maxParallelism: number;
+  readonly #systemRetries: number;
+
+  constructor(options: EngineOptions) {
+    this.#runner = options.runner;
+    this.#store = options.store ?? new MemoryStore();
+    this.#clock = options.clock ?? systemClock;
+    this.#events = options.events;
+    this.#maxParallelism = Math.max(0, Math.floor(options.maxParallelism ?? 0));
+    this.#systemRetries = Math.max(0, Math.floor(options.systemRetries ?? 3));
+  }
+
+  /**
+   * Runs one execution to its end. Resolves with the result whatever the workflow does; rejects
+   * only when the execution cannot be recorded (duplicate id, a failing store or event sink).
+   */
+  async execute(request: ExecuteRequest): Promise<ExecutionResult> {
+    const { executionId, closure, inputs } = request;
+    await this.#store.createExecution({ executionId, closure, inputs, createdAt: this.#clock.now() });
+    let graph: ExecutionGraph;
+    try {
+      graph = buildExecutionGraph(closure, { systemRetries: this.#systemRetries });
+    } catch (error) {
+      if (error instanceof NodePreparationError) return this.#failBeforeStart(executionId, error);
+      throw error;
+    }
+    const run = new ExecutionRun(graph, {
+      executionId,
+      inputs,
+      runner: this.#runner,
+      store: this.#store,
+      clock: this.#clock,
+      events: this.#events,
+      maxParallelism: this.#maxParallelism,
+      signal: request.signal,
+    });
+    return run.start();
+  }
+
+  /** A closure that cannot run fails as a whole, before any node starts. */
+  async #failBeforeStart(executionId: string, failure: NodePreparationError): Promise<ExecutionResult> {
+    const recorder = new EventRecorder(this.#store, this.#events, () => undefined);
+    const occurredAt = this.#clock.now();
+    recorder.emit({ kind: "workflow", executionId, phase: "QUEUED", occurredAt });
+    recorder.emit({ kind: "workflow", executionId, phase: "FAILED", occurredAt, error: failure.error });
+    await recorder.settled();
+    return { phase: "FAILED", error: failure.error };
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The static shape of one execution, computed once before any node starts: nodes by index,
+ * upstream counts and downstream lists (so completing a node touches only its successors), each
+ * node prepared by its handler, and the bindings of the end node. Start and end nodes are virtual:
+ * they are always present at indices 0 and 1 whether or not the template lists them.
+ */
+import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
+import type { Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
+import type { Binding, BindingData } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
+import {
+  WorkflowMetadata_OnFailurePolicy,
+  type Node,
+} from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
+import { engineErrorCodes, nodeError } from "./execution-errors.ts";
+import { NodePreparationError, type PrepareContext, type PreparedNode } from "./nodes/node-handler.ts";
+import { prepareNode } from "./nodes/node-handlers.ts";
+
+/** Id of the virtual node whose outputs are the execution inputs. */
+export const START_NODE_ID = "start-node";
+/** Id of the virtual node whose inputs are the execution outputs. */
+export const END_NODE_ID = "end-node";
+/** Index of the start node in every graph. */
+export const START_INDEX = 0;
+/** Index of the end node in every graph. */
+export const END_INDEX = 1;
+
+/** How the execution reacts to a failed node (flyteidl `WorkflowMetadata.OnFailurePolicy`). */
+export type FailurePolicy = "FAIL_IMMEDIATELY" | "FAIL_AFTER_EXECUTABLE_NODES_COMPLETE";
+
+/** The prepared graph of one execution. Read-only once built; runs copy the counters. */
+export interface ExecutionGraph {
+  /** Node ids by index. */
+  readonly ids: readonly string[];
+  readonly indexOf: ReadonlyMap<string, number>;
+  /** Input bindings by index; at END_INDEX, the workflow's output bindings. */
+  readonly bindings: readonly (readonly Binding[])[];
+  /** Prepared nodes by index; `undefined` at START_INDEX and END_INDEX. */
+  readonly prepared: readonly (PreparedNode | undefined)[];
+  /** Number of distinct upstream nodes, by index. */
+  readonly upstreamCounts: Int32Array;
+  /** Distinct downstream node indices, by index. */
+  readonly downstream: readonly (readonly number[])[];
+  readonly failurePolicy: FailurePolicy;
+}
+
+/** Options that shape preparation. */
+export interface GraphOptions {
+  readonly systemRetries: number;
+}
+
+/**
+ * Builds the graph of the closure's primary workflow.
+ *
+ * @throws NodePreparationError when the closure is inconsistent (no primary workflow, duplicate
+ * or unknown node ids, a cycle, a missing task) or holds a node kind the engine cannot run.
+ */
+export function buildExecutionGraph(closure: CompiledWorkflowClosure, options: GraphOptions): ExecutionGraph {
+  const template = closure.primary?.template;
+  if (template === undefined) throw invalid("The closure has no primary workflow template.");
+  const context = prepareContext(closure, options);
+
+  const ids: string[] = [START_NODE_ID, END_NODE_ID];
+  const indexOf = new Map<string, number>([[START_NODE_ID, START_INDEX], [END_NODE_ID, END_INDEX]]);
+  const sources: (Node | undefined)[] = [undefined, undefined];
+  let endNode: Node | undefined;
+  for (const node of template.nodes) {
+    if (node.id === START_NODE_ID) continue;
+    if (node.id === END_NODE_ID) {
+      endNode = node;
+      continue;
+    }
+    if (indexOf.has(node.id)) throw invalid(`Two nodes share the id "${node.id}"; node ids must be unique.`, node.id);
+    indexOf.set(node.id, ids.length);
+    ids.push(node.id);
+    sources.push(node);
+  }
+  const size = ids.length;
+
+  const endBindings = endNode !== undefined && endNode.inputs.length > 0 ? endNode.inputs : template.outputs;
+  const bindings: (readonly Binding[])[] = new Array<readonly Binding[]>(size);
+  const prepared: (PreparedNode | undefined)[] = new Array<PreparedNode | undefined>(size);
+  bindings[START_INDEX] = [];
+  bindings[END_INDEX] = endBindings;
+  prepared[START_INDEX] = undefined;
+  prepared[END_INDEX] = undefined;
+  for (let i = 2; i < size; i++) {
+    const node = sources[i] as Node;
+    bindings[i] = node.inputs;
+    prepared[i] = prepareNode(node, context);
+  }
+
+  // Upstream sets: the compiled connections (or the node's own list), plus every node a binding
+  // reads from, so a hand-written closure cannot start a node before the data it reads exists.
+  const upstream = closure.primary?.connections?.upstream ?? {};
+  const upstreamCounts = new Int32Array(size);
+  const downstream: number[][] = Array.from({ length: size }, () => []);
+  const seen = new Int32Array(size).fill(-1); // seen[u] === i: u already counted as upstream of i
+  const addEdge = (from: string, to: number): void => {
+    const u = indexOf.get(from);
+    if (u === undefined) {
+      throw invalid(`Node "${ids[to]}" depends on node "${from}", which is not in the workflow.`, ids[to]);
+    }
+    if (u === to) throw invalid(`Node "${from}" depends on itself.`, from);
+    if (seen[u] === to) return;
+    seen[u] = to;
+    upstreamCounts[to] = (upstreamCounts[to] as number) + 1;
+    (downstream[u] as number[]).push(to);
+  };
+  for (let i = 1; i < size; i++) {
+    const id = ids[i] as string;
+    const source = i === END_INDEX ? endNode : sources[i];
+    const listed = upstream[id]?.ids ?? source?.upstreamNodeIds ?? [];
+    for (const from of listed) addEdge(from, i);
+    for (const binding of bindings[i] as readonly Binding[]) {
+      if (binding.binding !== undefined) forEachPromise(binding.binding, (from) => addEdge(from, i));
+    }
+  }
+  assertAcyclic(ids, upstreamCounts, downstream);
+
+  return {
+    ids,
+    indexOf,
+    bindings,
+    prepared,
+    upstreamCounts,
+    downstream,
+    failurePolicy:
+      template.metadata?.onFailure === WorkflowMetadata_OnFailurePolicy.FAIL_AFTER_EXECUTABLE_NODES_COMPLETE
+        ? "FAIL_AFTER_EXECUTABLE_NODES_COMPLETE"
+        : "FAIL_IMMEDIATELY",
+  };
+}
+
+function prepareContext(closure: CompiledWorkflowClosure, options: GraphOptions): PrepareContext {
+  const tasks = new Map<string, TaskTemplate>();
+  for (const compiled of closure.tasks) {
+    const template = compiled.template;
+    if (template?.id !== undefined) tasks.set(taskKey(template.id), template);
+  }
+  return { findTask: (id) => tasks.get(taskKey(id)), systemRetries: options.systemRetries };
+}
+
+/** Tasks are matched on project, domain, name and version (not org or resource type). */
+function taskKey(id: Identifier): string {
+  return `${id.project}\u0000${id.domain}\u0000${id.name}\u0000${id.version}`;
+}
+
+function forEachPromise(data: BindingData, visit: (nodeId: string) => void): void {
+  const value = data.value;
+  if (value.case === "promise") visit(value.value.nodeId);
+  else if (value.case === "collection") for (const item of value.value.bindings) forEachPromise(item, visit);
+  else if (value.case === "map") for (const item of Object.values(value.value.bindings)) forEachPromise(item, visit);
+}
+
+/** Kahn's algorithm over a copy of the counters; names the nodes left on a cycle. */
+function assertAcyclic(
+  ids: readonly string[],
+  upstreamCounts: Int32Array,
+  downstream: readonly (readonly number[])[],
+): void {
+  const pending = upstreamCounts.slice();
+  const queue: number[] = [];
+  for (let i = 0; i < pending.length; i++) if (pending[i] === 0) queue.push(i);
+  for (let head = 0; head < queue.length; head++) {
+    for (const next of downstream[queue[head] as number] as readonly number[]) {
+      const left = (pending[next] as number) - 1;
+      pending[next] = left;
+      if (left === 0) queue.push(next);
+    }
+  }
+  if (queue.length === ids.length) return;
+  const stuck = ids.filter((_, i) => (pending[i] as number) > 0);
+  const shown = stuck.slice(0, 10).map((id) => `"${id}"`).join(", ");
+  throw invalid(
+    `The workflow has a dependency cycle; these nodes can never start: ${shown}${stuck.length > 10 ? ", ..." : ""}.`,
+  );
+}
+
+function invalid(message: string, nodeId?: string): NodePreparationError {
+  return new NodePreparationError(
+    nodeId === undefined
+      ? { code: engineErrorCodes.invalidClosure, kind: "SYSTEM", message }
+      : nodeError(engineErrorCodes.invalidClosure, "SYSTEM", message, nodeId),
+  );
+}
