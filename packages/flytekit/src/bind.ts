@@ -20,6 +20,7 @@ import { listElement, mapValue } from "./zod-shape.ts";
 
 /** What is being bound, for messages: "input 'a' of t1 (node n2)" or "output 'o0' of workflow my_wf". */
 export interface BindTarget {
+  /** The entity as messages name it, e.g. "task 't1'" (see entityPhrase). */
   readonly entity: string;
   readonly side: "input" | "output";
   readonly variable: string;

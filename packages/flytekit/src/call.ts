@@ -6,7 +6,7 @@ import { create } from "@bufbuild/protobuf";
 import { BindingSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { bindValue } from "./bind.ts";
 import { currentBuilder, type WorkflowBuilder } from "./builder.ts";
-import type { CallableEntity } from "./entity.ts";
+import { entityPhrase, type CallableEntity } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
 import { makeHandle } from "./handles.ts";
 import { NodePromise } from "./promise.ts";
@@ -83,7 +83,7 @@ function addCallNode(builder: WorkflowBuilder, entity: CallableEntity, inputs: R
     const binding = bindValue(
       value,
       schema,
-      { entity: entity.name, side: "input", variable: name, label: `input '${name}' of ${entity.kind} '${entity.name}' (node ${node.id})` },
+      { entity: entityPhrase(entity), side: "input", variable: name, label: `input '${name}' of ${entity.kind} '${entity.name}' (node ${node.id})` },
       builder,
       node.upstream,
     );

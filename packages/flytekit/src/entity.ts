@@ -71,3 +71,8 @@ export function modulePathOf(file: string, root: string = process.cwd()): string
   const rel = file.startsWith(root + "/") ? file.slice(root.length + 1) : file.replace(/^\/+/, "");
   return rel.replace(/\.[cm]?[tj]s$/, "").split("/").join(".");
 }
+
+/** How messages name an entity: "task 't1'", "workflow 'my_wf'". */
+export function entityPhrase(entity: Pick<CallableEntity, "kind" | "name">): string {
+  return `${entity.kind} '${entity.name}'`;
+}

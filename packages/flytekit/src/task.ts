@@ -9,7 +9,7 @@ import { shapeNativeOutputs, outputsToRecord } from "./outputs.ts";
 import { makeSignature, type OutputsOption, type SchemaShape, type Signature } from "./signature.ts";
 import { resolveTaskOptions, type ResolvedTaskOptions, type TaskOptions } from "./task-options.ts";
 import { fromLiteralMap, toLiteralMap } from "./types/index.ts";
-import type { CallInputs, Invocation, NativeInputs, NativeOutputs } from "./typing.ts";
+import type { CallInputs, Invocation, NativeInputs, NativeOutputs, TaskReturn } from "./typing.ts";
 
 /** The function behind a task: native inputs in, native outputs out (sync or async). */
 export type TaskFunction<I extends SchemaShape, O extends OutputsOption> = (
@@ -91,7 +91,7 @@ export function task<
   const O extends OutputsOption = undefined,
   // A separate `const` parameter for the result makes `return [a, b]` a tuple, which is then
   // checked against the declared outputs.
-  const R extends NativeOutputs<O> = NativeOutputs<O>,
+  const R extends TaskReturn<O> = TaskReturn<O>,
 >(options: TaskOptions<I, O>, fn: (inputs: NativeInputs<I>) => R | Promise<R>): Task<I, O> {
   const definition = new TaskDefinition(
     options,

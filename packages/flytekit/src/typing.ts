@@ -48,6 +48,17 @@ export type NativeOutputs<O extends OutputsOption> = O extends undefined
         ? { -readonly [K in keyof O]: z.output<O[K]> }
         : never;
 
+/** What a task function may return: native outputs, where tuples and objects may be readonly. */
+export type TaskReturn<O extends OutputsOption> = O extends undefined
+  ? void
+  : O extends z.ZodType
+    ? z.output<O>
+    : O extends readonly z.ZodType[]
+      ? { readonly [K in keyof O]: z.output<O[K]> }
+      : O extends SchemaShape
+        ? { readonly [K in keyof O]: z.output<O[K]> }
+        : never;
+
 /** What a workflow body returns: like the native outputs, but each value may be a promise. */
 export type BodyOutputs<O extends OutputsOption> = O extends undefined
   ? void

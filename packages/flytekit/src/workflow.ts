@@ -6,7 +6,7 @@ import { BindingSchema, type Binding } from "@flyte/idl/gen/flyteidl/core/litera
 import { bindValue } from "./bind.ts";
 import { WorkflowBuilder, withBuilder } from "./builder.ts";
 import { callEntity } from "./call.ts";
-import { attachDefinition, provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
+import { attachDefinition, entityPhrase, provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
 import { isHandle } from "./handles.ts";
 import { outputsToRecord } from "./outputs.ts";
@@ -103,7 +103,7 @@ export class WorkflowDefinition implements CallableEntity {
       if (!(name in record)) {
         throw new FlyteError("E_OUTPUT_BINDING", `${label} is not returned by the body; return it.`);
       }
-      const binding = bindValue(record[name], this.signature.outputs[name]!, { entity: this.name, side: "output", variable: name, label }, builder, undefined);
+      const binding = bindValue(record[name], this.signature.outputs[name]!, { entity: entityPhrase(this), side: "output", variable: name, label }, builder, undefined);
       return create(BindingSchema, { var: name, binding });
     });
     this.#traced = { builder, outputs };

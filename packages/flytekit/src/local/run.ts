@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { Engine, compileWorkflow, formatDiagnostics, type CompiledWorkflowClosure, type EventSink, type ExecutionError } from "@flyte/engine";
 import { callEntity, checkCallInputs, setLocalRunner } from "../call.ts";
-import type { CallableEntity } from "../entity.ts";
+import { entityPhrase, type CallableEntity } from "../entity.ts";
 import { FlyteError } from "../errors.ts";
 import { shapeNativeOutputs } from "../outputs.ts";
 import { LOCAL_SETTINGS } from "../serialize/settings.ts";
@@ -57,7 +57,7 @@ export async function runLocally(entity: CallableEntity, inputs: Record<string, 
   const sig = entity.signature;
   let literalInputs;
   try {
-    literalInputs = toLiteralMap(inputs, sig.inputs, entity.name, "input");
+    literalInputs = toLiteralMap(inputs, sig.inputs, entityPhrase(entity), "input");
   } catch (err) {
     if (err instanceof FlyteError && err.code === "E_VALUE_TYPE") throw new FlyteError("E_INPUT_TYPE", err.message, { cause: err });
     throw err;
@@ -70,7 +70,7 @@ export async function runLocally(entity: CallableEntity, inputs: Record<string, 
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (result.phase !== "SUCCEEDED") throw executionFailed(entity, result.phase, result.error);
-  return shapeNativeOutputs(sig, fromLiteralMap(result.outputs, sig.outputs, entity.name, "output"));
+  return shapeNativeOutputs(sig, fromLiteralMap(result.outputs, sig.outputs, entityPhrase(entity), "output"));
 }
 
 function executionFailed(entity: CallableEntity, phase: string, error: ExecutionError): FlyteError {
