@@ -8,6 +8,7 @@ import { TaskSpecSchema, type TaskSpec } from "@flyte/idl/gen/flyteidl/admin/tas
 import { WorkflowSpecSchema, type WorkflowSpec } from "@flyte/idl/gen/flyteidl/admin/workflow_pb.js";
 import { ParameterMapSchema, ParameterSchema, type Parameter } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
 import type { CallableEntity } from "../entity.ts";
+import { FlyteError } from "../errors.ts";
 import { TaskDefinition } from "../task.ts";
 import { defaultValueOf, isOptionalInput, transformerFor } from "../types/index.ts";
 import { WorkflowDefinition } from "../workflow.ts";
@@ -30,15 +31,25 @@ export function specMessage(spec: EntitySpec): { schema: DescMessage; message: M
 /** Specs of `entities` and of every task and sub-workflow they reference, each once. */
 export function specsOf(entities: readonly CallableEntity[], settings: SerializationSettings): EntitySpec[] {
   const tasks = new Map<string, TaskDefinition>();
+  const addTask = (task: TaskDefinition): void => {
+    const seen = tasks.get(task.name);
+    if (seen !== undefined && seen !== task) {
+      throw new FlyteError(
+        "E_DUPLICATE_NAME",
+        `two different tasks are named '${task.name}'${where(seen)}${where(task)}; give one of them another name.`,
+      );
+    }
+    tasks.set(task.name, task);
+  };
   const workflows: WorkflowDefinition[] = [];
   for (const entity of entities) {
-    if (entity instanceof TaskDefinition) tasks.set(entity.name, entity);
+    if (entity instanceof TaskDefinition) addTask(entity);
     if (entity instanceof WorkflowDefinition) workflows.push(entity);
   }
   const workflowSpecs: EntitySpec[] = [];
   for (const wf of workflows) {
     const bundle = workflowBundleOf(wf, settings);
-    for (const [name, def] of bundle.taskDefinitions) tasks.set(name, def);
+    for (const def of bundle.taskDefinitions.values()) addTask(def);
     workflowSpecs.push({
       kind: "workflow",
       name: wf.name,
@@ -82,4 +93,8 @@ export function defaultLaunchPlanOf(wf: WorkflowDefinition, settings: Serializat
       fixedInputs: { literals: {} },
     }),
   });
+}
+
+function where(task: TaskDefinition): string {
+  return task.location !== undefined ? ` (${task.location.module}.${task.location.exportName})` : "";
 }
