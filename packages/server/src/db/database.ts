@@ -1,0 +1,64 @@
+/**
+ * The embedded database: SQLite through `node:sqlite`, in WAL mode.
+ *
+ * Durability is configurable because it is the one setting every storage figure depends on:
+ * `synchronous=FULL` fsyncs every commit (the default: nothing acknowledged is lost on power
+ * failure), `NORMAL` fsyncs at checkpoints only (safe against process crashes, not power loss).
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+/** Options of {@link openDatabase}. */
+export interface DatabaseOptions {
+  /** fsync every commit. @default true */
+  readonly fsync?: boolean;
+}
+
+/** An open database with a transaction helper. */
+export interface Database {
+  /** The underlying connection; prepare statements once and reuse them. */
+  readonly sqlite: DatabaseSync;
+  /** Whether commits are fsynced. */
+  readonly fsync: boolean;
+  /**
+   * Runs `fn` in one transaction (BEGIN IMMEDIATE ... COMMIT), rolling back if it throws.
+   * Nested calls join the outer transaction.
+   */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+/** Opens (creating if needed) the database at `path`; `":memory:"` for a throwaway one. */
+export function openDatabase(path: string, options: DatabaseOptions = {}): Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new DatabaseSync(path);
+  const fsync = options.fsync ?? true;
+  sqlite.exec("PRAGMA journal_mode = WAL");
+  sqlite.exec(`PRAGMA synchronous = ${fsync ? "FULL" : "NORMAL"}`);
+  sqlite.exec("PRAGMA foreign_keys = ON");
+  sqlite.exec("PRAGMA busy_timeout = 5000");
+  let depth = 0;
+  return {
+    sqlite,
+    fsync,
+    transaction<T>(fn: () => T): T {
+      if (depth > 0) return fn();
+      sqlite.exec("BEGIN IMMEDIATE");
+      depth++;
+      try {
+        const result = fn();
+        sqlite.exec("COMMIT");
+        return result;
+      } catch (err) {
+        sqlite.exec("ROLLBACK");
+        throw err;
+      } finally {
+        depth--;
+      }
+    },
+    close() {
+      sqlite.close();
+    },
+  };
+}
