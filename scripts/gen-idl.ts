@@ -1,4 +1,5 @@
-// Regenerates packages/idl/src/gen from the .proto files shipped in @flyteorg/flyteidl.
+// Regenerates packages/idl/src/gen from the .proto files shipped in @flyteorg/flyteidl and our own
+// protocols in packages/idl/proto.
 //
 // The service protos import google/api/annotations.proto and the openapiv2 options, which are
 // only HTTP-gateway and OpenAPI decorations and are not shipped in the package. We copy the
@@ -48,6 +49,8 @@ function count(s: string, ch: string): number {
 }
 
 cpSync(join(protoRoot, "flyteidl"), join(work, "flyteidl"), { recursive: true });
+// Our own protocols (the worker protocol) live beside Flyte's and import its messages.
+cpSync(join(root, "packages/idl/proto"), work, { recursive: true });
 for (const file of walk(work)) {
   if (file.endsWith(".proto")) writeFileSync(file, stripOptions(readFileSync(file, "utf8")));
 }
