@@ -3,10 +3,16 @@
  */
 import { benchColdStart } from "./cold-start.ts";
 import { benchLocalEngine } from "./local-engine.ts";
+import { benchStore } from "./store.ts";
+import { benchMapTask } from "./map-task.ts";
+import { benchDynamic } from "./dynamic.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "local-engine": benchLocalEngine,
   "cold-start": benchColdStart,
+  store: benchStore,
+  "map-task": benchMapTask,
+  dynamic: benchDynamic,
 };
 
 const wanted = process.argv.slice(2);

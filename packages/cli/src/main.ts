@@ -5,16 +5,18 @@
 import { UsageError } from "./args.ts";
 import { RUN_USAGE, runCommand } from "./commands/run.ts";
 import { SERIALIZE_USAGE, serializeCommand } from "./commands/serialize.ts";
+import { START_USAGE, startCommand } from "./commands/start.ts";
 
 const USAGE = `usage: flyte <command> [options]
 
 commands:
   run FILE ENTITY [--INPUT VALUE ...] [--json]   run a task or workflow locally
   serialize FILE... --out DIR                     write Flyte IDL protobuf files
+  start [--port P] [--data-dir D]                 run the backend in the foreground
 
 Run 'flyte <command> --help' for a command's options.`;
 
-const USAGES: Readonly<Record<string, string>> = { run: RUN_USAGE, serialize: SERIALIZE_USAGE };
+const USAGES: Readonly<Record<string, string>> = { run: RUN_USAGE, serialize: SERIALIZE_USAGE, start: START_USAGE };
 
 /** Runs the CLI with `argv` (without node and the script); returns the exit code. */
 export async function main(argv: readonly string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
@@ -25,6 +27,8 @@ export async function main(argv: readonly string[], io = { stdout: process.stdou
         return await runCommand(rest, io);
       case "serialize":
         return await serializeCommand(rest, io);
+      case "start":
+        return await startCommand(rest, io);
       case undefined:
       case "help":
       case "--help":

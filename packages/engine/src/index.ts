@@ -4,9 +4,12 @@
 export type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 export { systemClock, type Clock } from "./runtime/clock.ts";
 export type { ErrorKind, ExecutionError, TaskFailure } from "./runtime/errors.ts";
-export type { EventSink, ExecutionEvent, NodeExecutionEvent, TaskExecutionEvent, WorkflowExecutionEvent } from "./runtime/events.ts";
+export type { ArrayItemRef, EventSink, ExecutionEvent, NodeExecutionEvent, TaskExecutionEvent, WorkflowExecutionEvent } from "./runtime/events.ts";
 export type { NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase } from "./runtime/phases.ts";
 export type { TaskRunRequest, TaskRunResult, TaskRunner } from "./runtime/task-runner.ts";
+export { MemoryCatalog, type CacheKey, type CacheStatus, type Catalog, type Reservation } from "./runtime/catalog.ts";
+export { SignalUnavailableError, type SignalRequest, type SignalSource } from "./runtime/signals.ts";
+export { FAILURE_ERROR_INPUT, cacheKeyOf, gateErrorCodes, hashInputs, type CacheKeyParts } from "./executor/index.ts";
 export {
   END_NODE_ID,
   START_NODE_ID,
@@ -20,4 +23,5 @@ export {
   type DiagnosticCode,
 } from "./compiler/index.ts";
 export { Engine, type EngineOptions, type ExecuteRequest, type ExecutionResult } from "./executor/index.ts";
+export type { LaunchPlanResolver, ResolvedLaunchPlan } from "./executor/index.ts";
 export { MemoryStore, type StateStore } from "./store/index.ts";

@@ -76,7 +76,7 @@ function bindPromise(
   upstream: Set<string> | undefined,
 ): BindingData {
   const ref = NodePromise.refOf(promise);
-  if (ref.node !== undefined && ref.node.builder !== builder) {
+  if (ref.node !== undefined && !builder.sees(ref.node.builder)) {
     throw new FlyteError(
       "E_PROMISE_MISUSE",
       `${target.label} received ${ref.label} from workflow '${ref.node.builder.workflowName}'; a promise can only be used in the body that created it.`,

@@ -25,10 +25,35 @@ export class WorkflowBuilder {
   readonly workflowName: string;
   readonly prefix: string;
   readonly nodes: NodeRecord[] = [];
+  /** The builder this one is nested in (the body around a conditional's branches). */
+  readonly parent: WorkflowBuilder | undefined;
+  /** Constructs started in this body and not finished yet, by node id (a conditional without else). */
+  readonly #open = new Map<string, () => Error>();
 
-  constructor(workflowName: string, prefix = "n") {
+  constructor(workflowName: string, prefix = "n", parent?: WorkflowBuilder) {
     this.workflowName = workflowName;
     this.prefix = prefix;
+    this.parent = parent;
+  }
+
+  /** Whether promises of nodes of `other` may be used here: the same body or one it is nested in. */
+  sees(other: WorkflowBuilder): boolean {
+    return this === other || (this.parent?.sees(other) ?? false);
+  }
+
+  /** Marks node `id` as unfinished until `close(id)`; `error` explains what is missing. */
+  open(id: string, error: () => Error): void {
+    this.#open.set(id, error);
+  }
+
+  /** Marks node `id` as finished. */
+  close(id: string): void {
+    this.#open.delete(id);
+  }
+
+  /** Throws the error of the first unfinished construct, if any (called when the body returns). */
+  assertFinished(): void {
+    for (const error of this.#open.values()) throw error();
   }
 
   /** Adds a node for a call of `entity`; bindings are filled in by the caller. */

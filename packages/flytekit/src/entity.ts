@@ -13,7 +13,7 @@ export interface EntityLocation {
 }
 
 /** Kinds of entities. */
-export type EntityKind = "task" | "workflow";
+export type EntityKind = "task" | "workflow" | "launchPlan" | "conditional" | "mapTask" | "gate";
 
 /** The definition behind a callable entity. */
 export interface CallableEntity {

@@ -21,12 +21,22 @@ export type FlyteErrorCode =
   | "E_OUTPUT_BINDING"
   | "E_ASYNC_WORKFLOW_BODY"
   | "E_NOT_IN_WORKFLOW"
+  // composition: conditionals and launch plans
+  | "E_CONDITION"
+  | "E_FIXED_INPUT"
+  | "E_INVALID_SCHEDULE"
+  // gates, failure handlers, task context
+  | "E_GATE"
+  | "E_FAILURE_HANDLER_INPUTS"
+  | "E_NOT_IN_TASK"
   // values crossing a task boundary
   | "E_VALUE_TYPE"
   // compilation
   | "E_COMPILE"
   // execution
   | "E_EXECUTION_FAILED"
+  // eager tasks: an awaited call failed (catchable in the eager body)
+  | "E_EAGER_CALL_FAILED"
   | "E_LOAD";
 
 /** Cross-realm brand: `instanceof` works across module copies and worker realms. */

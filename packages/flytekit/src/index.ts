@@ -12,6 +12,19 @@ export { FlyteError, FlyteRecoverableError, type FlyteErrorCode } from "./errors
 export { task, type Task, type TaskFunction } from "./task.ts";
 export type { TaskOptions, Secret } from "./task-options.ts";
 export { workflow, type Workflow, type WorkflowBody, type WorkflowOptions, type FailurePolicy } from "./workflow.ts";
+export { mapTask, type MapTask, type MapTaskOptions, type MapInputs, type MapOutputs } from "./map-task.ts";
+export { dynamic, type DynamicBody } from "./dynamic.ts";
+export { eager, type EagerBody } from "./eager.ts";
+export { conditional, type ConditionalStart, type ConditionalThen, type ConditionalMore, type ConditionalOtherwise, type ConditionalResult } from "./conditional.ts";
+export {
+  launchPlan,
+  type LaunchPlan,
+  type LaunchPlanInputs,
+  type LaunchPlanOptions,
+  type NotificationOption,
+  type NotificationPhase,
+} from "./launch-plan.ts";
+export type { ScheduleOption } from "./schedule.ts";
 export { NodePromise } from "./promise.ts";
 export type { NodeHandleMethods, VoidHandle, Orderable } from "./handles.ts";
 export { BooleanExpression, ComparisonExpression, ConjunctionExpression, type ComparisonOperator } from "./expressions.ts";
@@ -19,3 +32,6 @@ export type { NodeOverrides, Resources, CacheOption } from "./overrides.ts";
 export type { DurationInput } from "./duration-text.ts";
 export type { BodyOutputs, Bindable, CallInputs, NativeInputs, NativeOutputs, Invocation, OutputHandle } from "./typing.ts";
 export { duration } from "./types/index.ts";
+export { sleep, waitForInput, approve, DEFAULT_GATE_TIMEOUT_MS, type WaitForInputOptions, type ApproveOptions } from "./gates.ts";
+export { flyteErrorType, type FlyteErrorValue } from "./types/index.ts";
+export { currentContext, type ExecutionParameters, type TaskLogger } from "./context.ts";

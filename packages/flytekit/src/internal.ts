@@ -10,6 +10,13 @@ export { runLocally, planOf, type LocalRunOptions, type LocalPlan } from "./loca
 export { InProcessTaskRunner, failureOf } from "./local/in-process-runner.ts";
 export { TaskDefinition } from "./task.ts";
 export { WorkflowDefinition } from "./workflow.ts";
+export { LaunchPlanDefinition } from "./launch-plan.ts";
+export { ConditionalDefinition } from "./conditional.ts";
+export { launchPlanOf } from "./serialize/launch-plan.ts";
+export { cronProblem } from "./schedule.ts";
+export { MapTaskDefinition } from "./map-task.ts";
+export { DynamicDefinition } from "./dynamic.ts";
+export { EagerDefinition } from "./eager.ts";
 export { specsOf, specMessage, defaultLaunchPlanOf, type EntitySpec } from "./serialize/specs.ts";
 export { REGISTRATION_PLACEHOLDERS, LOCAL_SETTINGS, type SerializationSettings } from "./serialize/settings.ts";
 export { taskTemplateOf } from "./serialize/task-template.ts";
@@ -17,3 +24,5 @@ export { workflowBundleOf, type WorkflowBundle } from "./serialize/workflow-temp
 export { literalTypeOf, transformerFor, describeType } from "./types/index.ts";
 export type { Signature } from "./signature.ts";
 export { parseDuration, type DurationInput } from "./duration-text.ts";
+export { gatesOf, LocalSignalSource, type GateInfo, type SignalPrompt } from "./local/signals.ts";
+export { DiskCatalog, localCacheDir, localCacheEnabled } from "./local/disk-cache.ts";

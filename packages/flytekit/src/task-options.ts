@@ -111,10 +111,19 @@ export function resolveTaskOptions(
   };
 }
 
+/**
+ * The cache version of a task that does not give one: a hash of its function's source text and
+ * its interface, so editing either invalidates the cache. What the function closes over (module
+ * constants, imported helpers) is not part of it: give `cache.version` when those matter.
+ */
+export function deriveCacheVersion(source: string, interfaceKey: string): string {
+  return createHash("sha256").update(source).update("\0").update(interfaceKey).digest("hex").slice(0, 16);
+}
+
 function resolveCache(name: string, cache: CacheOption | undefined, source: string, interfaceKey: string): ResolvedCache {
   if (cache === undefined || cache === false) return { enabled: false, version: "", serialize: false, ignoredInputs: [] };
   const given = cache === true ? {} : cache;
-  const version = given.version ?? createHash("sha256").update(source).update("\0").update(interfaceKey).digest("hex").slice(0, 16);
+  const version = given.version ?? deriveCacheVersion(source, interfaceKey);
   if (version === "") {
     throw new FlyteError("E_INVALID_DEFINITION", `task '${name}': cache.version must not be empty; omit it to derive one.`);
   }

@@ -7,7 +7,7 @@ import { attachDefinition, provisionalName, type CallableEntity, type EntityLoca
 import { FlyteError } from "./errors.ts";
 import { shapeNativeOutputs, outputsToRecord } from "./outputs.ts";
 import { makeSignature, type OutputsOption, type SchemaShape, type Signature } from "./signature.ts";
-import { resolveTaskOptions, type ResolvedTaskOptions, type TaskOptions } from "./task-options.ts";
+import { deriveCacheVersion, resolveTaskOptions, type ResolvedTaskOptions, type TaskOptions } from "./task-options.ts";
 import { fromLiteralMap, toLiteralMap } from "./types/index.ts";
 import type { CallInputs, Invocation, NativeInputs, NativeOutputs, TaskReturn } from "./typing.ts";
 
@@ -33,6 +33,8 @@ export class TaskDefinition implements CallableEntity {
   readonly nameIsExplicit: boolean;
   readonly signature: Signature;
   readonly options: ResolvedTaskOptions;
+  /** The cache version derived from the source and interface (used by `withOverrides({ cache: true })`). */
+  readonly derivedCacheVersion: string;
   readonly fn: (inputs: Record<string, unknown>) => unknown;
   location?: EntityLocation;
 
@@ -45,6 +47,7 @@ export class TaskDefinition implements CallableEntity {
     this.signature = makeSignature(this.name, "task", options.inputs, options.outputs);
     this.fn = fn;
     this.options = resolveTaskOptions(this.name, options, fn.toString(), interfaceKey(this.signature));
+    this.derivedCacheVersion = deriveCacheVersion(fn.toString(), interfaceKey(this.signature));
     for (const ignored of this.options.cache.ignoredInputs) {
       if (!(ignored in this.signature.inputs)) {
         throw new FlyteError("E_INVALID_DEFINITION", `task '${this.name}': cache.ignoredInputs names '${ignored}', which is not an input.`);

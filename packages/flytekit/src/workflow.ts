@@ -8,6 +8,7 @@ import { WorkflowBuilder, withBuilder } from "./builder.ts";
 import { callEntity } from "./call.ts";
 import { attachDefinition, entityPhrase, provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
+import { checkFailureHandler } from "./failure-handler.ts";
 import { isHandle } from "./handles.ts";
 import { outputsToRecord } from "./outputs.ts";
 import { NodePromise } from "./promise.ts";
@@ -27,6 +28,11 @@ export interface WorkflowOptions<I extends SchemaShape, O extends OutputsOption>
   readonly outputs?: O;
   /** @default "FAIL_IMMEDIATELY" */
   readonly failurePolicy?: FailurePolicy;
+  /**
+   * A task or workflow to run when this workflow fails, with the workflow's inputs (and, if it
+   * declares `err: flyteErrorType().optional()`, the error). The run still fails. @default none
+   */
+  readonly onFailure?: unknown;
   /** @default "" */
   readonly docs?: string;
 }
@@ -56,6 +62,8 @@ export class WorkflowDefinition implements CallableEntity {
   readonly nameIsExplicit: boolean;
   readonly signature: Signature;
   readonly failurePolicy: FailurePolicy;
+  /** The failure handler (`onFailure`), checked against the inputs at definition. */
+  readonly onFailure: CallableEntity | undefined;
   readonly docs: string;
   location?: EntityLocation;
   readonly #body: (inputs: Record<string, unknown>) => unknown;
@@ -76,6 +84,7 @@ export class WorkflowDefinition implements CallableEntity {
       );
     }
     this.failurePolicy = policy;
+    this.onFailure = options.onFailure === undefined ? undefined : checkFailureHandler(this.name, this.signature, options.onFailure);
     this.docs = options.docs ?? "";
     this.#body = body;
     if (body.constructor.name === "AsyncFunction") throw asyncBodyError(this.name);
@@ -95,6 +104,7 @@ export class WorkflowDefinition implements CallableEntity {
       });
     }
     const returned = withBuilder(builder, () => this.#body(inputs));
+    builder.assertFinished();
     if (typeof (returned as { then?: unknown } | undefined)?.then === "function") throw asyncBodyError(this.name);
     // `({ a }) => t3({ a })` returns the handle of a call without outputs: that is "nothing".
     const record = outputsToRecord(this, this.signature.outputForm === "none" && isHandle(returned) ? undefined : returned);

@@ -6,18 +6,24 @@ import { findEntity, literalTypeOf, loadEntities, planOf, runLocally, type Calla
 import { parseArgs, UsageError } from "../args.ts";
 import { parseInputValue } from "../input-parse.ts";
 import { ProgressLine } from "../progress.ts";
+import { takeSignals, terminalPrompt } from "../signal-args.ts";
 import { toJsonValue } from "../json-value.ts";
 
 /** Usage text of `flyte run`. */
 export const RUN_USAGE = `usage: flyte run FILE ENTITY [--INPUT VALUE ...] [--json]
+       [--signal NAME=VALUE ...] [--no-cache | --overwrite-cache]
 
 Runs a task or workflow defined in FILE locally, with the same engine as the server.
 Inputs are parsed by their types: numbers, true/false, ISO dates, durations ("10m"),
-and JSON for lists, maps and objects. --json prints only the outputs, keyed by name.`;
+and JSON for lists, maps and objects. --json prints only the outputs, keyed by name.
+--signal gives the value of a waitForInput gate (parsed by its type) or the answer to an
+approve gate (yes/no); gates without one are asked on the terminal, or fail.
+Cacheable tasks use the local cache (~/.cache/flyte/local-cache, FLYTE_LOCAL_CACHE=off
+disables it): --no-cache skips it for this run, --overwrite-cache runs and replaces.`;
 
 /** Runs the command; returns the exit code. */
 export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<number> {
-  const args = parseArgs(argv, new Set(["json", "help"]));
+  const args = parseArgs(argv, new Set(["json", "help", "no-cache", "overwrite-cache"]));
   if (args.flags.has("help")) {
     io.stdout.write(`${RUN_USAGE}\n`);
     return 0;
@@ -27,13 +33,20 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
   const entities = await loadEntities([file]);
   const entity = findEntity(entities, entityName, [file]).definition;
+  const signals = takeSignals(entity, args.options);
   const inputs = parseInputs(entity, args.options);
+  const runOptions = {
+    signals,
+    ...(process.stdin.isTTY ? { askSignal: terminalPrompt(process.stdin, io.stderr) } : {}),
+    ...(args.flags.has("no-cache") ? { cache: false } : {}),
+    ...(args.flags.has("overwrite-cache") ? { overwriteCache: true } : {}),
+  };
 
   const nodeCount = (planOf(entity).closure.primary?.template?.nodes.length ?? 2) - 2;
   const progress = io.stderr.isTTY && nodeCount >= 3 ? new ProgressLine(io.stderr, nodeCount) : undefined;
   let outputs: unknown;
   try {
-    outputs = await runLocally(entity, inputs, progress ? { events: progress } : {});
+    outputs = await runLocally(entity, inputs, progress ? { ...runOptions, events: progress } : runOptions);
   } finally {
     progress?.finish();
   }

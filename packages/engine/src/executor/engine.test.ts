@@ -262,19 +262,20 @@ describe("Engine terminates on request", () => {
 });
 
 describe("Engine refuses closures it cannot run", () => {
-  test("a node of an unsupported kind fails the execution, naming the node and its kind", async () => {
+  test("a node without a target fails the execution, naming the node", async () => {
+    // Every node kind has a handler now (gates were the last), so a missing target is what remains.
     const closure = buildClosure({
       tasks: [{ name: "inc" }],
       nodes: [{ id: "n0", task: "inc", inputs: { x: 1 } }],
-      rawNodes: [{ id: "g0", upstreamNodeIds: ["start-node"], target: { case: "gateNode", value: { condition: { case: "sleep", value: {} } } } }],
+      rawNodes: [{ id: "g0", upstreamNodeIds: ["start-node"] }],
     });
     const runner = new FunctionRunner(arithmeticTasks);
     const result = await new Engine({ runner }).execute({ executionId: "e1", closure, inputs: intMap({}) });
     assert.equal(result.phase, "FAILED");
     if (result.phase !== "FAILED") return;
-    assert.equal(result.error.code, "SYSTEM:UnsupportedNode");
+    assert.equal(result.error.code, "SYSTEM:InvalidClosure");
     assert.equal(result.error.nodeId, "g0");
-    assert.match(result.error.message, /"g0".*gate node/);
+    assert.match(result.error.message, /"g0" has no target/);
     assert.equal(runner.calls.length, 0, "nothing runs when the closure cannot run as a whole");
   });
 

@@ -1,7 +1,9 @@
 import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { systemClock, type Clock } from "../runtime/clock.ts";
+import type { Catalog } from "../runtime/catalog.ts";
 import type { EventSink } from "../runtime/events.ts";
+import type { SignalSource } from "../runtime/signals.ts";
 import type { TaskRunner } from "../runtime/task-runner.ts";
 import { MemoryStore } from "../store/memory-store.ts";
 import type { StateStore } from "../store/state-store.ts";
@@ -9,7 +11,7 @@ import { EventRecorder } from "./event-recorder.ts";
 import { buildExecutionGraph, type ExecutionGraph } from "./execution-graph.ts";
 import type { ExecutionResult } from "./execution-result.ts";
 import { ExecutionRun } from "./execution-run.ts";
-import { NodePreparationError } from "./nodes/node-handler.ts";
+import { NodePreparationError, type LaunchPlanResolver } from "./nodes/node-handler.ts";
 
 /** What an {@link Engine} talks to. Local runs and the server differ only here. */
 export interface EngineOptions {
@@ -25,6 +27,15 @@ export interface EngineOptions {
   readonly maxParallelism?: number;
   /** Retries per node for recoverable system failures (separate from the task's retries). @default 3 */
   readonly systemRetries?: number;
+  /**
+   * Resolves the launch plans that launch-plan nodes refer to; each such node runs the launch
+   * plan's workflow as a child execution on this engine. @default none (launch-plan nodes fail)
+   */
+  readonly launchPlans?: LaunchPlanResolver;
+  /** Cache of task outputs for cacheable tasks. @default none (caching disabled: CACHE_DISABLED) */
+  readonly catalog?: Catalog;
+  /** Signal values for gate nodes. @default none (gates that wait for a signal fail) */
+  readonly signals?: SignalSource;
 }
 
 /** One execution to run. */
@@ -36,6 +47,10 @@ export interface ExecuteRequest {
   readonly inputs: LiteralMap;
   /** Terminates the execution: running attempts are aborted and the result is ABORTED. */
   readonly signal?: AbortSignal;
+  /** Skip cache lookups and replace stored results with new ones (Flyte's `overwrite_cache`). @default false */
+  readonly overwriteCache?: boolean;
+  /** Overrides the engine's `maxParallelism` for this execution (a launch plan's setting). @default the engine's */
+  readonly maxParallelism?: number | undefined;
 }
 
 /**
@@ -55,6 +70,9 @@ export class Engine {
   readonly #events: EventSink | undefined;
   readonly #maxParallelism: number;
   readonly #systemRetries: number;
+  readonly #launchPlans: LaunchPlanResolver | undefined;
+  readonly #catalog: Catalog | undefined;
+  readonly #signals: SignalSource | undefined;
 
   constructor(options: EngineOptions) {
     this.#runner = options.runner;
@@ -63,6 +81,9 @@ export class Engine {
     this.#events = options.events;
     this.#maxParallelism = Math.max(0, Math.floor(options.maxParallelism ?? 0));
     this.#systemRetries = Math.max(0, Math.floor(options.systemRetries ?? 3));
+    this.#launchPlans = options.launchPlans;
+    this.#catalog = options.catalog;
+    this.#signals = options.signals;
   }
 
   /**
@@ -74,7 +95,11 @@ export class Engine {
     await this.#store.createExecution({ executionId, closure, inputs, createdAt: this.#clock.now() });
     let graph: ExecutionGraph;
     try {
-      graph = buildExecutionGraph(closure, { systemRetries: this.#systemRetries });
+      graph = buildExecutionGraph(closure, {
+        systemRetries: this.#systemRetries,
+        launchPlans: this.#launchPlans,
+        executeChild: (child) => this.execute(child),
+      });
     } catch (error) {
       if (error instanceof NodePreparationError) return this.#failBeforeStart(executionId, error);
       throw error;
@@ -86,8 +111,10 @@ export class Engine {
       store: this.#store,
       clock: this.#clock,
       events: this.#events,
-      maxParallelism: this.#maxParallelism,
+      maxParallelism:
+        request.maxParallelism === undefined ? this.#maxParallelism : Math.max(0, Math.floor(request.maxParallelism)),
       signal: request.signal,
+      services: { catalog: this.#catalog, signals: this.#signals, overwriteCache: request.overwriteCache ?? false },
     });
     return run.start();
   }

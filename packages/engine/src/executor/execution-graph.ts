@@ -4,7 +4,7 @@
  * node prepared by its handler, and the bindings of the end node. Start and end nodes are virtual:
  * they are always present at indices 0 and 1 whether or not the template lists them.
  */
-import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
+import type { CompiledWorkflow, CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import type { Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import type { Binding, BindingData } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
@@ -13,7 +13,14 @@ import {
   type Node,
 } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import { engineErrorCodes, nodeError } from "./execution-errors.ts";
-import { NodePreparationError, type PrepareContext, type PreparedNode } from "./nodes/node-handler.ts";
+import { prepareFailureNode, type FailureNodePlan } from "./failure-node.ts";
+import {
+  NodePreparationError,
+  type ChildExecutor,
+  type LaunchPlanResolver,
+  type PrepareContext,
+  type PreparedNode,
+} from "./nodes/node-handler.ts";
 import { prepareNode } from "./nodes/node-handlers.ts";
 
 /** Id of the virtual node whose outputs are the execution inputs. */
@@ -42,11 +49,17 @@ export interface ExecutionGraph {
   /** Distinct downstream node indices, by index. */
   readonly downstream: readonly (readonly number[])[];
   readonly failurePolicy: FailurePolicy;
+  /** The node to run when the workflow fails (`WorkflowTemplate.failure_node`); not part of the graph. */
+  readonly failureNode?: FailureNodePlan | undefined;
 }
 
 /** Options that shape preparation. */
 export interface GraphOptions {
   readonly systemRetries: number;
+  /** For launch-plan nodes. @default none (launch-plan nodes cannot run) */
+  readonly launchPlans?: LaunchPlanResolver | undefined;
+  /** For launch-plan nodes. @default none */
+  readonly executeChild?: ChildExecutor | undefined;
 }
 
 /**
@@ -56,9 +69,20 @@ export interface GraphOptions {
  * or unknown node ids, a cycle, a missing task) or holds a node kind the engine cannot run.
  */
 export function buildExecutionGraph(closure: CompiledWorkflowClosure, options: GraphOptions): ExecutionGraph {
-  const template = closure.primary?.template;
-  if (template === undefined) throw invalid("The closure has no primary workflow template.");
-  const context = prepareContext(closure, options);
+  const primary = closure.primary;
+  if (primary?.template === undefined) throw invalid("The closure has no primary workflow template.");
+  return buildWorkflowGraph(primary, prepareContext(closure, options));
+}
+
+/**
+ * Builds the graph of one compiled workflow of a closure (the primary or a sub-workflow). Node
+ * ids stay local to the workflow; runs of nested graphs qualify them when they report events.
+ *
+ * @throws NodePreparationError as {@link buildExecutionGraph}.
+ */
+export function buildWorkflowGraph(workflow: CompiledWorkflow, context: PrepareContext): ExecutionGraph {
+  const template = workflow.template;
+  if (template === undefined) throw invalid("A compiled workflow of the closure has no template.");
 
   const ids: string[] = [START_NODE_ID, END_NODE_ID];
   const indexOf = new Map<string, number>([[START_NODE_ID, START_INDEX], [END_NODE_ID, END_INDEX]]);
@@ -92,7 +116,7 @@ export function buildExecutionGraph(closure: CompiledWorkflowClosure, options: G
 
   // Upstream sets: the compiled connections (or the node's own list), plus every node a binding
   // reads from, so a hand-written closure cannot start a node before the data it reads exists.
-  const upstream = closure.primary?.connections?.upstream ?? {};
+  const upstream = workflow.connections?.upstream ?? {};
   const upstreamCounts = new Int32Array(size);
   const downstream: number[][] = Array.from({ length: size }, () => []);
   const seen = new Int32Array(size).fill(-1); // seen[u] === i: u already counted as upstream of i
@@ -117,8 +141,10 @@ export function buildExecutionGraph(closure: CompiledWorkflowClosure, options: G
     }
   }
   assertAcyclic(ids, upstreamCounts, downstream);
+  const failureNode = prepareFailureNode(template, context);
 
   return {
+    failureNode,
     ids,
     indexOf,
     bindings,
@@ -138,10 +164,40 @@ function prepareContext(closure: CompiledWorkflowClosure, options: GraphOptions)
     const template = compiled.template;
     if (template?.id !== undefined) tasks.set(taskKey(template.id), template);
   }
-  return { findTask: (id) => tasks.get(taskKey(id)), systemRetries: options.systemRetries };
+  const subWorkflows = new Map<string, CompiledWorkflow>();
+  for (const compiled of closure.subWorkflows) {
+    const id = compiled.template?.id;
+    if (id !== undefined) subWorkflows.set(taskKey(id), compiled);
+  }
+  // Each sub-workflow graph is built once per execution, however many nodes run it.
+  const graphs = new Map<string, ExecutionGraph | null>();
+  const context: PrepareContext = {
+    findTask: (id) => tasks.get(taskKey(id)),
+    systemRetries: options.systemRetries,
+    prepare: (node) => prepareNode(node, context),
+    subWorkflowGraph: (id) => {
+      const key = taskKey(id);
+      const built = graphs.get(key);
+      if (built === null) throw invalid(`Sub-workflow "${id.name}" includes itself; recursion is not supported.`);
+      if (built !== undefined) return built;
+      const compiled = subWorkflows.get(key);
+      if (compiled === undefined) {
+        throw invalid(
+          `Sub-workflow "${id.project}/${id.domain}/${id.name}@${id.version}" is not among the closure's sub-workflows; compile the workflow again.`,
+        );
+      }
+      graphs.set(key, null);
+      const graph = buildWorkflowGraph(compiled, context);
+      graphs.set(key, graph);
+      return graph;
+    },
+    launchPlans: options.launchPlans,
+    executeChild: options.executeChild,
+  };
+  return context;
 }
 
-/** Tasks are matched on project, domain, name and version (not org or resource type). */
+/** Tasks and sub-workflows are matched on project, domain, name and version (not org or resource type). */
 function taskKey(id: Identifier): string {
   return `${id.project}\u0000${id.domain}\u0000${id.name}\u0000${id.version}`;
 }

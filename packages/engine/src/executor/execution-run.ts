@@ -7,6 +7,7 @@
 import type { Binding, LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { Clock } from "../runtime/clock.ts";
 import type { ExecutionError } from "../runtime/errors.ts";
+import type { CacheStatus } from "../runtime/catalog.ts";
 import type { EventSink, ExecutionEvent, WorkflowExecutionEvent } from "../runtime/events.ts";
 import type { NodeExecutionPhase, WorkflowExecutionPhase } from "../runtime/phases.ts";
 import type { TaskRunner } from "../runtime/task-runner.ts";
@@ -17,7 +18,8 @@ import { EventRecorder } from "./event-recorder.ts";
 import { describeThrown, engineErrorCodes, nodeError } from "./execution-errors.ts";
 import { END_INDEX, START_INDEX, type ExecutionGraph } from "./execution-graph.ts";
 import type { ExecutionResult } from "./execution-result.ts";
-import type { ActiveNode, NodeFailurePhase, NodeRuntime, PreparedNode } from "./nodes/node-handler.ts";
+import { runFailureNode } from "./failure-node.ts";
+import type { ActiveNode, NodeEventDetails, NodeFailurePhase, NodeRuntime, NodeServices, PreparedNode } from "./nodes/node-handler.ts";
 
 // Node states, as small integers in a typed array (one byte per node).
 const NOT_STARTED = 0;
@@ -36,6 +38,8 @@ export interface RunOptions {
   /** 0 for unlimited. */
   readonly maxParallelism: number;
   readonly signal: AbortSignal | undefined;
+  /** Cache and signals, for task and gate nodes. */
+  readonly services?: NodeServices | undefined;
 }
 
 /** Runs one execution of a prepared graph; `start` resolves with its result. */
@@ -44,6 +48,7 @@ export class ExecutionRun implements NodeRuntime {
   readonly runner: TaskRunner;
   readonly clock: Clock;
   readonly signal: AbortSignal;
+  readonly services: NodeServices | undefined;
 
   readonly #graph: ExecutionGraph;
   readonly #recorder: EventRecorder;
@@ -54,6 +59,8 @@ export class ExecutionRun implements NodeRuntime {
   readonly #state: Uint8Array;
   readonly #outputs: (LiteralMap | undefined)[];
   readonly #active: (ActiveNode | undefined)[];
+  /** 1 for nodes with a skipped upstream node: they are skipped instead of started. */
+  readonly #skippedUpstream: Uint8Array;
   readonly #outcome = Promise.withResolvers<ExecutionResult>();
   readonly #outputsOf = (nodeId: string): LiteralMap | undefined => {
     const index = this.#graph.indexOf.get(nodeId);
@@ -74,12 +81,15 @@ export class ExecutionRun implements NodeRuntime {
   #closed = false;
   /** The first node failure, kept while FAIL_AFTER_EXECUTABLE_NODES_COMPLETE lets others finish. */
   #failure: { readonly error: ExecutionError; readonly phase: NodeFailurePhase } | undefined;
+  /** The workflow's failure node, once the workflow failed and it was started (failure-node.ts). */
+  #failureNode: { readonly active: ActiveNode; ended: boolean } | undefined;
 
   constructor(graph: ExecutionGraph, options: RunOptions) {
     this.executionId = options.executionId;
     this.runner = options.runner;
     this.clock = options.clock;
     this.signal = this.#controller.signal;
+    this.services = options.services;
     this.#graph = graph;
     this.#requestSignal = options.signal;
     this.#maxParallelism = options.maxParallelism;
@@ -89,6 +99,7 @@ export class ExecutionRun implements NodeRuntime {
     this.#state = new Uint8Array(size);
     this.#outputs = new Array<LiteralMap | undefined>(size);
     this.#active = new Array<ActiveNode | undefined>(size);
+    this.#skippedUpstream = new Uint8Array(size);
     this.#outputs[START_INDEX] = options.inputs;
     this.#state[START_INDEX] = DONE;
     this.#remaining = size - 1;
@@ -121,35 +132,72 @@ export class ExecutionRun implements NodeRuntime {
     if (!this.#closed) this.#recorder.emit(event);
   }
 
-  succeed(index: number, outputs: LiteralMap): void {
+  succeed(index: number, outputs: LiteralMap, details?: NodeEventDetails): void {
     if (this.#finished || this.#state[index] !== RUNNING) return;
     this.#state[index] = DONE;
     this.#running--;
     this.#remaining--;
     this.#outputs[index] = outputs;
     this.#active[index] = undefined;
-    this.#emitNode(index, "SUCCEEDED", undefined, outputs);
+    this.#emitNode(index, "SUCCEEDED", undefined, outputs, undefined, details?.cacheStatus);
     this.#release(index);
     this.#drain();
   }
 
-  fail(index: number, error: ExecutionError, phase: NodeFailurePhase): void {
+  fail(index: number, error: ExecutionError, phase: NodeFailurePhase, details?: NodeEventDetails): void {
     if (this.#finished || this.#state[index] !== RUNNING) return;
     this.#state[index] = DONE;
     this.#running--;
     this.#active[index] = undefined;
-    this.#emitNode(index, phase, undefined, undefined, error);
+    this.#emitNode(index, phase, undefined, undefined, error, details?.cacheStatus);
     this.#nodeFailed(index, error, phase);
     this.#drain();
   }
 
-  /** Counts a completion on each successor; queues those whose upstream nodes all succeeded. */
+  skip(index: number): void {
+    if (this.#finished || this.#state[index] !== RUNNING) return;
+    this.#running--;
+    this.#active[index] = undefined;
+    this.#skipFrom(index);
+    this.#drain();
+  }
+
+  outputsOf(nodeId: string): LiteralMap | undefined {
+    return this.#outputsOf(nodeId);
+  }
+
+  /**
+   * Counts a completion on each successor; queues those whose upstream nodes all finished, or
+   * skips them when one of those was skipped (as Flyte does: a skipped node's outputs never exist).
+   */
   #release(index: number): void {
     const pending = this.#pending;
     for (const next of this.#graph.downstream[index] as readonly number[]) {
       const left = (pending[next] as number) - 1;
       pending[next] = left;
-      if (left === 0) this.#enqueue(next);
+      if (left !== 0) continue;
+      if (this.#skippedUpstream[next] === 1 && next !== END_INDEX) this.#skipFrom(next);
+      else this.#enqueue(next);
+    }
+  }
+
+  /** Ends `index` SKIPPED and marks its successors; a loop, so long skipped chains never recurse. */
+  #skipFrom(first: number): void {
+    const stack = [first];
+    const pending = this.#pending;
+    while (stack.length > 0) {
+      const index = stack.pop() as number;
+      this.#state[index] = DONE;
+      this.#remaining--;
+      this.#emitNode(index, "SKIPPED");
+      for (const next of this.#graph.downstream[index] as readonly number[]) {
+        this.#skippedUpstream[next] = 1;
+        const left = (pending[next] as number) - 1;
+        pending[next] = left;
+        if (left !== 0) continue;
+        if (next === END_INDEX) this.#enqueue(next);
+        else stack.push(next);
+      }
     }
   }
 
@@ -278,8 +326,10 @@ export class ExecutionRun implements NodeRuntime {
   /** Ends the execution: aborts whatever still runs, records the terminal phase, settles the result. */
   #finish(phase: WorkflowExecutionPhase, error?: ExecutionError, outputs?: LiteralMap): void {
     if (this.#finished) return;
+    if ((phase === "FAILED" || phase === "TIMED_OUT") && this.#startFailureNode(phase, error as ExecutionError)) return;
     this.#finished = true;
     this.#requestSignal?.removeEventListener("abort", this.#onRequestAbort);
+    if (this.#failureNode !== undefined && !this.#failureNode.ended) this.#failureNode.active.abort();
     if (phase !== "SUCCEEDED") this.#abortUnfinished();
     this.#emitWorkflow(phase, outputs, error);
     this.#closed = true;
@@ -291,6 +341,28 @@ export class ExecutionRun implements NodeRuntime {
       () => this.#outcome.resolve(result),
       (failure: unknown) => this.#outcome.reject(failure),
     );
+  }
+
+  /**
+   * When the workflow has a failure node: stops the other nodes and starts it; the execution ends
+   * with the original failure once it has ended. Returns false when there is nothing to wait for.
+   */
+  #startFailureNode(phase: NodeFailurePhase, error: ExecutionError): boolean {
+    const plan = this.#graph.failureNode;
+    if (plan === undefined) return false;
+    if (this.#failureNode !== undefined) return !this.#failureNode.ended;
+    this.#abortUnfinished();
+    this.#ready.length = 0;
+    this.#readyHead = 0;
+    if (this.#graph.failurePolicy === "FAIL_IMMEDIATELY") this.#emitWorkflow("FAILING", undefined, error);
+    const handle: { active: ActiveNode; ended: boolean } = { active: { abort: () => undefined }, ended: false };
+    this.#failureNode = handle;
+    handle.active = runFailureNode(plan, this, this.#outputs[START_INDEX] as LiteralMap, error, () => {
+      handle.ended = true;
+      this.#finish(phase, error);
+    });
+    // Either it still runs, or it ended synchronously and the execution has already finished.
+    return true;
   }
 
   /** Once, at the end: running and queued nodes become ABORTED (never-started nodes stay unrecorded). */
@@ -339,10 +411,19 @@ export class ExecutionRun implements NodeRuntime {
     inputs?: LiteralMap,
     outputs?: LiteralMap,
     error?: ExecutionError,
+    cacheStatus?: CacheStatus,
   ): void {
     if (this.#closed) return;
     const occurredAt = this.clock.now();
     const nodeId = this.#graph.ids[index] as string;
+    if (cacheStatus !== undefined) {
+      this.#recorder.emit({
+        kind: "node", executionId: this.executionId, nodeId, phase, occurredAt, cacheStatus,
+        ...(outputs === undefined ? {} : { outputs }),
+        ...(error === undefined ? {} : { error }),
+      });
+      return;
+    }
     // Distinct literal shapes per case keep optional fields absent (exactOptionalPropertyTypes).
     this.#recorder.emit(
       inputs !== undefined

@@ -1,4 +1,5 @@
 export { Engine } from "./engine.ts";
+export type { ChildExecutionRequest, LaunchPlanResolver, ResolvedLaunchPlan } from "./nodes/node-handler.ts";
 export type { EngineOptions, ExecuteRequest } from "./engine.ts";
 export type { ExecutionResult } from "./execution-result.ts";
 export { resolveBinding, resolveBindings } from "./bindings.ts";
@@ -6,3 +7,6 @@ export type { OutputsLookup } from "./bindings.ts";
 export { BindingResolutionError } from "./binding-resolution-error.ts";
 export { engineErrorCodes } from "./execution-errors.ts";
 export { END_NODE_ID, START_NODE_ID } from "./execution-graph.ts";
+export { cacheKeyOf, hashInputs, type CacheKeyParts } from "./cache-key.ts";
+export { FAILURE_ERROR_INPUT } from "./failure-node.ts";
+export { gateErrorCodes } from "./nodes/gate-node.ts";

@@ -1,4 +1,5 @@
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { CacheStatus } from "./catalog.ts";
 import type { ExecutionError, TaskFailure } from "./errors.ts";
 import type { NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase } from "./phases.ts";
 
@@ -13,6 +14,20 @@ export interface WorkflowExecutionEvent {
   readonly error?: ExecutionError;
 }
 
+/**
+ * Marks an event of one item of an array node (a map task item `<node>-<i>`). Stores fold such
+ * events into a compact summary on the array node (`NodeExecutionRecord.arrayItems`) and keep a
+ * full record only for items that saw a failure; sinks may ignore it.
+ */
+export interface ArrayItemRef {
+  /** Fully qualified id of the array node. */
+  readonly arrayNodeId: string;
+  /** Zero-based item index. */
+  readonly index: number;
+  /** Number of items of the array node. */
+  readonly count: number;
+}
+
 /** A phase change of one node. */
 export interface NodeExecutionEvent {
   readonly kind: "node";
@@ -24,6 +39,10 @@ export interface NodeExecutionEvent {
   readonly inputs?: LiteralMap;
   readonly outputs?: LiteralMap;
   readonly error?: ExecutionError;
+  /** For cacheable task nodes, on the terminal event: what the cache did (CACHE_HIT, ...). */
+  readonly cacheStatus?: CacheStatus;
+  /** Present when the node is an item of an array node. */
+  readonly arrayItem?: ArrayItemRef;
 }
 
 /** A phase change of one attempt of a task node. */
@@ -37,6 +56,8 @@ export interface TaskExecutionEvent {
   readonly phase: TaskExecutionPhase;
   readonly occurredAt: number;
   readonly error?: TaskFailure;
+  /** Present when the attempt is one of an array node's item. */
+  readonly arrayItem?: ArrayItemRef;
 }
 
 /** Every event the engine records, discriminated by `kind`. */

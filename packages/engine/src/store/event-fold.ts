@@ -61,6 +61,7 @@ export function applyNodeEvent(
   if (event.inputs !== undefined) draft.inputs = event.inputs;
   if (event.outputs !== undefined) draft.outputs = event.outputs;
   if (event.error !== undefined) draft.error = event.error;
+  if (event.cacheStatus !== undefined) draft.cacheStatus = event.cacheStatus;
   return draft;
 }
 

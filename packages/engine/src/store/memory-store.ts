@@ -1,5 +1,5 @@
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
-import type { ExecutionEvent } from "../runtime/events.ts";
+import type { ArrayItemRef, ExecutionEvent, NodeExecutionEvent, TaskExecutionEvent } from "../runtime/events.ts";
 import { isTerminalWorkflowPhase } from "../runtime/terminal-phases.ts";
 import {
   applyNodeEvent,
@@ -8,6 +8,14 @@ import {
   newExecutionRecord,
   type Draft,
 } from "./event-fold.ts";
+import {
+  applyArrayItemEvent,
+  itemNodeStub,
+  newArrayItems,
+  startsFullItemRecord,
+  summarizeArrayItems,
+  type ArrayItemsDraft,
+} from "./array-items.ts";
 import type {
   ExecutionRecord,
   NewExecution,
@@ -21,6 +29,8 @@ interface NodeEntry {
   readonly record: Draft<NodeExecutionRecord>;
   /** Indexed by attempt number. */
   readonly tasks: Draft<TaskExecutionRecord>[];
+  /** Of an array node: its items' phases and attempts (typed arrays, 3 bytes per item). */
+  items?: ArrayItemsDraft;
 }
 
 interface ExecutionEntry {
@@ -33,6 +43,9 @@ interface ExecutionEntry {
  * Keeps executions in memory; used by local runs and as the reference for the store
  * conformance suite. Every method answers synchronously (no promise on the hot path) and throws
  * {@link StoreError} where a durable store would reject. Reads return copies.
+ *
+ * Map items cost 3 bytes each (the array node's `arrayItems`); only items that saw a failure
+ * get node and attempt records (see {@link StateStore}).
  *
  * @example
  * const engine = new Engine({ runner, store: new MemoryStore() });
@@ -65,13 +78,13 @@ export class MemoryStore implements StateStore {
 
   getNodeExecution(executionId: string, nodeId: string): NodeExecutionRecord | undefined {
     const node = this.#executions.get(executionId)?.nodes.get(nodeId);
-    return node === undefined ? undefined : { ...node.record };
+    return node === undefined ? undefined : readNode(node);
   }
 
   listNodeExecutions(executionId: string): readonly NodeExecutionRecord[] {
     const entry = this.#executions.get(executionId);
     if (entry === undefined) return [];
-    return Array.from(entry.nodes.values(), (node) => ({ ...node.record }));
+    return Array.from(entry.nodes.values(), readNode);
   }
 
   listTaskExecutions(executionId: string, nodeId: string): readonly TaskExecutionRecord[] {
@@ -112,6 +125,8 @@ export class MemoryStore implements StateStore {
       }
       if (event.kind === "workflow" && isTerminalWorkflowPhase(event.phase)) {
         (terminalInBatch ??= new Set()).add(event.executionId);
+      } else if (event.kind !== "workflow" && event.arrayItem !== undefined) {
+        validateItem(events, i, entry.nodes, event, event.arrayItem);
       } else if (
         event.kind === "task" &&
         !entry.nodes.has(event.nodeId) &&
@@ -134,6 +149,7 @@ export class MemoryStore implements StateStore {
         applyWorkflowEvent(entry.record, event);
         return;
       case "node": {
+        if (event.arrayItem !== undefined && summarizedOnly(entry, event, event.arrayItem)) return;
         const node = entry.nodes.get(event.nodeId);
         if (node === undefined) {
           entry.nodes.set(event.nodeId, { record: applyNodeEvent(undefined, event), tasks: [] });
@@ -143,11 +159,59 @@ export class MemoryStore implements StateStore {
         return;
       }
       case "task": {
-        const node = entry.nodes.get(event.nodeId) as NodeEntry;
+        if (event.arrayItem !== undefined && summarizedOnly(entry, event, event.arrayItem)) return;
+        let node = entry.nodes.get(event.nodeId);
+        if (node === undefined) {
+          // Validated: only an array item's first failure gets here without a node record.
+          node = { record: itemNodeStub(event), tasks: [] };
+          entry.nodes.set(event.nodeId, node);
+        }
         node.tasks[event.attempt] = applyTaskEvent(node.record, node.tasks[event.attempt], event);
         return;
       }
     }
+  }
+}
+
+/** A copy of a node's record, with its items' summary when it is an array node. */
+function readNode(node: NodeEntry): NodeExecutionRecord {
+  return node.items === undefined ? { ...node.record } : { ...node.record, arrayItems: summarizeArrayItems(node.items) };
+}
+
+/**
+ * Folds an item event into its array node's summary; true when that is all it needs (the item
+ * has no full record and the event reports no failure).
+ */
+function summarizedOnly(entry: ExecutionEntry, event: NodeExecutionEvent | TaskExecutionEvent, ref: ArrayItemRef): boolean {
+  // Validated: the array node is recorded.
+  const parent = entry.nodes.get(ref.arrayNodeId) as NodeEntry;
+  applyArrayItemEvent((parent.items ??= newArrayItems(ref.count)), event, ref.index);
+  return !startsFullItemRecord(event) && !entry.nodes.has(event.nodeId);
+}
+
+/** Refuses an item event whose array node is not recorded, or whose index is out of range. */
+function validateItem(
+  events: readonly ExecutionEvent[],
+  position: number,
+  nodes: ReadonlyMap<string, NodeEntry>,
+  event: NodeExecutionEvent | TaskExecutionEvent,
+  ref: ArrayItemRef,
+): void {
+  const parent = nodes.get(ref.arrayNodeId);
+  if (parent === undefined && !hasNodeEventBefore(events, position, event.executionId, ref.arrayNodeId)) {
+    throw new StoreError(
+      "E_NODE_NOT_FOUND",
+      `Cannot record item ${ref.index} ("${event.nodeId}") of array node "${ref.arrayNodeId}" in execution ` +
+        `"${event.executionId}": the array node has no node execution yet (record a node event for it first).`,
+    );
+  }
+  const count = parent?.items?.count ?? ref.count;
+  if (!Number.isInteger(ref.index) || ref.index < 0 || ref.index >= count) {
+    throw new StoreError(
+      "E_ITEM_OUT_OF_RANGE",
+      `Cannot record item ${ref.index} ("${event.nodeId}") of array node "${ref.arrayNodeId}" in execution ` +
+        `"${event.executionId}": the array node has ${count} items (indexes 0 to ${count - 1}).`,
+    );
   }
 }
 

@@ -1,6 +1,8 @@
+import type { CacheStatus } from "../runtime/catalog.ts";
 import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { ExecutionError, TaskFailure } from "../runtime/errors.ts";
+import type { ArrayItemsSummary } from "./array-items.ts";
 import type { ExecutionEvent } from "../runtime/events.ts";
 import type {
   NodeExecutionPhase,
@@ -58,6 +60,10 @@ export interface NodeExecutionRecord {
   readonly updatedAt: number;
   /** Number of task attempts started so far (0 for nodes that run no task). */
   readonly attempts: number;
+  /** For cacheable task nodes: what the cache did (CACHE_HIT, CACHE_POPULATED, ...). */
+  readonly cacheStatus?: CacheStatus;
+  /** For array nodes, once an item event arrived: every item's phase and attempt count. */
+  readonly arrayItems?: ArrayItemsSummary;
 }
 
 /** One attempt of a task node. */
@@ -78,6 +84,13 @@ export interface TaskExecutionRecord {
  * Where the engine records executions. Every phase change reaches the store as an
  * {@link ExecutionEvent} (as flyteadmin folds `Create*Event` calls into its tables), so the
  * engine writes one kind of thing and a durable store can group many events into one commit.
+ *
+ * Array items: events carrying `arrayItem` (items `<node>-<i>` of a map) are folded into the
+ * array node's `arrayItems` summary (phase and attempts per item), not into records of their own
+ * — except for items that saw a failure (an event with an error, or a FAILED, TIMED_OUT or
+ * RETRYABLE_FAILED phase): those get a full node record (and attempt records) from that event on,
+ * so a failed item stays diagnosable by its id. Other items are absent from
+ * `getNodeExecution`/`listNodeExecutions`. An item event needs its array node recorded first.
  *
  * Ordering contract: calls take effect in the order they are made, even when a store answers
  * asynchronously; a store may commit several `record` calls together. A rejected write is an

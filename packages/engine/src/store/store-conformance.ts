@@ -10,6 +10,7 @@ import { CompiledWorkflowClosureSchema } from "@flyte/idl/gen/flyteidl/core/comp
 import { LiteralMapSchema, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { NodeExecutionEvent, TaskExecutionEvent } from "../runtime/events.ts";
 import type { NodeExecutionPhase, TaskExecutionPhase } from "../runtime/phases.ts";
+import { ARRAY_ITEM_PHASES } from "./array-items.ts";
 import type { NewExecution, StateStore } from "./state-store.ts";
 import { isStoreError, type StoreErrorCode } from "./store-error.ts";
 
@@ -185,6 +186,66 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       assert.equal((await store.listTaskExecutions("e1", "n0")).length, 1);
     });
 
+    test("array items fold into their array node's summary; only items that failed get records", async () => {
+      const store = await factory();
+      await store.createExecution(newExecution("e1"));
+      const flaky = { code: "USER:Flaky", message: "try again", kind: "USER", recoverable: true } as const;
+      await store.record([
+        nodeEvent("a0", "RUNNING", 1),
+        itemEvent(0, "RUNNING", 2),
+        itemTask(0, 0, "RUNNING", 2),
+        itemTask(0, 0, "SUCCEEDED", 3),
+        itemEvent(0, "SUCCEEDED", 3),
+        itemEvent(1, "RUNNING", 4),
+        itemEvent(2, "RUNNING", 4),
+        itemTask(2, 0, "RUNNING", 4),
+        { ...itemTask(2, 0, "RETRYABLE_FAILED", 5), error: flaky },
+      ]);
+      // A later batch: the item with a record keeps it, the others stay summarized.
+      await store.record([itemTask(2, 1, "RUNNING", 6), itemTask(2, 1, "SUCCEEDED", 7), itemEvent(2, "SUCCEEDED", 7)]);
+      const items = (await store.getNodeExecution("e1", "a0"))?.arrayItems;
+      assert.ok(items);
+      assert.equal(items.count, 4);
+      assert.deepEqual(Array.from(items.phases, (code) => ARRAY_ITEM_PHASES[code]), ["SUCCEEDED", "RUNNING", "SUCCEEDED", "UNDEFINED"]);
+      assert.deepEqual(Array.from(items.attempts), [1, 0, 2, 0]);
+      assert.deepEqual(items.phaseCounts, { SUCCEEDED: 2, RUNNING: 1, UNDEFINED: 1 });
+      assert.deepEqual((await store.listNodeExecutions("e1")).map((n) => n.nodeId), ["a0", "a0-2"]);
+      assert.equal(await store.getNodeExecution("e1", "a0-0"), undefined);
+      assert.deepEqual(await store.listTaskExecutions("e1", "a0-0"), []);
+      const retried = await store.getNodeExecution("e1", "a0-2");
+      assert.equal(retried?.phase, "SUCCEEDED");
+      assert.equal(retried?.attempts, 2);
+      assert.equal(retried?.startedAt, 5, "the record starts at the item's first failure");
+      const attempts = await store.listTaskExecutions("e1", "a0-2");
+      assert.deepEqual(attempts.map((a) => [a.attempt, a.phase]), [[0, "RETRYABLE_FAILED"], [1, "SUCCEEDED"]]);
+      assert.deepEqual(attempts[0]?.error, flaky);
+    });
+
+    test("a failed array item keeps its error, readable by its id", async () => {
+      const store = await factory();
+      await store.createExecution(newExecution("e1"));
+      const failure = { code: "USER:Boom", message: "boom", kind: "USER", recoverable: false } as const;
+      const error = { code: "USER:Boom", kind: "USER", message: "Attempt 1 failed with USER:Boom: boom", nodeId: "a0-3" } as const;
+      await store.record([nodeEvent("a0", "RUNNING", 1), itemEvent(3, "RUNNING", 2), itemTask(3, 0, "RUNNING", 2)]);
+      await store.record([{ ...itemTask(3, 0, "FAILED", 4), error: failure }, { ...itemEvent(3, "FAILED", 4), error }]);
+      const item = await store.getNodeExecution("e1", "a0-3");
+      assert.equal(item?.phase, "FAILED");
+      assert.deepEqual(item?.error, error);
+      assert.equal(item?.endedAt, 4);
+      assert.deepEqual((await store.listTaskExecutions("e1", "a0-3")).map((a) => [a.attempt, a.phase, a.error]), [[0, "FAILED", failure]]);
+      assert.deepEqual((await store.getNodeExecution("e1", "a0"))?.arrayItems?.phaseCounts, { FAILED: 1, UNDEFINED: 3 });
+    });
+
+    test("an array item needs its array node recorded first, and an index below the item count", async () => {
+      const store = await factory();
+      await store.createExecution(newExecution("e1"));
+      await expectStoreError(() => store.record([itemEvent(0, "RUNNING", 1)]), "E_NODE_NOT_FOUND");
+      await expectStoreError(() => store.record([nodeEvent("a0", "RUNNING", 1), itemEvent(4, "RUNNING", 1)]), "E_ITEM_OUT_OF_RANGE");
+      assert.equal(await store.getNodeExecution("e1", "a0"), undefined, "the refused batch left no trace");
+      await store.record([nodeEvent("a0", "RUNNING", 1), itemEvent(0, "RUNNING", 1)]);
+      assert.equal((await store.getNodeExecution("e1", "a0"))?.arrayItems?.phaseCounts.RUNNING, 1);
+    });
+
     test("executions are isolated from each other", async () => {
       const store = await factory();
       await store.createExecution(newExecution("e1"));
@@ -228,5 +289,14 @@ function nodeEvent(nodeId: string, phase: NodeExecutionPhase, occurredAt: number
 
 function taskEvent(nodeId: string, attempt: number, phase: TaskExecutionPhase, occurredAt: number): TaskExecutionEvent {
   return { kind: "task", executionId: "e1", nodeId, taskName: "t", attempt, phase, occurredAt };
+}
+
+/** An event of item `index` of the 4-item array node a0. */
+function itemEvent(index: number, phase: NodeExecutionPhase, occurredAt: number): NodeExecutionEvent {
+  return { ...nodeEvent(`a0-${index}`, phase, occurredAt), arrayItem: { arrayNodeId: "a0", index, count: 4 } };
+}
+
+function itemTask(index: number, attempt: number, phase: TaskExecutionPhase, occurredAt: number): TaskExecutionEvent {
+  return { ...taskEvent(`a0-${index}`, attempt, phase, occurredAt), arrayItem: { arrayNodeId: "a0", index, count: 4 } };
 }
 

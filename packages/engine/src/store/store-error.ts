@@ -3,7 +3,9 @@ export type StoreErrorCode =
   | "E_EXECUTION_EXISTS"
   | "E_EXECUTION_NOT_FOUND"
   | "E_EXECUTION_TERMINAL"
-  | "E_NODE_NOT_FOUND";
+  | "E_NODE_NOT_FOUND"
+  /** An array item event whose index is not below the array node's item count. */
+  | "E_ITEM_OUT_OF_RANGE";
 
 /** Cross-realm brand, so `isStoreError` works across module copies. */
 const BRAND = Symbol.for("flyte.engine.StoreError");

@@ -3,12 +3,18 @@
  * runs. Maps what a task throws to the engine's failure record (user error, recoverable or not).
  */
 import type { TaskFailure, TaskRunRequest, TaskRunResult, TaskRunner } from "@flyte/engine";
+import { runInTaskContext, streamLogger } from "../context.ts";
 import { FlyteError, FlyteRecoverableError } from "../errors.ts";
 import type { TaskDefinition } from "../task.ts";
+import { outsideEager } from "./eager-run.ts";
+import { runGraphTask } from "./graph-tasks.ts";
+import { runLocally } from "./run.ts";
 
 /** A runner over the task definitions a workflow references, found by task name. */
 export class InProcessTaskRunner implements TaskRunner {
   readonly #tasks: ReadonlyMap<string, TaskDefinition>;
+  /** Tasks that dynamic bodies and eager calls brought in while running. */
+  readonly #discovered = new Map<string, TaskDefinition>();
 
   constructor(tasks: ReadonlyMap<string, TaskDefinition>) {
     this.#tasks = tasks;
@@ -16,7 +22,7 @@ export class InProcessTaskRunner implements TaskRunner {
 
   async run(request: TaskRunRequest): Promise<TaskRunResult> {
     const name = request.task.id?.name ?? "";
-    const task = this.#tasks.get(name);
+    const task = this.#tasks.get(name) ?? this.#discovered.get(name);
     if (task === undefined) {
       return {
         kind: "failure",
@@ -24,7 +30,10 @@ export class InProcessTaskRunner implements TaskRunner {
       };
     }
     try {
-      return { kind: "success", outputs: await task.execute(request.inputs) };
+      const graph = runGraphTask(task, request, (found) => found.forEach((d, n) => this.#discovered.set(n, d)), (e, i) => runLocally(e, i));
+      if (graph !== undefined) return await graph;
+      const context = { executionId: request.executionId, nodeId: request.nodeId, retryAttempt: request.attempt, taskName: name, logger: streamLogger(request.nodeId) };
+      return { kind: "success", outputs: await runInTaskContext(context, () => outsideEager(() => task.execute(request.inputs))) };
     } catch (err) {
       return { kind: "failure", error: failureOf(err) };
     }

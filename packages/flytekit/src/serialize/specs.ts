@@ -16,6 +16,9 @@ import { typedInterfaceOf } from "./interface.ts";
 import { identifierOf, type SerializationSettings } from "./settings.ts";
 import { taskTemplateOf } from "./task-template.ts";
 import { workflowBundleOf } from "./workflow-template.ts";
+import { LaunchPlanDefinition } from "../launch-plan.ts";
+import { launchPlanOf } from "./launch-plan.ts";
+import { registrationOrder } from "./registration-order.ts";
 
 /** One registrable spec. `suffix` is pyflyte's file suffix: 1 task, 2 workflow, 3 launch plan. */
 export type EntitySpec =
@@ -42,12 +45,20 @@ export function specsOf(entities: readonly CallableEntity[], settings: Serializa
     tasks.set(task.name, task);
   };
   const workflows: WorkflowDefinition[] = [];
+  const launchPlans: LaunchPlanDefinition[] = [];
   for (const entity of entities) {
     if (entity instanceof TaskDefinition) addTask(entity);
     if (entity instanceof WorkflowDefinition) workflows.push(entity);
+    if (entity instanceof LaunchPlanDefinition) launchPlans.push(entity);
   }
   const workflowSpecs: EntitySpec[] = [];
-  for (const wf of workflows) {
+  // Named launch plans (and what they launch) come before the workflows that launch them.
+  for (const item of registrationOrder(workflows, launchPlans)) {
+    if (item instanceof LaunchPlanDefinition) {
+      workflowSpecs.push({ kind: "launchPlan", name: item.name, suffix: 3, schema: LaunchPlanSchema, message: launchPlanOf(item, settings) });
+      continue;
+    }
+    const wf = item;
     const bundle = workflowBundleOf(wf, settings);
     for (const def of bundle.taskDefinitions.values()) addTask(def);
     workflowSpecs.push({

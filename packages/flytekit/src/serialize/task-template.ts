@@ -57,10 +57,16 @@ export function taskArgs(task: TaskDefinition): string[] {
   ];
 }
 
+/**
+ * Definitions derived from a task (map items, eager tasks) adjust the template of their base task
+ * with a method under this key: `(template) => template`.
+ */
+export const ADJUST_TEMPLATE: unique symbol = Symbol.for("flytekit.adjust-task-template") as never;
+
 /** Builds the task template of `task`. */
 export function taskTemplateOf(task: TaskDefinition, settings: SerializationSettings): TaskTemplate {
   const o = task.options;
-  return create(TaskTemplateSchema, {
+  const template = create(TaskTemplateSchema, {
     id: identifierOf("task", task.name, settings),
     type: TASK_TYPE,
     metadata: create(TaskMetadataSchema, {
@@ -84,6 +90,8 @@ export function taskTemplateOf(task: TaskDefinition, settings: SerializationSett
       }),
     },
   });
+  const adjust = (task as { [ADJUST_TEMPLATE]?: (template: TaskTemplate) => TaskTemplate })[ADJUST_TEMPLATE];
+  return adjust === undefined ? template : adjust.call(task, template);
 }
 
 /** `{ cpu: 1, mem: "1Gi" }` → flyteidl resource entries. */

@@ -7,6 +7,7 @@ import { type Codec, type CompileChild, defOf, UnsupportedSchemaError } from "./
 import { arrayCodec, recordCodec } from "./collections.ts";
 import { durationCodec, isDurationSchema } from "./duration.ts";
 import { enumCodec } from "./enum.ts";
+import { errorCodec, isFlyteErrorSchema } from "./error.ts";
 import { booleanCodec, dateCodec, literalValueCodec, noneCodec, numberCodec, stringCodec } from "./primitives.ts";
 import { objectCodec } from "./struct.ts";
 import { unionCodec } from "./union.ts";
@@ -100,7 +101,7 @@ function build(schema: z.ZodType): Codec {
     case "record":
       return recordCodec(schema, compileChild);
     case "object":
-      return objectCodec(schema, compileChild);
+      return isFlyteErrorSchema(schema) ? errorCodec(schema) : objectCodec(schema, compileChild);
     case "optional":
       return unionCodec(schema, [compileChild(inner(schema), "")], { value: undefined });
     case "nullable":

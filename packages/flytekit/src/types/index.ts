@@ -4,6 +4,7 @@
 export { defaultValueOf, isOptionalInput } from "./defaults.ts";
 export { describeType } from "./describe.ts";
 export { duration } from "./duration.ts";
+export { flyteErrorType, isFlyteErrorSchema, type FlyteErrorValue } from "./error.ts";
 export { fromLiteralMap, toLiteralMap } from "./literal-map.ts";
 export { literalTypeOf, transformerFor } from "./transformer.ts";
 export type { SchemaSite, TypeTransformer, ValuePath } from "./transformer.ts";

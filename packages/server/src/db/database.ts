@@ -23,7 +23,8 @@ export interface Database {
   readonly fsync: boolean;
   /**
    * Runs `fn` in one transaction (BEGIN IMMEDIATE ... COMMIT), rolling back if it throws.
-   * Nested calls join the outer transaction.
+   * Nested calls join the outer transaction, as do calls made while a group commit
+   * (see `GroupCommitter`) holds the connection's transaction open.
    */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -43,7 +44,7 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
     sqlite,
     fsync,
     transaction<T>(fn: () => T): T {
-      if (depth > 0) return fn();
+      if (depth > 0 || sqlite.isTransaction) return fn();
       sqlite.exec("BEGIN IMMEDIATE");
       depth++;
       try {

@@ -3,14 +3,19 @@
  * knows how to run one kind of node. One file per node kind implements {@link NodeHandler};
  * branch, sub-workflow, array, gate and dynamic handlers plug in here later.
  */
+import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import type { Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import type { Node } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
+import type { CacheStatus, Catalog } from "../../runtime/catalog.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { ExecutionError } from "../../runtime/errors.ts";
 import type { ExecutionEvent } from "../../runtime/events.ts";
+import type { SignalSource } from "../../runtime/signals.ts";
 import type { TaskRunner } from "../../runtime/task-runner.ts";
+import type { ExecutionGraph } from "../execution-graph.ts";
+import type { ExecutionResult } from "../execution-result.ts";
 
 /** The kinds of node a workflow can hold (the cases of flyteidl `Node.target`). */
 export type NodeKind = NonNullable<Node["target"]["case"]>;
@@ -33,9 +38,40 @@ export interface NodeRuntime {
   /** Records an event (task attempts; node events are the run's job). */
   emit(event: ExecutionEvent): void;
   /** Ends the node successfully. Ignored once the node or the execution has ended. */
-  succeed(index: number, outputs: LiteralMap): void;
+  succeed(index: number, outputs: LiteralMap, details?: NodeEventDetails): void;
   /** Ends the node with a failure. Ignored once the node or the execution has ended. */
-  fail(index: number, error: ExecutionError, phase: NodeFailurePhase): void;
+  fail(index: number, error: ExecutionError, phase: NodeFailurePhase, details?: NodeEventDetails): void;
+  /**
+   * The engine's optional services (cache, signals). Nested runtimes (sub-graphs, branches)
+   * forward their parent's. @default none: caching disabled, gates waiting for signals fail
+   */
+  readonly services?: NodeServices | undefined;
+  /**
+   * Ends the node SKIPPED (it must not run, e.g. a branch that was not taken). Nodes downstream of
+   * it are skipped too, and count as finished. Ignored once the node or the execution has ended.
+   */
+  skip(index: number): void;
+  /**
+   * Outputs of a node of the same graph that has succeeded, by its local id (`start-node` gives
+   * the graph's inputs): branch nodes resolve the bindings of their inner nodes with it.
+   */
+  outputsOf(nodeId: string): LiteralMap | undefined;
+}
+
+/** Extra facts recorded on a node's terminal event. */
+export interface NodeEventDetails {
+  /** What the cache did for a cacheable task node. */
+  readonly cacheStatus?: CacheStatus;
+}
+
+/** Services of the engine that some node kinds use. */
+export interface NodeServices {
+  /** Cache of task outputs; absent when caching is off. */
+  readonly catalog?: Catalog | undefined;
+  /** Skip cache lookups and replace stored results (Flyte's `overwrite_cache`). */
+  readonly overwriteCache?: boolean | undefined;
+  /** Where gate nodes get signal values; absent when none can be given. */
+  readonly signals?: SignalSource | undefined;
 }
 
 /** A node that is running; the run keeps it so it can stop it. */
@@ -64,7 +100,48 @@ export interface PrepareContext {
   findTask(id: Identifier): TaskTemplate | undefined;
   /** Retries allowed for recoverable system errors, per node. */
   readonly systemRetries: number;
+  /** Prepares an inner node (of a branch) with the handler for its kind. */
+  prepare(node: Node): PreparedNode;
+  /**
+   * The prepared graph of a sub-workflow of the closure, built once per execution.
+   *
+   * @throws NodePreparationError when the closure does not carry it or it cannot run.
+   */
+  subWorkflowGraph(id: Identifier): ExecutionGraph;
+  /** Finds launch plans for launch-plan nodes; absent when the engine was given none. */
+  readonly launchPlans?: LaunchPlanResolver | undefined;
+  /** Runs a child execution (a launch-plan node) on the same engine. */
+  readonly executeChild?: ChildExecutor | undefined;
 }
+
+/** What a launch plan reference resolves to: the workflow it launches and its saved inputs. */
+export interface ResolvedLaunchPlan {
+  readonly closure: CompiledWorkflowClosure;
+  /** Used for inputs the launching node leaves unbound. @default none */
+  readonly defaultInputs?: LiteralMap;
+  /** Always used; a node that binds one of them fails. @default none */
+  readonly fixedInputs?: LiteralMap;
+  /** Most task nodes running at once in the child execution; 0 for no limit. @default the engine's */
+  readonly maxParallelism?: number;
+}
+
+/**
+ * Resolves a launch plan identifier; `undefined` when there is no such launch plan. Local runs
+ * supply one built from the loaded launch plans; the server supplies its own.
+ */
+export type LaunchPlanResolver = (id: Identifier) => ResolvedLaunchPlan | undefined | Promise<ResolvedLaunchPlan | undefined>;
+
+/** One child execution to run. */
+export interface ChildExecutionRequest {
+  readonly executionId: string;
+  readonly closure: CompiledWorkflowClosure;
+  readonly inputs: LiteralMap;
+  readonly signal: AbortSignal;
+  readonly maxParallelism?: number | undefined;
+}
+
+/** Runs a child execution to its end (see `Engine.execute`). */
+export type ChildExecutor = (request: ChildExecutionRequest) => Promise<ExecutionResult>;
 
 /** Knows how to run one kind of node. */
 export interface NodeHandler {

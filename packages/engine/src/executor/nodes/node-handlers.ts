@@ -11,10 +11,18 @@ import {
   type PreparedNode,
 } from "./node-handler.ts";
 import { taskNodeHandler } from "./task-node.ts";
+import { gateNodeHandler } from "./gate-node.ts";
+import { arrayNodeHandler } from "./array-node.ts";
+import { branchNodeHandler } from "./branch-node.ts";
+import { workflowNodeHandler } from "./workflow-node.ts";
 
 /** Handlers by node kind; a kind missing here fails the execution before it starts. */
 const handlers: Partial<Record<NodeKind, NodeHandler>> = {
   taskNode: taskNodeHandler,
+  gateNode: gateNodeHandler,
+  arrayNode: arrayNodeHandler,
+  branchNode: branchNodeHandler,
+  workflowNode: workflowNodeHandler,
 };
 
 /** Human names of node kinds, for messages. */

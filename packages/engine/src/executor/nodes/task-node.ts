@@ -17,6 +17,7 @@ import type { TaskFailure } from "../../runtime/errors.ts";
 import type { TaskExecutionPhase } from "../../runtime/phases.ts";
 import type { TaskRunResult } from "../../runtime/task-runner.ts";
 import { durationToMillis } from "../durations.ts";
+import type { GraphOptions } from "../execution-graph.ts";
 import {
   engineErrorCodes,
   nodeError,
@@ -32,6 +33,9 @@ import {
   type PrepareContext,
   type PreparedNode,
 } from "./node-handler.ts";
+import { startDynamicWorkflow } from "./dynamic-run.ts";
+import { cachePolicyOf, startCachedTaskNode, type TaskCachePolicy } from "./task-cache.ts";
+import { NodeEagerController } from "./eager-children.ts";
 
 /** Runs task nodes. */
 export const taskNodeHandler: NodeHandler = {
@@ -59,12 +63,17 @@ export const taskNodeHandler: NodeHandler = {
     // Node metadata overrides the task's settings when present (flytekit's with_overrides).
     const retries = node.metadata?.retries ?? task.metadata?.retries;
     const timeout = node.metadata?.timeout ?? task.metadata?.timeout;
-    return new PreparedTaskNode(
+    const cache = cachePolicyOf(node, task);
+    const prepared = new PreparedTaskNode(
       task,
       task.id?.name ?? taskId.name,
       { userRetries: Math.max(0, retries?.retries ?? 0), systemRetries: context.systemRetries },
       durationToMillis(timeout),
+      // Dynamic specs and eager calls are prepared like the execution's own graph.
+      { systemRetries: context.systemRetries, launchPlans: context.launchPlans, executeChild: context.executeChild },
     );
+    prepared.cache = cache;
+    return prepared;
   },
 };
 
@@ -81,18 +90,25 @@ class PreparedTaskNode implements PreparedNode {
   readonly budget: RetryBudget;
   /** Per-attempt timeout; 0 for none. */
   readonly timeoutMs: number;
+  readonly graphOptions: GraphOptions;
+  /** Cache settings when the node is cacheable (task-cache.ts). */
+  cache: TaskCachePolicy | undefined;
 
-  constructor(task: TaskTemplate, taskName: string, budget: RetryBudget, timeoutMs: number) {
+  constructor(task: TaskTemplate, taskName: string, budget: RetryBudget, timeoutMs: number, graphOptions: GraphOptions) {
     this.task = task;
     this.taskName = taskName;
     this.budget = budget;
     this.timeoutMs = timeoutMs;
+    this.graphOptions = graphOptions;
   }
 
   start(runtime: NodeRuntime, index: number, inputs: LiteralMap): ActiveNode {
-    const execution = new TaskNodeExecution(this, runtime, index, inputs);
-    execution.runAttempt();
-    return execution;
+    const run = (attemptRuntime: NodeRuntime): ActiveNode => {
+      const execution = new TaskNodeExecution(this, attemptRuntime, index, inputs);
+      execution.runAttempt();
+      return execution;
+    };
+    return this.cache === undefined ? run(runtime) : startCachedTaskNode(this.cache, runtime, index, inputs, run);
   }
 }
 
@@ -108,6 +124,10 @@ class TaskNodeExecution implements ActiveNode {
   /** Only when the attempt has a timeout; otherwise attempts share the execution's signal. */
   #controller: AbortController | undefined;
   #cancelTimer: (() => void) | undefined;
+  /** The sub-graph of a dynamic task, once its attempt returned a spec. */
+  #dynamic: ActiveNode | undefined;
+  /** Children of an eager task (see eager-children.ts). */
+  #eager: NodeEagerController | undefined;
 
   constructor(node: PreparedTaskNode, runtime: NodeRuntime, index: number, inputs: LiteralMap) {
     this.#node = node;
@@ -136,6 +156,7 @@ class TaskNodeExecution implements ActiveNode {
         task: this.#node.task,
         inputs: this.#inputs,
         signal,
+        ...(this.#node.task.metadata?.isEager === true ? { eager: this.#eagerController() } : {}),
       });
     } catch (thrown) {
       pending = Promise.resolve({ kind: "failure", error: runnerThrewFailure(thrown) });
@@ -152,7 +173,34 @@ class TaskNodeExecution implements ActiveNode {
     this.#done = true;
     this.#stopAttempt();
     this.#controller?.abort(new DOMException("The execution ended before the attempt finished.", "AbortError"));
+    this.#eager?.abortRunning("the eager node was aborted");
+    if (this.#dynamic !== undefined) {
+      this.#dynamic.abort();
+      return; // the attempt already succeeded; only the sub-graph was running
+    }
     this.#emit("ABORTED");
+  }
+
+  #eagerController(): NodeEagerController {
+    this.#eager ??= new NodeEagerController(this.#runtime, this.#index, this.#node.task.id ?? ({} as never), this.#node.graphOptions);
+    return this.#eager;
+  }
+
+  /** The attempt returned a workflow: run it as this node's sub-graph (dynamic-run.ts). */
+  #startDynamic(spec: Extract<TaskRunResult, { kind: "dynamic" }>["spec"]): void {
+    this.#emit("SUCCEEDED");
+    const runtime = this.#runtime;
+    const index = this.#index;
+    this.#dynamic = startDynamicWorkflow(runtime, index, this.#node.task, this.#inputs, spec, this.#node.graphOptions, {
+      succeed: (outputs) => {
+        this.#done = true;
+        runtime.succeed(index, outputs);
+      },
+      fail: (error, phase) => {
+        this.#done = true;
+        runtime.fail(index, error, phase);
+      },
+    });
   }
 
   #onSettled(attempt: number, result: TaskRunResult): void {
@@ -160,7 +208,10 @@ class TaskNodeExecution implements ActiveNode {
     if (this.#done || attempt !== this.#attempt) return;
     this.#stopAttempt();
     this.#controller = undefined;
-    if (result.kind === "success") {
+    this.#eager?.abortRunning("the eager task's attempt ended without awaiting it");
+    if (result.kind === "dynamic") {
+      this.#startDynamic(result.spec);
+    } else if (result.kind === "success") {
       this.#done = true;
       this.#emit("SUCCEEDED");
       this.#runtime.succeed(this.#index, result.outputs);
@@ -175,6 +226,7 @@ class TaskNodeExecution implements ActiveNode {
     const failure = timeoutFailure(this.#node.timeoutMs);
     this.#controller?.abort(new DOMException(failure.message, "TimeoutError"));
     this.#controller = undefined;
+    this.#eager?.abortRunning("the eager task's attempt timed out");
     this.#onFailure(failure, true);
   }
 

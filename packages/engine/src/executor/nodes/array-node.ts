@@ -1,0 +1,327 @@
+/**
+ * Array nodes (map tasks, and — beyond Flyte 1 — mapped workflows and launch plans): the inner
+ * node runs once per item, items in parallel up to the node's `parallelism`.
+ *
+ * Items stream through a window: only running items have state (their attempt, timers), so a
+ * 100,000-item map costs memory for its inputs and outputs plus at most `window` running items —
+ * never per-item state created up front. `parallelism` 0 or unset means "no limit" in Flyte; here
+ * it means {@link UNBOUNDED_WINDOW} items at once, which keeps memory bounded.
+ *
+ * Inputs not listed in `boundInputs` must be lists of one length; item `i` gets element `i` of
+ * each, and bound inputs as they are. Item `i` runs as node `<node>-<i>` (its task events carry
+ * that id). The node succeeds when at least `minSuccesses` items (or `ceil(n × minSuccessRatio)`;
+ * by default all) succeeded: each output is the list of item outputs, with a none literal for
+ * failed items (the compiled type is then a list of optionals). As soon as too many items failed
+ * to reach that bar, the node fails — naming the failed items — and running items are aborted.
+ */
+import type { Literal, LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { ArrayNode, Node } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
+import type { Clock } from "../../runtime/clock.ts";
+import type { ExecutionError } from "../../runtime/errors.ts";
+import type { ExecutionEvent } from "../../runtime/events.ts";
+import type { NodeExecutionPhase } from "../../runtime/phases.ts";
+import type { TaskRunner } from "../../runtime/task-runner.ts";
+import { END_INDEX } from "../execution-graph.ts";
+import { engineErrorCodes, nodeError } from "../execution-errors.ts";
+import {
+  NodePreparationError,
+  type ActiveNode,
+  type NodeFailurePhase,
+  type NodeHandler,
+  type NodeRuntime,
+  type PrepareContext,
+  type PreparedNode,
+} from "./node-handler.ts";
+
+/** Items running at once when the node sets no parallelism. */
+export const UNBOUNDED_WINDOW = 4096;
+
+/** Failed item indexes kept for the failure message. */
+const SHOWN_FAILURES = 20;
+
+/** Codes of array-node failures. */
+export const arrayErrorCodes = {
+  /** Fewer items succeeded than the success criteria require. */
+  tooManyFailures: "USER:ArrayNodeFailed",
+  /** The node's inputs are not lists of one length. */
+  badInputs: "USER:ArrayNodeInputs",
+} as const;
+
+const NONE_LITERAL: Literal = {
+  $typeName: "flyteidl.core.Literal",
+  value: { case: "scalar", value: { $typeName: "flyteidl.core.Scalar", value: { case: "noneType", value: { $typeName: "flyteidl.core.Void" } } } },
+  hash: "",
+  metadata: {},
+};
+
+/** Runs array nodes. */
+export const arrayNodeHandler: NodeHandler = {
+  prepare(node: Node, context: PrepareContext): PreparedNode {
+    const array = node.target.value as ArrayNode;
+    const inner = array.node;
+    if (inner === undefined) {
+      throw new NodePreparationError(nodeError(engineErrorCodes.invalidClosure, "SYSTEM", `Array node "${node.id}" has no inner node to run per item.`, node.id));
+    }
+    const item = context.prepare(inner);
+    const criteria = array.successCriteria;
+    return new PreparedArrayNode(
+      item,
+      new Set(array.boundInputs),
+      outputNamesOf(inner, context),
+      array.parallelismOption.case === "parallelism" && array.parallelismOption.value > 0 ? array.parallelismOption.value : 0,
+      criteria.case === "minSuccesses" ? { minSuccesses: criteria.value } : criteria.case === "minSuccessRatio" ? { ratio: criteria.value } : { ratio: 1 },
+    );
+  },
+};
+
+/** Output names of one item, when the inner node says (task interface, sub-workflow outputs). */
+function outputNamesOf(inner: Node, context: PrepareContext): readonly string[] | undefined {
+  if (inner.target.case === "taskNode") {
+    const ref = (inner.target.value).reference;
+    if (ref.case !== "referenceId") return undefined;
+    return Object.keys(context.findTask(ref.value)?.interface?.outputs?.variables ?? {});
+  }
+  if (inner.target.case === "workflowNode") {
+    const ref = (inner.target.value).reference;
+    if (ref.case === "subWorkflowRef") return context.subWorkflowGraph(ref.value).bindings[END_INDEX]?.map((b) => b.var);
+  }
+  return undefined;
+}
+
+type Criteria = { readonly minSuccesses: number } | { readonly ratio: number };
+
+class PreparedArrayNode implements PreparedNode {
+  readonly kind = "arrayNode";
+  readonly countsTowardParallelism = true;
+  readonly taskName?: string;
+  readonly item: PreparedNode;
+  readonly bound: ReadonlySet<string>;
+  readonly outputNames: readonly string[] | undefined;
+  readonly window: number;
+  readonly criteria: Criteria;
+
+  constructor(item: PreparedNode, bound: ReadonlySet<string>, outputNames: readonly string[] | undefined, parallelism: number, criteria: Criteria) {
+    this.item = item;
+    if (item.taskName !== undefined) this.taskName = item.taskName;
+    this.bound = bound;
+    this.outputNames = outputNames;
+    this.window = parallelism > 0 ? parallelism : UNBOUNDED_WINDOW;
+    this.criteria = criteria;
+  }
+
+  start(runtime: NodeRuntime, index: number, inputs: LiteralMap): ActiveNode {
+    const execution = new ArrayNodeExecution(this, runtime, index);
+    execution.begin(inputs);
+    return execution;
+  }
+}
+
+/**
+ * One array node while it runs. It is also the runtime its items see: item `i` is "node index
+ * i" to the inner handler, so starting an item allocates nothing but the item's own state.
+ */
+class ArrayNodeExecution implements ActiveNode, NodeRuntime {
+  readonly executionId: string;
+  readonly runner: TaskRunner;
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+  readonly #node: PreparedArrayNode;
+  readonly #parent: NodeRuntime;
+  readonly #index: number;
+  readonly #id: string;
+  readonly #active = new Map<number, ActiveNode>();
+  #count = 0;
+  #required = 0;
+  #next = 0;
+  #succeeded = 0;
+  #failed = 0;
+  #failedShown: number[] = [];
+  #firstFailure: ExecutionError | undefined;
+  #done = false;
+  #pumping = false;
+  /** Per item: the mapped inputs' elements and the bound inputs' literals. */
+  #mapped: [string, readonly Literal[]][] = [];
+  #fixed: Record<string, Literal> = {};
+  /** Item outputs by output name; `undefined` until an item reports (a hole for failures). */
+  #results = new Map<string, (Literal | undefined)[]>();
+
+  constructor(node: PreparedArrayNode, parent: NodeRuntime, index: number) {
+    this.#node = node;
+    this.#parent = parent;
+    this.#index = index;
+    this.#id = parent.nodeId(index);
+    this.executionId = parent.executionId;
+    this.runner = parent.runner;
+    this.clock = parent.clock;
+    this.signal = parent.signal;
+  }
+
+  begin(inputs: LiteralMap): void {
+    let count: number | undefined;
+    for (const [name, literal] of Object.entries(inputs.literals)) {
+      if (this.#node.bound.has(name)) {
+        this.#fixed[name] = literal;
+        continue;
+      }
+      if (literal.value.case !== "collection") {
+        this.#failInputs(`input "${name}" is not a list; map over lists, or bind it (it is not in boundInputs).`);
+        return;
+      }
+      const items = literal.value.value.literals;
+      if (count !== undefined && items.length !== count) {
+        this.#failInputs(`mapped inputs have different lengths (${count} and ${items.length} for "${name}"); every mapped list needs one element per item.`);
+        return;
+      }
+      count = items.length;
+      this.#mapped.push([name, items]);
+    }
+    this.#count = count ?? 0;
+    const criteria = this.#node.criteria;
+    this.#required =
+      "minSuccesses" in criteria ? Math.min(criteria.minSuccesses, this.#count) : Math.ceil(this.#count * criteria.ratio - 1e-9);
+    for (const name of this.#node.outputNames ?? []) this.#results.set(name, new Array<Literal | undefined>(this.#count));
+    this.#pump();
+  }
+
+  // ---- the runtime items see ------------------------------------------------------------------
+
+  nodeId(item: number): string {
+    return `${this.#id}-${item}`;
+  }
+
+  emit(event: ExecutionEvent): void {
+    this.#parent.emit(event);
+  }
+
+  succeed(item: number, outputs: LiteralMap): void {
+    if (this.#done || !this.#active.delete(item)) return;
+    this.#succeeded++;
+    this.#itemEvent(item, "SUCCEEDED");
+    for (const [name, literal] of Object.entries(outputs.literals)) {
+      let list = this.#results.get(name);
+      if (list === undefined) {
+        list = new Array<Literal | undefined>(this.#count);
+        this.#results.set(name, list);
+      }
+      list[item] = literal;
+    }
+    this.#pump();
+  }
+
+  fail(item: number, error: ExecutionError, phase: NodeFailurePhase): void {
+    if (this.#done || !this.#active.delete(item)) return;
+    this.#failed++;
+    this.#itemEvent(item, phase, error);
+    this.#firstFailure ??= error;
+    if (this.#failedShown.length < SHOWN_FAILURES) this.#failedShown.push(item);
+    if (this.#failed > this.#count - this.#required) {
+      this.#finishFailed();
+      return;
+    }
+    this.#pump();
+  }
+
+  skip(item: number): void {
+    // A skipped item (a branch that took no path) produced nothing: it counts as a success with no outputs.
+    if (this.#done || !this.#active.delete(item)) return;
+    this.#succeeded++;
+    this.#itemEvent(item, "SKIPPED");
+    this.#pump();
+  }
+
+  outputsOf(): LiteralMap | undefined {
+    return undefined;
+  }
+
+  // ---- the node -------------------------------------------------------------------------------
+
+  abort(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#abortItems();
+  }
+
+  /** Starts items while the window has room; re-entrant calls (items ending synchronously) return. */
+  #pump(): void {
+    if (this.#pumping || this.#done) return;
+    this.#pumping = true;
+    try {
+      const window = this.#node.window;
+      while (!this.#done && this.#next < this.#count && this.#active.size < window) {
+        const item = this.#next++;
+        const literals: Record<string, Literal> = { ...this.#fixed };
+        for (const [name, items] of this.#mapped) literals[name] = items[item] as Literal;
+        this.#active.set(item, PLACEHOLDER);
+        this.#itemEvent(item, "RUNNING");
+        const active = this.#node.item.start(this, item, { $typeName: "flyteidl.core.LiteralMap", literals });
+        // The item may have ended synchronously; keep it only while it runs.
+        if (this.#active.has(item)) this.#active.set(item, active);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+    if (!this.#done && this.#active.size === 0 && this.#next >= this.#count) this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#succeeded < this.#required) {
+      this.#finishFailed();
+      return;
+    }
+    this.#done = true;
+    const literals: Record<string, Literal> = {};
+    for (const [name, list] of this.#results) {
+      const items: Literal[] = new Array<Literal>(list.length);
+      for (let i = 0; i < list.length; i++) items[i] = list[i] ?? NONE_LITERAL;
+      literals[name] = {
+        $typeName: "flyteidl.core.Literal",
+        value: { case: "collection", value: { $typeName: "flyteidl.core.LiteralCollection", literals: items } },
+        hash: "",
+        metadata: {},
+      };
+    }
+    this.#results.clear();
+    this.#parent.succeed(this.#index, { $typeName: "flyteidl.core.LiteralMap", literals });
+  }
+
+  #finishFailed(): void {
+    this.#done = true;
+    this.#abortItems();
+    const first = this.#firstFailure;
+    const shown = this.#failedShown.join(", ") + (this.#failed > this.#failedShown.length ? ", ..." : "");
+    const message =
+      `${this.#failed} of ${this.#count} items failed (items ${shown}); at least ${this.#required} had to succeed. ` +
+      `First failure (item ${this.#failedShown[0] ?? "?"}): ${first?.message ?? "unknown"}`;
+    this.#parent.fail(
+      this.#index,
+      nodeError(arrayErrorCodes.tooManyFailures, first?.kind ?? "USER", message, this.#id, this.#node.taskName),
+      "FAILED",
+    );
+  }
+
+  #failInputs(detail: string): void {
+    this.#done = true;
+    this.#parent.fail(this.#index, nodeError(arrayErrorCodes.badInputs, "USER", `Array node "${this.#id}": ${detail}`, this.#id, this.#node.taskName), "FAILED");
+  }
+
+  #abortItems(): void {
+    const active = [...this.#active];
+    this.#active.clear();
+    for (const [item, node] of active) {
+      node.abort();
+      this.#itemEvent(item, "ABORTED");
+    }
+  }
+
+  /**
+   * Items are recorded as nodes `<node>-<i>` (their attempts hang off them), without inputs or
+   * outputs: the array node's own events carry the lists, and 100,000 copies would not be cheap.
+   */
+  #itemEvent(item: number, phase: NodeExecutionPhase, error?: ExecutionError): void {
+    const base = { kind: "node", executionId: this.executionId, nodeId: `${this.#id}-${item}`, phase, occurredAt: this.clock.now() } as const;
+    this.#parent.emit(error === undefined ? base : { ...base, error });
+  }
+}
+
+/** Marks an item as running while its handler starts it. */
+const PLACEHOLDER: ActiveNode = { abort() {} };

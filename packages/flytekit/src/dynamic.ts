@@ -1,0 +1,63 @@
+/**
+ * `dynamic()`: a task whose body runs at execution time with real input values and builds a
+ * workflow by calling tasks, workflows and maps (flytekit's `@dynamic`). Calls inside return
+ * promises, as in a workflow body (node ids `dn0, dn1, ...`); plain JS `if`/`for` over the
+ * inputs decide what to call. Serialized as an ordinary task; at run time it returns a
+ * `DynamicJobSpec` that the engine compiles and runs as the node's sub-graph.
+ */
+import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { callEntity } from "./call.ts";
+import { attachDefinition } from "./entity.ts";
+import { buildJobSpec, type JobSpecResult } from "./job-spec.ts";
+import type { SerializationSettings } from "./serialize/settings.ts";
+import type { OutputsOption, SchemaShape } from "./signature.ts";
+import { TaskDefinition, type Task } from "./task.ts";
+import type { TaskOptions } from "./task-options.ts";
+import { fromLiteralMap } from "./types/index.ts";
+import type { BodyOutputs, NativeInputs } from "./typing.ts";
+
+/** The body of a dynamic task: real inputs in, promises or constants out; synchronous. */
+export type DynamicBody<I extends SchemaShape, O extends OutputsOption> = (inputs: NativeInputs<I>) => BodyOutputs<O>;
+
+/** The definition behind a dynamic task. */
+export class DynamicDefinition extends TaskDefinition {
+  readonly #body: (inputs: Record<string, unknown>) => unknown;
+
+  constructor(options: TaskOptions<SchemaShape, OutputsOption>, body: (inputs: Record<string, unknown>) => unknown) {
+    super(options, body);
+    this.#body = body;
+  }
+
+  /**
+   * Runs the body on `inputs` and returns the graph it built, or its outputs when it called
+   * nothing. Used by task runners (in-process and workers).
+   */
+  expand(inputs: LiteralMap, settings: SerializationSettings): JobSpecResult {
+    const natives = fromLiteralMap(inputs, this.signature.inputs, this.name, "input");
+    return buildJobSpec(this, "dn", () => this.#body(natives), settings, `dynamic '${this.name}'`);
+  }
+}
+
+/**
+ * Defines a dynamic task: its body gets real input values when the task runs and builds a graph
+ * by calling entities. Takes every `task()` option.
+ *
+ * @example
+ * export const fan = dynamic(
+ *   { name: "fan", inputs: { n: z.int() }, outputs: z.array(z.string()) },
+ *   ({ n }) => Array.from({ length: n }, (_, i) => t({ a: i })),
+ * );
+ */
+export function dynamic<
+  const I extends SchemaShape = Record<never, never>,
+  const O extends OutputsOption = undefined,
+  const R extends BodyOutputs<O> = BodyOutputs<O>,
+>(options: TaskOptions<I, O>, body: (inputs: NativeInputs<I>) => R): Task<I, O> {
+  const definition = new DynamicDefinition(
+    options,
+    body as unknown as (inputs: Record<string, unknown>) => unknown,
+  );
+  const call = (...args: unknown[]): unknown => callEntity(definition, args);
+  Object.defineProperty(call, "name", { get: () => definition.name });
+  return attachDefinition(call, definition) as unknown as Task<I, O>;
+}

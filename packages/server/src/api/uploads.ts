@@ -1,0 +1,149 @@
+/**
+ * Plain HTTP endpoints for files: `PUT /upload/<key>` stores a body (the target of the signed URLs
+ * CreateUploadLocation hands out) and `GET /download/<key>` reads it back, so workers on other
+ * machines can fetch code bundles from the server.
+ *
+ * Writes are atomic (a temporary file renamed into place) and limited in size; keys that would
+ * leave the uploads folder are refused with 400.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { dirname } from "node:path";
+import { UploadPathError, fileOfKey, keyFromUrlPath } from "./upload-paths.ts";
+
+/** A request and response of either protocol. */
+export type AnyRequest = IncomingMessage | Http2ServerRequest;
+/** A response of either protocol. */
+export type AnyResponse = ServerResponse | Http2ServerResponse;
+
+/** Where uploads live and how large they may be. */
+export interface UploadOptions {
+  /** `<data-dir>/uploads`. */
+  readonly root: string;
+  /** Largest accepted body, in bytes. */
+  readonly maxBytes: number;
+}
+
+/** URL prefix of uploads. */
+export const UPLOAD_PREFIX = "/upload/";
+/** URL prefix of downloads. */
+export const DOWNLOAD_PREFIX = "/download/";
+
+/** `res.writeHead` for either protocol (their overloads do not unify). */
+export function writeHead(res: AnyResponse, status: number, headers: OutgoingHttpHeaders): void {
+  (res as ServerResponse).writeHead(status, headers);
+}
+
+function reply(req: AnyRequest, res: AnyResponse, status: number, message: string): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const body = `${message}\n`;
+  const headers: OutgoingHttpHeaders = { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body) };
+  // A refused request's body is left unread; over HTTP/1.1 the connection cannot carry another
+  // request after it, so tell the client to open a new one.
+  if (req.httpVersionMajor === 1 && !req.complete) headers["connection"] = "close";
+  writeHead(res, status, headers);
+  res.end(body);
+}
+
+/** Handles `PUT /upload/<key>`. */
+export async function handleUpload(req: AnyRequest, res: AnyResponse, pathname: string, options: UploadOptions): Promise<void> {
+  if (req.method !== "PUT") {
+    reply(req, res, 405, `use PUT to upload to ${pathname}`);
+    return;
+  }
+  let file: string;
+  try {
+    file = fileOfKey(options.root, keyFromUrlPath(pathname, UPLOAD_PREFIX));
+  } catch (err) {
+    if (err instanceof UploadPathError) return reply(req, res, 400, `refused upload: ${err.message}`);
+    throw err;
+  }
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > options.maxBytes) {
+    reply(req, res, 413, `refused upload to ${pathname}: ${declared} bytes is more than the limit of ${options.maxBytes} bytes`);
+    return;
+  }
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(6).toString("hex")}.part`;
+  const md5 = createHash("md5");
+  let size = 0;
+  let tooLarge = false;
+  try {
+    await new Promise<void>((resolveWrite, rejectWrite) => {
+      const out = createWriteStream(tmp, { flush: true });
+      out.on("error", rejectWrite);
+      out.on("finish", () => resolveWrite());
+      req.on("error", rejectWrite);
+      req.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > options.maxBytes) {
+          tooLarge = true;
+          req.pause();
+          out.destroy();
+          resolveWrite();
+          return;
+        }
+        md5.update(chunk);
+        if (!out.write(chunk)) {
+          req.pause();
+          out.once("drain", () => req.resume());
+        }
+      });
+      req.on("end", () => out.end());
+    });
+    if (tooLarge) {
+      await rm(tmp, { force: true });
+      reply(req, res, 413, `refused upload to ${pathname}: the body is more than the limit of ${options.maxBytes} bytes`);
+      return;
+    }
+    const expectedMd5 = req.headers["content-md5"];
+    const actual = md5.digest("base64");
+    if (typeof expectedMd5 === "string" && expectedMd5 !== "" && expectedMd5 !== actual) {
+      await rm(tmp, { force: true });
+      reply(req, res, 400, `refused upload to ${pathname}: Content-MD5 is ${expectedMd5} but the body's MD5 is ${actual}`);
+      return;
+    }
+    await rename(tmp, file);
+    reply(req, res, 200, `stored ${size} bytes`);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Handles `GET` / `HEAD /download/<key>`. */
+export async function handleDownload(req: AnyRequest, res: AnyResponse, pathname: string, options: UploadOptions): Promise<void> {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    reply(req, res, 405, `use GET to download ${pathname}`);
+    return;
+  }
+  let file: string;
+  try {
+    file = fileOfKey(options.root, keyFromUrlPath(pathname, DOWNLOAD_PREFIX));
+  } catch (err) {
+    if (err instanceof UploadPathError) return reply(req, res, 400, `refused download: ${err.message}`);
+    throw err;
+  }
+  const info = await stat(file).catch(() => undefined);
+  if (info === undefined || !info.isFile()) {
+    reply(req, res, 404, `nothing was uploaded at ${pathname}`);
+    return;
+  }
+  writeHead(res, 200, { "content-type": "application/octet-stream", "content-length": info.size });
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  await new Promise<void>((done, fail) => {
+    const stream = createReadStream(file);
+    stream.on("error", fail);
+    stream.on("end", () => done());
+    stream.pipe(res as NodeJS.WritableStream);
+  });
+}

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { afterEach, beforeEach, describe, test } from "node:test";
+import { openDatabase, type Database } from "./database.ts";
+import { GroupCommitClosedError, GroupCommitter, groupCommitterFor } from "./group-commit.ts";
+
+describe("group commit", () => {
+  let dir: string;
+  let db: Database;
+  let reader: DatabaseSync;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "flyte-group-commit-"));
+    db = openDatabase(join(dir, "db.sqlite"));
+    db.sqlite.exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)");
+    // A second connection sees only what is committed.
+    reader = new DatabaseSync(join(dir, "db.sqlite"));
+  });
+
+  afterEach(() => {
+    reader.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const count = (): number => (reader.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n;
+
+  test("writes submitted in the same tick share one transaction, in submission order", async () => {
+    const committer = new GroupCommitter(db);
+    const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const results = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => committer.submit(() => Number(insert.run(i, `v${i}`).lastInsertRowid))),
+    );
+    assert.deepEqual(results, Array.from({ length: 500 }, (_, i) => i));
+    assert.equal(committer.stats.commits, 1);
+    assert.equal(committer.stats.operations, 500);
+    assert.equal(count(), 500);
+  });
+
+  test("a promise resolves only after the commit, so an acknowledged write is visible to others", async () => {
+    const committer = new GroupCommitter(db);
+    let acknowledged = false;
+    const written = committer.submit(() => db.sqlite.prepare("INSERT INTO t (k, v) VALUES (1, 'a')").run());
+    void written.then(() => (acknowledged = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    assert.equal(acknowledged, false, "not acknowledged before the commit");
+    assert.equal(count(), 0, "nothing visible before the commit");
+    await written;
+    assert.equal(count(), 1);
+  });
+
+  test("an operation that throws rolls back only its own writes and rejects only its caller", async () => {
+    const committer = new GroupCommitter(db);
+    const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const outcomes = await Promise.allSettled([
+      committer.submit(() => insert.run(1, "a")),
+      committer.submit(() => {
+        insert.run(2, "b");
+        throw new Error("refused");
+      }),
+      committer.submit(() => insert.run(3, "c")),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.status), ["fulfilled", "rejected", "fulfilled"]);
+    assert.deepEqual(reader.prepare("SELECT k FROM t ORDER BY k").all().map((r) => r.k), [1, 3]);
+    assert.equal(committer.stats.commits, 1);
+    assert.equal(committer.stats.failedOperations, 1);
+  });
+
+  test("when the commit itself fails, every write of the group rejects and none is visible", async () => {
+    db.sqlite.exec("PRAGMA busy_timeout = 0");
+    reader.exec("BEGIN IMMEDIATE"); // another writer holds the lock: BEGIN IMMEDIATE fails
+    const committer = new GroupCommitter(db);
+    const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const outcomes = await Promise.allSettled([committer.submit(() => insert.run(1, "a")), committer.submit(() => insert.run(2, "b"))]);
+    reader.exec("ROLLBACK");
+    assert.deepEqual(outcomes.map((o) => o.status), ["rejected", "rejected"]);
+    assert.equal(count(), 0);
+    assert.equal(committer.stats.failedCommits, 1);
+    await committer.submit(() => insert.run(3, "c"));
+    assert.equal(count(), 1, "the committer recovers for the next group");
+  });
+
+  test("a group larger than maxOperations is split over several commits", async () => {
+    const committer = new GroupCommitter(db, { maxOperations: 100 });
+    const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    await Promise.all(Array.from({ length: 250 }, (_, i) => committer.submit(() => insert.run(i, "x"))));
+    assert.equal(committer.stats.commits, 3);
+    assert.equal(count(), 250);
+  });
+
+  test("stores on one database share one committer, and a closed committer refuses writes", async () => {
+    const committer = groupCommitterFor(db);
+    assert.equal(groupCommitterFor(db), committer);
+    await committer.close();
+    await assert.rejects(committer.submit(() => 1), GroupCommitClosedError);
+  });
+
+  test("a transaction helper call inside a group operation joins the group's transaction", async () => {
+    const committer = new GroupCommitter(db);
+    await committer.submit(() => db.transaction(() => db.sqlite.prepare("INSERT INTO t (k, v) VALUES (1, 'a')").run()));
+    assert.equal(count(), 1);
+  });
+});
+
+test("writes pending when the database closes reject instead of crashing the process", async () => {
+  const db = openDatabase(":memory:");
+  const committer = new GroupCommitter(db);
+  const written = committer.submit(() => 1);
+  db.close();
+  await assert.rejects(written, /not open/);
+});

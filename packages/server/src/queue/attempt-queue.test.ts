@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, test } from "node:test";
+import { openDatabase, type Database } from "../db/database.ts";
+import { groupCommitterFor } from "../db/group-commit.ts";
+import { AttemptQueue } from "./attempt-queue.ts";
+import { isQueueError } from "./queue-error.ts";
+import type { EnqueueRequest } from "./queue-types.ts";
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const request = (nodeId: string, attempt = 0, priority?: number): EnqueueRequest => ({
+  executionId: "p:d:e1",
+  nodeId,
+  attempt,
+  taskKey: "p:d:t:v1",
+  payload: bytes(`run ${nodeId}`),
+  ...(priority !== undefined ? { priority } : {}),
+});
+
+describe("AttemptQueue", () => {
+  let dir: string;
+  let db: Database;
+  let now: number;
+  let queue: AttemptQueue;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "flyte-queue-"));
+    db = openDatabase(join(dir, "queue.db"));
+    now = 1_000;
+    queue = new AttemptQueue(db, { now: () => now });
+  });
+
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a leased attempt carries its payload, and lease order is priority, then enqueue order", async () => {
+    await queue.enqueue(request("a"));
+    await queue.enqueue(request("b", 0, 5));
+    await queue.enqueue(request("c"));
+    assert.equal(await queue.pendingCount(), 3);
+    const leased = await queue.lease("w1", { max: 2, leaseMs: 100 });
+    assert.deepEqual(leased.map((a) => a.nodeId), ["b", "a"]);
+    assert.equal(new TextDecoder().decode(leased[1]?.payload), "run a");
+    assert.equal(leased[0]?.leaseUntil, 1_100);
+    assert.equal(await queue.pendingCount(), 1);
+  });
+
+  test("enqueuing the same attempt twice is idempotent", async () => {
+    const first = await queue.enqueue(request("a"));
+    const again = await queue.enqueue({ ...request("a"), payload: bytes("other") });
+    assert.equal(again, first);
+    assert.equal(await queue.pendingCount(), 1);
+    assert.notEqual(await queue.enqueue(request("a", 1)), first, "the next attempt is a new entry");
+  });
+
+  test("one lease call claims many attempts in one transaction", async () => {
+    await Promise.all(Array.from({ length: 50 }, (_, i) => queue.enqueue(request(`n${i}`))));
+    const before = groupCommitterFor(db).stats.commits;
+    const leased = await queue.lease("w1", { max: 50, leaseMs: 100 });
+    assert.equal(leased.length, 50);
+    assert.equal(groupCommitterFor(db).stats.commits - before, 1);
+  });
+
+  test("two workers leasing the same attempt at once: exactly one wins", async () => {
+    await queue.enqueue(request("a"));
+    const [w1, w2] = await Promise.all([queue.lease("w1", { max: 1, leaseMs: 100 }), queue.lease("w2", { max: 1, leaseMs: 100 })]);
+    assert.equal(w1.length + w2.length, 1);
+  });
+
+  test("two servers' connections to one database never lease the same attempt", async () => {
+    const other = openDatabase(join(dir, "queue.db"));
+    try {
+      const second = new AttemptQueue(other, { now: () => now });
+      await Promise.all(Array.from({ length: 20 }, (_, i) => queue.enqueue(request(`n${i}`))));
+      const results = await Promise.all([
+        queue.lease("w1", { max: 15, leaseMs: 100 }),
+        second.lease("w2", { max: 15, leaseMs: 100 }),
+      ]);
+      const ids = results.flat().map((a) => a.id);
+      assert.equal(ids.length, 20);
+      assert.equal(new Set(ids).size, 20);
+    } finally {
+      other.close();
+    }
+  });
+
+  test("completion is recorded exactly once; a retried completion is a duplicate", async () => {
+    await queue.enqueue(request("a"));
+    const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(attempt);
+    const [first, retried] = await Promise.all([
+      queue.complete(attempt.id, "w1", bytes("result")),
+      queue.complete(attempt.id, "w1", bytes("result again")),
+    ]);
+    assert.deepEqual([first, retried], ["recorded", "duplicate"]);
+    const stored = await queue.get(attempt.id);
+    assert.equal(stored?.state, "completed");
+    assert.equal(new TextDecoder().decode(stored?.result), "result");
+    assert.equal(await queue.complete(attempt.id, "w2", bytes("late")), "duplicate");
+  });
+
+  test("a completion from a worker that does not hold the lease is refused as lost-lease", async () => {
+    await queue.enqueue(request("a"));
+    const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(attempt);
+    assert.equal(await queue.complete(attempt.id, "w2", bytes("x")), "lost-lease");
+    await assert.rejects(queue.complete(9999, "w1", bytes("x")), (e) => isQueueError(e) && e.code === "E_ATTEMPT_NOT_FOUND" && /attempt 9999/.test(e.message));
+  });
+
+  test("heartbeats extend held leases; expiry reclaims the rest and the old holder then loses its lease", async () => {
+    await queue.enqueue(request("a"));
+    await queue.enqueue(request("b"));
+    const leased = await queue.lease("w1", { max: 2, leaseMs: 100 });
+    const [a, b] = leased;
+    assert.ok(a && b);
+    now = 1_050;
+    assert.deepEqual(await queue.heartbeat("w1", [a.id], 100), [a.id]);
+    assert.deepEqual(await queue.heartbeat("w2", [b.id], 100), [], "only the holder can heartbeat");
+    now = 1_100;
+    const expired = await queue.expire();
+    assert.deepEqual(expired.map((e) => [e.nodeId, e.workerId, e.leaseCount]), [["b", "w1", 1]]);
+    assert.deepEqual(await queue.expire(), [], "expiry happens once");
+    assert.equal(await queue.complete(b.id, "w1", bytes("late")), "lost-lease");
+    assert.deepEqual(await queue.heartbeat("w1", [a.id, b.id], 100), [a.id], "the expired lease is no longer held");
+    assert.equal(await queue.complete(a.id, "w1", bytes("ok")), "recorded");
+  });
+
+  test("the holder of a lapsed lease may still complete until expiry runs", async () => {
+    await queue.enqueue(request("a"));
+    const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 10 });
+    assert.ok(attempt);
+    now = 5_000;
+    assert.equal(await queue.complete(attempt.id, "w1", bytes("ok")), "recorded");
+    assert.deepEqual(await queue.expire(), []);
+  });
+
+  test("cancelling an execution ends its pending and leased attempts only", async () => {
+    await queue.enqueue(request("a"));
+    await queue.enqueue(request("b"));
+    await queue.enqueue({ ...request("c"), executionId: "p:d:e2" });
+    const [leased] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(leased);
+    const cancelled = await queue.cancel("p:d:e1");
+    assert.deepEqual(cancelled.map((c) => [c.nodeId, c.workerId]).sort(), [["a", "w1"], ["b", undefined]]);
+    assert.equal(await queue.pendingCount(), 1);
+    assert.equal(await queue.complete(leased.id, "w1", bytes("x")), "lost-lease");
+    assert.deepEqual((await queue.listByExecution("p:d:e1")).map((a) => a.state), ["cancelled", "cancelled"]);
+  });
+
+  test("a waiting worker is woken as soon as work is enqueued", async () => {
+    const started = performance.now();
+    const waiting = queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 5_000 });
+    setTimeout(() => void queue.enqueue(request("a")), 20);
+    const leased = await waiting;
+    assert.deepEqual(leased.map((a) => a.nodeId), ["a"]);
+    assert.ok(performance.now() - started < 1_000, "woken by the enqueue, not by the timeout");
+  });
+
+  test("a long poll ends empty when it times out or is aborted", async () => {
+    assert.deepEqual(await queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 20 }), []);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 10);
+    assert.deepEqual(await queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 60_000, signal: controller.signal }), []);
+    assert.equal(await queue.waitForWork(10), false);
+  });
+
+  test("queued work survives closing and reopening the database", async () => {
+    await queue.enqueue(request("a"));
+    db.close();
+    db = openDatabase(join(dir, "queue.db"));
+    const reopened = new AttemptQueue(db, { now: () => now });
+    const [attempt] = await reopened.lease("w1", { max: 1, leaseMs: 100 });
+    assert.equal(attempt?.nodeId, "a");
+  });
+});

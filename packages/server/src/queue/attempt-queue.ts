@@ -1,0 +1,307 @@
+import { EventEmitter, once } from "node:events";
+import { performance } from "node:perf_hooks";
+import type { StatementSync } from "node:sqlite";
+import type { Database } from "../db/database.ts";
+import { groupCommitterFor, type GroupCommitter } from "../db/group-commit.ts";
+import { migrate } from "../db/migrations.ts";
+import { QueueError } from "./queue-error.ts";
+import { queueMigrations } from "./queue-schema.ts";
+import type {
+  AttemptState,
+  CompletionOutcome,
+  EnqueueRequest,
+  LeasedAttempt,
+  LeaseOptions,
+  LeaseWaitOptions,
+  QueuedAttempt,
+  ReleasedAttempt,
+} from "./queue-types.ts";
+
+/** Options of {@link AttemptQueue}. */
+export interface AttemptQueueOptions {
+  /** Milliseconds since the epoch; tests pass a fake. @default Date.now */
+  readonly now?: () => number;
+}
+
+interface AttemptRow {
+  id: number;
+  execution_id: string;
+  node_id: string;
+  attempt: number;
+  task_key: string;
+  payload: Uint8Array;
+  priority: number;
+  state: string;
+  worker_id: string | null;
+  lease_until: number | null;
+  lease_count: number;
+  result: Uint8Array | null;
+  enqueued_at: number;
+  completed_at: number | null;
+}
+
+const RELEASED_COLUMNS = "id, execution_id, node_id, attempt, task_key, worker_id, lease_count";
+
+/**
+ * The durable queue of task attempts that workers lease. Every mutation goes through the
+ * database's group committer: it is durable when its promise resolves, and concurrent calls (many
+ * workers, many executions) share one fsync'd commit. Because a group's operations run one after
+ * another in one transaction, two workers can never claim the same attempt.
+ *
+ * Life of an attempt: `pending` → (`lease`) `leased` → (`complete`) `completed`; a lease that runs
+ * out without a heartbeat becomes `expired` when `expire` runs (the server retries it as a new
+ * attempt, a SYSTEM error); `cancel` ends pending and leased attempts of an execution.
+ *
+ * @example
+ * const queue = new AttemptQueue(db);
+ * await queue.enqueue({ executionId, nodeId: "n0", attempt: 0, taskKey, payload });
+ * const [work] = await queue.leaseOrWait("worker-1", { max: 1, leaseMs: 30_000, waitMs: 20_000 });
+ * if (work) await queue.complete(work.id, "worker-1", resultBytes);
+ */
+export class AttemptQueue {
+  readonly #committer: GroupCommitter;
+  readonly #now: () => number;
+  readonly #work = new EventEmitter();
+  readonly #sql: Record<
+    "insert" | "findId" | "lease" | "heartbeat" | "state" | "complete" | "expire" | "cancel" | "pending" | "get" | "byExecution",
+    StatementSync
+  >;
+  #outstanding = 0;
+
+  /** Uses an open database (normally shared with the state store); applies the "queue" migrations. */
+  constructor(db: Database, options: AttemptQueueOptions = {}) {
+    migrate(db, "queue", queueMigrations);
+    this.#committer = groupCommitterFor(db);
+    this.#now = options.now ?? Date.now;
+    this.#work.setMaxListeners(0);
+    const sqlite = db.sqlite;
+    this.#sql = {
+      insert: sqlite.prepare(
+        `INSERT INTO queue_attempts (execution_id, node_id, attempt, task_key, payload, priority, enqueued_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id, node_id, attempt) DO NOTHING`,
+      ),
+      findId: sqlite.prepare("SELECT id FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
+      lease: sqlite.prepare(
+        `UPDATE queue_attempts SET state = 'leased', worker_id = :worker, lease_until = :until, lease_count = lease_count + 1
+         WHERE id IN (SELECT id FROM queue_attempts WHERE state = 'pending' ORDER BY priority DESC, id LIMIT :max)
+         RETURNING id, execution_id, node_id, attempt, task_key, payload, priority, lease_until`,
+      ),
+      heartbeat: sqlite.prepare(
+        "UPDATE queue_attempts SET lease_until = ? WHERE id = ? AND worker_id = ? AND state = 'leased'",
+      ),
+      state: sqlite.prepare("SELECT state, worker_id FROM queue_attempts WHERE id = ?"),
+      complete: sqlite.prepare(
+        "UPDATE queue_attempts SET state = 'completed', result = ?, completed_at = ?, lease_until = NULL WHERE id = ?",
+      ),
+      expire: sqlite.prepare(
+        `UPDATE queue_attempts SET state = 'expired' WHERE state = 'leased' AND lease_until <= ? RETURNING ${RELEASED_COLUMNS}`,
+      ),
+      cancel: sqlite.prepare(
+        `UPDATE queue_attempts SET state = 'cancelled' WHERE execution_id = ? AND state IN ('pending', 'leased')
+         RETURNING ${RELEASED_COLUMNS}`,
+      ),
+      pending: sqlite.prepare("SELECT count(*) AS n FROM queue_attempts WHERE state = 'pending'"),
+      get: sqlite.prepare("SELECT * FROM queue_attempts WHERE id = ?"),
+      byExecution: sqlite.prepare("SELECT * FROM queue_attempts WHERE execution_id = ? ORDER BY id"),
+    };
+  }
+
+  /**
+   * Queues an attempt; resolves with its id once durable, and wakes waiting workers. Idempotent:
+   * enqueuing the same (execution, node, attempt) again returns the existing id and changes
+   * nothing (a restarted server may re-enqueue what it had already queued).
+   */
+  async enqueue(request: EnqueueRequest): Promise<number> {
+    if (!Number.isInteger(request.attempt) || request.attempt < 0) {
+      throw new QueueError(
+        "E_INVALID_ARGUMENT",
+        `Cannot enqueue node "${request.nodeId}" of execution "${request.executionId}": attempt must be a non-negative integer, got ${request.attempt}.`,
+      );
+    }
+    const id = await this.#mutate(() => {
+      const { executionId, nodeId, attempt } = request;
+      this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now());
+      return (this.#sql.findId.get(executionId, nodeId, attempt) as { id: number }).id;
+    });
+    this.#work.emit("work");
+    return id;
+  }
+
+  /**
+   * Claims up to `max` pending attempts for `workerId` in one transaction, highest priority first,
+   * then oldest first. Resolves with nothing when nothing is pending.
+   */
+  lease(workerId: string, options: LeaseOptions): Promise<LeasedAttempt[]> {
+    const max = Math.floor(options.max);
+    if (max < 1) return Promise.resolve([]);
+    return this.#mutate(() => {
+      const rows = this.#sql.lease.all({ worker: workerId, until: this.#now() + options.leaseMs, max }) as unknown as AttemptRow[];
+      // RETURNING does not promise an order; hand attempts out in lease order.
+      rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
+      return rows.map((row) => ({
+        id: row.id,
+        executionId: row.execution_id,
+        nodeId: row.node_id,
+        attempt: row.attempt,
+        taskKey: row.task_key,
+        payload: row.payload,
+        priority: row.priority,
+        leaseUntil: row.lease_until as number,
+      }));
+    });
+  }
+
+  /**
+   * {@link lease}, and when nothing is pending, waits (up to `waitMs`, or until `signal` aborts) for
+   * work to be enqueued and tries again: a long poll that wakes as soon as work arrives.
+   */
+  async leaseOrWait(workerId: string, options: LeaseWaitOptions): Promise<LeasedAttempt[]> {
+    // Real time, not the queue's clock: this bounds a wait, it is not a lease time.
+    const deadline = performance.now() + options.waitMs;
+    for (;;) {
+      // Subscribe before leasing, so work enqueued while the lease commits is not missed.
+      const arrived = this.#nextWork(deadline - performance.now(), options.signal);
+      const leased = await this.lease(workerId, options);
+      if (leased.length > 0 || options.signal?.aborted === true || performance.now() >= deadline) {
+        arrived.cancel();
+        return leased;
+      }
+      if (!(await arrived.promise)) return [];
+    }
+  }
+
+  /**
+   * Resolves `true` as soon as an attempt is enqueued, `false` after `timeoutMs` or when `signal`
+   * aborts. For callers that lease on their own schedule.
+   */
+  waitForWork(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return this.#nextWork(timeoutMs, signal).promise;
+  }
+
+  /**
+   * Extends the leases `workerId` still holds among `attemptIds` by `leaseMs` from now; resolves
+   * with the ids still held. An id missing from the answer was lost (expired, cancelled, completed
+   * or never held): the worker should stop working on it.
+   */
+  heartbeat(workerId: string, attemptIds: readonly number[], leaseMs: number): Promise<number[]> {
+    return this.#mutate(() => {
+      const until = this.#now() + leaseMs;
+      return attemptIds.filter((id) => this.#sql.heartbeat.run(until, id, workerId).changes > 0);
+    });
+  }
+
+  /**
+   * Records a worker's result, exactly once. A result counts only from the worker holding the
+   * lease, even if the lease time ran out, until `expire` reclaims the attempt.
+   *
+   * @throws QueueError `E_ATTEMPT_NOT_FOUND` for an id the queue never issued.
+   */
+  complete(attemptId: number, workerId: string, result: Uint8Array): Promise<CompletionOutcome> {
+    return this.#mutate((): CompletionOutcome => {
+      const row = this.#sql.state.get(attemptId) as { state: AttemptState; worker_id: string | null } | undefined;
+      if (row === undefined) {
+        throw new QueueError("E_ATTEMPT_NOT_FOUND", `Worker "${workerId}" completed attempt ${attemptId}, which the queue never issued.`);
+      }
+      if (row.state === "completed") return "duplicate";
+      if (row.state !== "leased" || row.worker_id !== workerId) return "lost-lease";
+      this.#sql.complete.run(result, this.#now(), attemptId);
+      return "recorded";
+    });
+  }
+
+  /**
+   * Ends every lease that ran out by `now` (state `expired`) and returns those attempts, so the
+   * server can fail them as SYSTEM errors and retry them as new attempts. A late `complete` from
+   * the old holder then answers `lost-lease`.
+   */
+  expire(now: number = this.#now()): Promise<ReleasedAttempt[]> {
+    return this.#mutate(() => (this.#sql.expire.all(now) as unknown as AttemptRow[]).map(released));
+  }
+
+  /**
+   * Cancels the pending and leased attempts of an execution (terminate); returns them, with the
+   * worker holding each leased one, so it can be told to stop. Their heartbeats stop answering.
+   */
+  cancel(executionId: string): Promise<ReleasedAttempt[]> {
+    return this.#mutate(() => (this.#sql.cancel.all(executionId) as unknown as AttemptRow[]).map(released));
+  }
+
+  /** How many attempts wait for a worker (after this queue's pending writes commit). */
+  async pendingCount(): Promise<number> {
+    await this.#settled();
+    return (this.#sql.pending.get() as { n: number }).n;
+  }
+
+  /** One attempt, with its state and result. */
+  async get(attemptId: number): Promise<QueuedAttempt | undefined> {
+    await this.#settled();
+    const row = this.#sql.get.get(attemptId) as AttemptRow | undefined;
+    return row === undefined ? undefined : queued(row);
+  }
+
+  /** Every attempt queued for an execution, in enqueue order (for recovery and inspection). */
+  async listByExecution(executionId: string): Promise<QueuedAttempt[]> {
+    await this.#settled();
+    return (this.#sql.byExecution.all(executionId) as unknown as AttemptRow[]).map(queued);
+  }
+
+  async #mutate<T>(op: () => T): Promise<T> {
+    this.#outstanding++;
+    try {
+      return await this.#committer.submit(op);
+    } finally {
+      this.#outstanding--;
+    }
+  }
+
+  async #settled(): Promise<void> {
+    if (this.#outstanding > 0) await this.#committer.flush().catch(() => undefined);
+  }
+
+  #nextWork(timeoutMs: number, signal?: AbortSignal): { promise: Promise<boolean>; cancel: () => void } {
+    const controller = new AbortController();
+    const stop = (): void => controller.abort();
+    signal?.addEventListener("abort", stop, { once: true });
+    const timer = setTimeout(stop, Math.max(0, timeoutMs));
+    const promise = once(this.#work, "work", { signal: controller.signal }).then(
+      () => true,
+      () => false,
+    ).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", stop);
+    });
+    return { promise, cancel: stop };
+  }
+}
+
+function released(row: AttemptRow): ReleasedAttempt {
+  const attempt: { -readonly [K in keyof ReleasedAttempt]: ReleasedAttempt[K] } = {
+    id: row.id,
+    executionId: row.execution_id,
+    nodeId: row.node_id,
+    attempt: row.attempt,
+    taskKey: row.task_key,
+    leaseCount: row.lease_count,
+  };
+  if (row.worker_id !== null) attempt.workerId = row.worker_id;
+  return attempt;
+}
+
+function queued(row: AttemptRow): QueuedAttempt {
+  const attempt: { -readonly [K in keyof QueuedAttempt]: QueuedAttempt[K] } = {
+    id: row.id,
+    executionId: row.execution_id,
+    nodeId: row.node_id,
+    attempt: row.attempt,
+    taskKey: row.task_key,
+    priority: row.priority,
+    state: row.state as AttemptState,
+    leaseCount: row.lease_count,
+    enqueuedAt: row.enqueued_at,
+  };
+  if (row.worker_id !== null) attempt.workerId = row.worker_id;
+  if (row.lease_until !== null) attempt.leaseUntil = row.lease_until;
+  if (row.completed_at !== null) attempt.completedAt = row.completed_at;
+  if (row.result !== null) attempt.result = row.result;
+  return attempt;
+}

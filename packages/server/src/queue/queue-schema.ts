@@ -1,0 +1,34 @@
+/**
+ * The "queue" namespace: task attempts waiting for, leased by, or finished by workers. See
+ * `../store/README.md` for the columns.
+ */
+import type { Migration } from "../db/migrations.ts";
+
+/** Migrations of the "queue" namespace, applied by `AttemptQueue` on open. */
+export const queueMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "queued attempts",
+    sql: `
+      CREATE TABLE queue_attempts (
+        id INTEGER PRIMARY KEY,
+        execution_id TEXT NOT NULL,
+        node_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        task_key TEXT NOT NULL,
+        payload BLOB NOT NULL,
+        priority INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'pending',
+        worker_id TEXT,
+        lease_until INTEGER,
+        lease_count INTEGER NOT NULL DEFAULT 0,
+        result BLOB,
+        enqueued_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        UNIQUE (execution_id, node_id, attempt)
+      );
+      CREATE INDEX queue_attempts_pending ON queue_attempts (priority DESC, id) WHERE state = 'pending';
+      CREATE INDEX queue_attempts_leased ON queue_attempts (lease_until) WHERE state = 'leased';
+    `,
+  },
+];

@@ -1,0 +1,246 @@
+/**
+ * Reads of the "state" tables: rows to the engine's records, and the listings the API needs
+ * (executions by project and domain, newest first, keyset-paginated; unfinished executions).
+ */
+import { fromBinary } from "@bufbuild/protobuf";
+import { CompiledWorkflowClosureSchema } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
+import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type {
+  ExecutionError,
+  NodeExecutionPhase,
+  TaskExecutionPhase,
+  TaskFailure,
+  WorkflowExecutionPhase,
+} from "@flyte/engine";
+import type { CacheStatus } from "@flyte/engine";
+import type { ExecutionRecord } from "@flyte/engine/store";
+import type { BlobStore } from "../blob/blob-store.ts";
+import { decodeLiteralMap } from "./literal-codec.ts";
+import type {
+  ExecutionPage,
+  ExecutionSummary,
+  ListExecutionsQuery,
+  StoredNodeExecution,
+  StoredTaskExecution,
+} from "./state-types.ts";
+
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+interface SummaryRow {
+  id: number;
+  execution_id: string;
+  project: string;
+  domain: string;
+  name: string;
+  phase: string;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  updated_at: number;
+}
+
+interface ExecutionRow extends SummaryRow, Nullable<{ inputs: Uint8Array; inputs_uri: string; outputs: Uint8Array; outputs_uri: string }> {
+  closure: Uint8Array;
+}
+
+interface NodeRow extends Nullable<{ inputs: Uint8Array; inputs_uri: string; outputs: Uint8Array; outputs_uri: string }> {
+  node_id: string;
+  phase: string;
+  error: string | null;
+  cache_status: string | null;
+  attempts: number;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  updated_at: number;
+}
+
+interface TaskRow {
+  attempt: number;
+  task_name: string;
+  phase: string;
+  error: string | null;
+  cache_status: string | null;
+  started_at: number;
+  ended_at: number | null;
+  updated_at: number;
+}
+
+const SUMMARY_COLUMNS = "id, execution_id, project, domain, name, phase, error, created_at, started_at, ended_at, updated_at";
+const NODE_COLUMNS =
+  "node_id, phase, inputs, inputs_uri, outputs, outputs_uri, error, cache_status, attempts, created_at, started_at, ended_at, updated_at";
+
+/** Most rows one listing returns. */
+const MAX_PAGE = 1000;
+
+/** Prepared reads of one connection; literals offloaded to `blobs` are read back transparently. */
+export class StateReader {
+  readonly #sqlite: DatabaseSync;
+  readonly #blobs: BlobStore | undefined;
+  readonly #sql: Record<"execution" | "node" | "nodes" | "nodeOutputs" | "tasks" | "unfinished", StatementSync>;
+
+  constructor(sqlite: DatabaseSync, blobs: BlobStore | undefined) {
+    this.#sqlite = sqlite;
+    this.#blobs = blobs;
+    this.#sql = {
+      execution: sqlite.prepare(
+        `SELECT ${SUMMARY_COLUMNS}, closure, inputs, inputs_uri, outputs, outputs_uri FROM executions WHERE execution_id = ?`,
+      ),
+      node: sqlite.prepare(`SELECT ${NODE_COLUMNS} FROM node_executions WHERE execution_id = ? AND node_id = ?`),
+      nodes: sqlite.prepare(`SELECT ${NODE_COLUMNS} FROM node_executions WHERE execution_id = ? ORDER BY id`),
+      nodeOutputs: sqlite.prepare(
+        "SELECT outputs, outputs_uri FROM node_executions WHERE execution_id = ? AND node_id = ? AND phase = 'SUCCEEDED'",
+      ),
+      tasks: sqlite.prepare(
+        `SELECT attempt, task_name, phase, error, cache_status, started_at, ended_at, updated_at
+         FROM task_executions WHERE execution_id = ? AND node_id = ? ORDER BY attempt`,
+      ),
+      unfinished: sqlite.prepare(
+        `SELECT ${SUMMARY_COLUMNS} FROM executions WHERE ended_at IS NULL ORDER BY created_at, id`,
+      ),
+    };
+  }
+
+  async execution(executionId: string): Promise<ExecutionRecord | undefined> {
+    const row = this.#sql.execution.get(executionId) as ExecutionRow | undefined;
+    if (row === undefined) return undefined;
+    const what = `execution "${executionId}"`;
+    const [inputs, outputs] = await Promise.all([
+      this.#literal(row.inputs, row.inputs_uri, `inputs of ${what}`),
+      this.#literal(row.outputs, row.outputs_uri, `outputs of ${what}`),
+    ]);
+    const record: {
+      -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K];
+    } = {
+      executionId,
+      phase: row.phase as WorkflowExecutionPhase,
+      closure: fromBinary(CompiledWorkflowClosureSchema, row.closure),
+      inputs: inputs as LiteralMap,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+    if (outputs !== undefined) record.outputs = outputs;
+    if (row.error !== null) record.error = JSON.parse(row.error) as ExecutionError;
+    if (row.started_at !== null) record.startedAt = row.started_at;
+    if (row.ended_at !== null) record.endedAt = row.ended_at;
+    return record;
+  }
+
+  async node(executionId: string, nodeId: string): Promise<StoredNodeExecution | undefined> {
+    const row = this.#sql.node.get(executionId, nodeId) as NodeRow | undefined;
+    return row === undefined ? undefined : this.#nodeRecord(executionId, row);
+  }
+
+  async nodes(executionId: string): Promise<StoredNodeExecution[]> {
+    const rows = this.#sql.nodes.all(executionId) as unknown as NodeRow[];
+    return Promise.all(rows.map((row) => this.#nodeRecord(executionId, row)));
+  }
+
+  async nodeOutputs(executionId: string, nodeId: string): Promise<LiteralMap | undefined> {
+    const row = this.#sql.nodeOutputs.get(executionId, nodeId) as Nullable<{ outputs: Uint8Array; outputs_uri: string }> | undefined;
+    if (row === undefined) return undefined;
+    return this.#literal(row.outputs, row.outputs_uri, `outputs of node "${nodeId}" of execution "${executionId}"`);
+  }
+
+  tasks(executionId: string, nodeId: string): StoredTaskExecution[] {
+    const rows = this.#sql.tasks.all(executionId, nodeId) as unknown as TaskRow[];
+    return rows.map((row) => {
+      const record: { -readonly [K in keyof StoredTaskExecution]: StoredTaskExecution[K] } = {
+        executionId,
+        nodeId,
+        taskName: row.task_name,
+        attempt: row.attempt,
+        phase: row.phase as TaskExecutionPhase,
+        startedAt: row.started_at,
+        updatedAt: row.updated_at,
+      };
+      if (row.error !== null) record.error = JSON.parse(row.error) as TaskFailure;
+      if (row.ended_at !== null) record.endedAt = row.ended_at;
+      if (row.cache_status !== null) record.cacheStatus = row.cache_status as CacheStatus;
+      return record;
+    });
+  }
+
+  /** One page of a project and domain's executions, newest first. */
+  listExecutions(query: ListExecutionsQuery): ExecutionPage {
+    const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(query.limit ?? 100)));
+    const where = ["project = ?", "domain = ?"];
+    const params: (string | number)[] = [query.project, query.domain];
+    if (query.phases !== undefined && query.phases.length > 0) {
+      where.push(`phase IN (${query.phases.map(() => "?").join(", ")})`);
+      params.push(...query.phases);
+    }
+    if (query.pageToken !== undefined && query.pageToken !== "") {
+      const [createdAt, id] = parsePageToken(query.pageToken);
+      where.push("(created_at < ? OR (created_at = ? AND id < ?))");
+      params.push(createdAt, createdAt, id);
+    }
+    // Not cached: the statement depends on the number of phases, and listings are not hot.
+    const rows = this.#sqlite
+      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM executions WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .all(...params, limit + 1) as unknown as SummaryRow[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const result: { executions: ExecutionSummary[]; nextPageToken?: string } = { executions: page.map(summary) };
+    if (rows.length > limit && last !== undefined) result.nextPageToken = `${last.created_at}.${last.id}`;
+    return result;
+  }
+
+  /** Executions not in a terminal phase, oldest first. */
+  unfinished(): ExecutionSummary[] {
+    return (this.#sql.unfinished.all() as unknown as SummaryRow[]).map(summary);
+  }
+
+  async #nodeRecord(executionId: string, row: NodeRow): Promise<StoredNodeExecution> {
+    const what = `node "${row.node_id}" of execution "${executionId}"`;
+    const [inputs, outputs] = await Promise.all([
+      this.#literal(row.inputs, row.inputs_uri, `inputs of ${what}`),
+      this.#literal(row.outputs, row.outputs_uri, `outputs of ${what}`),
+    ]);
+    const record: { -readonly [K in keyof StoredNodeExecution]: StoredNodeExecution[K] } = {
+      executionId,
+      nodeId: row.node_id,
+      phase: row.phase as NodeExecutionPhase,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      attempts: row.attempts,
+    };
+    if (inputs !== undefined) record.inputs = inputs;
+    if (outputs !== undefined) record.outputs = outputs;
+    if (row.error !== null) record.error = JSON.parse(row.error) as ExecutionError;
+    if (row.cache_status !== null) record.cacheStatus = row.cache_status as CacheStatus;
+    if (row.started_at !== null) record.startedAt = row.started_at;
+    if (row.ended_at !== null) record.endedAt = row.ended_at;
+    return record;
+  }
+
+  #literal(bytes: Uint8Array | null, uri: string | null, what: string): Promise<LiteralMap | undefined> {
+    return decodeLiteralMap(bytes, uri, this.#blobs, what);
+  }
+}
+
+function summary(row: SummaryRow): ExecutionSummary {
+  const result: { -readonly [K in keyof ExecutionSummary]: ExecutionSummary[K] } = {
+    executionId: row.execution_id,
+    project: row.project,
+    domain: row.domain,
+    name: row.name,
+    phase: row.phase as WorkflowExecutionPhase,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  if (row.error !== null) result.error = JSON.parse(row.error) as ExecutionError;
+  if (row.started_at !== null) result.startedAt = row.started_at;
+  if (row.ended_at !== null) result.endedAt = row.ended_at;
+  return result;
+}
+
+function parsePageToken(token: string): [number, number] {
+  const match = /^(-?\d+)\.(\d+)$/.exec(token);
+  if (match === null) {
+    throw new RangeError(`Invalid page token ${JSON.stringify(token)}: pass the nextPageToken of the previous page unchanged.`);
+  }
+  return [Number(match[1]), Number(match[2])];
+}

@@ -1,0 +1,384 @@
+/**
+ * Turns events into rows inside a transaction: read the touched rows once, fold the batch's events
+ * into drafts with the engine's fold helpers (so rows match the memory store's records field for
+ * field), then write each touched row once. Refusals are thrown before the first write, so a
+ * refused batch leaves no trace even without a savepoint.
+ */
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { ExecutionEvent, NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase } from "@flyte/engine";
+import type { ExecutionRecord, NewExecution, NodeExecutionRecord, TaskExecutionRecord } from "@flyte/engine/store";
+import { StoreError, applyNodeEvent, applyTaskEvent, applyWorkflowEvent, type Draft } from "@flyte/engine/store";
+import { attemptDocumentPath, nodeInputsPath, type ExecutionIdentity } from "../blob/blob-layout.ts";
+import { literalColumns, type EncodedLiteral } from "./literal-codec.ts";
+
+/** One event with its literal maps already serialized. */
+export interface PreparedEvent {
+  readonly event: ExecutionEvent;
+  readonly inputs?: EncodedLiteral;
+  readonly outputs?: EncodedLiteral;
+}
+
+/**
+ * Called for every literal about to be written, with a lazy path in Flyte's layout; the store
+ * uses it in a dry run to decide which literals to offload (and where) before writing blobs.
+ */
+export type OffloadHook = (literal: EncodedLiteral, path: () => string) => void;
+
+const TERMINAL_WORKFLOW: ReadonlySet<WorkflowExecutionPhase> = new Set(["SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"]);
+
+/** Virtual node ids whose data folders hold the workflow's inputs and outputs (as in propeller). */
+const START_NODE = "start-node";
+const END_NODE = "end-node";
+
+interface ExecutionState {
+  readonly draft: Draft<ExecutionRecord>;
+  readonly identity: ExecutionIdentity;
+  readonly terminalBefore: boolean;
+  dirty: boolean;
+  error?: string;
+  outputs?: EncodedLiteral;
+}
+
+interface NodeState {
+  readonly draft: Draft<NodeExecutionRecord>;
+  readonly isNew: boolean;
+  error?: string;
+  cacheStatus?: string;
+  inputs?: EncodedLiteral;
+  outputs?: EncodedLiteral;
+}
+
+interface TaskState {
+  readonly draft: Draft<TaskExecutionRecord>;
+  readonly isNew: boolean;
+  error?: string;
+  cacheStatus?: string;
+}
+
+interface ExecutionRow {
+  phase: string;
+  project: string;
+  domain: string;
+  name: string;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  updated_at: number;
+}
+
+interface NodeRow {
+  phase: string;
+  attempts: number;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  updated_at: number;
+}
+
+interface TaskRow {
+  task_name: string;
+  phase: string;
+  started_at: number;
+  ended_at: number | null;
+  updated_at: number;
+}
+
+/** Writes executions and events through prepared statements of one connection. */
+export class StateWriter {
+  readonly #sql: Record<
+    | "execExists" | "insertExec" | "loadExec" | "updateExec"
+    | "loadNode" | "insertNode" | "updateNode"
+    | "loadTask" | "insertTask" | "updateTask",
+    StatementSync
+  >;
+
+  constructor(sqlite: DatabaseSync) {
+    this.#sql = {
+      execExists: sqlite.prepare("SELECT 1 AS x FROM executions WHERE execution_id = ?"),
+      insertExec: sqlite.prepare(
+        `INSERT INTO executions (execution_id, project, domain, name, phase, closure, inputs, inputs_uri, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'UNDEFINED', ?, ?, ?, ?, ?)`,
+      ),
+      loadExec: sqlite.prepare(
+        "SELECT phase, project, domain, name, created_at, started_at, ended_at, updated_at FROM executions WHERE execution_id = ?",
+      ),
+      updateExec: sqlite.prepare(
+        `UPDATE executions SET phase = :phase, started_at = :started, ended_at = :ended, updated_at = :updated,
+           error = coalesce(:error, error),
+           outputs = iif(:setOutputs, :outputs, outputs), outputs_uri = iif(:setOutputs, :outputsUri, outputs_uri)
+         WHERE execution_id = :id`,
+      ),
+      loadNode: sqlite.prepare(
+        "SELECT phase, attempts, created_at, started_at, ended_at, updated_at FROM node_executions WHERE execution_id = ? AND node_id = ?",
+      ),
+      insertNode: sqlite.prepare(
+        `INSERT INTO node_executions (execution_id, node_id, phase, inputs, inputs_uri, outputs, outputs_uri, error, cache_status,
+           attempts, created_at, started_at, ended_at, updated_at)
+         VALUES (:id, :node, :phase, :inputs, :inputsUri, :outputs, :outputsUri, :error, :cache, :attempts, :created, :started,
+           :ended, :updated)`,
+      ),
+      updateNode: sqlite.prepare(
+        `UPDATE node_executions SET phase = :phase, attempts = :attempts, started_at = :started, ended_at = :ended,
+           updated_at = :updated, error = coalesce(:error, error), cache_status = coalesce(:cache, cache_status),
+           inputs = iif(:setInputs, :inputs, inputs), inputs_uri = iif(:setInputs, :inputsUri, inputs_uri),
+           outputs = iif(:setOutputs, :outputs, outputs), outputs_uri = iif(:setOutputs, :outputsUri, outputs_uri)
+         WHERE execution_id = :id AND node_id = :node`,
+      ),
+      loadTask: sqlite.prepare(
+        "SELECT task_name, phase, started_at, ended_at, updated_at FROM task_executions WHERE execution_id = ? AND node_id = ? AND attempt = ?",
+      ),
+      insertTask: sqlite.prepare(
+        `INSERT INTO task_executions (execution_id, node_id, attempt, task_name, phase, error, cache_status, started_at, ended_at, updated_at)
+         VALUES (:id, :node, :attempt, :task, :phase, :error, :cache, :started, :ended, :updated)`,
+      ),
+      updateTask: sqlite.prepare(
+        `UPDATE task_executions SET phase = :phase, ended_at = :ended, updated_at = :updated,
+           error = coalesce(:error, error), cache_status = coalesce(:cache, cache_status)
+         WHERE execution_id = :id AND node_id = :node AND attempt = :attempt`,
+      ),
+    };
+  }
+
+  /** Whether an execution with this id is committed (or written earlier in this transaction). */
+  executionExists(executionId: string): boolean {
+    return this.#sql.execExists.get(executionId) !== undefined;
+  }
+
+  /** Inserts a new execution; refuses a taken id with `E_EXECUTION_EXISTS`. */
+  createExecution(
+    execution: NewExecution,
+    identity: ExecutionIdentity,
+    closure: Uint8Array,
+    inputs: EncodedLiteral,
+    offload?: OffloadHook,
+  ): void {
+    if (this.executionExists(execution.executionId)) {
+      throw new StoreError("E_EXECUTION_EXISTS", `Execution "${execution.executionId}" already exists; choose another execution id.`);
+    }
+    offload?.(inputs, () => attemptDocumentPath(identity, START_NODE, 0, "outputs.pb"));
+    const [bytes, uri] = literalColumns(inputs);
+    this.#sql.insertExec.run(
+      execution.executionId, identity.project, identity.domain, identity.name,
+      closure, bytes, uri, execution.createdAt, execution.createdAt,
+    );
+  }
+
+  /**
+   * Applies one `record` batch. Throws {@link StoreError} before writing anything when an event
+   * names an unknown execution, follows the execution's end, or is an attempt of an unknown node.
+   */
+  apply(events: readonly PreparedEvent[], offload?: OffloadHook): void {
+    const executions = new Map<string, ExecutionState>();
+    const nodes = new Map<string, NodeState>();
+    const tasks = new Map<string, TaskState>();
+    for (const prepared of events) {
+      const event = prepared.event;
+      const execution = this.#execution(executions, event.executionId, event.kind);
+      if (TERMINAL_WORKFLOW.has(execution.draft.phase)) {
+        const ended = execution.terminalBefore ? `in phase ${execution.draft.phase}` : "earlier in the same batch";
+        throw new StoreError(
+          "E_EXECUTION_TERMINAL",
+          `Cannot record a ${event.kind} event (${event.phase}) for execution "${event.executionId}": the execution already ended ${ended}.`,
+        );
+      }
+      switch (event.kind) {
+        case "workflow":
+          applyWorkflowEvent(execution.draft, event);
+          execution.dirty = true;
+          if (event.error !== undefined) execution.error = JSON.stringify(event.error);
+          if (prepared.outputs !== undefined) {
+            execution.outputs = prepared.outputs;
+            offload?.(prepared.outputs, () => attemptDocumentPath(execution.identity, END_NODE, 0, "outputs.pb"));
+          }
+          break;
+        case "node": {
+          const key = `${event.executionId}\0${event.nodeId}`;
+          let node = nodes.get(key) ?? this.#loadNode(event.executionId, event.nodeId);
+          if (node === undefined) {
+            node = { draft: applyNodeEvent(undefined, event), isNew: true };
+          } else {
+            applyNodeEvent(node.draft, event);
+          }
+          nodes.set(key, node);
+          if (event.error !== undefined) node.error = JSON.stringify(event.error);
+          const nodeCache = cacheStatusOf(event);
+          if (nodeCache !== undefined) node.cacheStatus = nodeCache;
+          const state = node;
+          if (prepared.inputs !== undefined) {
+            state.inputs = prepared.inputs;
+            offload?.(prepared.inputs, () => nodeInputsPath(execution.identity, event.nodeId));
+          }
+          if (prepared.outputs !== undefined) {
+            state.outputs = prepared.outputs;
+            // Outputs live in the folder of the attempt that produced them (attempts counted so far).
+            offload?.(prepared.outputs, () =>
+              attemptDocumentPath(execution.identity, event.nodeId, Math.max(0, state.draft.attempts - 1), "outputs.pb"));
+          }
+          break;
+        }
+        case "task": {
+          const nodeKey = `${event.executionId}\0${event.nodeId}`;
+          const node = nodes.get(nodeKey) ?? this.#loadNode(event.executionId, event.nodeId);
+          if (node === undefined) {
+            throw new StoreError(
+              "E_NODE_NOT_FOUND",
+              `Cannot record attempt ${event.attempt} of node "${event.nodeId}" in execution "${event.executionId}": ` +
+                "the node has no node execution yet (record a node event first).",
+            );
+          }
+          nodes.set(nodeKey, node);
+          const key = `${nodeKey}\0${event.attempt}`;
+          const existing = tasks.get(key) ?? this.#loadTask(event.executionId, event.nodeId, event.attempt);
+          let state: TaskState;
+          if (existing === undefined) {
+            state = { draft: applyTaskEvent(node.draft, undefined, event), isNew: true };
+          } else {
+            applyTaskEvent(node.draft, existing.draft, event);
+            state = existing;
+          }
+          tasks.set(key, state);
+          if (event.error !== undefined) state.error = JSON.stringify(event.error);
+          const taskCache = cacheStatusOf(event);
+          if (taskCache !== undefined) state.cacheStatus = taskCache;
+          break;
+        }
+      }
+    }
+    for (const execution of executions.values()) if (execution.dirty) this.#writeExecution(execution);
+    for (const node of nodes.values()) this.#writeNode(node);
+    for (const task of tasks.values()) this.#writeTask(task);
+  }
+
+  #execution(executions: Map<string, ExecutionState>, executionId: string, kind: string): ExecutionState {
+    let state = executions.get(executionId);
+    if (state !== undefined) return state;
+    const row = this.#sql.loadExec.get(executionId) as ExecutionRow | undefined;
+    if (row === undefined) {
+      throw new StoreError("E_EXECUTION_NOT_FOUND", `Cannot record a ${kind} event for execution "${executionId}": no such execution.`);
+    }
+    // Only the columns the fold reads or writes are loaded: closure and inputs never change after
+    // creation, so the draft carries placeholders for them and they are never written back.
+    const draft: Draft<ExecutionRecord> = {
+      executionId,
+      phase: row.phase as WorkflowExecutionPhase,
+      closure: undefined as never,
+      inputs: undefined as never,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+    if (row.started_at !== null) draft.startedAt = row.started_at;
+    if (row.ended_at !== null) draft.endedAt = row.ended_at;
+    state = {
+      draft,
+      identity: { project: row.project, domain: row.domain, name: row.name },
+      terminalBefore: TERMINAL_WORKFLOW.has(draft.phase),
+      dirty: false,
+    };
+    executions.set(executionId, state);
+    return state;
+  }
+
+  #loadNode(executionId: string, nodeId: string): NodeState | undefined {
+    const row = this.#sql.loadNode.get(executionId, nodeId) as NodeRow | undefined;
+    if (row === undefined) return undefined;
+    // Literals and errors are not loaded: the fold only ever replaces them.
+    const draft: Draft<NodeExecutionRecord> = {
+      executionId,
+      nodeId,
+      phase: row.phase as NodeExecutionPhase,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      attempts: row.attempts,
+    };
+    if (row.started_at !== null) draft.startedAt = row.started_at;
+    if (row.ended_at !== null) draft.endedAt = row.ended_at;
+    return { draft, isNew: false };
+  }
+
+  #loadTask(executionId: string, nodeId: string, attempt: number): TaskState | undefined {
+    const row = this.#sql.loadTask.get(executionId, nodeId, attempt) as TaskRow | undefined;
+    if (row === undefined) return undefined;
+    const draft: Draft<TaskExecutionRecord> = {
+      executionId,
+      nodeId,
+      taskName: row.task_name,
+      attempt,
+      phase: row.phase as TaskExecutionPhase,
+      startedAt: row.started_at,
+      updatedAt: row.updated_at,
+    };
+    if (row.ended_at !== null) draft.endedAt = row.ended_at;
+    return { draft, isNew: false };
+  }
+
+  #writeExecution(state: ExecutionState): void {
+    const d = state.draft;
+    const [outputs, outputsUri] = state.outputs === undefined ? [null, null] : literalColumns(state.outputs);
+    this.#sql.updateExec.run({
+      id: d.executionId,
+      phase: d.phase,
+      started: d.startedAt ?? null,
+      ended: d.endedAt ?? null,
+      updated: d.updatedAt,
+      error: state.error ?? null,
+      setOutputs: state.outputs === undefined ? 0 : 1,
+      outputs,
+      outputsUri,
+    });
+  }
+
+  #writeNode(state: NodeState): void {
+    const d = state.draft;
+    const [inputs, inputsUri] = state.inputs === undefined ? [null, null] : literalColumns(state.inputs);
+    const [outputs, outputsUri] = state.outputs === undefined ? [null, null] : literalColumns(state.outputs);
+    const common = {
+      id: d.executionId,
+      node: d.nodeId,
+      phase: d.phase,
+      attempts: d.attempts,
+      started: d.startedAt ?? null,
+      ended: d.endedAt ?? null,
+      updated: d.updatedAt,
+      error: state.error ?? null,
+      cache: state.cacheStatus ?? null,
+      inputs,
+      inputsUri,
+      outputs,
+      outputsUri,
+    };
+    if (state.isNew) {
+      this.#sql.insertNode.run({ ...common, created: d.createdAt });
+    } else {
+      this.#sql.updateNode.run({
+        ...common,
+        setInputs: state.inputs === undefined ? 0 : 1,
+        setOutputs: state.outputs === undefined ? 0 : 1,
+      });
+    }
+  }
+
+  #writeTask(state: TaskState): void {
+    const d = state.draft;
+    const params = {
+      id: d.executionId,
+      node: d.nodeId,
+      attempt: d.attempt,
+      phase: d.phase,
+      ended: d.endedAt ?? null,
+      updated: d.updatedAt,
+      error: state.error ?? null,
+      cache: state.cacheStatus ?? null,
+    };
+    if (state.isNew) this.#sql.insertTask.run({ ...params, task: d.taskName, started: d.startedAt });
+    else this.#sql.updateTask.run(params);
+  }
+}
+
+/**
+ * The catalog status an event carries, if any (node events on cacheable task nodes; task events
+ * may carry one too). Read loosely so the store keeps working whichever events carry it.
+ */
+function cacheStatusOf(event: ExecutionEvent): string | undefined {
+  const status = (event as { readonly cacheStatus?: unknown }).cacheStatus;
+  return typeof status === "string" ? status : undefined;
+}
