@@ -10,7 +10,8 @@ import type { StateStore } from "../store/state-store.ts";
 import { EventRecorder } from "./event-recorder.ts";
 import { buildExecutionGraph, type ExecutionGraph } from "./execution-graph.ts";
 import type { ExecutionResult } from "./execution-result.ts";
-import { ExecutionRun } from "./execution-run.ts";
+import { ExecutionRun, type PriorNodes } from "./execution-run.ts";
+import { endedResult, succeededOutputs } from "./prior-nodes.ts";
 import { NodePreparationError, type LaunchPlanResolver } from "./nodes/node-handler.ts";
 
 /** What an {@link Engine} talks to. Local runs and the server differ only here. */
@@ -51,6 +52,22 @@ export interface ExecuteRequest {
   readonly overwriteCache?: boolean;
   /** Overrides the engine's `maxParallelism` for this execution (a launch plan's setting). @default the engine's */
   readonly maxParallelism?: number | undefined;
+  /**
+   * Resume-or-create: when the store already holds `executionId` (a server restarted), pick the
+   * execution up where the store left it instead of rejecting the duplicate. Nodes recorded
+   * SUCCEEDED or RECOVERED keep their outputs and do not run again (no events are recorded for
+   * them); every other node runs again, and task attempts are asked of the runner with the same
+   * attempt numbers, so a runner that remembers attempts (the server's queue) answers with the
+   * recorded outcomes instead of running them twice. An execution already terminal resolves with
+   * its recorded result. @default false
+   */
+  readonly resume?: boolean;
+  /**
+   * Recovery (Flyte's RecoverExecution): the id of an earlier execution in the same store. Each
+   * node of the primary workflow that SUCCEEDED (or was RECOVERED) there is not run: it ends
+   * RECOVERED with the earlier outputs. Other nodes run normally. @default none
+   */
+  readonly recoverFrom?: string;
 }
 
 /**
@@ -92,13 +109,26 @@ export class Engine {
    */
   async execute(request: ExecuteRequest): Promise<ExecutionResult> {
     const { executionId, closure, inputs } = request;
-    await this.#store.createExecution({ executionId, closure, inputs, createdAt: this.#clock.now() });
+    const existing = request.resume === true ? await this.#store.getExecution(executionId) : undefined;
+    let prior: PriorNodes | undefined;
+    if (existing !== undefined) {
+      const ended = endedResult(existing);
+      if (ended !== undefined) return ended;
+      prior = { mode: "resume", outputs: await succeededOutputs(this.#store, executionId), phase: existing.phase };
+    } else {
+      await this.#store.createExecution({ executionId, closure, inputs, createdAt: this.#clock.now() });
+      if (request.recoverFrom !== undefined) {
+        prior = { mode: "recover", outputs: await succeededOutputs(this.#store, request.recoverFrom) };
+      }
+    }
     let graph: ExecutionGraph;
     try {
       graph = buildExecutionGraph(closure, {
         systemRetries: this.#systemRetries,
         launchPlans: this.#launchPlans,
-        executeChild: (child) => this.execute(child),
+        // Child ids are derived from the parent's, so resume-or-create is safe for a fresh
+        // parent and picks up the child of a resumed one.
+        executeChild: (child) => this.execute({ ...child, resume: true }),
       });
     } catch (error) {
       if (error instanceof NodePreparationError) return this.#failBeforeStart(executionId, error);
@@ -114,6 +144,7 @@ export class Engine {
       maxParallelism:
         request.maxParallelism === undefined ? this.#maxParallelism : Math.max(0, Math.floor(request.maxParallelism)),
       signal: request.signal,
+      prior,
       services: { catalog: this.#catalog, signals: this.#signals, overwriteCache: request.overwriteCache ?? false },
     });
     return run.start();

@@ -40,7 +40,18 @@ export interface RunOptions {
   readonly signal: AbortSignal | undefined;
   /** Cache and signals, for task and gate nodes. */
   readonly services?: NodeServices | undefined;
+  /** Nodes that already succeeded (a resumed execution) or succeeded in a recovered one. @default none */
+  readonly prior?: PriorNodes | undefined;
 }
+
+/**
+ * Outputs of nodes that do not run again, by node id. `resume`: the same execution, picked up
+ * from the store (nothing is recorded for them; `phase` is the execution's recorded phase).
+ * `recover`: an earlier execution's nodes, recorded here as RECOVERED with their outputs.
+ */
+export type PriorNodes =
+  | { readonly mode: "resume"; readonly outputs: ReadonlyMap<string, LiteralMap>; readonly phase: WorkflowExecutionPhase }
+  | { readonly mode: "recover"; readonly outputs: ReadonlyMap<string, LiteralMap> };
 
 /** Runs one execution of a prepared graph; `start` resolves with its result. */
 export class ExecutionRun implements NodeRuntime {
@@ -67,6 +78,7 @@ export class ExecutionRun implements NodeRuntime {
     return index === undefined ? undefined : this.#outputs[index];
   };
   readonly #onRequestAbort = (): void => this.#terminate();
+  readonly #prior: PriorNodes | undefined;
 
   /** Queued node indices; `#readyHead` is the next to start. */
   #ready: number[] = [];
@@ -93,6 +105,7 @@ export class ExecutionRun implements NodeRuntime {
     this.#graph = graph;
     this.#requestSignal = options.signal;
     this.#maxParallelism = options.maxParallelism;
+    this.#prior = options.prior;
     this.#recorder = new EventRecorder(options.store, options.events, (error) => this.#crash(error));
     const size = graph.ids.length;
     this.#pending = graph.upstreamCounts.slice();
@@ -107,8 +120,12 @@ export class ExecutionRun implements NodeRuntime {
 
   /** Starts the execution; resolves when it ends, rejects if its state cannot be recorded. */
   start(): Promise<ExecutionResult> {
-    this.#emitWorkflow("QUEUED");
-    this.#emitWorkflow("RUNNING");
+    const prior = this.#prior;
+    // A resumed execution already recorded RUNNING (or FAILING): phases must not go back.
+    if (prior?.mode !== "resume" || prior.phase === "UNDEFINED" || prior.phase === "QUEUED") {
+      this.#emitWorkflow("QUEUED");
+      this.#emitWorkflow("RUNNING");
+    }
     if (this.#requestSignal?.aborted === true) {
       this.#terminate();
       return this.#outcome.promise;
@@ -203,7 +220,8 @@ export class ExecutionRun implements NodeRuntime {
 
   #enqueue(index: number): void {
     this.#state[index] = QUEUED;
-    if (index !== END_INDEX) this.#emitNode(index, "QUEUED");
+    const resumedDone = this.#prior?.mode === "resume" && this.#prior.outputs.has(this.nodeId(index));
+    if (index !== END_INDEX && !resumedDone) this.#emitNode(index, "QUEUED");
     this.#ready.push(index);
   }
 
@@ -235,6 +253,16 @@ export class ExecutionRun implements NodeRuntime {
   }
 
   #startNode(index: number, prepared: PreparedNode): void {
+    const reused = this.#prior?.outputs.get(this.nodeId(index));
+    if (reused !== undefined) {
+      // Succeeded before (resume) or in the recovered execution: keep the outputs, run nothing.
+      this.#state[index] = DONE;
+      this.#remaining--;
+      this.#outputs[index] = reused;
+      if (this.#prior?.mode === "recover") this.#emitNode(index, "RECOVERED", undefined, reused);
+      this.#release(index);
+      return;
+    }
     let inputs: LiteralMap;
     try {
       inputs = resolveBindings(this.#graph.bindings[index] as readonly Binding[], this.#outputsOf);

@@ -63,7 +63,7 @@ export class AttemptQueue {
   readonly #now: () => number;
   readonly #work = new EventEmitter();
   readonly #sql: Record<
-    "insert" | "findId" | "lease" | "heartbeat" | "state" | "complete" | "expire" | "cancel" | "pending" | "get" | "byExecution",
+    "insert" | "findId" | "findRow" | "cancelOne" | "lease" | "heartbeat" | "state" | "complete" | "expire" | "cancel" | "pending" | "get" | "byExecution",
     StatementSync
   >;
   #outstanding = 0;
@@ -81,6 +81,10 @@ export class AttemptQueue {
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id, node_id, attempt) DO NOTHING`,
       ),
       findId: sqlite.prepare("SELECT id FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
+      findRow: sqlite.prepare("SELECT id, state, result FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
+      cancelOne: sqlite.prepare(
+        `UPDATE queue_attempts SET state = 'cancelled' WHERE id = ? AND state IN ('pending', 'leased') RETURNING ${RELEASED_COLUMNS}`,
+      ),
       lease: sqlite.prepare(
         `UPDATE queue_attempts SET state = 'leased', worker_id = :worker, lease_until = :until, lease_count = lease_count + 1
          WHERE id IN (SELECT id FROM queue_attempts WHERE state = 'pending' ORDER BY priority DESC, id LIMIT :max)
@@ -125,6 +129,35 @@ export class AttemptQueue {
     });
     this.#work.emit("work");
     return id;
+  }
+
+  /**
+   * {@link enqueue}, answering also where the attempt is: a server that resumes an execution
+   * after a restart learns in the same commit whether the attempt already finished (and with
+   * what result), so it neither re-runs it nor waits for a completion that already came.
+   */
+  async enqueueOrFind(request: EnqueueRequest): Promise<{ id: number; state: AttemptState; result?: Uint8Array }> {
+    if (!Number.isInteger(request.attempt) || request.attempt < 0) return { id: await this.enqueue(request), state: "pending" };
+    const found = await this.#mutate(() => {
+      const { executionId, nodeId, attempt } = request;
+      const inserted = this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now()).changes > 0;
+      const row = this.#sql.findRow.get(executionId, nodeId, attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
+      return { inserted, row };
+    });
+    if (found.inserted) this.#work.emit("work");
+    const { id, state, result } = found.row;
+    return result === null ? { id, state } : { id, state, result };
+  }
+
+  /**
+   * Cancels one attempt if it is pending or leased (a timeout, an aborted node); resolves with it,
+   * or undefined when it had already ended. Its holder's heartbeats stop answering for it.
+   */
+  cancelAttempt(attemptId: number): Promise<ReleasedAttempt | undefined> {
+    return this.#mutate(() => {
+      const row = this.#sql.cancelOne.get(attemptId) as AttemptRow | undefined;
+      return row === undefined ? undefined : released(row);
+    });
   }
 
   /**

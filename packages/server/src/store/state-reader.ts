@@ -15,6 +15,7 @@ import type {
 } from "@flyte/engine";
 import type { CacheStatus } from "@flyte/engine";
 import type { ExecutionRecord } from "@flyte/engine/store";
+import { newArrayItems, summarizeArrayItems, type ArrayItemsSummary } from "@flyte/engine/store";
 import type { BlobStore } from "../blob/blob-store.ts";
 import { decodeLiteralMap } from "./literal-codec.ts";
 import type {
@@ -51,6 +52,7 @@ interface NodeRow extends Nullable<{ inputs: Uint8Array; inputs_uri: string; out
   error: string | null;
   cache_status: string | null;
   attempts: number;
+  array_item_count: number | null;
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
@@ -70,7 +72,7 @@ interface TaskRow {
 
 const SUMMARY_COLUMNS = "id, execution_id, project, domain, name, phase, error, created_at, started_at, ended_at, updated_at";
 const NODE_COLUMNS =
-  "node_id, phase, inputs, inputs_uri, outputs, outputs_uri, error, cache_status, attempts, created_at, started_at, ended_at, updated_at";
+  "node_id, phase, inputs, inputs_uri, outputs, outputs_uri, error, cache_status, attempts, array_item_count, created_at, started_at, ended_at, updated_at";
 
 /** Most rows one listing returns. */
 const MAX_PAGE = 1000;
@@ -79,7 +81,7 @@ const MAX_PAGE = 1000;
 export class StateReader {
   readonly #sqlite: DatabaseSync;
   readonly #blobs: BlobStore | undefined;
-  readonly #sql: Record<"execution" | "node" | "nodes" | "nodeOutputs" | "tasks" | "unfinished", StatementSync>;
+  readonly #sql: Record<"execution" | "node" | "nodes" | "nodeOutputs" | "tasks" | "unfinished" | "items", StatementSync>;
 
   constructor(sqlite: DatabaseSync, blobs: BlobStore | undefined) {
     this.#sqlite = sqlite;
@@ -97,6 +99,7 @@ export class StateReader {
         `SELECT attempt, task_name, phase, error, cache_status, started_at, ended_at, updated_at
          FROM task_executions WHERE execution_id = ? AND node_id = ? ORDER BY attempt`,
       ),
+      items: sqlite.prepare("SELECT item, phase, attempts FROM array_items WHERE execution_id = ? AND node_id = ?"),
       unfinished: sqlite.prepare(
         `SELECT ${SUMMARY_COLUMNS} FROM executions WHERE ended_at IS NULL ORDER BY created_at, id`,
       ),
@@ -213,7 +216,18 @@ export class StateReader {
     if (row.cache_status !== null) record.cacheStatus = row.cache_status as CacheStatus;
     if (row.started_at !== null) record.startedAt = row.started_at;
     if (row.ended_at !== null) record.endedAt = row.ended_at;
+    if (row.array_item_count !== null) record.arrayItems = this.#items(executionId, row.node_id, row.array_item_count);
     return record;
+  }
+
+  /** The summary of an array node's items, from their rows (items without one have not started). */
+  #items(executionId: string, nodeId: string, count: number): ArrayItemsSummary {
+    const items = newArrayItems(count);
+    for (const row of this.#sql.items.iterate(executionId, nodeId) as Iterable<{ item: number; phase: number; attempts: number }>) {
+      items.phases[row.item] = row.phase;
+      items.attempts[row.item] = row.attempts;
+    }
+    return summarizeArrayItems(items);
   }
 
   #literal(bytes: Uint8Array | null, uri: string | null, what: string): Promise<LiteralMap | undefined> {

@@ -66,4 +66,22 @@ export const stateMigrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: "compact array items",
+    // Items of an array node (map items) are one narrow row each — phase code and attempts —
+    // instead of a node row and an attempt row; items that fail also get those full rows.
+    sql: `
+      ALTER TABLE node_executions ADD COLUMN array_item_count INTEGER;
+
+      CREATE TABLE array_items (
+        execution_id TEXT NOT NULL,
+        node_id TEXT NOT NULL,
+        item INTEGER NOT NULL,
+        phase INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (execution_id, node_id, item)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

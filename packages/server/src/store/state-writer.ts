@@ -7,9 +7,19 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { ExecutionEvent, NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase } from "@flyte/engine";
 import type { ExecutionRecord, NewExecution, NodeExecutionRecord, TaskExecutionRecord } from "@flyte/engine/store";
-import { StoreError, applyNodeEvent, applyTaskEvent, applyWorkflowEvent, type Draft } from "@flyte/engine/store";
+import {
+  StoreError,
+  applyNodeEvent,
+  applyTaskEvent,
+  applyWorkflowEvent,
+  itemNodeStub,
+  startsFullItemRecord,
+  type Draft,
+} from "@flyte/engine/store";
+import type { ArrayItemRef, NodeExecutionEvent, TaskExecutionEvent } from "@flyte/engine";
 import { attemptDocumentPath, nodeInputsPath, type ExecutionIdentity } from "../blob/blob-layout.ts";
 import { literalColumns, type EncodedLiteral } from "./literal-codec.ts";
+import { UPSERT_ARRAY_ITEM, foldArrayItem, writeArrayItems, type ItemState } from "./array-item-rows.ts";
 
 /** One event with its literal maps already serialized. */
 export interface PreparedEvent {
@@ -42,6 +52,8 @@ interface ExecutionState {
 interface NodeState {
   readonly draft: Draft<NodeExecutionRecord>;
   readonly isNew: boolean;
+  /** Of an array node: its number of items, once an item event arrived. */
+  itemCount?: number;
   error?: string;
   cacheStatus?: string;
   inputs?: EncodedLiteral;
@@ -69,6 +81,7 @@ interface ExecutionRow {
 interface NodeRow {
   phase: string;
   attempts: number;
+  array_item_count: number | null;
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
@@ -88,7 +101,7 @@ export class StateWriter {
   readonly #sql: Record<
     | "execExists" | "insertExec" | "loadExec" | "updateExec"
     | "loadNode" | "insertNode" | "updateNode"
-    | "loadTask" | "insertTask" | "updateTask",
+    | "loadTask" | "insertTask" | "updateTask" | "upsertItem",
     StatementSync
   >;
 
@@ -109,17 +122,18 @@ export class StateWriter {
          WHERE execution_id = :id`,
       ),
       loadNode: sqlite.prepare(
-        "SELECT phase, attempts, created_at, started_at, ended_at, updated_at FROM node_executions WHERE execution_id = ? AND node_id = ?",
+        "SELECT phase, attempts, array_item_count, created_at, started_at, ended_at, updated_at FROM node_executions WHERE execution_id = ? AND node_id = ?",
       ),
       insertNode: sqlite.prepare(
         `INSERT INTO node_executions (execution_id, node_id, phase, inputs, inputs_uri, outputs, outputs_uri, error, cache_status,
-           attempts, created_at, started_at, ended_at, updated_at)
-         VALUES (:id, :node, :phase, :inputs, :inputsUri, :outputs, :outputsUri, :error, :cache, :attempts, :created, :started,
-           :ended, :updated)`,
+           attempts, array_item_count, created_at, started_at, ended_at, updated_at)
+         VALUES (:id, :node, :phase, :inputs, :inputsUri, :outputs, :outputsUri, :error, :cache, :attempts, :itemCount, :created,
+           :started, :ended, :updated)`,
       ),
       updateNode: sqlite.prepare(
         `UPDATE node_executions SET phase = :phase, attempts = :attempts, started_at = :started, ended_at = :ended,
            updated_at = :updated, error = coalesce(:error, error), cache_status = coalesce(:cache, cache_status),
+           array_item_count = coalesce(:itemCount, array_item_count),
            inputs = iif(:setInputs, :inputs, inputs), inputs_uri = iif(:setInputs, :inputsUri, inputs_uri),
            outputs = iif(:setOutputs, :outputs, outputs), outputs_uri = iif(:setOutputs, :outputsUri, outputs_uri)
          WHERE execution_id = :id AND node_id = :node`,
@@ -136,6 +150,7 @@ export class StateWriter {
            error = coalesce(:error, error), cache_status = coalesce(:cache, cache_status)
          WHERE execution_id = :id AND node_id = :node AND attempt = :attempt`,
       ),
+      upsertItem: sqlite.prepare(UPSERT_ARRAY_ITEM),
     };
   }
 
@@ -171,6 +186,8 @@ export class StateWriter {
     const executions = new Map<string, ExecutionState>();
     const nodes = new Map<string, NodeState>();
     const tasks = new Map<string, TaskState>();
+    const items = new Map<string, ItemState>();
+    const parents = new Map<string, NodeState>();
     for (const prepared of events) {
       const event = prepared.event;
       const execution = this.#execution(executions, event.executionId, event.kind);
@@ -180,6 +197,9 @@ export class StateWriter {
           "E_EXECUTION_TERMINAL",
           `Cannot record a ${event.kind} event (${event.phase}) for execution "${event.executionId}": the execution already ended ${ended}.`,
         );
+      }
+      if (event.kind !== "workflow" && event.arrayItem !== undefined) {
+        if (this.#summarizedOnly(event, event.arrayItem, nodes, parents, items)) continue;
       }
       switch (event.kind) {
         case "workflow":
@@ -218,7 +238,9 @@ export class StateWriter {
         }
         case "task": {
           const nodeKey = `${event.executionId}\0${event.nodeId}`;
-          const node = nodes.get(nodeKey) ?? this.#loadNode(event.executionId, event.nodeId);
+          let node = nodes.get(nodeKey) ?? this.#loadNode(event.executionId, event.nodeId);
+          // An array item's first failure may be an attempt event: its record starts there.
+          if (node === undefined && event.arrayItem !== undefined) node = { draft: itemNodeStub(event), isNew: true };
           if (node === undefined) {
             throw new StoreError(
               "E_NODE_NOT_FOUND",
@@ -247,6 +269,43 @@ export class StateWriter {
     for (const execution of executions.values()) if (execution.dirty) this.#writeExecution(execution);
     for (const node of nodes.values()) this.#writeNode(node);
     for (const task of tasks.values()) this.#writeTask(task);
+    writeArrayItems(this.#sql.upsertItem, items);
+  }
+
+  /**
+   * Folds an item event into its array item row; true when that is all it needs (the item has no
+   * full record and the event reports no failure). Refuses items of unrecorded array nodes and
+   * indexes beyond the item count.
+   */
+  #summarizedOnly(
+    event: NodeExecutionEvent | TaskExecutionEvent,
+    ref: ArrayItemRef,
+    nodes: Map<string, NodeState>,
+    parents: Map<string, NodeState>,
+    items: Map<string, ItemState>,
+  ): boolean {
+    const parentKey = `${event.executionId}\0${ref.arrayNodeId}`;
+    const parent = nodes.get(parentKey) ?? parents.get(parentKey) ?? this.#loadNode(event.executionId, ref.arrayNodeId);
+    const where = `item ${ref.index} ("${event.nodeId}") of array node "${ref.arrayNodeId}" in execution "${event.executionId}"`;
+    if (parent === undefined) {
+      throw new StoreError(
+        "E_NODE_NOT_FOUND",
+        `Cannot record ${where}: the array node has no node execution yet (record a node event for it first).`,
+      );
+    }
+    parents.set(parentKey, parent);
+    if (parent.itemCount === undefined) {
+      parent.itemCount = ref.count;
+      nodes.set(parentKey, parent); // written back with its item count
+    }
+    const count = parent.itemCount;
+    if (!Number.isInteger(ref.index) || ref.index < 0 || ref.index >= count) {
+      throw new StoreError("E_ITEM_OUT_OF_RANGE", `Cannot record ${where}: the array node has ${count} items (indexes 0 to ${count - 1}).`);
+    }
+    foldArrayItem(items, `${parentKey}\0${ref.index}`, event, ref);
+    if (startsFullItemRecord(event)) return false;
+    const itemKey = `${event.executionId}\0${event.nodeId}`;
+    return !nodes.has(itemKey) && this.#loadNode(event.executionId, event.nodeId) === undefined;
   }
 
   #execution(executions: Map<string, ExecutionState>, executionId: string, kind: string): ExecutionState {
@@ -292,7 +351,7 @@ export class StateWriter {
     };
     if (row.started_at !== null) draft.startedAt = row.started_at;
     if (row.ended_at !== null) draft.endedAt = row.ended_at;
-    return { draft, isNew: false };
+    return row.array_item_count === null ? { draft, isNew: false } : { draft, isNew: false, itemCount: row.array_item_count };
   }
 
   #loadTask(executionId: string, nodeId: string, attempt: number): TaskState | undefined {
@@ -341,6 +400,7 @@ export class StateWriter {
       updated: d.updatedAt,
       error: state.error ?? null,
       cache: state.cacheStatus ?? null,
+      itemCount: state.itemCount ?? null,
       inputs,
       inputsUri,
       outputs,

@@ -8,6 +8,9 @@ import { buildClosure, ref } from "../testing/closures.ts";
 import { FunctionRunner, sleep, TaskFailureError } from "../testing/function-runner.ts";
 import { intLiteral, intMap, intOf } from "../testing/literals.ts";
 import type { TaskRunRequest, TaskRunResult, TaskRunner } from "../../runtime/task-runner.ts";
+import type { ExecutionEvent } from "../../runtime/events.ts";
+import { ARRAY_ITEM_PHASES } from "../../store/array-items.ts";
+import { MemoryStore } from "../../store/memory-store.ts";
 
 function ints(values: readonly number[]): BindingData {
   const bindings = values.map((v) => {
@@ -19,10 +22,10 @@ function ints(values: readonly number[]): BindingData {
 }
 
 /** A workflow with one array node a0 over task `task`, mapping input x. */
-function arrayClosure(values: readonly number[], options: { parallelism?: number; minSuccessRatio?: number; task?: string } = {}) {
+function arrayClosure(values: readonly number[], options: { parallelism?: number; minSuccessRatio?: number; task?: string; retries?: number } = {}) {
   const task = options.task ?? "inc";
   return buildClosure({
-    tasks: [{ name: task }],
+    tasks: [{ name: task, ...(options.retries === undefined ? {} : { retries: options.retries }) }],
     nodes: [],
     outputs: { o0: ref("a0", "o0") },
     rawNodes: [
@@ -117,5 +120,98 @@ describe("array nodes", () => {
     const result = await new Engine({ runner }).execute({ executionId: "e1", closure: arrayClosure(values, { parallelism: 7 }), inputs: intMap({}) });
     assert.equal(result.phase, "SUCCEEDED");
     assert.equal(peak, 7);
+  });
+
+  describe("compact item state", () => {
+    /** Fails odd inputs (non-recoverably); the first attempt of inputs divisible by 3 fails recoverably. */
+    const picky = (): FunctionRunner =>
+      new FunctionRunner({
+        inc: (i, request) => {
+          const x = intOf(i.literals["x"]);
+          if (x % 2n === 1n) throw new TaskFailureError({ code: "USER:Odd", message: `odd ${x}`, kind: "USER", recoverable: false });
+          if (x % 3n === 0n && request.attempt === 0) throw new TaskFailureError({ code: "USER:Flaky", message: `flaky ${x}`, kind: "USER", recoverable: true });
+          return intMap({ o0: x });
+        },
+      });
+
+    test("items are counted per phase on the array node, with attempts, and not recorded one by one", async () => {
+      const store = new MemoryStore();
+      const values = [2, 1, 6, 4, 3, 8];
+      const result = await new Engine({ runner: picky(), store }).execute({
+        executionId: "e1",
+        closure: arrayClosure(values, { minSuccessRatio: 0.5, retries: 1 }),
+        inputs: intMap({}),
+      });
+      assert.equal(result.phase, "SUCCEEDED");
+      if (result.phase === "SUCCEEDED") assert.deepEqual(listOf(result.outputs), [2n, null, 6n, 4n, null, 8n]);
+      const items = store.getNodeExecution("e1", "a0")?.arrayItems;
+      assert.ok(items);
+      assert.equal(items.count, 6);
+      assert.deepEqual(Array.from(items.phases, (code) => ARRAY_ITEM_PHASES[code]), ["SUCCEEDED", "FAILED", "SUCCEEDED", "SUCCEEDED", "FAILED", "SUCCEEDED"]);
+      // Odd items fail for good (USER, not recoverable) on attempt 1; item 2 (x = 6) needed a retry.
+      assert.deepEqual(Array.from(items.attempts), [1, 1, 2, 1, 1, 1]);
+      assert.deepEqual(items.phaseCounts, { SUCCEEDED: 4, FAILED: 2 });
+      // Only the items that saw a failure have records of their own.
+      assert.deepEqual(store.listNodeExecutions("e1").map((n) => n.nodeId).filter((id) => id.startsWith("a0-")).sort(), ["a0-1", "a0-2", "a0-4"]);
+    });
+
+    test("a failed item stays diagnosable by its index: error, attempts and the array node's message", async () => {
+      const store = new MemoryStore();
+      const result = await new Engine({ runner: picky(), store }).execute({ executionId: "e1", closure: arrayClosure([2, 4, 7, 8]), inputs: intMap({}) });
+      assert.equal(result.phase, "FAILED");
+      if (result.phase !== "FAILED") return;
+      assert.match(result.error.message, /1 of 4 items failed \(items 2\).*First failure \(item 2\): .*odd 7/);
+      const item = store.getNodeExecution("e1", "a0-2");
+      assert.equal(item?.phase, "FAILED");
+      assert.equal(item?.error?.code, "USER:Odd");
+      assert.equal(item?.error?.nodeId, "a0-2");
+      assert.match(item?.error?.message ?? "", /odd 7/);
+      assert.deepEqual(store.listTaskExecutions("e1", "a0-2").map((a) => [a.attempt, a.phase, a.error?.code]), [[0, "FAILED", "USER:Odd"]]);
+      assert.equal(store.getNodeExecution("e1", "a0")?.arrayItems?.phases[2], ARRAY_ITEM_PHASES.indexOf("FAILED"));
+    });
+
+    test("item events carry their index, and never more than the window run at once", async () => {
+      const events: ExecutionEvent[] = [];
+      let running = 0;
+      let peak = 0;
+      const sink = {
+        emit(event: ExecutionEvent): void {
+          events.push(event);
+          if (event.kind !== "node" || event.arrayItem === undefined) return;
+          if (event.phase === "RUNNING") peak = Math.max(peak, ++running);
+          else running--;
+        },
+      };
+      const runner = new FunctionRunner({ inc: async (i) => (await sleep(0), intMap({ o0: intOf(i.literals["x"]) })) });
+      const values = Array.from({ length: 40 }, (_, i) => i);
+      const result = await new Engine({ runner, events: sink }).execute({ executionId: "e1", closure: arrayClosure(values, { parallelism: 3 }), inputs: intMap({}) });
+      assert.equal(result.phase, "SUCCEEDED");
+      assert.equal(peak, 3);
+      assert.equal(running, 0);
+      const item7 = events.filter((e) => e.kind !== "workflow" && e.nodeId === "a0-7");
+      assert.deepEqual(item7.map((e) => `${e.kind}:${e.phase}`), ["node:RUNNING", "task:RUNNING", "task:SUCCEEDED", "node:SUCCEEDED"]);
+      for (const e of item7) assert.deepEqual(e.kind === "workflow" ? undefined : e.arrayItem, { arrayNodeId: "a0", index: 7, count: 40 });
+    });
+
+    test("min-success criteria: the node fails once too many items failed, and aborted items are counted", async () => {
+      const store = new MemoryStore();
+      const runner = new FunctionRunner({
+        inc: async (i, request) => {
+          const x = intOf(i.literals["x"]);
+          if (x < 3n) throw new TaskFailureError({ code: "USER:Low", message: `low ${x}`, kind: "USER", recoverable: false });
+          await sleep(50, request.signal);
+          return intMap({ o0: x });
+        },
+      });
+      // 10 items, 5 at once, 8 must succeed. Items 0-2 fail first; each failure frees a slot, so
+      // items 5 and 6 start before the third failure ends the node and aborts items 3-6.
+      const values = Array.from({ length: 10 }, (_, i) => i);
+      const result = await new Engine({ runner, store }).execute({ executionId: "e1", closure: arrayClosure(values, { minSuccessRatio: 0.8, parallelism: 5 }), inputs: intMap({}) });
+      assert.equal(result.phase, "FAILED");
+      if (result.phase !== "FAILED") return;
+      assert.match(result.error.message, /3 of 10 items failed \(items 0, 1, 2\); at least 8 had to succeed/);
+      const items = store.getNodeExecution("e1", "a0")?.arrayItems;
+      assert.deepEqual(items?.phaseCounts, { FAILED: 3, ABORTED: 4, UNDEFINED: 3 });
+    });
   });
 });

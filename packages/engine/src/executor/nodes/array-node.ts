@@ -4,8 +4,14 @@
  *
  * Items stream through a window: only running items have state (their attempt, timers), so a
  * 100,000-item map costs memory for its inputs and outputs plus at most `window` running items —
- * never per-item state created up front. `parallelism` 0 or unset means "no limit" in Flyte; here
- * it means {@link UNBOUNDED_WINDOW} items at once, which keeps memory bounded.
+ * never per-item objects created up front. `parallelism` 0 or unset means "no limit" in Flyte;
+ * here it means {@link UNBOUNDED_WINDOW} items at once, which keeps memory bounded. Every item
+ * also has a compact state, as in Flyte's MINIMAL_STATE: its phase (one byte) and attempts started
+ * (two bytes), in typed arrays. An item's inputs are built when it starts, from the mapped lists;
+ * its outputs go straight into the result lists.
+ *
+ * Item events carry `arrayItem` (the array node, index and count), so stores keep items in a
+ * summary on the array node and full records only for items that failed (store/array-items.ts).
  *
  * Inputs not listed in `boundInputs` must be lists of one length; item `i` gets element `i` of
  * each, and bound inputs as they are. Item `i` runs as node `<node>-<i>` (its task events carry
@@ -18,9 +24,10 @@ import type { Literal, LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_
 import type { ArrayNode, Node } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import type { Clock } from "../../runtime/clock.ts";
 import type { ExecutionError } from "../../runtime/errors.ts";
-import type { ExecutionEvent } from "../../runtime/events.ts";
+import type { ArrayItemRef, ExecutionEvent } from "../../runtime/events.ts";
 import type { NodeExecutionPhase } from "../../runtime/phases.ts";
 import type { TaskRunner } from "../../runtime/task-runner.ts";
+import { MAX_ITEM_ATTEMPTS, arrayItemPhaseCode } from "../../store/array-items.ts";
 import { END_INDEX } from "../execution-graph.ts";
 import { engineErrorCodes, nodeError } from "../execution-errors.ts";
 import {
@@ -144,6 +151,11 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
   #fixed: Record<string, Literal> = {};
   /** Item outputs by output name; `undefined` until an item reports (a hole for failures). */
   #results = new Map<string, (Literal | undefined)[]>();
+  /** Per item: its phase code (store/array-items.ts; 0 = not started) and attempts started. */
+  #phases = new Uint8Array(0);
+  #attempts = new Uint16Array(0);
+  /** `<node>-`: the prefix of item ids, to recognise an item's own attempt events. */
+  #itemPrefix = "";
 
   constructor(node: PreparedArrayNode, parent: NodeRuntime, index: number) {
     this.#node = node;
@@ -176,6 +188,9 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
       this.#mapped.push([name, items]);
     }
     this.#count = count ?? 0;
+    this.#phases = new Uint8Array(this.#count);
+    this.#attempts = new Uint16Array(this.#count);
+    this.#itemPrefix = `${this.#id}-`;
     const criteria = this.#node.criteria;
     this.#required =
       "minSuccesses" in criteria ? Math.min(criteria.minSuccesses, this.#count) : Math.ceil(this.#count * criteria.ratio - 1e-9);
@@ -190,6 +205,16 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
   }
 
   emit(event: ExecutionEvent): void {
+    // An item's own attempt events (not those of nodes inside a mapped workflow) get its index.
+    if (event.kind === "task" && event.arrayItem === undefined) {
+      const index = this.#itemIndexOf(event.nodeId);
+      if (index >= 0) {
+        const attempts = Math.min(event.attempt + 1, MAX_ITEM_ATTEMPTS);
+        if (attempts > (this.#attempts[index] as number)) this.#attempts[index] = attempts;
+        this.#parent.emit({ ...event, arrayItem: this.#ref(index) });
+        return;
+      }
+    }
     this.#parent.emit(event);
   }
 
@@ -271,8 +296,9 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
     this.#done = true;
     const literals: Record<string, Literal> = {};
     for (const [name, list] of this.#results) {
-      const items: Literal[] = new Array<Literal>(list.length);
-      for (let i = 0; i < list.length; i++) items[i] = list[i] ?? NONE_LITERAL;
+      // Holes (failed or skipped items) become none, in place: the list becomes the output.
+      for (let i = 0; i < list.length; i++) list[i] ??= NONE_LITERAL;
+      const items = list as Literal[];
       literals[name] = {
         $typeName: "flyteidl.core.Literal",
         value: { case: "collection", value: { $typeName: "flyteidl.core.LiteralCollection", literals: items } },
@@ -318,8 +344,28 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
    * outputs: the array node's own events carry the lists, and 100,000 copies would not be cheap.
    */
   #itemEvent(item: number, phase: NodeExecutionPhase, error?: ExecutionError): void {
-    const base = { kind: "node", executionId: this.executionId, nodeId: `${this.#id}-${item}`, phase, occurredAt: this.clock.now() } as const;
+    this.#phases[item] = arrayItemPhaseCode(phase);
+    const base = {
+      kind: "node",
+      executionId: this.executionId,
+      nodeId: `${this.#itemPrefix}${item}`,
+      phase,
+      occurredAt: this.clock.now(),
+      arrayItem: this.#ref(item),
+    } as const;
     this.#parent.emit(error === undefined ? base : { ...base, error });
+  }
+
+  #ref(index: number): ArrayItemRef {
+    return { arrayNodeId: this.#id, index, count: this.#count };
+  }
+
+  /** The item whose own id is `nodeId` (`<node>-<i>`), or -1 (another node, e.g. inside a mapped workflow). */
+  #itemIndexOf(nodeId: string): number {
+    const prefix = this.#itemPrefix;
+    if (nodeId.length <= prefix.length || !nodeId.startsWith(prefix)) return -1;
+    const index = Number(nodeId.slice(prefix.length));
+    return Number.isInteger(index) && index >= 0 && index < this.#count ? index : -1;
   }
 }
 

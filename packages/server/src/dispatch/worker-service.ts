@@ -1,0 +1,120 @@
+/**
+ * `flyte.worker.v1.WorkerService` on the server: workers long-poll `Lease`, keep leases alive
+ * with `Heartbeat` (which tells them what was cancelled) and report with `Complete`, which
+ * records the outcome exactly once, wakes the waiting runner in-process, and then writes the
+ * attempt's documents (`outputs.pb`, `error.pb` or `futures.pb`, and the log) in Flyte's layout.
+ */
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import { DynamicJobSpecSchema } from "@flyte/idl/gen/flyteidl/core/dynamic_job_pb.js";
+import { ErrorDocumentSchema } from "@flyte/idl/gen/flyteidl/core/errors_pb.js";
+import { LiteralMapSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import {
+  AssignmentSchema,
+  CompleteResponseSchema,
+  CompleteResponse_Status,
+  HeartbeatResponseSchema,
+  LeaseResponseSchema,
+  type CompleteRequest,
+  type WorkerService,
+} from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { attemptDocumentPath } from "../blob/blob-layout.ts";
+import type { BlobStore } from "../blob/blob-store.ts";
+import type { AttemptQueue } from "../queue/attempt-queue.ts";
+import { isQueueError } from "../queue/queue-error.ts";
+import { parseExecutionKey } from "../store/execution-key.ts";
+import { encodeCompletion } from "./attempt-outcome.ts";
+import { attemptLogPath } from "./attempt-log.ts";
+import type { WorkerTaskRunner } from "./worker-task-runner.ts";
+
+/** Defaults and bounds of the worker protocol. */
+export const WORKER_PROTOCOL = {
+  /** Lease length when a worker asks for 0. */
+  defaultLeaseMs: 30_000,
+  /** Longest long poll; longer waits are cut to this. */
+  maxWaitMs: 30_000,
+  /** Most attempts one Lease call hands out. */
+  maxLease: 64,
+} as const;
+
+/** What the handlers work on. */
+export interface WorkerServiceEnv {
+  readonly queue: AttemptQueue;
+  readonly runner: WorkerTaskRunner;
+  readonly blobs: BlobStore;
+  readonly onError?: (message: string, error: unknown) => void;
+}
+
+/** The handlers, plus a way to wait for the document writes they started (shutdown, tests). */
+export function workerService(env: WorkerServiceEnv): ServiceImpl<typeof WorkerService> & { settled(): Promise<void> } {
+  const { queue, runner, blobs } = env;
+  const onError = env.onError ?? ((message: string, error: unknown) => console.error(`flyte: ${message}`, error));
+  const writes = new Set<Promise<void>>();
+
+  const writeDocuments = async (attemptId: number, request: CompleteRequest): Promise<void> => {
+    const row = await queue.get(attemptId);
+    if (row === undefined) return;
+    const identity = parseExecutionKey(row.executionId);
+    const path = (doc: "outputs.pb" | "error.pb" | "futures.pb"): string => attemptDocumentPath(identity, row.nodeId, row.attempt, doc);
+    const puts: Promise<void>[] = [blobs.put(attemptLogPath(identity, row.nodeId, row.attempt), new TextEncoder().encode(request.log))];
+    const outcome = request.outcome;
+    if (outcome.case === "outputs") puts.push(blobs.put(path("outputs.pb"), toBinary(LiteralMapSchema, outcome.value)));
+    else if (outcome.case === "error") puts.push(blobs.put(path("error.pb"), toBinary(ErrorDocumentSchema, outcome.value)));
+    else if (outcome.case === "futures") puts.push(blobs.put(path("futures.pb"), toBinary(DynamicJobSpecSchema, outcome.value)));
+    await Promise.all(puts);
+  };
+
+  return {
+    async lease(req, ctx) {
+      if (req.workerId === "") throw new ConnectError("Lease needs a worker_id naming the worker; send a stable id per worker process", Code.InvalidArgument);
+      const leased = await queue.leaseOrWait(req.workerId, {
+        max: Math.min(Math.max(1, req.max), WORKER_PROTOCOL.maxLease),
+        leaseMs: req.leaseMs === 0 ? WORKER_PROTOCOL.defaultLeaseMs : req.leaseMs,
+        waitMs: Math.min(req.waitMs, WORKER_PROTOCOL.maxWaitMs),
+        signal: ctx.signal,
+      });
+      const assignments = leased.map((attempt) => {
+        const assignment = fromBinary(AssignmentSchema, attempt.payload);
+        assignment.attemptId = String(attempt.id);
+        assignment.leaseExpiresAt = BigInt(attempt.leaseUntil);
+        return assignment;
+      });
+      return create(LeaseResponseSchema, { assignments });
+    },
+
+    async heartbeat(req) {
+      const ids = req.attemptIds.map(Number).filter((id) => Number.isSafeInteger(id));
+      const held = new Set(await queue.heartbeat(req.workerId, ids, req.leaseMs === 0 ? WORKER_PROTOCOL.defaultLeaseMs : req.leaseMs));
+      return create(HeartbeatResponseSchema, { cancelledAttemptIds: req.attemptIds.filter((id) => !held.has(Number(id))) });
+    },
+
+    async complete(req) {
+      const id = Number(req.attemptId);
+      if (!/^\d+$/.test(req.attemptId) || !Number.isSafeInteger(id)) {
+        throw new ConnectError(`Complete got attempt_id '${req.attemptId}', which is not an id this server issued; pass the Assignment's attempt_id`, Code.InvalidArgument);
+      }
+      let outcome: Awaited<ReturnType<AttemptQueue["complete"]>>;
+      try {
+        outcome = await queue.complete(id, req.workerId, encodeCompletion(req));
+      } catch (error) {
+        if (isQueueError(error) && error.code === "E_ATTEMPT_NOT_FOUND") throw new ConnectError(error.message, Code.NotFound);
+        throw error;
+      }
+      if (outcome === "recorded") {
+        runner.completed(id, encodeCompletion(req));
+        // Documents follow the recorded outcome (the queue row is the source of truth); a crash
+        // before they are written loses only these copies.
+        const write = writeDocuments(id, req).catch((error: unknown) => onError(`could not write the documents of attempt ${id}`, error));
+        writes.add(write);
+        void write.finally(() => writes.delete(write));
+      }
+      const status =
+        outcome === "recorded" ? CompleteResponse_Status.RECORDED : outcome === "duplicate" ? CompleteResponse_Status.DUPLICATE : CompleteResponse_Status.LEASE_LOST;
+      return create(CompleteResponseSchema, { status });
+    },
+
+    async settled() {
+      await Promise.all([...writes]);
+    },
+  };
+}

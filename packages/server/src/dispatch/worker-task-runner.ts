@@ -1,0 +1,190 @@
+/**
+ * The engine's `TaskRunner` on the durable `AttemptQueue`: each attempt becomes a queued
+ * `Assignment` that a worker leases, and the attempt's promise settles when the worker's
+ * completion is recorded (woken in-process, no polling), when its lease expires (a recoverable
+ * SYSTEM failure), or at once when the queue already holds an outcome for it (a resumed
+ * execution asking again for an attempt that finished before the server restarted).
+ */
+import { create, toBinary } from "@bufbuild/protobuf";
+import type { TaskRunRequest, TaskRunResult, TaskRunner } from "@flyte/engine";
+import { LiteralMapSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
+import { AssignmentSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { nodeDataDir, nodeInputsPath } from "../blob/blob-layout.ts";
+import type { BlobStore } from "../blob/blob-store.ts";
+import type { AttemptQueue } from "../queue/attempt-queue.ts";
+import { parseExecutionKey } from "../store/execution-key.ts";
+import { leaseExpired, outcomeOfCompletion, outcomeOfEnded } from "./attempt-outcome.ts";
+
+/** Options of {@link WorkerTaskRunner}. */
+export interface WorkerTaskRunnerOptions {
+  readonly queue: AttemptQueue;
+  /** Where `inputs.pb` is written (Flyte's layout). */
+  readonly blobs: BlobStore;
+  /** How often lapsed leases are looked for, in ms. @default 1000 */
+  readonly expiryCheckMs?: number;
+  /** Reports background failures (blob writes, expiry sweeps). @default console.error */
+  readonly onError?: (message: string, error: unknown) => void;
+}
+
+interface Waiter {
+  readonly resolve: (result: TaskRunResult) => void;
+  readonly what: string;
+}
+
+/** Completions that arrived before their runner attached (resumed executions); kept this long. */
+const EARLY_TTL_MS = 60_000;
+
+/**
+ * Runs task attempts through workers.
+ *
+ * @example
+ * const runner = new WorkerTaskRunner({ queue, blobs });
+ * const engine = new Engine({ runner, store });
+ * // WorkerService.Complete calls runner.completed(id, bytes) once the queue recorded it.
+ */
+export class WorkerTaskRunner implements TaskRunner {
+  readonly #queue: AttemptQueue;
+  readonly #blobs: BlobStore;
+  readonly #onError: (message: string, error: unknown) => void;
+  readonly #waiters = new Map<number, Waiter>();
+  readonly #early = new Map<number, { result: TaskRunResult; at: number }>();
+  readonly #timer: NodeJS.Timeout;
+  #sweeping = false;
+
+  constructor(options: WorkerTaskRunnerOptions) {
+    this.#queue = options.queue;
+    this.#blobs = options.blobs;
+    this.#onError = options.onError ?? ((message, error) => console.error(`flyte: ${message}`, error));
+    this.#timer = setInterval(() => void this.sweep(), options.expiryCheckMs ?? 1000);
+    this.#timer.unref();
+  }
+
+  async run(request: TaskRunRequest): Promise<TaskRunResult> {
+    const { executionId, nodeId, attempt, task } = request;
+    const identity = parseExecutionKey(executionId);
+    const what = `Attempt ${attempt} of node "${nodeId}" in execution "${executionId}"`;
+    const inputsBytes = toBinary(LiteralMapSchema, request.inputs);
+    // inputs.pb is for people and tools reading the layout; the assignment carries the inputs, so
+    // the attempt does not wait for this write.
+    this.#blobs.put(nodeInputsPath(identity, nodeId), inputsBytes).catch((error: unknown) => this.#onError(`could not write inputs.pb of ${what}`, error));
+    const assignment = create(AssignmentSchema, {
+      project: identity.project,
+      domain: identity.domain,
+      executionName: identity.name,
+      nodeId,
+      retryAttempt: attempt,
+      task,
+      inputs: request.inputs,
+      bundleUrl: bundleUrlOf(task),
+      outputPrefix: `${nodeDataDir(identity, nodeId)}/${attempt}`,
+    });
+    const found = await this.#queue.enqueueOrFind({
+      executionId,
+      nodeId,
+      attempt,
+      taskKey: taskKeyOf(task),
+      payload: toBinary(AssignmentSchema, assignment),
+    });
+    const ended = outcomeOfEnded(found.state, found.result, what);
+    if (ended !== undefined) return ended;
+    const early = this.#early.get(found.id);
+    if (early !== undefined) {
+      this.#early.delete(found.id);
+      return early.result;
+    }
+    if (request.signal.aborted) {
+      void this.#cancel(found.id, what);
+      return cancelledResult(what);
+    }
+    const { promise, resolve } = Promise.withResolvers<TaskRunResult>();
+    this.#waiters.set(found.id, { resolve, what });
+    const onAbort = (): void => {
+      this.#waiters.delete(found.id);
+      void this.#cancel(found.id, what);
+      resolve(cancelledResult(what));
+    };
+    request.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      return await promise;
+    } finally {
+      this.#waiters.delete(found.id);
+      request.signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** A worker's completion of queue attempt `id` was recorded: wake its runner. */
+  completed(id: number, result: Uint8Array): void {
+    this.#deliver(id, outcomeOfCompletion(result));
+  }
+
+  /**
+   * Expires lapsed leases and fails their attempts with `SYSTEM:LeaseExpired` (recoverable, so
+   * the engine retries them within the system retry budget). Runs on a timer; callable by tests.
+   */
+  async sweep(now?: number): Promise<void> {
+    if (this.#sweeping) return;
+    this.#sweeping = true;
+    try {
+      const expired = await this.#queue.expire(now);
+      for (const attempt of expired) {
+        this.#deliver(attempt.id, leaseExpired(`Attempt ${attempt.attempt} of node "${attempt.nodeId}" in execution "${attempt.executionId}"`));
+      }
+      const horizon = Date.now() - EARLY_TTL_MS;
+      for (const [id, early] of this.#early) if (early.at < horizon) this.#early.delete(id);
+    } catch (error) {
+      this.#onError("could not expire lapsed leases", error);
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
+  /** Attempts waiting for a worker in this process. */
+  get waiting(): number {
+    return this.#waiters.size;
+  }
+
+  /** Stops the expiry timer; waiting attempts stay queued (a restarted server resumes them). */
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  #deliver(id: number, result: TaskRunResult): void {
+    const waiter = this.#waiters.get(id);
+    if (waiter === undefined) {
+      this.#early.set(id, { result, at: Date.now() });
+      return;
+    }
+    this.#waiters.delete(id);
+    waiter.resolve(result);
+  }
+
+  async #cancel(id: number, what: string): Promise<void> {
+    try {
+      await this.#queue.cancelAttempt(id);
+    } catch (error) {
+      this.#onError(`could not cancel ${what}`, error);
+    }
+  }
+}
+
+/** `project:domain:name:version` of a task, the queue's task key. */
+export function taskKeyOf(task: TaskTemplate): string {
+  const id = task.id;
+  return id === undefined ? "" : `${id.project}:${id.domain}:${id.name}:${id.version}`;
+}
+
+/** The value of `--additional-distribution` in the task's container args (fast registration), or "". */
+export function bundleUrlOf(task: TaskTemplate): string {
+  const args = task.target.case === "container" ? task.target.value.args : [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === "--additional-distribution") return args[i + 1] ?? "";
+    if (arg.startsWith("--additional-distribution=")) return arg.slice("--additional-distribution=".length);
+  }
+  return "";
+}
+
+function cancelledResult(what: string): TaskRunResult {
+  return outcomeOfEnded("cancelled", undefined, what) as TaskRunResult;
+}

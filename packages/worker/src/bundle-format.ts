@@ -1,0 +1,52 @@
+/**
+ * The code bundle contract shared by `flyte register` (which writes bundles) and the worker (which
+ * runs them): one self-contained ESM file exporting
+ *
+ * - `format`: {@link BUNDLE_FORMAT};
+ * - `modules`: every registered file's namespace, keyed by dotted module path;
+ * - `runtime`: the bundle's own copy of flytekit's internal API.
+ *
+ * The worker runs tasks with the bundle's flytekit, not its own: entities are recognized with
+ * `instanceof` and module-private symbols, which only hold within one copy of the SDK.
+ */
+import { resolve, sep } from "node:path";
+import type * as Internal from "flytekit/internal";
+
+/** Version of the bundle layout; a worker refuses bundles of another format. */
+export const BUNDLE_FORMAT = 1;
+
+/** The part of flytekit's internal API a worker uses. */
+export type BundleRuntime = Pick<typeof Internal, "definitionOf" | "InProcessTaskRunner">;
+
+/** A bundle once imported. */
+export interface CodeBundle {
+  readonly format: number;
+  readonly modules: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly runtime: BundleRuntime;
+}
+
+/**
+ * The module path flytekit's loader gives `file` under `root` (keep in step with
+ * flytekit's `modulePathOf`): the relative path without extension, dots for slashes.
+ */
+export function modulePathOf(file: string, root: string): string {
+  const path = resolve(root, file);
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  const rel = path.startsWith(prefix) ? path.slice(prefix.length) : path.replace(/^\/+/, "");
+  return rel.replace(/\.[cm]?[tj]s$/, "").split(sep).join(".");
+}
+
+/**
+ * The source of a bundle's entry module: imports `files` (absolute paths) and the runtime, and
+ * exports them as {@link CodeBundle}.
+ */
+export function bundleEntrySource(files: ReadonlyArray<{ readonly module: string; readonly path: string }>, runtimePath: string): string {
+  const lines = [`import * as runtime from ${JSON.stringify(runtimePath)};`];
+  files.forEach((f, i) => lines.push(`import * as m${i} from ${JSON.stringify(f.path)};`));
+  lines.push(`export const format = ${BUNDLE_FORMAT};`);
+  lines.push(`export const modules = {`);
+  files.forEach((f, i) => lines.push(`  ${JSON.stringify(f.module)}: m${i},`));
+  lines.push(`};`);
+  lines.push(`export { runtime };`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,162 @@
+/**
+ * Finds the code of a task for a worker. Fast-registered tasks name a bundle URL: each bundle is
+ * downloaded once (cached on disk by URL, so a restarted worker reuses it), imported once, and
+ * kept warm for every later attempt. Tasks without a bundle are looked up in the worker's working
+ * directory (code baked into the image), imported once per module.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { TaskRunRequest, TaskRunResult } from "@flyte/engine";
+import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
+import * as ownRuntime from "flytekit/internal";
+import { BUNDLE_FORMAT, type BundleRuntime, type CodeBundle } from "./bundle-format.ts";
+import { CodeLoadError } from "./code-errors.ts";
+import type { TaskLocation } from "./task-args.ts";
+
+/** Runs attempts of one task. */
+export interface LoadedTask {
+  run(request: TaskRunRequest): Promise<TaskRunResult>;
+}
+
+/** Loaded code: module namespaces and the SDK copy that runs them. */
+interface LoadedCode {
+  readonly runtime: BundleRuntime;
+  readonly modules: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/** Options of {@link CodeLoader}. */
+export interface CodeLoaderOptions {
+  /** Folder for downloaded bundles. */
+  readonly cacheDir: string;
+  /** Where code without a bundle is looked up. @default process.cwd() */
+  readonly root?: string;
+  /** Called once per download (for logs and tests). */
+  readonly onDownload?: (url: string) => void;
+}
+
+/** Loads task code; every bundle and module at most once per process. */
+export class CodeLoader {
+  readonly #options: CodeLoaderOptions;
+  readonly #bundles = new Map<string, Promise<LoadedCode>>();
+  readonly #local = new Map<string, Promise<LoadedCode>>();
+
+  constructor(options: CodeLoaderOptions) {
+    this.#options = options;
+  }
+
+  /** The task at `location`, under the name `template` gives it; throws {@link CodeLoadError}. */
+  async taskFor(template: TaskTemplate, location: TaskLocation): Promise<LoadedTask> {
+    const code = location.bundleUrl !== undefined ? await this.#bundle(location.bundleUrl) : await this.#localModule(location.module);
+    const namespace = code.modules[location.module];
+    const where = location.bundleUrl !== undefined ? `the bundle ${location.bundleUrl}` : `the worker's directory ${this.#root()}`;
+    if (namespace === undefined) {
+      const known = Object.keys(code.modules).join(", ") || "none";
+      throw new CodeLoadError(`module '${location.module}' is not in ${where} (it has: ${known}); register the file that defines it`);
+    }
+    const definition = code.runtime.definitionOf(namespace[location.exportName]);
+    if (definition === undefined) {
+      throw new CodeLoadError(`module '${location.module}' in ${where} has no task exported as '${location.exportName}'`);
+    }
+    if (typeof (definition as { execute?: unknown }).execute !== "function") {
+      throw new CodeLoadError(`export '${location.exportName}' of module '${location.module}' is a ${definition.kind}, not a task`);
+    }
+    const name = template.id?.name ?? definition.name;
+    // The runner finds tasks by the template's name, which differs from the definition's for map items.
+    const tasks = new Map([[name, definition]]) as unknown as ConstructorParameters<BundleRuntime["InProcessTaskRunner"]>[0];
+    return new code.runtime.InProcessTaskRunner(tasks);
+  }
+
+  #root(): string {
+    return this.#options.root ?? process.cwd();
+  }
+
+  #bundle(url: string): Promise<LoadedCode> {
+    let loaded = this.#bundles.get(url);
+    if (loaded === undefined) {
+      loaded = this.#loadBundle(url);
+      // A failed load is forgotten, so a later attempt can try again (the server may be back).
+      loaded.catch(() => this.#bundles.delete(url));
+      this.#bundles.set(url, loaded);
+    }
+    return loaded;
+  }
+
+  async #loadBundle(url: string): Promise<LoadedCode> {
+    const dir = join(this.#options.cacheDir, "bundles");
+    const file = join(dir, `${createHash("sha256").update(url).digest("hex").slice(0, 40)}.mjs`);
+    if (!existsSync(file)) {
+      const bytes = await download(url);
+      this.#options.onDownload?.(url);
+      mkdirSync(dir, { recursive: true });
+      const partial = `${file}.${process.pid}.partial`;
+      writeFileSync(partial, bytes);
+      renameSync(partial, file);
+    }
+    let exports: Partial<CodeBundle>;
+    try {
+      exports = (await import(pathToFileURL(file).href)) as Partial<CodeBundle>;
+    } catch (err) {
+      throw new CodeLoadError(`could not import the code bundle ${url}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    if (exports.format !== BUNDLE_FORMAT || exports.modules === undefined || exports.runtime === undefined) {
+      throw new CodeLoadError(`${url} is not a flyte code bundle of format ${BUNDLE_FORMAT} (register the code again with this version of flyte)`);
+    }
+    const code = { runtime: exports.runtime, modules: exports.modules };
+    nameEntities(code);
+    return code;
+  }
+
+  #localModule(module: string): Promise<LoadedCode> {
+    let loaded = this.#local.get(module);
+    if (loaded === undefined) {
+      loaded = this.#loadLocal(module);
+      loaded.catch(() => this.#local.delete(module));
+      this.#local.set(module, loaded);
+    }
+    return loaded;
+  }
+
+  async #loadLocal(module: string): Promise<LoadedCode> {
+    const root = this.#root();
+    const base = module.split(".").join("/");
+    const file = [".ts", ".mts", ".js", ".mjs"].map((ext) => base + ext).find((f) => existsSync(join(root, f)));
+    if (file === undefined) {
+      throw new CodeLoadError(`module '${module}' was not found in the worker's directory ${root} (looked for ${base}.ts/.mts/.js/.mjs); register the code with 'flyte register' (fast registration) or run the worker in the project's folder`);
+    }
+    try {
+      // The loader names the entities it finds, as registration did.
+      await ownRuntime.loadEntities([file], root);
+      return { runtime: ownRuntime, modules: { [module]: (await import(pathToFileURL(join(root, file)).href)) as Record<string, unknown> } };
+    } catch (err) {
+      throw new CodeLoadError(`could not load module '${module}' from ${join(root, file)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+}
+
+/** Names entities as flytekit's loader does, so task names match those registered. */
+function nameEntities(code: LoadedCode): void {
+  for (const [module, namespace] of Object.entries(code.modules)) {
+    for (const [exportName, value] of Object.entries(namespace)) {
+      const definition = code.runtime.definitionOf(value);
+      if (definition === undefined) continue;
+      if (definition.location === undefined) definition.location = { module, exportName };
+      if (!definition.nameIsExplicit) definition.name = `${module}.${exportName}`;
+    }
+  }
+}
+
+async function download(url: string): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (err) {
+    throw new CodeLoadError(`could not download the code bundle ${url}: ${err instanceof Error ? err.message : String(err)}`, { recoverable: true, cause: err });
+  }
+  if (!res.ok) {
+    // 5xx may pass; a missing bundle will stay missing.
+    throw new CodeLoadError(`could not download the code bundle ${url}: HTTP ${res.status}`, { recoverable: res.status >= 500 });
+  }
+  return new Uint8Array(await res.arrayBuffer());
+}

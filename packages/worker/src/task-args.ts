@@ -1,0 +1,58 @@
+/**
+ * The container arguments of a task template, as a worker reads them: where the code bundle is
+ * (fast registration) and which export of which module is the task.
+ *
+ *   flyte fast-execute --additional-distribution <bundle url> --dest-dir . -- \
+ *     flyte execute --inputs ... --resolver ... -- task-module <module> task-name <export>
+ */
+
+/** Where a task's code is, read from its container args. */
+export interface TaskLocation {
+  /** The code bundle's URL; absent when the code is in the worker's image (its working directory). */
+  readonly bundleUrl?: string;
+  /** Dotted module path relative to the project root, e.g. "examples.basics.workflow". */
+  readonly module: string;
+  /** The export of that module that is the task. */
+  readonly exportName: string;
+}
+
+/** Prefixes `args` (a task's normal `flyte execute ...` args) with the fast-execute command. */
+export function withFastExecute(args: readonly string[], bundleUrl: string, destDir = "."): string[] {
+  const inner = stripFastExecute(args);
+  return ["flyte", "fast-execute", "--additional-distribution", bundleUrl, "--dest-dir", destDir, "--", ...inner];
+}
+
+/** The normal args of `args`, without a fast-execute prefix if it has one. */
+export function stripFastExecute(args: readonly string[]): string[] {
+  if (args[1] !== "fast-execute") return [...args];
+  const dash = args.indexOf("--");
+  return dash === -1 ? [] : args.slice(dash + 1);
+}
+
+/**
+ * Reads the bundle URL, module and export name from container args; throws an Error saying what
+ * is missing when the args are not ones `flyte` writes.
+ */
+export function parseTaskArgs(args: readonly string[]): TaskLocation {
+  let bundleUrl: string | undefined;
+  if (args[1] === "fast-execute") {
+    const i = args.indexOf("--additional-distribution");
+    bundleUrl = i === -1 ? undefined : args[i + 1];
+    if (bundleUrl === undefined || bundleUrl === "") throw new Error("the task's fast-execute args have no --additional-distribution URL");
+  }
+  const inner = stripFastExecute(args);
+  const module = valueAfter(inner, "task-module");
+  const exportName = valueAfter(inner, "task-name");
+  if (module === undefined || exportName === undefined) {
+    throw new Error(`the task's container args do not name its code (expected 'task-module M task-name E'): ${JSON.stringify(args)}`);
+  }
+  return { ...(bundleUrl !== undefined ? { bundleUrl } : {}), module, exportName };
+}
+
+function valueAfter(args: readonly string[], key: string): string | undefined {
+  // The resolver args come after the last "--"; look there so inputs cannot be mistaken for them.
+  const dash = args.lastIndexOf("--");
+  const tail = dash === -1 ? args : args.slice(dash + 1);
+  const i = tail.indexOf(key);
+  return i === -1 ? undefined : tail[i + 1];
+}
