@@ -6,6 +6,7 @@ import { benchLocalEngine } from "./local-engine.ts";
 import { benchStore } from "./store.ts";
 import { benchMapTask } from "./map-task.ts";
 import { benchDynamic } from "./dynamic.ts";
+import { benchDurableExecution } from "./durable-execution.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "local-engine": benchLocalEngine,
@@ -13,6 +14,7 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   store: benchStore,
   "map-task": benchMapTask,
   dynamic: benchDynamic,
+  "durable-execution": benchDurableExecution,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,6 +1,6 @@
 // The server as the console and our CLI see it: a Connect client over HTTP/1.1 (and one gRPC-web
 // call). Projects and domains, launch plan validation and activation, named entities, uploads
-// through CreateUploadLocation, refused upload paths, and the execution seam.
+// through CreateUploadLocation, refused upload paths, and the execution RPCs being served.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -164,9 +164,12 @@ describe("server over Connect (HTTP/1.1)", () => {
     assert.equal((await web.getVersion({})).controlPlaneVersion?.Version, "0.1.0");
   });
 
-  test("execution RPCs answer UNIMPLEMENTED until executions are plugged in", async () => {
-    const message = await fails(adminClient.createExecution({ project: PROJECT, domain: DOMAIN }), Code.Unimplemented);
-    assert.match(message, /CreateExecution is not implemented/);
+  test("execution RPCs are served by flyte start: an execution of an unknown launch plan is NOT_FOUND", async () => {
+    const message = await fails(
+      adminClient.createExecution({ project: PROJECT, domain: DOMAIN, spec: { launchPlan: lpId("no-such-version") } }),
+      Code.NotFound,
+    );
+    assert.match(message, /launch plan '.*my_wf@no-such-version' is not registered/);
   });
 });
 

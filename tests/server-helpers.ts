@@ -21,9 +21,9 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `flyte start --port 0 --data-dir dataDir`, parses the printed URL and waits for /healthz. */
-export async function startServerProcess(dataDir: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", "start", "--port", "0", "--data-dir", dataDir], {
+/** Starts `flyte start --port 0 --data-dir dataDir ...args`, parses the printed URL and waits for /healthz. */
+export async function startServerProcess(dataDir: string, args: readonly string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", "start", "--port", "0", "--data-dir", dataDir, ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -3,32 +3,88 @@
  * codes (2 for usage errors, 1 for everything else).
  */
 import { UsageError } from "./args.ts";
-import { RUN_USAGE, runCommand } from "./commands/run.ts";
-import { SERIALIZE_USAGE, serializeCommand } from "./commands/serialize.ts";
-import { START_USAGE, startCommand } from "./commands/start.ts";
+
+/** A command: its usage text and what runs it. */
+interface Command {
+  readonly usage: string;
+  run(argv: readonly string[], io: Io): Promise<number>;
+}
+
+/** Where commands write. */
+export interface Io {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+// Commands load on demand: `flyte run` should not pay for the server, the worker or esbuild.
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  run: async () => {
+    const m = await import("./commands/run.ts");
+    return { usage: m.RUN_USAGE, run: m.runCommand };
+  },
+  serialize: async () => {
+    const m = await import("./commands/serialize.ts");
+    return { usage: m.SERIALIZE_USAGE, run: m.serializeCommand };
+  },
+  start: async () => {
+    const m = await import("./commands/start.ts");
+    return { usage: m.START_USAGE, run: m.startCommand };
+  },
+  worker: async () => {
+    const m = await import("./commands/worker.ts");
+    return { usage: m.WORKER_USAGE, run: m.workerCommand };
+  },
+  register: async () => {
+    const m = await import("./commands/register.ts");
+    return { usage: m.REGISTER_USAGE, run: m.registerCommand };
+  },
+  get: async () => {
+    const m = await import("./commands/get.ts");
+    return { usage: m.GET_USAGE, run: m.getCommand };
+  },
+  terminate: async () => {
+    const m = await import("./commands/terminate.ts");
+    return { usage: m.TERMINATE_USAGE, run: m.terminateCommand };
+  },
+  relaunch: async () => {
+    const m = await import("./commands/relaunch.ts");
+    return { usage: m.RELAUNCH_USAGE, run: m.relaunchCommand };
+  },
+  recover: async () => {
+    const m = await import("./commands/recover.ts");
+    return { usage: m.RECOVER_USAGE, run: m.recoverCommand };
+  },
+  signal: async () => {
+    const m = await import("./commands/signal.ts");
+    return { usage: m.SIGNAL_USAGE, run: m.signalCommand };
+  },
+};
 
 const USAGE = `usage: flyte <command> [options]
 
 commands:
   run FILE ENTITY [--INPUT VALUE ...] [--json]   run a task or workflow locally
+  run --remote FILE ENTITY [...] [--wait]         register and run it on a server
   serialize FILE... --out DIR                     write Flyte IDL protobuf files
-  start [--port P] [--data-dir D]                 run the backend in the foreground
+  start [--port P] [--data-dir D] [--workers N]   run the backend in the foreground
+  worker [--endpoint URL]                         run task attempts for a server
+  register FILE... [--version V]                  register code and entities on a server
+  get executions | execution NAME | nodes NAME | logs NAME
+                                                  show remote executions
+  terminate NAME                                  abort a remote execution
+  relaunch NAME                                   run a remote execution again
+  recover NAME                                    rerun what failed in a remote execution
+  signal NAME --execution E --value V             set a gate's signal of a remote execution
 
 Run 'flyte <command> --help' for a command's options.`;
 
-const USAGES: Readonly<Record<string, string>> = { run: RUN_USAGE, serialize: SERIALIZE_USAGE, start: START_USAGE };
 
 /** Runs the CLI with `argv` (without node and the script); returns the exit code. */
-export async function main(argv: readonly string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [command, ...rest] = argv;
+  let loaded: Command | undefined;
   try {
     switch (command) {
-      case "run":
-        return await runCommand(rest, io);
-      case "serialize":
-        return await serializeCommand(rest, io);
-      case "start":
-        return await startCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -38,12 +94,16 @@ export async function main(argv: readonly string[], io = { stdout: process.stdou
       case "--version":
         io.stdout.write("flyte 0.1.0\n");
         return 0;
-      default:
-        throw new UsageError(`unknown command '${command}'`);
     }
+    const load = COMMANDS[command];
+    if (load === undefined) throw new UsageError(`unknown command '${command}'`);
+    loaded = await load();
+    return await loaded.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`flyte: ${err.message}\n\n${USAGES[command ?? ""] ?? USAGE}\n`);
+      const usage =
+        command === "run" && rest.includes("--remote") ? (await import("./commands/remote-run.ts")).REMOTE_RUN_USAGE : loaded?.usage;
+      io.stderr.write(`flyte: ${err.message}\n\n${usage ?? USAGE}\n`);
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);

@@ -18,11 +18,12 @@ import { DataProxyService } from "@flyte/idl/gen/flyteidl/service/dataproxy_pb.j
 import { adminService } from "./api/admin-service.ts";
 import type { RegistryContext } from "./api/context.ts";
 import { dataProxyService } from "./api/data-proxy.ts";
-import { unimplementedExecutions, type ExecutionServiceFactory } from "./api/execution-service.ts";
+import type { ExecutionService, ExecutionServiceFactory, ExecutionServiceHooks } from "./api/execution-service.ts";
 import { rpcHandler } from "./api/rpc-handler.ts";
 import { DOWNLOAD_PREFIX, UPLOAD_PREFIX, handleDownload, handleUpload, writeHead, type AnyRequest, type AnyResponse } from "./api/uploads.ts";
 import { openDatabase } from "./db/database.ts";
 import { RegistryStore } from "./registry/registry-store.ts";
+import { durableExecutions } from "./executions/durable-executions.ts";
 
 /** The port `flyte start` listens on by default (the port of Flyte's sandbox). */
 export const DEFAULT_PORT = 30080;
@@ -45,7 +46,10 @@ export interface ServerOptions {
   readonly maxUploadBytes?: number;
   /** fsync every commit. @default true */
   readonly fsync?: boolean;
-  /** Builds the handlers of the execution RPCs; without it they answer UNIMPLEMENTED. */
+  /**
+   * Builds the handlers of the execution RPCs (and the worker and signal services).
+   * @default durableExecutions(): the orchestrator on the SQLite store, dispatching to workers
+   */
   readonly executions?: ExecutionServiceFactory;
 }
 
@@ -76,18 +80,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   mkdirSync(dataDir, { recursive: true });
   const host = options.host ?? "127.0.0.1";
   const db = openDatabase(join(dataDir, "flyte.db"), { fsync: options.fsync ?? true });
+  let closeExecutions: (() => Promise<void> | void) | undefined;
   let ready = false;
   let url = "";
   try {
     const store = new RegistryStore(db);
     const ctx: RegistryContext = { store, now: Date.now };
-    const executions = options.executions?.({ db, registry: store, dataDir }) ?? unimplementedExecutions();
+    const fsync = options.fsync ?? true;
+    const executions: ExecutionService & ExecutionServiceHooks = (options.executions ?? durableExecutions())({ db, registry: store, dataDir, fsync });
+    closeExecutions = () => executions.close?.();
     const uploads = { root: join(dataDir, "uploads"), maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
     const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     const rpc = rpcHandler(
       (router) => {
         router.service(AdminService, adminService(ctx, executions));
         router.service(DataProxyService, dataProxyService(ctx, { baseUrl: () => url }));
+        executions.routes?.(router);
       },
       { readMaxBytes: maxMessageBytes },
     );
@@ -109,6 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         });
         return;
       }
+      if (executions.http?.(req, res, pathname) === true) return;
       if (rpc(req, res)) return;
       writeHead(res, 404, { "content-type": "text/plain" });
       res.end(`no such endpoint: ${pathname}; the server speaks flyteidl.service.AdminService and DataProxyService over gRPC, gRPC-web and Connect\n`);
@@ -151,6 +160,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     });
     url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    await executions.start?.();
     ready = true;
 
     let closing: Promise<void> | undefined;
@@ -168,16 +178,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
             for (const s of sockets) s.destroy();
           }, 2000);
           for (const s of sockets) if (!s.readableFlowing) s.end();
+          // Ends long polls and stops the orchestrator, so open connections can finish now.
+          await executions.close?.();
           await stopped;
           clearTimeout(grace);
-          const executionsClose = (executions as { close?: () => Promise<void> | void }).close;
-          await executionsClose?.call(executions);
           db.close();
         })();
         return closing;
       },
     };
   } catch (err) {
+    await closeExecutions?.();
     db.close();
     throw err;
   }

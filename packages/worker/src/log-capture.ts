@@ -86,9 +86,8 @@ function append(capture: Capture, text: string): void {
   }
 }
 
-type Write = NodeJS.WriteStream["write"];
-
 function patch(stream: NodeJS.WriteStream): () => void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the stream as `this` below
   const original = stream.write;
   const write = function (this: NodeJS.WriteStream, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
     const capture = storage.getStore();
@@ -98,7 +97,7 @@ function patch(stream: NodeJS.WriteStream): () => void {
     if (typeof done === "function") queueMicrotask(() => (done as () => void)());
     return true;
   };
-  stream.write = write as Write;
+  stream.write = write;
   return () => {
     stream.write = original;
   };

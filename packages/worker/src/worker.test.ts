@@ -41,7 +41,7 @@ function intOf(outputs: LiteralMap | undefined, name: string): bigint | undefine
 
 function errorOf(c: CompleteRequest) {
   assert.equal(c.outcome.case, "error", `expected an error outcome, got ${c.outcome.case}`);
-  return c.outcome.value!.error!;
+  return c.outcome.value.error!;
 }
 
 describe("the worker", () => {

@@ -86,8 +86,9 @@ export class Worker {
   }
 
   /**
-   * Stops leasing, waits up to `graceMs` for running attempts to finish and report, then returns
-   * (attempts still running are left to their leases expiring: the server retries them).
+   * Stops leasing and waits up to `graceMs` for running attempts to finish and report; attempts
+   * still running then are abandoned unreported (their leases expire and the server retries
+   * them elsewhere). Resolves once {@link run} has returned.
    */
   async stop(graceMs = 5_000): Promise<void> {
     this.#stopping.abort();
@@ -96,6 +97,8 @@ export class Worker {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
+    for (const running of this.#running.values()) running.abort.abort(new Error("the worker is stopping"));
+    await done;
   }
 
   #log(line: string): void {
@@ -161,8 +164,8 @@ export class Worker {
     this.#slotFreed?.();
     const what = `${assignment.executionName}/${assignment.nodeId} attempt ${assignment.retryAttempt}`;
     if (outcome === "cancelled") {
-      // The server already gave up on this attempt; its task body may still run to its end.
-      this.#log(`${what} cancelled by the server`);
+      // The server gave up on this attempt (or the worker is stopping); its body may still run on.
+      this.#log(`${what} ${this.#stopping.signal.aborted ? "abandoned: the worker is stopping" : "cancelled by the server"}`);
       return;
     }
     const request = create(CompleteRequestSchema, { workerId: this.id, attemptId: id, outcome, log: captured.log(), startedAt: BigInt(startedAt), finishedAt: BigInt(Date.now()) });

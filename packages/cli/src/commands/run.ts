@@ -19,10 +19,16 @@ and JSON for lists, maps and objects. --json prints only the outputs, keyed by n
 --signal gives the value of a waitForInput gate (parsed by its type) or the answer to an
 approve gate (yes/no); gates without one are asked on the terminal, or fail.
 Cacheable tasks use the local cache (~/.cache/flyte/local-cache, FLYTE_LOCAL_CACHE=off
-disables it): --no-cache skips it for this run, --overwrite-cache runs and replaces.`;
+disables it): --no-cache skips it for this run, --overwrite-cache runs and replaces.
+--remote registers the file and runs it on a server instead ('flyte run --remote --help').`;
 
-/** Runs the command; returns the exit code. */
+/** Runs the command; returns the exit code. `--remote` runs on a server (remote-run.ts). */
 export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<number> {
+  if (argv.includes("--remote")) {
+    // Loaded on demand: local runs should not pay for bundling and the API client.
+    const { remoteRunCommand } = await import("./remote-run.ts");
+    return remoteRunCommand(argv.filter((a) => a !== "--remote"), io);
+  }
   const args = parseArgs(argv, new Set(["json", "help", "no-cache", "overwrite-cache"]));
   if (args.flags.has("help")) {
     io.stdout.write(`${RUN_USAGE}\n`);
@@ -58,7 +64,8 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   return 0;
 }
 
-function parseInputs(entity: CallableEntity, options: ReadonlyMap<string, string[]>): Record<string, unknown> {
+/** Input values given as `--name value`, parsed by the entity's input types. */
+export function parseInputs(entity: CallableEntity, options: ReadonlyMap<string, string[]>): Record<string, unknown> {
   const sig = entity.signature;
   const inputs: Record<string, unknown> = {};
   for (const [name, values] of options) {

@@ -4,11 +4,12 @@
  * from an {@link ExecutionService} the server is given. Until one is plugged in, those RPCs answer
  * UNIMPLEMENTED with a message saying so.
  */
-import type { ServiceImpl } from "@connectrpc/connect";
+import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
 import type { AdminService } from "@flyte/idl/gen/flyteidl/service/admin_pb.js";
 import type { Database } from "../db/database.ts";
 import type { RegistryStore } from "../registry/registry-store.ts";
 import { unimplemented } from "./errors.ts";
+import type { AnyRequest, AnyResponse } from "./uploads.ts";
 
 /** The AdminService RPCs that belong to executions. */
 export const EXECUTION_METHODS = [
@@ -45,10 +46,24 @@ export interface ExecutionServiceEnv {
   readonly registry: RegistryStore;
   /** The server's data folder. */
   readonly dataDir: string;
+  /** Whether commits and blob writes are fsynced. @default true */
+  readonly fsync?: boolean;
 }
 
-/** Builds the execution service; may return a `close` to run on shutdown. */
-export type ExecutionServiceFactory = (env: ExecutionServiceEnv) => ExecutionService & { close?: () => Promise<void> | void };
+/** Hooks an execution service may add to the server besides the AdminService handlers. */
+export interface ExecutionServiceHooks {
+  /** Registers more Connect/gRPC services on the server's router (WorkerService, SignalService). */
+  routes?: (router: ConnectRouter) => void;
+  /** Serves a plain HTTP path (e.g. `/logs/...`); returns false when the path is not its own. */
+  http?: (req: AnyRequest, res: AnyResponse, pathname: string) => boolean;
+  /** Runs once the server accepts connections (restart recovery, the scheduler). */
+  start?: () => Promise<void> | void;
+  /** Runs on shutdown, before the database closes. */
+  close?: () => Promise<void> | void;
+}
+
+/** Builds the execution service when the server starts. */
+export type ExecutionServiceFactory = (env: ExecutionServiceEnv) => ExecutionService & ExecutionServiceHooks;
 
 /** An execution service whose every RPC is UNIMPLEMENTED, naming the RPC. */
 export function unimplementedExecutions(): ExecutionService {

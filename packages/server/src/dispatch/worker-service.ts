@@ -43,6 +43,8 @@ export interface WorkerServiceEnv {
   readonly runner: WorkerTaskRunner;
   readonly blobs: BlobStore;
   readonly onError?: (message: string, error: unknown) => void;
+  /** Aborted on shutdown: ends every long poll at once. */
+  readonly closing?: AbortSignal;
 }
 
 /** The handlers, plus a way to wait for the document writes they started (shutdown, tests). */
@@ -71,7 +73,7 @@ export function workerService(env: WorkerServiceEnv): ServiceImpl<typeof WorkerS
         max: Math.min(Math.max(1, req.max), WORKER_PROTOCOL.maxLease),
         leaseMs: req.leaseMs === 0 ? WORKER_PROTOCOL.defaultLeaseMs : req.leaseMs,
         waitMs: Math.min(req.waitMs, WORKER_PROTOCOL.maxWaitMs),
-        signal: ctx.signal,
+        signal: env.closing === undefined ? ctx.signal : AbortSignal.any([ctx.signal, env.closing]),
       });
       const assignments = leased.map((attempt) => {
         const assignment = fromBinary(AssignmentSchema, attempt.payload);

@@ -1,0 +1,1 @@
+export { SqliteCatalog } from "./sqlite-catalog.ts";

@@ -1,0 +1,130 @@
+/**
+ * The `execution_specs` table (execution-schema.ts): written once per execution the server
+ * starts, through the database's group committer, so CreateExecution answers only once the row is
+ * durable. The engine's own record (phase, outputs, nodes) lives in the state store.
+ */
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { ExecutionSpecSchema, type ExecutionSpec } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
+import { CompiledWorkflowClosureSchema, type CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
+import { LiteralMapSchema, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { StatementSync } from "node:sqlite";
+import type { Database } from "../db/database.ts";
+import { groupCommitterFor, type GroupCommitter } from "../db/group-commit.ts";
+import { migrate } from "../db/migrations.ts";
+import { executionMigrations } from "./execution-schema.ts";
+
+/** One execution the server started. */
+export interface ExecutionSpecRecord {
+  /** The engine's id, `project:domain:name`. */
+  readonly executionId: string;
+  readonly project: string;
+  readonly domain: string;
+  readonly name: string;
+  /** The request's spec (launch plan id, metadata, settings) without inputs. */
+  readonly spec: ExecutionSpec;
+  readonly closure: CompiledWorkflowClosure;
+  /** Defaults, given and fixed inputs merged: what the workflow runs with. */
+  readonly inputs: LiteralMap;
+  /** What the caller passed (relaunch passes them again). */
+  readonly userInputs: LiteralMap;
+  /** The execution whose succeeded nodes this one reuses (RecoverExecution). */
+  readonly recoverFrom?: string;
+  readonly abortCause?: string;
+  readonly createdAt: number;
+}
+
+interface Row {
+  execution_id: string;
+  project: string;
+  domain: string;
+  name: string;
+  spec: Uint8Array;
+  closure: Uint8Array;
+  inputs: Uint8Array;
+  user_inputs: Uint8Array;
+  recover_from: string | null;
+  abort_cause: string | null;
+  created_at: number;
+}
+
+/** Thrown by {@link ExecutionSpecs.insert} when the id is taken. */
+export class DuplicateExecutionError extends Error {}
+
+/** Reads and writes of `execution_specs`. */
+export class ExecutionSpecs {
+  readonly #committer: GroupCommitter;
+  readonly #sql: Record<"insert" | "get" | "unfinished" | "abort", StatementSync>;
+
+  /** Needs the state store's migrations applied first (restart recovery joins its `executions`). */
+  constructor(db: Database) {
+    migrate(db, "executions", executionMigrations);
+    this.#committer = groupCommitterFor(db);
+    const sqlite = db.sqlite;
+    this.#sql = {
+      insert: sqlite.prepare(
+        `INSERT INTO execution_specs (execution_id, project, domain, name, spec, closure, inputs, user_inputs, recover_from, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id) DO NOTHING`,
+      ),
+      get: sqlite.prepare("SELECT * FROM execution_specs WHERE execution_id = ?"),
+      unfinished: sqlite.prepare(
+        `SELECT s.* FROM execution_specs s LEFT JOIN executions e ON e.execution_id = s.execution_id
+         WHERE e.ended_at IS NULL ORDER BY s.id`,
+      ),
+      abort: sqlite.prepare("UPDATE execution_specs SET abort_cause = ? WHERE execution_id = ?"),
+    };
+  }
+
+  /** Inserts durably; rejects with {@link DuplicateExecutionError} when the id is taken. */
+  async insert(record: ExecutionSpecRecord): Promise<void> {
+    const inserted = await this.#committer.submit(
+      () =>
+        this.#sql.insert.run(
+          record.executionId,
+          record.project,
+          record.domain,
+          record.name,
+          toBinary(ExecutionSpecSchema, create(ExecutionSpecSchema, { ...record.spec, inputs: undefined })),
+          toBinary(CompiledWorkflowClosureSchema, record.closure),
+          toBinary(LiteralMapSchema, record.inputs),
+          toBinary(LiteralMapSchema, record.userInputs),
+          record.recoverFrom ?? null,
+          record.createdAt,
+        ).changes > 0,
+    );
+    if (!inserted) throw new DuplicateExecutionError(record.executionId);
+  }
+
+  /** The record, or undefined (child executions of launch-plan nodes have none). */
+  get(executionId: string): ExecutionSpecRecord | undefined {
+    // Inserts are awaited before anyone learns the id, so a plain read sees them.
+    const row = this.#sql.get.get(executionId) as Row | undefined;
+    return row === undefined ? undefined : recordOf(row);
+  }
+
+  /** Executions started here whose engine record has not ended (or does not exist yet), oldest first. */
+  unfinished(): ExecutionSpecRecord[] {
+    return (this.#sql.unfinished.all() as unknown as Row[]).map(recordOf);
+  }
+
+  /** Records why an execution was terminated (durable when resolved). */
+  setAbortCause(executionId: string, cause: string): Promise<void> {
+    return this.#committer.submit(() => void this.#sql.abort.run(cause, executionId));
+  }
+}
+
+function recordOf(row: Row): ExecutionSpecRecord {
+  const record: { -readonly [K in keyof ExecutionSpecRecord]: ExecutionSpecRecord[K] } = {
+    executionId: row.execution_id,
+    project: row.project,
+    domain: row.domain,
+    name: row.name,
+    spec: fromBinary(ExecutionSpecSchema, row.spec),
+    closure: fromBinary(CompiledWorkflowClosureSchema, row.closure),
+    inputs: fromBinary(LiteralMapSchema, row.inputs),
+    userInputs: fromBinary(LiteralMapSchema, row.user_inputs),
+    createdAt: row.created_at,
+  };
+  if (row.recover_from !== null) record.recoverFrom = row.recover_from;
+  if (row.abort_cause !== null) record.abortCause = row.abort_cause;
+  return record;
+}

@@ -1,0 +1,252 @@
+/**
+ * Node and task execution RPCs: ListNodeExecutions (top-level nodes, or the children of
+ * `unique_parent_id`), ListNodeExecutionsForTask, GetNodeExecution, GetNodeExecutionData,
+ * ListTaskExecutions, GetTaskExecution (with a TaskLog pointing at the attempt's log),
+ * GetTaskExecutionData.
+ *
+ * Nested node ids are prefixed by their parent's (`n1-0-n2` in sub-workflow `n1`, `n1-3` item 3
+ * of map `n1`, `n1-n0` in branch `n1`): a node's parent is the longest other recorded id that
+ * prefixes it followed by `-`.
+ */
+import { create } from "@bufbuild/protobuf";
+import type { HandlerContext } from "@connectrpc/connect";
+import {
+  NodeExecutionClosureSchema,
+  NodeExecutionGetDataResponseSchema,
+  NodeExecutionListSchema,
+  NodeExecutionMetaDataSchema,
+  NodeExecutionSchema,
+  TaskNodeMetadataSchema,
+  WorkflowNodeMetadataSchema,
+  type NodeExecution,
+  type NodeExecutionForTaskListRequest,
+  type NodeExecutionGetDataRequest,
+  type NodeExecutionGetDataResponse,
+  type NodeExecutionGetRequest,
+  type NodeExecutionList,
+  type NodeExecutionListRequest,
+} from "@flyte/idl/gen/flyteidl/admin/node_execution_pb.js";
+import {
+  TaskExecutionClosureSchema,
+  TaskExecutionGetDataResponseSchema,
+  TaskExecutionListSchema,
+  TaskExecutionSchema,
+  type TaskExecution,
+  type TaskExecutionGetDataRequest,
+  type TaskExecutionGetDataResponse,
+  type TaskExecutionGetRequest,
+  type TaskExecutionList,
+  type TaskExecutionListRequest,
+} from "@flyte/idl/gen/flyteidl/admin/task_execution_pb.js";
+import { TaskLogSchema, TaskLog_MessageFormat } from "@flyte/idl/gen/flyteidl/core/execution_pb.js";
+import { IdentifierSchema, ResourceType, TaskExecutionIdentifierSchema, type NodeExecutionIdentifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
+import { LiteralMapSchema, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { fromBinary } from "@bufbuild/protobuf";
+import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
+import { invalidArgument, notFound } from "../api/errors.ts";
+import { attemptDocumentPath, nodeInputsPath } from "../blob/blob-layout.ts";
+import { attemptLogUrlPath } from "../dispatch/attempt-log.ts";
+import { parseExecutionKey } from "../store/execution-key.ts";
+import type { StoredNodeExecution, StoredTaskExecution } from "../store/state-types.ts";
+import { cacheStatusOf, coreErrorOf, durationOf, executionKeyOf, nodeExecutionIdOf, nodePhaseOf, taskPhaseOf, timestampOf, workflowExecutionIdOf } from "./admin-messages.ts";
+import type { ExecutionsContext } from "./executions-context.ts";
+
+/** `http://<host>` the client reached, for links in answers. */
+function baseUrlOf(handler: HandlerContext): string {
+  return `http://${handler.requestHeader.get("host") ?? "127.0.0.1"}`;
+}
+
+function nodeKeyOf(id: NodeExecutionIdentifier | undefined, rpc: string): { executionId: string; nodeId: string } {
+  if (id === undefined || id.nodeId === "") throw invalidArgument(`${rpc} needs a node execution id: execution (project, domain, name) and node_id`);
+  return { executionId: executionKeyOf(id.executionId, rpc), nodeId: id.nodeId };
+}
+
+/** Parent id of each node (undefined for top-level nodes). */
+function parentsOf(nodes: readonly StoredNodeExecution[]): Map<string, string | undefined> {
+  const ids = new Set(nodes.map((n) => n.nodeId));
+  const parents = new Map<string, string | undefined>();
+  for (const { nodeId } of nodes) {
+    let parent: string | undefined;
+    for (let cut = nodeId.lastIndexOf("-"); cut > 0 && parent === undefined; cut = nodeId.lastIndexOf("-", cut - 1)) {
+      const candidate = nodeId.slice(0, cut);
+      if (ids.has(candidate)) parent = candidate;
+    }
+    parents.set(nodeId, parent);
+  }
+  return parents;
+}
+
+function nodeExecutionOf(
+  ctx: ExecutionsContext,
+  executionId: string,
+  node: StoredNodeExecution,
+  parent: string | undefined,
+  hasChildren: boolean,
+  child: string | undefined,
+): NodeExecution {
+  const closure = create(NodeExecutionClosureSchema, {
+    phase: nodePhaseOf(node.phase),
+    createdAt: timestampOf(node.createdAt),
+    updatedAt: timestampOf(node.updatedAt),
+    ...(node.startedAt === undefined ? {} : { startedAt: timestampOf(node.startedAt), duration: durationOf(node.startedAt, node.endedAt, ctx.now()) }),
+  });
+  if (node.outputs !== undefined && (node.phase === "SUCCEEDED" || node.phase === "RECOVERED")) closure.outputResult = { case: "outputData", value: node.outputs };
+  else if (node.error !== undefined) closure.outputResult = { case: "error", value: coreErrorOf(node.error) };
+  if (child !== undefined) {
+    closure.targetMetadata = { case: "workflowNodeMetadata", value: create(WorkflowNodeMetadataSchema, { executionId: workflowExecutionIdOf(child) }) };
+  } else if (node.cacheStatus !== undefined) {
+    closure.targetMetadata = { case: "taskNodeMetadata", value: create(TaskNodeMetadataSchema, { cacheStatus: cacheStatusOf(node.cacheStatus) }) };
+  }
+  const identity = parseExecutionKey(executionId);
+  return create(NodeExecutionSchema, {
+    id: nodeExecutionIdOf(executionId, node.nodeId),
+    inputUri: node.inputs === undefined ? "" : nodeInputsPath(identity, node.nodeId),
+    closure,
+    metadata: create(NodeExecutionMetaDataSchema, {
+      isParentNode: hasChildren,
+      specNodeId: parent === undefined ? node.nodeId : (node.nodeId.split("-").at(-1) ?? node.nodeId),
+      retryGroup: String(Math.max(0, node.attempts - 1)),
+    }),
+  });
+}
+
+async function nodeList(ctx: ExecutionsContext, executionId: string, parentId: string): Promise<NodeExecution[]> {
+  const nodes = await ctx.store.listNodeExecutions(executionId);
+  const parents = parentsOf(nodes);
+  const withChildren = new Set([...parents.values()].filter((p) => p !== undefined));
+  const out: NodeExecution[] = [];
+  for (const node of nodes) {
+    const parent = parents.get(node.nodeId);
+    if ((parent ?? "") !== parentId) continue;
+    const childId = `${executionId}-${node.nodeId}`;
+    const child = node.attempts === 0 && (await ctx.store.getExecution(childId)) !== undefined ? childId : undefined;
+    out.push(nodeExecutionOf(ctx, executionId, node, parent, withChildren.has(node.nodeId), child));
+  }
+  return out;
+}
+
+function page<T>(items: readonly T[], limit: number, token: string): { items: T[]; token: string } {
+  if (token !== "" && !/^\d+$/.test(token)) throw invalidArgument(`invalid pagination token '${token}': pass the token of the previous page, or "" for the first`);
+  const size = limit === 0 ? 100 : Math.min(limit, 10_000);
+  const offset = token === "" ? 0 : Number(token);
+  const slice = items.slice(offset, offset + size);
+  return { items: slice, token: offset + size < items.length ? String(offset + size) : "" };
+}
+
+async function requireExecution(ctx: ExecutionsContext, executionId: string, rpc: string): Promise<CompiledWorkflowClosure> {
+  const record = await ctx.store.getExecution(executionId);
+  if (record === undefined) throw notFound(`${rpc}: execution '${executionId.replaceAll(":", "/")}' does not exist`);
+  return record.closure;
+}
+
+/** ListNodeExecutions: top-level nodes, or the children of `unique_parent_id`. */
+export async function listNodeExecutions(ctx: ExecutionsContext, req: NodeExecutionListRequest): Promise<NodeExecutionList> {
+  const executionId = executionKeyOf(req.workflowExecutionId, "ListNodeExecutions");
+  await requireExecution(ctx, executionId, "ListNodeExecutions");
+  const { items, token } = page(await nodeList(ctx, executionId, req.uniqueParentId), req.limit, req.token);
+  return create(NodeExecutionListSchema, { nodeExecutions: items, token });
+}
+
+/** ListNodeExecutionsForTask: the nodes a task execution started (dynamic, map items). */
+export async function listNodeExecutionsForTask(ctx: ExecutionsContext, req: NodeExecutionForTaskListRequest): Promise<NodeExecutionList> {
+  const { executionId, nodeId } = nodeKeyOf(req.taskExecutionId?.nodeExecutionId, "ListNodeExecutionsForTask");
+  await requireExecution(ctx, executionId, "ListNodeExecutionsForTask");
+  const { items, token } = page(await nodeList(ctx, executionId, nodeId), req.limit, req.token);
+  return create(NodeExecutionListSchema, { nodeExecutions: items, token });
+}
+
+async function nodeRecord(ctx: ExecutionsContext, id: NodeExecutionIdentifier | undefined, rpc: string) {
+  const key = nodeKeyOf(id, rpc);
+  const node = await ctx.store.getNodeExecution(key.executionId, key.nodeId);
+  if (node === undefined) throw notFound(`${rpc}: node '${key.nodeId}' of execution '${key.executionId.replaceAll(":", "/")}' has no node execution (not started, or no such node)`);
+  return { ...key, node };
+}
+
+/** GetNodeExecution. */
+export async function getNodeExecution(ctx: ExecutionsContext, req: NodeExecutionGetRequest): Promise<NodeExecution> {
+  const { executionId, node } = await nodeRecord(ctx, req.id, "GetNodeExecution");
+  const nodes = await ctx.store.listNodeExecutions(executionId);
+  const parents = parentsOf(nodes);
+  const hasChildren = [...parents.values()].includes(node.nodeId);
+  const childId = `${executionId}-${node.nodeId}`;
+  const child = node.attempts === 0 && (await ctx.store.getExecution(childId)) !== undefined ? childId : undefined;
+  return nodeExecutionOf(ctx, executionId, node, parents.get(node.nodeId), hasChildren, child);
+}
+
+/** GetNodeExecutionData: inputs and outputs inline. */
+export async function getNodeExecutionData(ctx: ExecutionsContext, req: NodeExecutionGetDataRequest): Promise<NodeExecutionGetDataResponse> {
+  const { node } = await nodeRecord(ctx, req.id, "GetNodeExecutionData");
+  return create(NodeExecutionGetDataResponseSchema, {
+    ...(node.inputs === undefined ? {} : { fullInputs: node.inputs }),
+    ...(node.outputs === undefined ? {} : { fullOutputs: node.outputs }),
+  });
+}
+
+function taskExecutionOf(ctx: ExecutionsContext, handler: HandlerContext, executionId: string, closure: CompiledWorkflowClosure, attempt: StoredTaskExecution): TaskExecution {
+  const identity = parseExecutionKey(executionId);
+  const template = closure.tasks.find((t) => t.template?.id?.name === attempt.taskName)?.template;
+  const taskId = create(IdentifierSchema, { ...(template?.id ?? { project: identity.project, domain: identity.domain, name: attempt.taskName }), resourceType: ResourceType.TASK });
+  const taskClosure = create(TaskExecutionClosureSchema, {
+    phase: taskPhaseOf(attempt.phase),
+    createdAt: timestampOf(attempt.startedAt),
+    updatedAt: timestampOf(attempt.updatedAt),
+    startedAt: timestampOf(attempt.startedAt),
+    duration: durationOf(attempt.startedAt, attempt.endedAt, ctx.now()),
+    taskType: template?.type ?? "",
+    logs: [
+      create(TaskLogSchema, {
+        name: `Attempt ${attempt.attempt} log`,
+        uri: `${baseUrlOf(handler)}${attemptLogUrlPath(identity, attempt.nodeId, attempt.attempt)}`,
+        messageFormat: TaskLog_MessageFormat.UNKNOWN,
+      }),
+    ],
+  });
+  if (attempt.error !== undefined) {
+    taskClosure.outputResult = { case: "error", value: coreErrorOf(attempt.error) };
+    taskClosure.reason = attempt.error.message;
+  } else if (attempt.phase === "SUCCEEDED") {
+    taskClosure.outputResult = { case: "outputUri", value: attemptDocumentPath(identity, attempt.nodeId, attempt.attempt, "outputs.pb") };
+  }
+  return create(TaskExecutionSchema, {
+    id: create(TaskExecutionIdentifierSchema, { taskId, nodeExecutionId: nodeExecutionIdOf(executionId, attempt.nodeId), retryAttempt: attempt.attempt }),
+    inputUri: nodeInputsPath(identity, attempt.nodeId),
+    closure: taskClosure,
+  });
+}
+
+/** ListTaskExecutions: the attempts of a node. */
+export async function listTaskExecutions(ctx: ExecutionsContext, req: TaskExecutionListRequest, handler: HandlerContext): Promise<TaskExecutionList> {
+  const { executionId, nodeId } = nodeKeyOf(req.nodeExecutionId, "ListTaskExecutions");
+  const closure = await requireExecution(ctx, executionId, "ListTaskExecutions");
+  const attempts = await ctx.store.listTaskExecutions(executionId, nodeId);
+  const { items, token } = page(attempts, req.limit, req.token);
+  return create(TaskExecutionListSchema, { taskExecutions: items.map((a) => taskExecutionOf(ctx, handler, executionId, closure, a)), token });
+}
+
+async function attemptRecord(ctx: ExecutionsContext, req: TaskExecutionGetRequest | TaskExecutionGetDataRequest, rpc: string) {
+  const { executionId, nodeId } = nodeKeyOf(req.id?.nodeExecutionId, rpc);
+  const closure = await requireExecution(ctx, executionId, rpc);
+  const attempt = (await ctx.store.listTaskExecutions(executionId, nodeId)).find((a) => a.attempt === (req.id?.retryAttempt ?? 0));
+  if (attempt === undefined) throw notFound(`${rpc}: node '${nodeId}' of execution '${executionId.replaceAll(":", "/")}' has no attempt ${req.id?.retryAttempt ?? 0}`);
+  return { executionId, nodeId, closure, attempt };
+}
+
+/** GetTaskExecution: one attempt, with a link to its log. */
+export async function getTaskExecution(ctx: ExecutionsContext, req: TaskExecutionGetRequest, handler: HandlerContext): Promise<TaskExecution> {
+  const { executionId, closure, attempt } = await attemptRecord(ctx, req, "GetTaskExecution");
+  return taskExecutionOf(ctx, handler, executionId, closure, attempt);
+}
+
+/** GetTaskExecutionData: the node's inputs and the attempt's outputs inline. */
+export async function getTaskExecutionData(ctx: ExecutionsContext, req: TaskExecutionGetDataRequest): Promise<TaskExecutionGetDataResponse> {
+  const { executionId, nodeId, attempt } = await attemptRecord(ctx, req, "GetTaskExecutionData");
+  const node = await ctx.store.getNodeExecution(executionId, nodeId);
+  let outputs: LiteralMap | undefined;
+  const path = attemptDocumentPath(parseExecutionKey(executionId), nodeId, attempt.attempt, "outputs.pb");
+  if (await ctx.blobs.exists(path)) outputs = fromBinary(LiteralMapSchema, await ctx.blobs.get(path));
+  else if (attempt.phase === "SUCCEEDED" && node?.attempts === attempt.attempt + 1) outputs = node.outputs;
+  return create(TaskExecutionGetDataResponseSchema, {
+    ...(node?.inputs === undefined ? {} : { fullInputs: node.inputs }),
+    ...(outputs === undefined ? {} : { fullOutputs: outputs }),
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * A worker for the server's tests, on the generated WorkerService Connect client: it leases
+ * attempts, runs integer functions by task name, heartbeats long ones and completes. Functions:
+ * inc (x+1), double (2x), add (x+y), cached_inc (x+1), boom (non-recoverable user error),
+ * flaky (recoverable user error on attempt 0), slow (waits until cancelled or `release()`).
+ */
+import { create } from "@bufbuild/protobuf";
+import { createClient, type Client } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { ContainerError_Kind, ErrorDocumentSchema } from "@flyte/idl/gen/flyteidl/core/errors_pb.js";
+import { ExecutionError_ErrorKind } from "@flyte/idl/gen/flyteidl/core/execution_pb.js";
+import { WorkerService, type Assignment } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { CompleteRequestSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { intMap, intsOf } from "./literals.ts";
+
+/** A running test worker. */
+export interface TestWorker {
+  readonly client: Client<typeof WorkerService>;
+  /** Assignments received, in order. */
+  readonly seen: Assignment[];
+  /** Attempts the server told this worker to stop. */
+  readonly cancelled: string[];
+  /** Lets every `slow` attempt finish. */
+  release(): void;
+  stop(): Promise<void>;
+}
+
+/** Starts a worker polling `baseUrl`. With `completeSlow: false`, `slow` attempts are never completed (a dead worker). */
+export function startTestWorker(baseUrl: string, options: { id?: string; completeSlow?: boolean; leaseMs?: number } = {}): TestWorker {
+  const client = createClient(WorkerService, createConnectTransport({ baseUrl, httpVersion: "1.1" }));
+  const workerId = options.id ?? `test-worker-${process.pid}`;
+  const seen: Assignment[] = [];
+  const cancelled: string[] = [];
+  const stopping = new AbortController();
+  let releaseSlow = Promise.withResolvers<void>();
+  const running = new Set<Promise<void>>();
+
+  const run = async (a: Assignment): Promise<void> => {
+    const x = intsOf(a.inputs);
+    const name = a.task?.id?.name ?? "";
+    let outcome: MessageInitShape<typeof CompleteRequestSchema>["outcome"];
+    const error = (message: string, recoverable: boolean) => ({
+      case: "error" as const,
+      value: create(ErrorDocumentSchema, {
+        error: { code: "USER:Error", message, kind: recoverable ? ContainerError_Kind.RECOVERABLE : ContainerError_Kind.NON_RECOVERABLE, origin: ExecutionError_ErrorKind.USER },
+      }),
+    });
+    switch (name) {
+      case "inc":
+      case "cached_inc":
+        outcome = { case: "outputs", value: intMap({ o0: (x["x"] ?? 0n) + 1n }) };
+        break;
+      case "double":
+        outcome = { case: "outputs", value: intMap({ o0: (x["x"] ?? 0n) * 2n }) };
+        break;
+      case "add":
+        outcome = { case: "outputs", value: intMap({ o0: (x["x"] ?? 0n) + (x["y"] ?? 0n) }) };
+        break;
+      case "boom":
+        outcome = error(`boom on ${x["x"]}`, false);
+        break;
+      case "flaky":
+        outcome = a.retryAttempt === 0 ? error("flaky the first time", true) : { case: "outputs", value: intMap({ o0: x["x"] ?? 0n }) };
+        break;
+      case "slow": {
+        if (options.completeSlow === false) return;
+        const beat = setInterval(() => {
+          void client.heartbeat({ workerId, attemptIds: [a.attemptId], leaseMs: options.leaseMs ?? 5000 }).then((r) => {
+            if (r.cancelledAttemptIds.length > 0) {
+              cancelled.push(...r.cancelledAttemptIds);
+              releaseSlow.resolve();
+            }
+          }, () => undefined);
+        }, 20);
+        await releaseSlow.promise;
+        clearInterval(beat);
+        outcome = { case: "outputs", value: intMap({ o0: x["x"] ?? 0n }) };
+        break;
+      }
+      default:
+        outcome = error(`no function for task ${name}`, false);
+    }
+    const request: MessageInitShape<typeof CompleteRequestSchema> = { workerId, attemptId: a.attemptId, outcome, log: `ran ${name} on ${JSON.stringify(x, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))}\n` };
+    // Retried until the server answers: a restarting server must still get the report.
+    for (;;) {
+      try {
+        await client.complete(request);
+        return;
+      } catch {
+        if (stopping.signal.aborted) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  };
+
+  const loop = (async () => {
+    while (!stopping.signal.aborted) {
+      try {
+        const res = await client.lease({ workerId, max: 8, waitMs: 2000, leaseMs: options.leaseMs ?? 5000 }, { signal: stopping.signal });
+        for (const a of res.assignments) {
+          seen.push(a);
+          const p = run(a).finally(() => running.delete(p));
+          running.add(p);
+        }
+      } catch {
+        if (!stopping.signal.aborted) await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  })();
+
+  return {
+    client,
+    seen,
+    cancelled,
+    release() {
+      releaseSlow.resolve();
+      releaseSlow = Promise.withResolvers<void>();
+    },
+    async stop() {
+      stopping.abort();
+      releaseSlow.resolve();
+      await loop;
+      await Promise.all([...running]);
+    },
+  };
+}
