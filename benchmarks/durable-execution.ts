@@ -3,7 +3,9 @@
  * worker (a Connect client in this process, long-polling `Lease`), fsync on every commit. For each
  * node after the first: from the worker sending `Complete` for the upstream node to the worker
  * receiving the downstream node's assignment — upstream committed, downstream committed, enqueued,
- * leased. Baseline: DBOS's p50 on this class of machine (performance.md), 1.38 ms.
+ * leased. Baseline: DBOS's p50 on this class of machine (performance.md), 1.38 ms. The path holds three
+ * sequential fsync'd commits (completion; next attempt with its events; lease), so on a disk where
+ * one commit costs ~3 ms the floor is ~9 ms. `BENCH_FSYNC=0` turns fsync off.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -96,14 +96,15 @@ export function workerService(env: WorkerServiceEnv): ServiceImpl<typeof WorkerS
         throw new ConnectError(`Complete got attempt_id '${req.attemptId}', which is not an id this server issued; pass the Assignment's attempt_id`, Code.InvalidArgument);
       }
       let outcome: Awaited<ReturnType<AttemptQueue["complete"]>>;
+      const recorded = encodeCompletion(req);
       try {
-        outcome = await queue.complete(id, req.workerId, encodeCompletion(req));
+        outcome = await queue.complete(id, req.workerId, recorded);
       } catch (error) {
         if (isQueueError(error) && error.code === "E_ATTEMPT_NOT_FOUND") throw new ConnectError(error.message, Code.NotFound);
         throw error;
       }
       if (outcome === "recorded") {
-        runner.completed(id, encodeCompletion(req));
+        runner.completed(id, recorded);
         // Documents follow the recorded outcome (the queue row is the source of truth); a crash
         // before they are written loses only these copies.
         const write = writeDocuments(id, req).catch((error: unknown) => onError(`could not write the documents of attempt ${id}`, error));

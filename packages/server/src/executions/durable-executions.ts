@@ -55,12 +55,16 @@ export function durableExecutions(options: DurableExecutionsOptions = {}): Execu
   return (env) => {
     const now = options.now ?? Date.now;
     const blobs = new LocalBlobStore(join(env.dataDir, "blobs"), { fsync: env.fsync ?? true });
+    // Attempt documents (inputs.pb, outputs.pb, error.pb, futures.pb, logs) are copies for people
+    // and tools: the queue row and the state store hold the truth. Not fsyncing them keeps their
+    // writes from queueing behind (and delaying) the database's commits on the same disk.
+    const documents = new LocalBlobStore(join(env.dataDir, "blobs"), { fsync: false });
     const store = new SqliteStateStore(env.db, { blobs });
     const queue = new AttemptQueue(env.db);
     const specs = new ExecutionSpecs(env.db);
     const signals = new SignalStore(env.db, now);
     const catalog = new SqliteCatalog(env.db);
-    const runner = new WorkerTaskRunner({ queue, blobs, ...(options.expiryCheckMs === undefined ? {} : { expiryCheckMs: options.expiryCheckMs }) });
+    const runner = new WorkerTaskRunner({ queue, blobs: documents, ...(options.expiryCheckMs === undefined ? {} : { expiryCheckMs: options.expiryCheckMs }) });
     const orchestrator = new Orchestrator({
       store, queue, runner, specs, registry: env.registry, catalog, signals,
       ...(options.systemRetries === undefined ? {} : { systemRetries: options.systemRetries }),
@@ -68,7 +72,7 @@ export function durableExecutions(options: DurableExecutionsOptions = {}): Execu
     const context: ExecutionsContext = { registry: env.registry, store, specs, orchestrator, queue, blobs, now };
     const scheduler = new Scheduler(env.db, context, { tickMs: options.schedulerTickMs ?? 1000, now });
     const closing = new AbortController();
-    const workers = workerService({ queue, runner, blobs, closing: closing.signal });
+    const workers = workerService({ queue, runner, blobs: documents, closing: closing.signal });
     options.onReady?.({ context, runner, signals, catalog, scheduler });
 
     const notServed = (rpc: string) => () => {
