@@ -21,9 +21,13 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `flyte start --port 0 --data-dir dataDir ...args`, parses the printed URL and waits for /healthz. */
+/**
+ * Starts `flyte start --port 0 --data-dir dataDir ...args`, parses the printed URL and waits for
+ * /healthz. No worker pool unless `args` asks for one: most suites only need the API.
+ */
 export async function startServerProcess(dataDir: string, args: readonly string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", "start", "--port", "0", "--data-dir", dataDir, ...args], {
+  const workers = args.includes("--workers") ? [] : ["--workers", "0"];
+  const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", "start", "--port", "0", "--data-dir", dataDir, ...workers, ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
 
 /** Spawns `flyte start` and resolves once it prints its URL. */
 async function start(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", "start", "--port", String(port), "--data-dir", dataDir], {
+  const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", "start", "--port", String(port), "--data-dir", dataDir, "--workers", "0"], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
