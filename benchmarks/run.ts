@@ -6,7 +6,8 @@ import { benchLocalEngine } from "./local-engine.ts";
 import { benchStore } from "./store.ts";
 import { benchMapTask } from "./map-task.ts";
 import { benchDynamic } from "./dynamic.ts";
-import { benchDurableExecution } from "./durable-execution.ts";
+import { benchDurable } from "./durable-execution.ts";
+import { benchRestartRecovery } from "./restart-recovery.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "local-engine": benchLocalEngine,
@@ -14,7 +15,8 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   store: benchStore,
   "map-task": benchMapTask,
   dynamic: benchDynamic,
-  "durable-execution": benchDurableExecution,
+  "durable-execution": benchDurable,
+  "restart-recovery": benchRestartRecovery,
 };
 
 const wanted = process.argv.slice(2);

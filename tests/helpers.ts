@@ -1,7 +1,7 @@
 /**
  * Helpers for cross-part tests: run the real `flyte` CLI and example files in fresh processes.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 
 /** The repository root. */
@@ -23,4 +23,20 @@ export function runNode(args: readonly string[], env: NodeJS.ProcessEnv = {}): P
 /** Runs the `flyte` CLI with `args`. */
 export function flyte(...args: string[]): ProcessResult {
   return runNode(["packages/cli/bin/flyte.ts", ...args]);
+}
+
+/** Runs the `flyte` CLI without blocking the event loop (tests poll or run commands concurrently). */
+export function flyteAsync(args: readonly string[], timeoutMs = 60_000): Promise<ProcessResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }

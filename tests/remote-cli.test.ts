@@ -1,29 +1,13 @@
 // The remote commands end to end: a real `flyte start` with one pooled worker, and the CLI
 // registering code, running executions on it, reading them back, terminating and signalling.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ROOT, type ProcessResult } from "./helpers.ts";
+import { flyteAsync, type ProcessResult } from "./helpers.ts";
 import { startServerProcess, type ServerProcess } from "./server-helpers.ts";
-
-/** Runs the CLI without blocking the event loop (the tests poll while commands run). */
-function flyteAsync(args: readonly string[]): Promise<ProcessResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
 
 describe("remote commands against flyte start", () => {
   let dataDir: string;

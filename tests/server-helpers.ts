@@ -23,13 +23,15 @@ export interface ServerProcess {
 
 /**
  * Starts `flyte start --port 0 --data-dir dataDir ...args`, parses the printed URL and waits for
- * /healthz. No worker pool unless `args` asks for one: most suites only need the API.
+ * /healthz. No worker pool unless `args` asks for one: most suites only need the API. `env` is
+ * added to the process's (and so its workers') environment.
  */
-export async function startServerProcess(dataDir: string, args: readonly string[] = []): Promise<ServerProcess> {
+export async function startServerProcess(dataDir: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const workers = args.includes("--workers") ? [] : ["--workers", "0"];
   const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", "start", "--port", "0", "--data-dir", dataDir, ...workers, ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));

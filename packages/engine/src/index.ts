@@ -7,6 +7,7 @@ export type { ErrorKind, ExecutionError, TaskFailure } from "./runtime/errors.ts
 export type { ArrayItemRef, EventSink, ExecutionEvent, NodeExecutionEvent, TaskExecutionEvent, WorkflowExecutionEvent } from "./runtime/events.ts";
 export type { NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase } from "./runtime/phases.ts";
 export type { TaskRunRequest, TaskRunResult, TaskRunner } from "./runtime/task-runner.ts";
+export type { EagerChildRequest, EagerChildResult, EagerController } from "./runtime/eager-controller.ts";
 export { MemoryCatalog, type CacheKey, type CacheStatus, type Catalog, type Reservation } from "./runtime/catalog.ts";
 export { SignalUnavailableError, type SignalRequest, type SignalSource } from "./runtime/signals.ts";
 export { FAILURE_ERROR_INPUT, cacheKeyOf, gateErrorCodes, hashInputs, type CacheKeyParts } from "./executor/index.ts";

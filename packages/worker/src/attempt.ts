@@ -1,32 +1,41 @@
 /**
  * One attempt of one task, from assignment to outcome: find the task's code, run it through the
  * SDK (the bundle's own copy), and turn the result into what `Complete` reports — outputs, an
- * error document, or a dynamic task's job spec.
+ * error document, or a dynamic task's job spec. An eager task's awaited calls run on the server
+ * as child nodes while the attempt runs (remote-eager.ts).
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import type { TaskFailure } from "@flyte/engine";
-import type { DynamicJobSpec } from "@flyte/idl/gen/flyteidl/core/dynamic_job_pb.js";
 import { ContainerError_Kind, ErrorDocumentSchema, type ErrorDocument } from "@flyte/idl/gen/flyteidl/core/errors_pb.js";
 import { ExecutionError_ErrorKind } from "@flyte/idl/gen/flyteidl/core/execution_pb.js";
 import { LiteralMapSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { Assignment, CompleteRequest } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { CodeLoadError } from "./code-errors.ts";
 import type { CodeLoader } from "./code-loader.ts";
-import { parseTaskArgs, withFastExecute, type TaskLocation } from "./task-args.ts";
+import { RemoteEagerController, type RunEagerChildCall } from "./remote-eager.ts";
+import { parseTaskArgs, specWithBundle, type TaskLocation } from "./task-args.ts";
 
 /** What an attempt reports: `CompleteRequest.outcome`. */
 export type AttemptOutcome = CompleteRequest["outcome"];
 
-/** Message of the error eager tasks get on a server (which cannot run their child nodes yet). */
-export const EAGER_UNSUPPORTED =
-  "eager tasks run locally only for now: the server cannot run the child nodes an eager task's body awaits; run this workflow with 'flyte run' (locally), or make the task a dynamic task";
-
-/** Runs `assignment`; never throws (every problem becomes an error outcome). */
-export async function runAssignment(assignment: Assignment, loader: CodeLoader, signal: AbortSignal, workerId: string): Promise<AttemptOutcome> {
+/**
+ * Runs `assignment`; never throws (every problem becomes an error outcome). An eager task's calls
+ * go to the server through `runEagerChild` (remote-eager.ts); without it, eager tasks fail.
+ */
+export async function runAssignment(
+  assignment: Assignment,
+  loader: CodeLoader,
+  signal: AbortSignal,
+  workerId: string,
+  runEagerChild?: RunEagerChildCall,
+): Promise<AttemptOutcome> {
   const template = assignment.task;
   if (template === undefined) return errorOutcome(systemFailure("SYSTEM:BadAssignment", "the assignment has no task template"), workerId);
-  if (template.metadata?.isEager === true) return errorOutcome(systemFailure("SYSTEM:EagerUnsupported", EAGER_UNSUPPORTED), workerId);
+  const isEager = template.metadata?.isEager === true;
+  if (isEager && runEagerChild === undefined) {
+    return errorOutcome(systemFailure("SYSTEM:EagerUnsupported", "this worker was given no way to run an eager task's calls on the server (RunEagerChild)"), workerId);
+  }
   let location: TaskLocation;
   let task;
   try {
@@ -46,6 +55,8 @@ export async function runAssignment(assignment: Assignment, loader: CodeLoader, 
     task: template,
     inputs: assignment.inputs ?? create(LiteralMapSchema),
     signal,
+    // The bundle's flytekit routes the eager body's awaited calls to `request.eager`.
+    ...(isEager && runEagerChild !== undefined ? { eager: eagerController(runEagerChild, assignment, location, signal, workerId) } : {}),
   });
   switch (result.kind) {
     case "success":
@@ -53,8 +64,18 @@ export async function runAssignment(assignment: Assignment, loader: CodeLoader, 
     case "failure":
       return errorOutcome(result.error, workerId);
     case "dynamic":
-      return { case: "futures", value: location.bundleUrl !== undefined ? withBundle(result.spec, location.bundleUrl) : result.spec };
+      return { case: "futures", value: location.bundleUrl !== undefined ? specWithBundle(result.spec, location.bundleUrl) : result.spec };
   }
+}
+
+function eagerController(call: RunEagerChildCall, assignment: Assignment, location: TaskLocation, signal: AbortSignal, workerId: string): RemoteEagerController {
+  return new RemoteEagerController(call, {
+    workerId,
+    attemptId: assignment.attemptId,
+    nodeId: assignment.nodeId,
+    signal,
+    ...(location.bundleUrl !== undefined ? { bundleUrl: location.bundleUrl } : {}),
+  });
 }
 
 /** The outcome of an attempt that threw something the SDK did not catch (see log-capture.ts). */
@@ -87,13 +108,3 @@ export function errorDocumentOf(failure: TaskFailure, workerId: string): ErrorDo
   });
 }
 
-/**
- * The tasks a dynamic body calls run from the same bundle as the dynamic task: their templates
- * get its fast-execute prefix (the SDK writes them with the plain `flyte execute` args).
- */
-function withBundle(spec: DynamicJobSpec, bundleUrl: string): DynamicJobSpec {
-  for (const task of spec.tasks) {
-    if (task.target.case === "container") task.target.value.args = withFastExecute(task.target.value.args, bundleUrl);
-  }
-  return spec;
-}

@@ -15,7 +15,10 @@ import type * as Internal from "flytekit/internal";
 /** Version of the bundle layout; a worker refuses bundles of another format. */
 export const BUNDLE_FORMAT = 1;
 
-/** The part of flytekit's internal API a worker uses. */
+/**
+ * The part of flytekit's internal API a worker uses. `InProcessTaskRunner.run` takes the engine's
+ * `TaskRunRequest`; for eager tasks the worker sets its `eager` controller (remote-eager.ts).
+ */
 export type BundleRuntime = Pick<typeof Internal, "definitionOf" | "InProcessTaskRunner">;
 
 /** A bundle once imported. */

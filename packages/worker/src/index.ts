@@ -5,7 +5,8 @@
 export { Worker, defaultWorkerCacheDir, type WorkerOptions } from "./worker.ts";
 export { CodeLoader, type CodeLoaderOptions, type LoadedTask } from "./code-loader.ts";
 export { CodeLoadError } from "./code-errors.ts";
-export { runAssignment, errorDocumentOf, EAGER_UNSUPPORTED, type AttemptOutcome } from "./attempt.ts";
+export { runAssignment, errorDocumentOf, type AttemptOutcome } from "./attempt.ts";
+export { RemoteEagerController, type RemoteEagerOptions, type RunEagerChildCall } from "./remote-eager.ts";
 export { BUNDLE_FORMAT, bundleEntrySource, modulePathOf, type BundleRuntime, type CodeBundle } from "./bundle-format.ts";
-export { parseTaskArgs, stripFastExecute, withFastExecute, type TaskLocation } from "./task-args.ts";
+export { parseTaskArgs, specWithBundle, stripFastExecute, withFastExecute, type TaskLocation } from "./task-args.ts";
 export { installCapture, runCaptured, MAX_LOG_CHARS, type CapturedRun } from "./log-capture.ts";

@@ -5,6 +5,7 @@
  *   flyte fast-execute --additional-distribution <bundle url> --dest-dir . -- \
  *     flyte execute --inputs ... --resolver ... -- task-module <module> task-name <export>
  */
+import type { DynamicJobSpec } from "@flyte/idl/gen/flyteidl/core/dynamic_job_pb.js";
 
 /** Where a task's code is, read from its container args. */
 export interface TaskLocation {
@@ -20,6 +21,18 @@ export interface TaskLocation {
 export function withFastExecute(args: readonly string[], bundleUrl: string, destDir = "."): string[] {
   const inner = stripFastExecute(args);
   return ["flyte", "fast-execute", "--additional-distribution", bundleUrl, "--dest-dir", destDir, "--", ...inner];
+}
+
+/**
+ * The tasks a dynamic body or an eager call uses run from the same bundle as the task that made
+ * the spec: their templates get its fast-execute prefix (the SDK writes them with the plain
+ * `flyte execute` args). Changes `spec` in place and returns it.
+ */
+export function specWithBundle(spec: DynamicJobSpec, bundleUrl: string): DynamicJobSpec {
+  for (const task of spec.tasks) {
+    if (task.target.case === "container") task.target.value.args = withFastExecute(task.target.value.args, bundleUrl);
+  }
+  return spec;
 }
 
 /** The normal args of `args`, without a fast-execute prefix if it has one. */

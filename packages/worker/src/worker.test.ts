@@ -1,6 +1,7 @@
 // The worker against a fake WorkerService: leasing, outputs, errors of each kind, dynamic job
-// specs, log capture, heartbeats and cancellation, bundle caching, load errors, eager tasks,
-// (uncaught task errors: packages/cli/src/commands/worker.test.ts, in a separate process).
+// specs, log capture, heartbeats and cancellation, bundle caching, load errors (eager tasks:
+// worker-eager.test.ts; uncaught task errors: packages/cli/src/commands/worker.test.ts, in a
+// separate process).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,7 +16,6 @@ import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import type { CompleteRequest } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { loadEntities, specsOf } from "flytekit/internal";
 import { bundleEntrySource } from "./bundle-format.ts";
-import { EAGER_UNSUPPORTED } from "./attempt.ts";
 import { withFastExecute } from "./task-args.ts";
 import { FakeWorkerService } from "./testing/fake-worker-service.ts";
 import { Worker } from "./worker.ts";
@@ -126,13 +126,6 @@ describe("the worker", () => {
     const addTemplate = spec?.tasks.find((t) => t.id?.name === "add");
     const args = addTemplate?.target.case === "container" ? addTemplate.target.value.args : [];
     assert.deepEqual(args.slice(0, 4), ["flyte", "fast-execute", "--additional-distribution", bundleUrl]);
-  });
-
-  test("fails eager tasks with a SYSTEM error saying they run locally only", async () => {
-    const err = errorOf(await server.completion(push("smart", ints({ x: 1 })).attemptId));
-    assert.equal(err.origin, ExecutionError_ErrorKind.SYSTEM);
-    assert.equal(err.kind, ContainerError_Kind.NON_RECOVERABLE);
-    assert.equal(err.message, EAGER_UNSUPPORTED);
   });
 
   test("heartbeats running attempts and drops the ones the server cancels", async () => {

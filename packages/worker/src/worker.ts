@@ -10,10 +10,11 @@ import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { CompleteRequestSchema, WorkerService, type Assignment, CompleteResponse_Status } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { CompleteRequestSchema, WorkerService, type Assignment, CompleteResponse_Status, type RunEagerChildResponse } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { crashOutcome, runAssignment, type AttemptOutcome } from "./attempt.ts";
 import { CodeLoader } from "./code-loader.ts";
 import { installCapture, runCaptured } from "./log-capture.ts";
+import type { RunEagerChildCall } from "./remote-eager.ts";
 
 /** Options of {@link Worker}. */
 export interface WorkerOptions {
@@ -59,6 +60,8 @@ export class Worker {
   readonly #concurrency: number;
   readonly #leaseMs: number;
   #slotFreed: (() => void) | undefined;
+  /** Slots lent by eager attempts while they wait on a child call (see #eagerCall). */
+  #lent = 0;
   #done: Promise<void> | undefined;
 
   constructor(options: WorkerOptions) {
@@ -112,7 +115,7 @@ export class Worker {
     let failures = 0;
     try {
       while (!this.#stopping.signal.aborted) {
-        const free = this.#concurrency - this.#running.size;
+        const free = this.#concurrency - this.#running.size + this.#lent;
         if (free <= 0) {
           await new Promise<void>((r) => (this.#slotFreed = r));
           continue;
@@ -152,7 +155,7 @@ export class Worker {
     const id = assignment.attemptId;
     this.#running.set(id, { assignment, abort });
     const startedAt = Date.now();
-    const captured = runCaptured(() => runAssignment(assignment, this.#loader, abort.signal, this.id));
+    const captured = runCaptured(() => runAssignment(assignment, this.#loader, abort.signal, this.id, (req, opts) => this.#eagerCall(req, opts)));
     const cancelled = new Promise<"cancelled">((r) => abort.signal.addEventListener("abort", () => r("cancelled"), { once: true }));
     let outcome: AttemptOutcome | "cancelled";
     try {
@@ -181,6 +184,20 @@ export class Worker {
         }
         await sleep(200 * 2 ** tries);
       }
+    }
+  }
+
+  /**
+   * An eager attempt's child call. While it waits, the attempt lends its slot: the child may be
+   * queued for this very worker, and with every slot held by a waiting eager body nothing would run.
+   */
+  async #eagerCall(...args: Parameters<RunEagerChildCall>): Promise<RunEagerChildResponse> {
+    this.#lent++;
+    this.#slotFreed?.();
+    try {
+      return await this.#client.runEagerChild(...args);
+    } finally {
+      this.#lent--;
     }
   }
 

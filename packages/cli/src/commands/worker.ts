@@ -17,7 +17,14 @@ options:
   --concurrency N    attempts run at once (default 1)
   --cache-dir D      where bundles are kept (default ${defaultWorkerCacheDir()})
   --id ID            the worker's id in the server's records (default host-pid-random)
-  --lease-ms MS      lease length asked for; heartbeats every third of it (default 30000)`;
+  --lease-ms MS      lease length asked for; heartbeats every third of it (default
+                     $FLYTE_WORKER_LEASE_MS or 30000)`;
+
+/** The default lease: $FLYTE_WORKER_LEASE_MS when it is a whole number ≥ 300, else 30 s. */
+function leaseFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env["FLYTE_WORKER_LEASE_MS"];
+  return text !== undefined && /^\d+$/.test(text) && Number(text) >= 300 ? Number(text) : 30_000;
+}
 
 /** Runs the command; resolves with the exit code once the worker has stopped. */
 export async function workerCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
@@ -42,7 +49,8 @@ export async function workerCommand(argv: readonly string[], io: { stdout: NodeJ
   const worker = new Worker({
     endpoint,
     concurrency: number("concurrency", 1, 1),
-    leaseMs: number("lease-ms", 30_000, 300),
+    // The env var reaches the workers `flyte start` spawns (tests shorten leases with it).
+    leaseMs: number("lease-ms", leaseFromEnv(), 300),
     ...(cacheDir !== undefined ? { cacheDir } : {}),
     ...(id !== undefined ? { workerId: id } : {}),
     log: (line) => io.stderr.write(`${line}\n`),

@@ -10,7 +10,14 @@ import { outsideEager } from "./eager-run.ts";
 import { runGraphTask } from "./graph-tasks.ts";
 import { runLocally } from "./run.ts";
 
-/** A runner over the task definitions a workflow references, found by task name. */
+/**
+ * A runner over the task definitions a workflow references, found by task name.
+ *
+ * Eager tasks: the body's awaited calls go to the request's `eager` controller, each becoming a
+ * child node of the attempt's node. This is the hook every host plugs into: a local run passes
+ * the engine's controller; a worker (on the bundle's copy of this class) passes one that runs the
+ * calls on the server. Without a controller, each call is a separate local run.
+ */
 export class InProcessTaskRunner implements TaskRunner {
   readonly #tasks: ReadonlyMap<string, TaskDefinition>;
   /** Tasks that dynamic bodies and eager calls brought in while running. */

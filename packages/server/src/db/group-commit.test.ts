@@ -99,6 +99,40 @@ describe("group commit", () => {
     await assert.rejects(committer.submit(() => 1), GroupCommitClosedError);
   });
 
+  test("unsynced writes of one tick share a transaction of their own, and later commits are fsynced again", async () => {
+    const committer = new GroupCommitter(db);
+    const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const synchronous = (): unknown => (db.sqlite.prepare("PRAGMA synchronous").get() as { synchronous: number }).synchronous;
+    const outcomes = await Promise.allSettled([
+      committer.submitUnsynced(() => Number(insert.run(1, "a").lastInsertRowid)),
+      committer.submitUnsynced(() => {
+        insert.run(2, "b");
+        throw new Error("refused");
+      }),
+      committer.submit(() => insert.run(3, "c")),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.status), ["fulfilled", "rejected", "fulfilled"]);
+    assert.deepEqual(reader.prepare("SELECT k FROM t ORDER BY k").all().map((r) => r.k), [1, 3], "a throwing operation is rolled back alone");
+    assert.deepEqual([committer.stats.unsyncedCommits, committer.stats.commits], [1, 1]);
+    assert.equal(synchronous(), 2, "synchronous is FULL again for everyone else's commits");
+  });
+
+  test("synced() waits for a commit that writes (so it is fsynced), shared with the group's writes", async () => {
+    const committer = new GroupCommitter(db);
+    const syncs = (): number => {
+      const table = reader.prepare("SELECT name FROM sqlite_master WHERE name = 'group_commit_syncs'").get();
+      return table === undefined ? 0 : (reader.prepare("SELECT syncs FROM group_commit_syncs").get() as { syncs: number }).syncs;
+    };
+    await committer.submitUnsynced(() => db.sqlite.prepare("INSERT INTO t (k, v) VALUES (1, 'a')").run());
+    await committer.synced();
+    assert.equal(syncs(), 1, "with nothing else pending, the barrier writes a row of its own");
+    const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const before = committer.stats.commits;
+    await Promise.all([committer.synced(), committer.submit(() => insert.run(2, "b")), committer.synced()]);
+    assert.equal(committer.stats.commits - before, 1, "callers in one tick share one commit");
+    assert.equal(syncs(), 2, "and one barrier write");
+  });
+
   test("a transaction helper call inside a group operation joins the group's transaction", async () => {
     const committer = new GroupCommitter(db);
     await committer.submit(() => db.transaction(() => db.sqlite.prepare("INSERT INTO t (k, v) VALUES (1, 'a')").run()));

@@ -14,9 +14,18 @@
  *   fsync): a write is durable when its promise resolves. A crash before that may lose it.
  * - All or nothing per transaction: if BEGIN or COMMIT fails, the transaction is rolled back and
  *   every operation of the group rejects with that error; none of it is visible.
+ *
+ * Unsynced writes (`submitUnsynced`) are for state that may be lost on power failure without
+ * harm (leases, heartbeats) and for decisions the server must act on before the next fsync (a
+ * completion, recorded exactly once, whose consequences should share that fsync). They are
+ * grouped the same way, in a transaction of their own that commits without waiting for an fsync.
+ * WAL keeps commits in order and recovery keeps a prefix of them, so an unsynced write is durable
+ * as soon as any later commit has been fsynced; `synced()` waits for such a commit, and a caller
+ * that acknowledges an unsynced write must wait for it first.
  */
 import type { StatementSync } from "node:sqlite";
 import type { Database } from "./database.ts";
+import { migrate } from "./migrations.ts";
 
 /** Options of {@link GroupCommitter}. */
 export interface GroupCommitOptions {
@@ -38,6 +47,8 @@ export interface GroupCommitStats {
   readonly failedOperations: number;
   /** Transactions that failed as a whole (BEGIN or COMMIT failed). */
   readonly failedCommits: number;
+  /** Transactions of `submitUnsynced` operations committed (without waiting for an fsync). */
+  readonly unsyncedCommits: number;
 }
 
 interface Pending {
@@ -68,15 +79,25 @@ export class GroupCommitter {
   readonly #maxOperations: number;
   #pending: Pending[] = [];
   #scheduled = false;
+  #unsynced: Pending[] = [];
+  #unsyncedScheduled = false;
   #closed = false;
   #commits = 0;
   #operations = 0;
   #failedOperations = 0;
   #failedCommits = 0;
+  #unsyncedCommits = 0;
   #savepoint: { begin: StatementSync; release: StatementSync; rollback: StatementSync } | undefined;
+  #syncMark: StatementSync | undefined;
+  /** The pending `synced()` barrier of the next group, shared by every caller until it runs. */
+  #barrier: Promise<void> | undefined;
   readonly #run = (): void => {
     this.#scheduled = false;
-    this.#commitGroup();
+    this.#commitGroup(true);
+  };
+  readonly #runUnsynced = (): void => {
+    this.#unsyncedScheduled = false;
+    this.#commitGroup(false);
   };
 
   constructor(db: Database, options: GroupCommitOptions = {}) {
@@ -96,15 +117,58 @@ export class GroupCommitter {
     });
   }
 
+  /**
+   * {@link submit}, but the group's transaction commits WITHOUT waiting for an fsync
+   * (`synchronous=NORMAL` for that one commit): the promise resolves once the write is committed
+   * and visible, which survives a crash of the process (the OS has it), but power loss may undo
+   * it until a later commit is fsynced: see {@link synced}. Unsynced operations of one turn share
+   * one transaction (BEGIN IMMEDIATE: atomic against other connections too), separate from the
+   * fsync'd group.
+   */
+  submitUnsynced<T>(op: () => T): Promise<T> {
+    if (this.#closed) return Promise.reject(new GroupCommitClosedError());
+    return new Promise<T>((resolve, reject) => {
+      this.#unsynced.push({ op, resolve: resolve as (value: unknown) => void, reject });
+      this.#schedule(false);
+    });
+  }
+
+  /**
+   * Resolves once a commit that started after this call has returned — with `synchronous=FULL`,
+   * after its fsync — so every write committed before the call, unsynced ones included, is
+   * durable. It joins the next group (one fsync for everyone waiting) and adds a one-row write to
+   * it, because SQLite skips the fsync of a transaction that wrote nothing.
+   */
+  synced(): Promise<void> {
+    if (this.#barrier !== undefined) return this.#barrier;
+    const barrier = this.submit(() => {
+      // Later callers need a later commit: this group has started.
+      if (this.#barrier === barrier) this.#barrier = undefined;
+      if (this.#syncMark === undefined) {
+        // Created on first use, inside this transaction: a committer alone touches no schema.
+        migrate(this.#db, "group-commit", groupCommitMigrations);
+        this.#syncMark = this.#db.sqlite.prepare("UPDATE group_commit_syncs SET syncs = syncs + 1 WHERE id = 0");
+      }
+      this.#syncMark.run();
+    });
+    this.#barrier = barrier;
+    // A failed group rejects the barrier; the next caller must try a new one.
+    barrier.catch(() => {
+      if (this.#barrier === barrier) this.#barrier = undefined;
+    });
+    return barrier;
+  }
+
   /** Resolves when everything submitted so far has committed (or failed). */
   async flush(): Promise<void> {
+    if (this.#unsynced.length > 0) await this.submitUnsynced(() => undefined);
     if (this.#pending.length === 0) return;
     await this.submit(() => undefined);
   }
 
   /** Operations submitted and not yet committed. */
   get pendingOperations(): number {
-    return this.#pending.length;
+    return this.#pending.length + this.#unsynced.length;
   }
 
   /** Counters since construction. */
@@ -114,6 +178,7 @@ export class GroupCommitter {
       operations: this.#operations,
       failedOperations: this.#failedOperations,
       failedCommits: this.#failedCommits,
+      unsyncedCommits: this.#unsyncedCommits,
     };
   }
 
@@ -123,25 +188,49 @@ export class GroupCommitter {
     this.#closed = true;
   }
 
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
+  #schedule(synced = true): void {
     // setImmediate, not a microtask: every execution's recorder flushes on its own microtask, and
     // waiting for the check phase lets all of them (and completions arriving in the same I/O
     // phase) join one commit.
-    setImmediate(this.#run);
+    if (synced) {
+      if (this.#scheduled) return;
+      this.#scheduled = true;
+      setImmediate(this.#run);
+    } else {
+      if (this.#unsyncedScheduled) return;
+      this.#unsyncedScheduled = true;
+      setImmediate(this.#runUnsynced);
+    }
   }
 
-  #commitGroup(): void {
-    if (this.#pending.length === 0) return;
-    let group = this.#pending;
-    if (group.length > this.#maxOperations) {
-      group = this.#pending.slice(0, this.#maxOperations);
-      this.#pending = this.#pending.slice(this.#maxOperations);
-      this.#schedule();
-    } else {
-      this.#pending = [];
+  #commitGroup(synced: boolean): void {
+    const pending = synced ? this.#pending : this.#unsynced;
+    if (pending.length === 0) return;
+    const group = pending.length > this.#maxOperations ? pending.slice(0, this.#maxOperations) : pending;
+    const rest = group === pending ? [] : pending.slice(this.#maxOperations);
+    if (synced) this.#pending = rest;
+    else this.#unsynced = rest;
+    if (rest.length > 0) this.#schedule(synced);
+    const sqlite = this.#db.sqlite;
+    // One commit without fsync; FULL again right after, for everyone else's commits.
+    const relax = !synced && this.#db.fsync;
+    if (relax) {
+      try {
+        sqlite.exec("PRAGMA synchronous = NORMAL");
+      } catch (error) {
+        this.#failGroup(group, error);
+        return;
+      }
     }
+    try {
+      this.#runGroup(group, synced);
+    } finally {
+      // Not caught: a connection that cannot return to fsync'd commits must not go on writing.
+      if (relax && sqlite.isOpen) sqlite.exec("PRAGMA synchronous = FULL");
+    }
+  }
+
+  #runGroup(group: Pending[], synced: boolean): void {
     const sqlite = this.#db.sqlite;
     const outcomes = new Array<{ ok: boolean; value: unknown }>(group.length);
     let savepoint: { begin: StatementSync; release: StatementSync; rollback: StatementSync };
@@ -177,7 +266,8 @@ export class GroupCommitter {
       this.#failGroup(group, error);
       return;
     }
-    this.#commits++;
+    if (synced) this.#commits++;
+    else this.#unsyncedCommits++;
     this.#operations += group.length - failed;
     this.#failedOperations += failed;
     for (let i = 0; i < group.length; i++) {
@@ -193,6 +283,15 @@ export class GroupCommitter {
     for (const pending of group) pending.reject(error);
   }
 }
+
+/** The one-row table `synced()` writes so that its commit is fsynced. */
+const groupCommitMigrations = [
+  {
+    version: 1,
+    name: "sync barrier",
+    sql: "CREATE TABLE group_commit_syncs (id INTEGER PRIMARY KEY, syncs INTEGER NOT NULL); INSERT INTO group_commit_syncs VALUES (0, 0);",
+  },
+];
 
 const committers = new WeakMap<Database, GroupCommitter>();
 

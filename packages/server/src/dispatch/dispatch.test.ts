@@ -18,6 +18,7 @@ import {
 } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { LocalBlobStore } from "../blob/local-blob-store.ts";
 import { openDatabase, type Database } from "../db/database.ts";
+import { groupCommitterFor } from "../db/group-commit.ts";
 import { AttemptQueue } from "../queue/attempt-queue.ts";
 import { intMap, intsOf } from "../testing/literals.ts";
 import { workerService } from "./worker-service.ts";
@@ -107,6 +108,20 @@ describe("dispatch to workers", () => {
     const result = await pending;
     assert.equal(result.kind === "failure" && result.error.code, "SYSTEM:LeaseExpired");
     assert.equal(result.kind === "failure" && result.error.recoverable, true);
+  });
+
+  test("Complete wakes the runner before its commit: the next node's enqueue shares the completion's fsync", async () => {
+    const next = { ...request(0), nodeId: "n1" };
+    const chain = runner.run({ ...request(0), nodeId: "n0b" }).then(() => runner.run(next));
+    const a = (await lease()).assignments[0]!;
+    const committer = groupCommitterFor(db);
+    const before = committer.stats.commits;
+    assert.equal((await complete("w", a.attemptId, 5)).status, CompleteResponse_Status.RECORDED);
+    const b = (await service.lease(create(LeaseRequestSchema, { workerId: "w", max: 1, waitMs: 0 }), ctx)) as LeaseResponse;
+    assert.equal(b.assignments[0]?.nodeId, "n1", "the next attempt was durable when Complete answered");
+    assert.equal(committer.stats.commits - before, 1, "one fsync'd commit: completion, reaction and enqueue");
+    await complete("w", b.assignments[0]?.attemptId ?? "", 6);
+    assert.equal((await chain).kind, "success");
   });
 
   test("the bundle URL is read from --additional-distribution, in either spelling", () => {

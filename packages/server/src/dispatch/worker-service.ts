@@ -1,6 +1,7 @@
 /**
  * `flyte.worker.v1.WorkerService` on the server: workers long-poll `Lease`, keep leases alive
- * with `Heartbeat` (which tells them what was cancelled) and report with `Complete`, which
+ * with `Heartbeat` (which tells them what was cancelled), run an eager task's calls as child
+ * nodes with `RunEagerChild` (eager-child-rpc.ts) and report with `Complete`, which
  * records the outcome exactly once, wakes the waiting runner in-process, and then writes the
  * attempt's documents (`outputs.pb`, `error.pb` or `futures.pb`, and the log) in Flyte's layout.
  */
@@ -25,6 +26,7 @@ import { isQueueError } from "../queue/queue-error.ts";
 import { parseExecutionKey } from "../store/execution-key.ts";
 import { encodeCompletion } from "./attempt-outcome.ts";
 import { attemptLogPath } from "./attempt-log.ts";
+import { runEagerChild } from "./eager-child-rpc.ts";
 import type { WorkerTaskRunner } from "./worker-task-runner.ts";
 
 /** Defaults and bounds of the worker protocol. */
@@ -98,13 +100,15 @@ export function workerService(env: WorkerServiceEnv): ServiceImpl<typeof WorkerS
       let outcome: Awaited<ReturnType<AttemptQueue["complete"]>>;
       const recorded = encodeCompletion(req);
       try {
-        outcome = await queue.complete(id, req.workerId, recorded);
+        // The runner wakes as soon as the completion is recorded, before its fsync: the engine's
+        // reaction (node events, the next attempt's enqueue) then shares that fsync'd commit, and
+        // the answer below still waits for it (AttemptQueue.complete).
+        outcome = await queue.complete(id, req.workerId, recorded, () => runner.completed(id, recorded));
       } catch (error) {
         if (isQueueError(error) && error.code === "E_ATTEMPT_NOT_FOUND") throw new ConnectError(error.message, Code.NotFound);
         throw error;
       }
       if (outcome === "recorded") {
-        runner.completed(id, recorded);
         // Documents follow the recorded outcome (the queue row is the source of truth); a crash
         // before they are written loses only these copies.
         const write = writeDocuments(id, req).catch((error: unknown) => onError(`could not write the documents of attempt ${id}`, error));
@@ -114,6 +118,11 @@ export function workerService(env: WorkerServiceEnv): ServiceImpl<typeof WorkerS
       const status =
         outcome === "recorded" ? CompleteResponse_Status.RECORDED : outcome === "duplicate" ? CompleteResponse_Status.DUPLICATE : CompleteResponse_Status.LEASE_LOST;
       return create(CompleteResponseSchema, { status });
+    },
+
+    // Eager calls: eager-child-rpc.ts.
+    runEagerChild(req) {
+      return runEagerChild({ queue, runner, ...(env.closing !== undefined ? { closing: env.closing } : {}) }, req);
     },
 
     async settled() {

@@ -15,6 +15,7 @@ import type { BlobStore } from "../blob/blob-store.ts";
 import type { AttemptQueue } from "../queue/attempt-queue.ts";
 import { parseExecutionKey } from "../store/execution-key.ts";
 import { leaseExpired, outcomeOfCompletion, outcomeOfEnded } from "./attempt-outcome.ts";
+import { EagerCalls } from "./eager-calls.ts";
 
 /** Options of {@link WorkerTaskRunner}. */
 export interface WorkerTaskRunnerOptions {
@@ -30,6 +31,8 @@ export interface WorkerTaskRunnerOptions {
 interface Waiter {
   readonly resolve: (result: TaskRunResult) => void;
   readonly what: string;
+  /** An eager attempt's calls (`WorkerService.RunEagerChild`), taken only while it waits. */
+  readonly eager?: EagerCalls;
 }
 
 /** Completions that arrived before their runner attached (resumed executions); kept this long. */
@@ -98,7 +101,7 @@ export class WorkerTaskRunner implements TaskRunner {
       return cancelledResult(what);
     }
     const { promise, resolve } = Promise.withResolvers<TaskRunResult>();
-    this.#waiters.set(found.id, { resolve, what });
+    this.#waiters.set(found.id, { resolve, what, ...(request.eager !== undefined ? { eager: new EagerCalls(request.eager) } : {}) });
     const onAbort = (): void => {
       this.#waiters.delete(found.id);
       void this.#cancel(found.id, what);
@@ -137,6 +140,14 @@ export class WorkerTaskRunner implements TaskRunner {
     } finally {
       this.#sweeping = false;
     }
+  }
+
+  /**
+   * The calls of eager attempt `id` while its runner waits for it; undefined once it ended, for
+   * a task that is not eager, or before this process waits on it (a server resuming after a restart).
+   */
+  eagerCallsOf(id: number): EagerCalls | undefined {
+    return this.#waiters.get(id)?.eager;
   }
 
   /** Attempts waiting for a worker in this process. */

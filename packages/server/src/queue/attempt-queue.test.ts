@@ -57,12 +57,14 @@ describe("AttemptQueue", () => {
     assert.notEqual(await queue.enqueue(request("a", 1)), first, "the next attempt is a new entry");
   });
 
-  test("one lease call claims many attempts in one transaction", async () => {
+  test("one lease call claims many attempts in one transaction, without waiting for an fsync", async () => {
     await Promise.all(Array.from({ length: 50 }, (_, i) => queue.enqueue(request(`n${i}`))));
-    const before = groupCommitterFor(db).stats.commits;
+    const before = groupCommitterFor(db).stats;
     const leased = await queue.lease("w1", { max: 50, leaseMs: 100 });
     assert.equal(leased.length, 50);
-    assert.equal(groupCommitterFor(db).stats.commits - before, 1);
+    const after = groupCommitterFor(db).stats;
+    assert.equal(after.unsyncedCommits - before.unsyncedCommits, 1);
+    assert.equal(after.commits - before.commits, 0, "a lease is not a group (fsync'd) commit");
   });
 
   test("two workers leasing the same attempt at once: exactly one wins", async () => {
@@ -109,6 +111,60 @@ describe("AttemptQueue", () => {
     assert.ok(attempt);
     assert.equal(await queue.complete(attempt.id, "w2", bytes("x")), "lost-lease");
     await assert.rejects(queue.complete(9999, "w1", bytes("x")), (e) => isQueueError(e) && e.code === "E_ATTEMPT_NOT_FOUND" && /attempt 9999/.test(e.message));
+  });
+
+  test("a completion reaches onRecorded before its fsync, so writes made there share the completion's commit", async () => {
+    await queue.enqueue(request("a"));
+    const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(attempt);
+    const committer = groupCommitterFor(db);
+    const before = committer.stats.commits;
+    const order: string[] = [];
+    let next: Promise<number> | undefined;
+    const completed = queue.complete(attempt.id, "w1", bytes("ok"), () => {
+      order.push("onRecorded");
+      next = queue.enqueue(request("b"));
+    });
+    assert.equal(await completed, "recorded");
+    order.push("acknowledged");
+    assert.deepEqual(order, ["onRecorded", "acknowledged"]);
+    await next;
+    assert.equal(committer.stats.commits - before, 1, "one fsync'd commit for the completion and its consequence");
+    let called = false;
+    assert.equal(await queue.complete(attempt.id, "w1", bytes("again"), () => {
+      called = true;
+    }), "duplicate");
+    assert.equal(called, false, "only the recording call reaches onRecorded");
+  });
+
+  test("a lease lost with its unsynced commit (power loss) leaves the attempt pending: its old holder is refused and it runs again", async () => {
+    await queue.enqueue(request("a"));
+    const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(attempt);
+    // What power loss may do to a lease that no later commit fsynced: the row is as enqueued.
+    db.sqlite.prepare("UPDATE queue_attempts SET state = 'pending', worker_id = NULL, lease_until = NULL, lease_count = 0 WHERE id = ?").run(attempt.id);
+    db.close();
+    db = openDatabase(join(dir, "queue.db"));
+    const restarted = new AttemptQueue(db, { now: () => now });
+    assert.equal(await restarted.complete(attempt.id, "w1", bytes("late")), "lost-lease");
+    assert.deepEqual(await restarted.heartbeat("w1", [attempt.id], 100), [], "its heartbeat tells the old holder to stop");
+    const [again] = await restarted.lease("w2", { max: 1, leaseMs: 100 });
+    assert.equal(again?.id, attempt.id, "the attempt is handed out again");
+    assert.equal(await restarted.complete(attempt.id, "w2", bytes("ok")), "recorded");
+    assert.equal(await restarted.complete(attempt.id, "w1", bytes("late")), "duplicate");
+    assert.equal(new TextDecoder().decode((await restarted.get(attempt.id))?.result), "ok");
+  });
+
+  test("a lease that survived a crash of the process is still honoured: its holder's completion is recorded once", async () => {
+    await queue.enqueue(request("a"));
+    const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(attempt);
+    db.close();
+    db = openDatabase(join(dir, "queue.db"));
+    const restarted = new AttemptQueue(db, { now: () => now });
+    assert.deepEqual(await restarted.lease("w2", { max: 1, leaseMs: 100 }), [], "still leased to w1");
+    assert.equal(await restarted.complete(attempt.id, "w1", bytes("ok")), "recorded");
+    assert.equal(await restarted.complete(attempt.id, "w1", bytes("ok")), "duplicate");
   });
 
   test("heartbeats extend held leases; expiry reclaims the rest and the old holder then loses its lease", async () => {

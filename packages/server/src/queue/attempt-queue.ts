@@ -43,10 +43,19 @@ interface AttemptRow {
 const RELEASED_COLUMNS = "id, execution_id, node_id, attempt, task_key, worker_id, lease_count";
 
 /**
- * The durable queue of task attempts that workers lease. Every mutation goes through the
- * database's group committer: it is durable when its promise resolves, and concurrent calls (many
- * workers, many executions) share one fsync'd commit. Because a group's operations run one after
- * another in one transaction, two workers can never claim the same attempt.
+ * The durable queue of task attempts that workers lease. Every mutation but leases and
+ * heartbeats (below) goes through the database's group committer: it is durable when its promise
+ * resolves, and concurrent calls (many workers, many executions) share one fsync'd commit; a
+ * completion shares the commit of its consequences (`complete`). Each claim runs in one transaction
+ * (BEGIN IMMEDIATE), so two workers — even of two connections — never claim the same attempt.
+ *
+ * Leases and heartbeats commit at once WITHOUT waiting for an fsync (`runUnsynced`): a lease is
+ * worth nothing without its worker, so losing one to power failure only means the attempt is
+ * handed out again after the restart (tasks run at least once) and the old holder's completion
+ * is refused as `lost-lease`. A crash of the process alone keeps them (the OS has the write).
+ * This takes the lease's fsync off the node-to-node path: a long-polling worker gets an attempt
+ * as soon as its enqueue commit returns. Like the fsync'd writes, unsynced ones of one turn share
+ * a transaction, so many workers leasing at once cost one commit.
  *
  * Life of an attempt: `pending` → (`lease`) `leased` → (`complete`) `completed`; a lease that runs
  * out without a heartbeat becomes `expired` when `expire` runs (the server retries it as a new
@@ -162,12 +171,13 @@ export class AttemptQueue {
 
   /**
    * Claims up to `max` pending attempts for `workerId` in one transaction, highest priority first,
-   * then oldest first. Resolves with nothing when nothing is pending.
+   * then oldest first. Resolves with nothing when nothing is pending. Sees committed attempts
+   * only, and commits without waiting for an fsync (see the class comment).
    */
   lease(workerId: string, options: LeaseOptions): Promise<LeasedAttempt[]> {
     const max = Math.floor(options.max);
     if (max < 1) return Promise.resolve([]);
-    return this.#mutate(() => {
+    return this.#unsynced(() => {
       const rows = this.#sql.lease.all({ worker: workerId, until: this.#now() + options.leaseMs, max }) as unknown as AttemptRow[];
       // RETURNING does not promise an order; hand attempts out in lease order.
       rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
@@ -217,7 +227,8 @@ export class AttemptQueue {
    * or never held): the worker should stop working on it.
    */
   heartbeat(workerId: string, attemptIds: readonly number[], leaseMs: number): Promise<number[]> {
-    return this.#mutate(() => {
+    // Unsynced like the lease it extends: a lost extension only lets the lease lapse sooner.
+    return this.#unsynced(() => {
       const until = this.#now() + leaseMs;
       return attemptIds.filter((id) => this.#sql.heartbeat.run(until, id, workerId).changes > 0);
     });
@@ -227,10 +238,18 @@ export class AttemptQueue {
    * Records a worker's result, exactly once. A result counts only from the worker holding the
    * lease, even if the lease time ran out, until `expire` reclaims the attempt.
    *
+   * The outcome is decided and committed without waiting for an fsync, then `onRecorded` is
+   * called when this call recorded the result — before any fsync — so whatever the caller
+   * writes in reaction (the engine's next events and enqueues) joins the very commit that makes
+   * the completion durable: one fsync per completion and its consequences instead of two. A
+   * crash cannot keep the reaction without the completion: WAL recovery keeps a prefix of the
+   * commits, and the completion's commit comes first. The promise resolves only after that
+   * fsync'd commit (`recorded`, `duplicate`), so an acknowledged completion is durable.
+   *
    * @throws QueueError `E_ATTEMPT_NOT_FOUND` for an id the queue never issued.
    */
-  complete(attemptId: number, workerId: string, result: Uint8Array): Promise<CompletionOutcome> {
-    return this.#mutate((): CompletionOutcome => {
+  async complete(attemptId: number, workerId: string, result: Uint8Array, onRecorded?: () => void): Promise<CompletionOutcome> {
+    const outcome = await this.#unsynced((): CompletionOutcome => {
       const row = this.#sql.state.get(attemptId) as { state: AttemptState; worker_id: string | null } | undefined;
       if (row === undefined) {
         throw new QueueError("E_ATTEMPT_NOT_FOUND", `Worker "${workerId}" completed attempt ${attemptId}, which the queue never issued.`);
@@ -240,6 +259,10 @@ export class AttemptQueue {
       this.#sql.complete.run(result, this.#now(), attemptId);
       return "recorded";
     });
+    if (outcome === "recorded") onRecorded?.();
+    // A duplicate waits too: the first completion may not be fsynced yet.
+    if (outcome !== "lost-lease") await this.#committer.synced();
+    return outcome;
   }
 
   /**
@@ -282,6 +305,16 @@ export class AttemptQueue {
     this.#outstanding++;
     try {
       return await this.#committer.submit(op);
+    } finally {
+      this.#outstanding--;
+    }
+  }
+
+  /** {@link #mutate} for writes committed without waiting for an fsync (see the class comment). */
+  async #unsynced<T>(op: () => T): Promise<T> {
+    this.#outstanding++;
+    try {
+      return await this.#committer.submitUnsynced(op);
     } finally {
       this.#outstanding--;
     }

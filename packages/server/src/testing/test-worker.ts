@@ -3,6 +3,7 @@
  * attempts, runs integer functions by task name, heartbeats long ones and completes. Functions:
  * inc (x+1), double (2x), add (x+y), cached_inc (x+1), boom (non-recoverable user error),
  * flaky (recoverable user error on attempt 0), slow (waits until cancelled or `release()`).
+ * Tests add tasks of their own with `handlers` (eager tasks call the server from one).
  */
 import { create } from "@bufbuild/protobuf";
 import { createClient, type Client } from "@connectrpc/connect";
@@ -26,8 +27,17 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
+/** What a test's own task handler reports: `CompleteRequest.outcome`. */
+export type TestOutcome = NonNullable<MessageInitShape<typeof CompleteRequestSchema>["outcome"]>;
+
+/** A test's own task: runs an assignment with the worker's client and id. */
+export type TestTaskHandler = (assignment: Assignment, client: Client<typeof WorkerService>, workerId: string) => Promise<TestOutcome>;
+
 /** Starts a worker polling `baseUrl`. With `completeSlow: false`, `slow` attempts are never completed (a dead worker). */
-export function startTestWorker(baseUrl: string, options: { id?: string; completeSlow?: boolean; leaseMs?: number } = {}): TestWorker {
+export function startTestWorker(
+  baseUrl: string,
+  options: { id?: string; completeSlow?: boolean; leaseMs?: number; handlers?: Readonly<Record<string, TestTaskHandler>> } = {},
+): TestWorker {
   const client = createClient(WorkerService, createConnectTransport({ baseUrl, httpVersion: "1.1" }));
   const workerId = options.id ?? `test-worker-${process.pid}`;
   const seen: Assignment[] = [];
@@ -39,7 +49,7 @@ export function startTestWorker(baseUrl: string, options: { id?: string; complet
   const run = async (a: Assignment): Promise<void> => {
     const x = intsOf(a.inputs);
     const name = a.task?.id?.name ?? "";
-    let outcome: MessageInitShape<typeof CompleteRequestSchema>["outcome"];
+    let outcome: TestOutcome;
     const error = (message: string, recoverable: boolean) => ({
       case: "error" as const,
       value: create(ErrorDocumentSchema, {
@@ -78,8 +88,10 @@ export function startTestWorker(baseUrl: string, options: { id?: string; complet
         outcome = { case: "outputs", value: intMap({ o0: x["x"] ?? 0n }) };
         break;
       }
-      default:
-        outcome = error(`no function for task ${name}`, false);
+      default: {
+        const handler = options.handlers?.[name];
+        outcome = handler !== undefined ? await handler(a, client, workerId) : error(`no function for task ${name}`, false);
+      }
     }
     const request: MessageInitShape<typeof CompleteRequestSchema> = { workerId, attemptId: a.attemptId, outcome, log: `ran ${name} on ${JSON.stringify(x, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))}\n` };
     // Retried until the server answers: a restarting server must still get the report.

@@ -1,7 +1,8 @@
-// Tasks the worker's tests run: success with output, errors of each kind, a dynamic task, an
-// eager task, one that never finishes, and one that leaves a rejection uncaught.
+// Tasks the worker's tests run: success with output, errors of each kind, a dynamic task, eager
+// tasks (one call, two calls, a caught failure), one that never finishes, and one that leaves a
+// rejection uncaught.
 import { z } from "zod";
-import { currentContext, dynamic, eager, FlyteRecoverableError, task } from "flytekit";
+import { currentContext, dynamic, eager, FlyteError, FlyteRecoverableError, task } from "flytekit";
 
 export const add = task({ name: "add", inputs: { a: z.int(), b: z.int() }, outputs: z.int() }, ({ a, b }) => {
   console.log(`adding ${a} and ${b}`);
@@ -29,3 +30,17 @@ export const fan = dynamic({ name: "fan", inputs: { n: z.int() }, outputs: z.arr
 );
 
 export const smart = eager({ name: "smart", inputs: { x: z.int() }, outputs: z.int() }, async ({ x }) => add({ a: x, b: 1 }));
+
+export const twice = eager({ name: "twice", inputs: { x: z.int() }, outputs: z.int() }, async ({ x }) => {
+  const y = await add({ a: x, b: 1 });
+  return add({ a: y, b: y });
+});
+
+export const careful = eager({ name: "careful", inputs: { x: z.int() }, outputs: z.int() }, async ({ x }) => {
+  try {
+    return await add({ a: x, b: 1 });
+  } catch (err) {
+    if (err instanceof FlyteError && err.code === "E_EAGER_CALL_FAILED") return -1;
+    throw err;
+  }
+});

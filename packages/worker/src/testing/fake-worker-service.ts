@@ -1,11 +1,13 @@
 /**
  * A small in-memory WorkerService for the worker's tests: attempts are pushed by the test,
- * leased by the worker, and completions recorded. Also serves code bundles at /bundles/<name>
- * and counts downloads.
+ * leased by the worker, and completions recorded. Eager calls (`RunEagerChild`) are recorded and
+ * answered by {@link FakeWorkerService.eagerChild}, which a test sets. Also serves code bundles at
+ * /bundles/<name> and counts downloads.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import {
   AssignmentSchema,
@@ -14,6 +16,8 @@ import {
   type Assignment,
   type CompleteRequest,
   type HeartbeatRequest,
+  type RunEagerChildRequest,
+  type RunEagerChildResponseSchema,
 } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
@@ -23,6 +27,15 @@ export class FakeWorkerService {
   readonly queue: Assignment[] = [];
   readonly completions: CompleteRequest[] = [];
   readonly heartbeats: HeartbeatRequest[] = [];
+  /** Every `RunEagerChild` request, in arrival order. */
+  readonly eagerCalls: RunEagerChildRequest[] = [];
+  /**
+   * Answers `RunEagerChild` (throw a ConnectError to fail the call); by default every call is
+   * UNIMPLEMENTED.
+   */
+  eagerChild: (req: RunEagerChildRequest) => MessageInitShape<typeof RunEagerChildResponseSchema> | Promise<MessageInitShape<typeof RunEagerChildResponseSchema>> = () => {
+    throw new ConnectError("this test gave the fake no eagerChild answer", Code.Unimplemented);
+  };
   /** Attempt ids the next heartbeats answer as cancelled. */
   readonly cancelled = new Set<string>();
   readonly bundles = new Map<string, string | Uint8Array>();
@@ -53,6 +66,10 @@ export class FakeWorkerService {
             this.completions.push(req);
             this.#completionWaiters.splice(0).forEach((w) => w());
             return { status: CompleteResponse_Status.RECORDED };
+          },
+          runEagerChild: (req) => {
+            this.eagerCalls.push(req);
+            return this.eagerChild(req);
           },
         }),
     });

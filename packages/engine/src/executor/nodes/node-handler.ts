@@ -1,5 +1,5 @@
 /**
- * The seam between the execution run (scheduling, failure policy, events) and the code that
+ * The seam between the graph scheduler (scheduling, failure policy, events) and the code that
  * knows how to run one kind of node. One file per node kind implements {@link NodeHandler};
  * branch, sub-workflow, array, gate and dynamic handlers plug in here later.
  */

@@ -12,6 +12,8 @@ import type { TaskTemplate } from "../../../flyteidl/core/tasks_pb.js";
 import type { LiteralMap } from "../../../flyteidl/core/literals_pb.js";
 import type { ErrorDocument } from "../../../flyteidl/core/errors_pb.js";
 import type { DynamicJobSpec } from "../../../flyteidl/core/dynamic_job_pb.js";
+import type { TypedInterface } from "../../../flyteidl/core/interface_pb.js";
+import type { ExecutionError } from "../../../flyteidl/core/execution_pb.js";
 
 /**
  * Describes the file flyte/worker/v1/worker.proto.
@@ -293,6 +295,85 @@ export enum CompleteResponse_Status {
 export declare const CompleteResponse_StatusSchema: GenEnum<CompleteResponse_Status>;
 
 /**
+ * @generated from message flyte.worker.v1.RunEagerChildRequest
+ */
+export declare type RunEagerChildRequest = Message<"flyte.worker.v1.RunEagerChildRequest"> & {
+  /**
+   * @generated from field: string worker_id = 1;
+   */
+  workerId: string;
+
+  /**
+   * @generated from field: string attempt_id = 2;
+   */
+  attemptId: string;
+
+  /**
+   * Which call of the attempt this is, counted from 0 in the order the body made them.
+   *
+   * @generated from field: uint32 call_index = 3;
+   */
+  callIndex: number;
+
+  /**
+   * The child: its node(s) with constant bindings, the templates they use, output bindings.
+   *
+   * @generated from field: flyteidl.core.DynamicJobSpec spec = 4;
+   */
+  spec?: DynamicJobSpec | undefined;
+
+  /**
+   * The called entity's interface: its outputs type the spec's output bindings.
+   *
+   * @generated from field: flyteidl.core.TypedInterface interface = 5;
+   */
+  interface?: TypedInterface | undefined;
+};
+
+/**
+ * Describes the message flyte.worker.v1.RunEagerChildRequest.
+ * Use `create(RunEagerChildRequestSchema)` to create a new message.
+ */
+export declare const RunEagerChildRequestSchema: GenMessage<RunEagerChildRequest>;
+
+/**
+ * @generated from message flyte.worker.v1.RunEagerChildResponse
+ */
+export declare type RunEagerChildResponse = Message<"flyte.worker.v1.RunEagerChildResponse"> & {
+  /**
+   * The child's id within the eager node (`e0`, `e1`, ...): the child is node `<node_id>-<child_id>`.
+   *
+   * @generated from field: string child_id = 1;
+   */
+  childId: string;
+
+  /**
+   * @generated from oneof flyte.worker.v1.RunEagerChildResponse.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: flyteidl.core.LiteralMap outputs = 2;
+     */
+    value: LiteralMap;
+    case: "outputs";
+  } | {
+    /**
+     * Why the child failed or was aborted; the child node's own record has the details.
+     *
+     * @generated from field: flyteidl.core.ExecutionError error = 3;
+     */
+    value: ExecutionError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message flyte.worker.v1.RunEagerChildResponse.
+ * Use `create(RunEagerChildResponseSchema)` to create a new message.
+ */
+export declare const RunEagerChildResponseSchema: GenMessage<RunEagerChildResponse>;
+
+/**
  * @generated from service flyte.worker.v1.WorkerService
  */
 export declare const WorkerService: GenService<{
@@ -325,6 +406,19 @@ export declare const WorkerService: GenService<{
     methodKind: "unary";
     input: typeof CompleteRequestSchema;
     output: typeof CompleteResponseSchema;
+  },
+  /**
+   * Runs one call an eager task's body awaits as a recorded child node (`<node_id>-e<k>`) of the
+   * attempt's node, and answers when that child has ended: a long-running call. Idempotent on
+   * (attempt_id, call_index): a call repeated after a dropped connection joins the same child
+   * instead of starting another. Only the worker holding the attempt's lease may call it.
+   *
+   * @generated from rpc flyte.worker.v1.WorkerService.RunEagerChild
+   */
+  runEagerChild: {
+    methodKind: "unary";
+    input: typeof RunEagerChildRequestSchema;
+    output: typeof RunEagerChildResponseSchema;
   },
 }>;
 
