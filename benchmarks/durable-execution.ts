@@ -4,9 +4,10 @@
  * * node-to-node latency: a 50-node chain of trivial tasks run by one warm worker (a Connect
  *   client in this process, long-polling `Lease`). For each node after the first: from the worker
  *   sending `Complete` for the upstream node to it receiving the downstream node's assignment —
- *   upstream committed, downstream committed, enqueued, leased. The path holds sequential fsync'd
- *   commits, so its floor is a few times the disk's fsync'd commit latency, measured in the same
- *   run as the baseline.
+ *   upstream committed, downstream committed, enqueued, leased. The completion and the next
+ *   enqueue share one fsync'd commit (leases are written unsynced), so the floor is about one
+ *   fsync'd commit plus two HTTP hops; the commit latency is measured in the same run as the
+ *   baseline.
  * * trivial tasks per second: 100 executions of a 20-wide fan in flight at once, completed by
  *   fake workers in a worker thread (throughput.ts).
  * * workflow executions per second: 500 executions of a 3-task chain, created 32 at a time.
