@@ -6,7 +6,7 @@ import { create } from "@bufbuild/protobuf";
 import { BindingSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { bindValue } from "./bind.ts";
 import { currentBuilder, type WorkflowBuilder } from "./builder.ts";
-import { entityPhrase, type CallableEntity } from "./entity.ts";
+import { attachDefinition, entityPhrase, type CallableEntity } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
 import { makeHandle } from "./handles.ts";
 import { NodePromise } from "./promise.ts";
@@ -19,6 +19,20 @@ let localRunner: ((entity: CallableEntity, inputs: Record<string, unknown>) => P
 /** @internal Installs the local runner. */
 export function setLocalRunner(run: (entity: CallableEntity, inputs: Record<string, unknown>) => Promise<unknown>): void {
   localRunner = run;
+}
+
+/**
+ * The function users hold for `definition`: every call goes through {@link callEntity}, and its
+ * `name` follows the definition's (the loader may rename an unnamed entity). `check` runs first,
+ * for checks only one kind of entity has (a launch plan's fixed inputs).
+ */
+export function callableFor(definition: CallableEntity, check?: (args: readonly unknown[]) => void): (...args: unknown[]) => unknown {
+  const call = (...args: unknown[]): unknown => {
+    check?.(args);
+    return callEntity(definition, args);
+  };
+  Object.defineProperty(call, "name", { get: () => definition.name });
+  return attachDefinition(call, definition);
 }
 
 /** Handles a call of `entity` with the arguments the user passed. */

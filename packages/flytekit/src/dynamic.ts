@@ -6,8 +6,7 @@
  * `DynamicJobSpec` that the engine compiles and runs as the node's sub-graph.
  */
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
-import { callEntity } from "./call.ts";
-import { attachDefinition } from "./entity.ts";
+import { callableFor } from "./call.ts";
 import { buildJobSpec, type JobSpecResult } from "./job-spec.ts";
 import type { SerializationSettings } from "./serialize/settings.ts";
 import type { OutputsOption, SchemaShape } from "./signature.ts";
@@ -57,7 +56,5 @@ export function dynamic<
     options,
     body as unknown as (inputs: Record<string, unknown>) => unknown,
   );
-  const call = (...args: unknown[]): unknown => callEntity(definition, args);
-  Object.defineProperty(call, "name", { get: () => definition.name });
-  return attachDefinition(call, definition) as unknown as Task<I, O>;
+  return callableFor(definition) as unknown as Task<I, O>;
 }

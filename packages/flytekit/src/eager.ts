@@ -7,8 +7,7 @@
  * which the body may catch.
  */
 import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
-import { callEntity } from "./call.ts";
-import { attachDefinition } from "./entity.ts";
+import { callableFor } from "./call.ts";
 import { ADJUST_TEMPLATE } from "./serialize/task-template.ts";
 import type { OutputsOption, SchemaShape } from "./signature.ts";
 import { TaskDefinition, type Task } from "./task.ts";
@@ -46,7 +45,5 @@ export function eager<
     options,
     body as unknown as (inputs: Record<string, unknown>) => unknown,
   );
-  const call = (...args: unknown[]): unknown => callEntity(definition, args);
-  Object.defineProperty(call, "name", { get: () => definition.name });
-  return attachDefinition(call, definition) as unknown as Task<I, O>;
+  return callableFor(definition) as unknown as Task<I, O>;
 }

@@ -7,8 +7,8 @@
  */
 import { SimpleType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 import type { z } from "zod";
-import { callEntity } from "./call.ts";
-import { attachDefinition, definitionOf, provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
+import { callableFor } from "./call.ts";
+import { definitionOf, provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
 import { normalizeSchedule, type NormalizedSchedule, type ScheduleOption } from "./schedule.ts";
 import { isPlainObject, type OutputsOption, type SchemaShape, type Signature } from "./signature.ts";
@@ -246,10 +246,5 @@ export function launchPlan<
     throw new FlyteError("E_INVALID_DEFINITION", `launchPlan(workflow, options): the first argument must be a workflow defined with workflow(); got ${wf === undefined ? typeof workflow : `a ${wf.kind}`}.`);
   }
   const definition = new LaunchPlanDefinition(wf, options);
-  const call = (...args: unknown[]): unknown => {
-    checkFixedInputs(definition, args[0]);
-    return callEntity(definition, args);
-  };
-  Object.defineProperty(call, "name", { get: () => definition.name });
-  return attachDefinition(call, definition) as unknown as LaunchPlan<I, O, keyof D, keyof F>;
+  return callableFor(definition, (args) => checkFixedInputs(definition, args[0])) as unknown as LaunchPlan<I, O, keyof D, keyof F>;
 }

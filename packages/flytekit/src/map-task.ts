@@ -6,8 +6,8 @@ import { create } from "@bufbuild/protobuf";
 import { BindingSchema, type Binding } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { z } from "zod";
 import { bindingFromLiteral } from "./bind.ts";
-import { callEntity } from "./call.ts";
-import { attachDefinition, definitionOf, type CallableEntity, type EntityLocation } from "./entity.ts";
+import { callableFor } from "./call.ts";
+import { definitionOf, type CallableEntity, type EntityLocation } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
 import { mappedTaskTemplate } from "./serialize/array-node.ts";
 import { ADJUST_TEMPLATE } from "./serialize/task-template.ts";
@@ -247,10 +247,7 @@ export function mapTask<
     definition = new MapTaskDefinition(target, opts, key);
     byKey.set(key, definition);
   }
-  const def = definition;
-  const call = (...args: unknown[]): unknown => callEntity(def, args);
-  Object.defineProperty(call, "name", { get: () => def.name });
-  return attachDefinition(call, def) as never;
+  return callableFor(definition) as never;
 }
 
 function keyOf(options: MapTaskOptions): string {

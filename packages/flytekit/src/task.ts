@@ -2,8 +2,8 @@
  * `task()`: the smallest unit of user code, with a typed interface.
  */
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
-import { callEntity } from "./call.ts";
-import { attachDefinition, provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
+import { callableFor } from "./call.ts";
+import { provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
 import { shapeNativeOutputs, outputsToRecord } from "./outputs.ts";
 import { makeSignature, type OutputsOption, type SchemaShape, type Signature } from "./signature.ts";
@@ -100,7 +100,5 @@ export function task<
     options,
     fn as unknown as (inputs: Record<string, unknown>) => unknown,
   );
-  const call = (...args: unknown[]): unknown => callEntity(definition, args);
-  Object.defineProperty(call, "name", { get: () => definition.name });
-  return attachDefinition(call, definition) as unknown as Task<I, O>;
+  return callableFor(definition) as unknown as Task<I, O>;
 }

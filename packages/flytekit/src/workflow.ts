@@ -5,8 +5,8 @@ import { create } from "@bufbuild/protobuf";
 import { BindingSchema, type Binding } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { bindValue } from "./bind.ts";
 import { WorkflowBuilder, withBuilder } from "./builder.ts";
-import { callEntity } from "./call.ts";
-import { attachDefinition, entityPhrase, provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
+import { callableFor } from "./call.ts";
+import { entityPhrase, provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
 import { checkFailureHandler } from "./failure-handler.ts";
 import { isHandle } from "./handles.ts";
@@ -153,7 +153,5 @@ export function workflow<
     options,
     body as unknown as (inputs: Record<string, unknown>) => unknown,
   );
-  const call = (...args: unknown[]): unknown => callEntity(definition, args);
-  Object.defineProperty(call, "name", { get: () => definition.name });
-  return attachDefinition(call, definition) as unknown as Workflow<I, O>;
+  return callableFor(definition) as unknown as Workflow<I, O>;
 }
