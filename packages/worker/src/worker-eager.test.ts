@@ -8,34 +8,20 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ExecutionError_ErrorKind } from "@flyte/idl/gen/flyteidl/core/execution_pb.js";
-import { LiteralMapSchema, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import type { CompleteRequest, RunEagerChildRequest } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { loadEntities, specsOf } from "flytekit/internal";
 import { bundleEntrySource } from "./bundle-format.ts";
 import { withFastExecute } from "./task-args.ts";
 import { FakeWorkerService } from "./testing/fake-worker-service.ts";
+import { intOf, ints } from "./testing/literals.ts";
 import { Worker } from "./worker.ts";
 
 const TESTDATA = resolve(import.meta.dirname, "testdata");
 const RUNTIME = fileURLToPath(import.meta.resolve("flytekit/internal"));
-
-function ints(values: Record<string, number | bigint>): LiteralMap {
-  const literals = Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [k, { value: { case: "scalar" as const, value: { value: { case: "primitive" as const, value: { value: { case: "integer" as const, value: BigInt(v) } } } } } }]),
-  );
-  return create(LiteralMapSchema, { literals });
-}
-
-function intOf(outputs: LiteralMap | undefined, name: string): bigint | undefined {
-  const lit = outputs?.literals[name];
-  if (lit?.value.case !== "scalar" || lit.value.value.value.case !== "primitive") return undefined;
-  const p = lit.value.value.value.value.value;
-  return p.case === "integer" ? p.value : undefined;
-}
 
 function outputOf(c: CompleteRequest): bigint | undefined {
   assert.equal(c.outcome.case, "outputs", `expected outputs, got ${c.outcome.case}: ${c.outcome.case === "error" ? c.outcome.value.error?.message : ""}`);

@@ -18,26 +18,12 @@ import { loadEntities, specsOf } from "flytekit/internal";
 import { bundleEntrySource } from "./bundle-format.ts";
 import { withFastExecute } from "./task-args.ts";
 import { FakeWorkerService } from "./testing/fake-worker-service.ts";
+import { intOf, ints } from "./testing/literals.ts";
 import { Worker } from "./worker.ts";
 
 const TESTDATA = resolve(import.meta.dirname, "testdata");
 const RUNTIME = fileURLToPath(import.meta.resolve("flytekit/internal"));
 
-
-/** A literal map of integers. */
-function ints(values: Record<string, number>): LiteralMap {
-  const literals = Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [k, { value: { case: "scalar" as const, value: { value: { case: "primitive" as const, value: { value: { case: "integer" as const, value: BigInt(v) } } } } } }]),
-  );
-  return create(LiteralMapSchema, { literals });
-}
-
-function intOf(outputs: LiteralMap | undefined, name: string): bigint | undefined {
-  const lit = outputs?.literals[name];
-  if (lit?.value.case !== "scalar" || lit.value.value.value.case !== "primitive") return undefined;
-  const p = lit.value.value.value.value.value;
-  return p.case === "integer" ? p.value : undefined;
-}
 
 function errorOf(c: CompleteRequest) {
   assert.equal(c.outcome.case, "error", `expected an error outcome, got ${c.outcome.case}`);
