@@ -14,10 +14,17 @@ export interface ProcessResult {
   readonly stderr: string;
 }
 
+/**
+ * How long a spawned command may run before it is killed. Generous on purpose: the suite runs many
+ * processes at once, and a loaded 2-core machine can be several times slower than a quiet one.
+ */
+const PROCESS_TIMEOUT_MS = 240_000;
+
 /** Runs `node args...` from the repository root. */
 export function runNode(args: readonly string[], env: NodeJS.ProcessEnv = {}): ProcessResult {
-  const res = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
-  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+  const res = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: PROCESS_TIMEOUT_MS });
+  const timedOut = res.error !== undefined && (res.error as NodeJS.ErrnoException).code === "ETIMEDOUT";
+  return { status: res.status, stdout: res.stdout, stderr: timedOut ? `${res.stderr}\n[killed: still running after ${PROCESS_TIMEOUT_MS} ms]` : res.stderr };
 }
 
 /** Runs the `flyte` CLI with `args`. */
@@ -26,17 +33,21 @@ export function flyte(...args: string[]): ProcessResult {
 }
 
 /** Runs the `flyte` CLI without blocking the event loop (tests poll or run commands concurrently). */
-export function flyteAsync(args: readonly string[], timeoutMs = 60_000): Promise<ProcessResult> {
+export function flyteAsync(args: readonly string[], timeoutMs = PROCESS_TIMEOUT_MS): Promise<ProcessResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
     child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
     child.on("close", (status) => {
       clearTimeout(timer);
-      resolve({ status, stdout, stderr });
+      resolve({ status, stdout, stderr: killed ? `${stderr}\n[killed: still running after ${timeoutMs} ms]` : stderr });
     });
   });
 }
