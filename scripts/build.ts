@@ -43,18 +43,21 @@ function rewriteDeclarationSpecifiers(dir: string): void {
   }
 }
 
-/** Compiles every package and assembles build/packages/; returns the packages in workspace order. */
-export function build(): BuiltPackage[] {
-  const tscOut = join(BUILD_DIR, "tsc");
-  rmSync(BUILD_DIR, { recursive: true, force: true });
+/**
+ * Compiles every package and assembles `<buildDir>/packages/`; returns the packages in workspace
+ * order. `buildDir` (default build/) is emptied first.
+ */
+export function build(buildDir: string = BUILD_DIR): BuiltPackage[] {
+  const tscOut = join(buildDir, "tsc");
+  rmSync(buildDir, { recursive: true, force: true });
   const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
-  execFileSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json"), "--outDir", tscOut], { cwd: ROOT, stdio: "inherit" });
 
   const root = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { workspaces: string[]; engines: Record<string, string> };
   return root.workspaces.map((workspace) => {
     const source = join(ROOT, workspace);
     const base = workspace.split("/").pop() ?? workspace;
-    const out = join(BUILD_DIR, "packages", base);
+    const out = join(buildDir, "packages", base);
     mkdirSync(out, { recursive: true });
     const manifest = JSON.parse(readFileSync(join(source, "package.json"), "utf8")) as Manifest;
     cpSync(join(tscOut, base, "src"), join(out, "dist"), { recursive: true });

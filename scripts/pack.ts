@@ -1,6 +1,6 @@
 // Builds the installable packages (scripts/build.ts) and packs each into a tarball with `npm pack`.
 //
-//   npm run pack -- --out DIR        # DIR defaults to build/tarballs
+//   npm run pack -- --out DIR [--build-dir B]   # DIR defaults to build/tarballs, B to build/
 //
 // Install them together into any project: `npm install DIR/*.tgz` (they depend on each other by
 // exact version, so npm links them to each other; zod and the other third-party dependencies come
@@ -27,9 +27,9 @@ function npm(args: readonly string[], cwd: string): string {
     : execFileSync("npm", args, { cwd, encoding: "utf8" });
 }
 
-/** Builds every package and packs it into `outDir`. */
-export function pack(outDir: string): PackedTarball[] {
-  const built = build();
+/** Builds every package (in `buildDir`, default build/) and packs it into `outDir`. */
+export function pack(outDir: string, buildDir: string = BUILD_DIR): PackedTarball[] {
+  const built = build(buildDir);
   mkdirSync(outDir, { recursive: true });
   return built.map((pkg) => {
     // --ignore-scripts: the built folder has no scripts, and nothing should run at pack time.
@@ -42,7 +42,8 @@ export function pack(outDir: string): PackedTarball[] {
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({ options: { out: { type: "string" } } });
+  const { values } = parseArgs({ options: { out: { type: "string" }, "build-dir": { type: "string" } } });
   const outDir = resolve(values.out ?? join(BUILD_DIR, "tarballs"));
-  for (const t of pack(outDir)) process.stdout.write(`${t.name}\t${(t.bytes / 1024).toFixed(1)} kB\t${t.path}\n`);
+  const buildDir = resolve(values["build-dir"] ?? BUILD_DIR);
+  for (const t of pack(outDir, buildDir)) process.stdout.write(`${t.name}\t${(t.bytes / 1024).toFixed(1)} kB\t${t.path}\n`);
 }

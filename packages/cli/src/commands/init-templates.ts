@@ -44,6 +44,7 @@ const TSCONFIG = `{
     "types": ["node"],
     "verbatimModuleSyntax": true,
     "erasableSyntaxOnly": true,
+    "skipLibCheck": true,
     // Lets imports say "./tasks.ts", the file Node loads (tsc would rewrite them if it emitted).
     "rewriteRelativeImportExtensions": true
   },
