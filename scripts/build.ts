@@ -44,6 +44,20 @@ function rewriteDeclarationSpecifiers(dir: string): void {
 }
 
 /**
+ * tsc rewrites `.ts` in import specifiers, not in other strings: a `new URL("./x.ts",
+ * import.meta.url)` (a worker thread's or child process's entry) would name a file dist/ lacks.
+ * Fails the build naming the file, rather than the installed package at run time.
+ */
+function checkNoSourcePaths(dir: string): void {
+  for (const file of walk(dir).filter((f) => f.endsWith(".js"))) {
+    const m = /new URL\(\s*["'`](\.{1,2}\/[^"'`]*\.m?ts)["'`]/.exec(readFileSync(file, "utf8"));
+    if (m !== null) {
+      throw new Error(`${file}: new URL("${m[1]}", ...) names a .ts source, which the installed package does not ship; point at a file that exists in both (e.g. a .js entry) or derive the extension from import.meta.url`);
+    }
+  }
+}
+
+/**
  * Compiles every package and assembles `<buildDir>/packages/`; returns the packages in workspace
  * order. `buildDir` (default build/) is emptied first.
  */
@@ -64,6 +78,7 @@ export function build(buildDir: string = BUILD_DIR): BuiltPackage[] {
     // Generated protobuf-es code is JavaScript with declarations already: shipped as is.
     if (existsSync(join(source, "src/gen"))) cpSync(join(source, "src/gen"), join(out, "dist/gen"), { recursive: true });
     rewriteDeclarationSpecifiers(join(out, "dist"));
+    checkNoSourcePaths(join(out, "dist"));
     for (const bin of Object.values(manifest.bin ?? {})) {
       mkdirSync(dirname(join(out, bin)), { recursive: true });
       cpSync(join(source, bin), join(out, bin));
