@@ -7,7 +7,7 @@
 //   node scripts/build.ts            # build/packages/<dir>/ for every workspace package
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { installableManifest, type Manifest } from "./manifest.ts";
 
@@ -77,6 +77,12 @@ export function build(buildDir: string = BUILD_DIR): BuiltPackage[] {
     cpSync(join(tscOut, base, "src"), join(out, "dist"), { recursive: true });
     // Generated protobuf-es code is JavaScript with declarations already: shipped as is.
     if (existsSync(join(source, "src/gen"))) cpSync(join(source, "src/gen"), join(out, "dist/gen"), { recursive: true });
+    // Files the code reads beside itself (anything but sources, docs and test data) ship too.
+    for (const file of walk(join(source, "src")).filter((f) => !/\.(ts|md)$/.test(f) && !/\/(gen|testdata)\//.test(f))) {
+      const target = join(out, "dist", relative(join(source, "src"), file));
+      mkdirSync(dirname(target), { recursive: true });
+      cpSync(file, target);
+    }
     rewriteDeclarationSpecifiers(join(out, "dist"));
     checkNoSourcePaths(join(out, "dist"));
     for (const bin of Object.values(manifest.bin ?? {})) {
