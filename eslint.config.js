@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "packages/idl/src/gen/**", "**/*.js", "!eslint.config.js"] },
+  { ignores: ["**/node_modules/**", "build/**", "packages/idl/src/gen/**", "**/*.js", "!eslint.config.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

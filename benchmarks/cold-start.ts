@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { median, report } from "./report.ts";
 
 const RUNS = 7;
-const CLI = ["packages/cli/bin/flyte.ts", "run", "examples/basics/workflow.ts", "my_wf", "--a", "50", "--b", "hello", "--json"];
+const CLI = ["packages/cli/bin/flyte.js", "run", "examples/basics/workflow.ts", "my_wf", "--a", "50", "--b", "hello", "--json"];
 
 function wall(args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
   const start = performance.now();

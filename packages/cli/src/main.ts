@@ -54,6 +54,10 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
     const m = await import("./commands/recover.ts");
     return { usage: m.RECOVER_USAGE, run: m.recoverCommand };
   },
+  init: async () => {
+    const m = await import("./commands/init.ts");
+    return { usage: m.INIT_USAGE, run: m.initCommand };
+  },
   signal: async () => {
     const m = await import("./commands/signal.ts");
     return { usage: m.SIGNAL_USAGE, run: m.signalCommand };
@@ -75,6 +79,7 @@ commands:
   relaunch NAME                                   run a remote execution again
   recover NAME                                    rerun what failed in a remote execution
   signal NAME --execution E --value V             set a gate's signal of a remote execution
+  init DIR [--packages TARBALLS]                  create a project that uses flytekit
 
 Run 'flyte <command> --help' for a command's options.`;
 

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** The `flyte` executable this CLI runs from. */
-const FLYTE_BIN = fileURLToPath(new URL("../bin/flyte.ts", import.meta.url));
+const FLYTE_BIN = fileURLToPath(new URL("../bin/flyte.js", import.meta.url));
 
 /** Options of {@link WorkerPool}. */
 export interface WorkerPoolOptions {

@@ -2,6 +2,7 @@
  * What every callable entity (task, workflow; later launch plan, dynamic, eager) shares, and the
  * link from the user-facing function to its definition.
  */
+import { fileURLToPath } from "node:url";
 import type { Signature } from "./signature.ts";
 
 /** Where an entity was found when a file was loaded: used to name it and to find it in a worker. */
@@ -53,13 +54,20 @@ export function provisionalName(kind: EntityKind, fn: { name: string }): string 
   return `${definingModule() ?? "main"}.${base}`;
 }
 
+/**
+ * flytekit's own folder (src/ in a checkout, dist/ when installed from a package), whose stack
+ * frames are the SDK's, not the user's; undefined when flytekit is bundled into one file with the
+ * user's code (a worker's code bundle), where no frame is the SDK's alone.
+ */
+const SDK_DIR = /\/entity\.[jt]s$/.test(import.meta.url) ? fileURLToPath(new URL(".", import.meta.url)) : undefined;
+
 /** Best effort: the file that called task()/workflow(), from the stack, as a dotted module path. */
 function definingModule(): string | undefined {
   const stack = new Error().stack?.split("\n") ?? [];
   for (const line of stack.slice(1)) {
     const m = /\((?:file:\/\/)?([^():]+\.[cm]?[tj]s):\d+:\d+\)$|at (?:file:\/\/)?([^():]+\.[cm]?[tj]s):\d+:\d+$/.exec(line.trim());
     const file = m?.[1] ?? m?.[2];
-    if (file !== undefined && !file.includes("/packages/flytekit/src/")) {
+    if (file !== undefined && (SDK_DIR === undefined || !file.startsWith(SDK_DIR))) {
       return modulePathOf(file);
     }
   }
