@@ -1,9 +1,12 @@
 // Regenerates packages/idl/src/gen from the .proto files shipped in @flyteorg/flyteidl and our own
 // protocols in packages/idl/proto.
 //
-// The service protos import google/api/annotations.proto and the openapiv2 options, which are
-// only HTTP-gateway and OpenAPI decorations and are not shipped in the package. We copy the
-// protos to a scratch folder and strip those imports and options: message and service
+// The service protos import google/api/annotations.proto (the `google.api.http` routes of
+// FlyteAdmin's HTTP gateway) and the openapiv2 options (OpenAPI decorations); neither is shipped
+// in the package. The HTTP annotations are kept: their two small protos come from protobufjs
+// (a devDependency, which ships google/api/{annotations,http}.proto), so the generated service
+// descriptors carry each method's HttpRule and the server's HTTP gateway builds its route table
+// from them. The openapiv2 and grpc-gateway options are stripped: message and service
 // descriptors (and so the wire format and RPC names) are unchanged.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -24,14 +27,14 @@ function walk(dir: string): string[] {
   });
 }
 
-/** Removes `option (google.api.http) = {...};` style blocks, balancing braces. */
+/** Removes `option (grpc.gateway...) = {...};` style blocks, balancing braces. */
 function stripOptions(source: string): string {
   const lines = source.split("\n");
   const kept: string[] = [];
   let depth = 0;
   for (const line of lines) {
-    if (depth === 0 && /^\s*import "(google\/api|protoc-gen-openapiv2)\//.test(line)) continue;
-    if (depth === 0 && /^\s*option \((google\.api\.http|grpc\.gateway\.[\w.]+)\)/.test(line)) {
+    if (depth === 0 && /^\s*import "protoc-gen-openapiv2\//.test(line)) continue;
+    if (depth === 0 && /^\s*option \((grpc\.gateway\.[\w.]+)\)/.test(line)) {
       depth = count(line, "{") - count(line, "}");
       continue;
     }
@@ -51,6 +54,8 @@ function count(s: string, ch: string): number {
 cpSync(join(protoRoot, "flyteidl"), join(work, "flyteidl"), { recursive: true });
 // Our own protocols (the worker protocol) live beside Flyte's and import its messages.
 cpSync(join(root, "packages/idl/proto"), work, { recursive: true });
+const googleApi = join(dirname(require.resolve("protobufjs/package.json")), "google/api");
+for (const name of ["annotations.proto", "http.proto"]) cpSync(join(googleApi, name), join(work, "google/api", name));
 for (const file of walk(work)) {
   if (file.endsWith(".proto")) writeFileSync(file, stripOptions(readFileSync(file, "utf8")));
 }

@@ -20,6 +20,7 @@ import type { RegistryContext } from "./api/context.ts";
 import { dataProxyService } from "./api/data-proxy.ts";
 import type { ExecutionService, ExecutionServiceFactory, ExecutionServiceHooks } from "./api/execution-service.ts";
 import { rpcHandler } from "./api/rpc-handler.ts";
+import { httpGateway } from "./http-gateway/gateway.ts";
 import { DOWNLOAD_PREFIX, UPLOAD_PREFIX, handleDownload, handleUpload, writeHead, type AnyRequest, type AnyResponse } from "./api/uploads.ts";
 import { openDatabase } from "./db/database.ts";
 import { RegistryStore } from "./registry/registry-store.ts";
@@ -91,12 +92,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     closeExecutions = () => executions.close?.();
     const uploads = { root: join(dataDir, "uploads"), maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
     const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    const admin = adminService(ctx, executions);
+    const dataProxy = dataProxyService(ctx, { baseUrl: () => url });
     const rpc = rpcHandler(
       (router) => {
-        router.service(AdminService, adminService(ctx, executions));
-        router.service(DataProxyService, dataProxyService(ctx, { baseUrl: () => url }));
+        router.service(AdminService, admin);
+        router.service(DataProxyService, dataProxy);
         executions.routes?.(router);
       },
+      { readMaxBytes: maxMessageBytes },
+    );
+    // FlyteAdmin's HTTP API over the same implementations.
+    const gateway = httpGateway(
+      [
+        { service: AdminService, impl: admin },
+        { service: DataProxyService, impl: dataProxy },
+      ],
       { readMaxBytes: maxMessageBytes },
     );
 
@@ -118,9 +129,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
       if (executions.http?.(req, res, pathname) === true) return;
+      if (gateway(req, res, pathname)) return;
       if (rpc(req, res)) return;
       writeHead(res, 404, { "content-type": "text/plain" });
-      res.end(`no such endpoint: ${pathname}; the server speaks flyteidl.service.AdminService and DataProxyService over gRPC, gRPC-web and Connect\n`);
+      res.end(`no such endpoint: ${pathname}; the server speaks flyteidl.service.AdminService and DataProxyService over gRPC, gRPC-web and Connect, and FlyteAdmin's HTTP API under /api/v1/\n`);
     };
 
     const h1 = http.createServer(handle);

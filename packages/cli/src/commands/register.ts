@@ -5,6 +5,8 @@
 import { parseArgs, UsageError } from "../args.ts";
 import { checkOptions, connect, remoteTargetOf, REMOTE_OPTIONS_USAGE } from "../remote/connection.ts";
 import { idOf, registerFiles } from "../remote/registration.ts";
+import { isPbPackage } from "../remote/pb-package.ts";
+import { registerPackagesCommand } from "./register-package.ts";
 
 /** Usage text of `flyte register`. */
 export const REGISTER_USAGE = `usage: flyte register FILE... [--version V] [--activate-launchplans] [--json]
@@ -14,6 +16,8 @@ Bundles FILE... with their dependencies into one file, uploads it to the server,
 every task, workflow and launch plan they define (tasks run from the uploaded bundle). Module
 paths are relative to the current directory (the project root). Registering identical code
 again is accepted; a different spec under an existing version is refused.
+FILE... may instead be serialized packages (folders or .tgz of .pb files from 'flyte serialize'
+or 'pyflyte package'), registered as 'flytectl register files' does.
 
 options:
   --version V               version of the entities (default: derived from the code, so
@@ -34,6 +38,8 @@ export async function registerCommand(argv: readonly string[], io: { stdout: Nod
   const version = args.options.get("version")?.at(-1);
   if (version !== undefined && !/^[A-Za-z0-9_.-]+$/.test(version)) throw new UsageError(`--version may only use letters, digits, '.', '_' and '-' (got '${version}')`);
   const remote = connect(remoteTargetOf(args.options));
+  // Serialized packages (folders / .tgz of .pb files), as `flytectl register files` takes them.
+  if (isPbPackage(args.positionals)) return registerPackagesCommand(remote, args.positionals, { ...(version !== undefined ? { version } : {}), json: args.flags.has("json") }, io);
   const result = await registerFiles(remote, args.positionals, {
     ...(version !== undefined ? { version } : {}),
     activateLaunchPlans: args.flags.has("activate-launchplans"),

@@ -70,6 +70,8 @@ export function checkBindings(
   if (!typed || target.params === undefined) return;
   for (const name of Object.keys(target.params).sort()) {
     if (seen.has(name) || target.optional?.has(name) === true) continue;
+    // Flyte's compiler lets an input of an Optional type go unbound (it reads as none).
+    if (target.role === "input" && isOptionalType(target.params[name]?.type)) continue;
     const type = typeText(target.params[name]?.type);
     if (target.role === "output") {
       scope.child(`output ${name}`).report("E_OUTPUT_NOT_BOUND", `output '${name}' (${type}) of ${target.owner} is declared but never bound.`);
@@ -222,6 +224,14 @@ function checkPromise(ref: OutputReference, expected: LiteralType | undefined, c
       `${ctx.what} expects ${typeText(expected)}, but is bound to ${sourceText}, which has type ${typeText(sourceType)}.${hint}`,
     );
   }
+}
+
+/**
+ * Whether `type` is Optional: a union with a `NONE` variant, as Flyte's `IsOptionalType`. Such an
+ * input may be left unbound.
+ */
+export function isOptionalType(type: LiteralType | undefined): boolean {
+  return type?.type.case === "unionType" && type.type.value.variants.some((v) => isSimple(v, SimpleType.NONE));
 }
 
 function isSimple(t: LiteralType, s: SimpleType): boolean {

@@ -38,3 +38,14 @@ export function displayName(id: Identifier | undefined): string {
   if (id === undefined || id.name === "") return "<unnamed>";
   return id.name;
 }
+
+/**
+ * The id a node inside a branch gets in the compiled workflow: `<branch id>-<node id>`, as Flyte's
+ * compiler names it (`branchNodeIDFormatter`), so ids stay unique across branches and nesting
+ * composes (`n1-n0-n0`). flytekit (Python) writes inner nodes with local ids (`n0`); our SDK
+ * already writes them qualified (`n1-n0`), and an id that already carries the prefix is kept, so
+ * compiling a compiled workflow again changes nothing.
+ */
+export function branchInnerNodeId(branchId: string, innerId: string): string {
+  return innerId.startsWith(`${branchId}-`) ? innerId : `${branchId}-${innerId}`;
+}

@@ -22,6 +22,7 @@ import type { Diagnostic, Scope } from "./diagnostics.ts";
 import { END_NODE_ID, START_NODE_ID, displayName } from "./identifiers.ts";
 import { checkBindings } from "./bindings.ts";
 import { buildConnections, compareIds, findCycles } from "./graph.ts";
+import { compiledBindings, compiledNode } from "./compiled-node.ts";
 import type { Catalog } from "./catalog.ts";
 import { resolveNode } from "./nodes/registry.ts";
 import type { NodeEnv, ResolvedNode, Variables } from "./nodes/types.ts";
@@ -75,6 +76,12 @@ export function compileTemplate(
     order.push(node.id);
   });
 
+  // Nodes inside branches, by compiled id: their own dependencies (Flyte keeps them off the branch
+  // node). `hoisted` adds them to the enclosing top-level node, for cycle detection only.
+  const innerDeps = new Map<string, Set<string>>();
+  let enclosing: string | undefined;
+  const hoisted = new Map<string, Set<string>>();
+
   // Outputs are computed on demand; `null` marks one being computed, to survive gate-to-gate loops.
   const outputsMemo = new Map<string, Variables | null>();
   const env: NodeEnv = {
@@ -105,6 +112,22 @@ export function compileTemplate(
       return outputs;
     },
     labelOf: (nodeId) => entries.get(nodeId)?.resolved?.label ?? `node ${nodeId}`,
+    recordInnerNode: (node, at, upstream) => {
+      if (entries.has(node.id) || innerDeps.has(node.id)) {
+        at.report("E_DUPLICATE_ID", `workflow ${name} has more than one node with id '${node.id}' (nodes inside a branch are named '<branch id>-<node id>').`);
+        return;
+      }
+      const own = new Set(upstream);
+      for (const up of node.upstreamNodeIds) {
+        if (up === START_NODE_ID || entries.has(up)) own.add(up);
+        else at.child(`upstream ${up}`).report("E_NODE_NOT_FOUND", `node '${node.id}' must run after node '${up}', which does not exist in workflow ${name}.`);
+      }
+      innerDeps.set(node.id, own);
+      if (enclosing === undefined) return;
+      const outer = hoisted.get(enclosing) ?? new Set<string>();
+      for (const up of own) if (up !== enclosing) outer.add(up);
+      hoisted.set(enclosing, outer);
+    },
   };
 
   // Pass 1: what each node is. Pass 2 needs every node's outputs, so it waits for all of them.
@@ -114,7 +137,9 @@ export function compileTemplate(
   const deps = new Map<string, Set<string>>();
   for (const [id, entry] of entries) {
     const upstream = new Set<string>();
+    enclosing = id;
     if (entry.resolved !== undefined) env.checkNode(entry.node, entry.resolved, entry.scope, upstream);
+    enclosing = undefined;
     for (const up of entry.node.upstreamNodeIds) {
       if (up === START_NODE_ID || entries.has(up)) upstream.add(up);
       else entry.scope.child(`upstream ${up}`).report("E_NODE_NOT_FOUND", `node '${id}' must run after node '${up}', which does not exist in workflow ${name}.`);
@@ -132,13 +157,15 @@ export function compileTemplate(
   const endDeps = new Set<string>();
   checkBindings(template.outputs, { owner: `workflow ${name}`, role: "output", params: wfOutputs, check: "typed" }, scope, env, endDeps);
 
-  for (const cycle of findCycles(order, deps)) {
+  const cycleDeps = new Map<string, ReadonlySet<string>>();
+  for (const [id, set] of deps) cycleDeps.set(id, new Set([...set, ...(hoisted.get(id) ?? [])]));
+  for (const cycle of findCycles(order, cycleDeps)) {
     const first = cycle[0] ?? "";
     scope.node(first).report("E_CYCLE_DETECTED", `nodes depend on each other in a cycle: ${cycle.join(" → ")}.`);
   }
 
   if (diagnostics.length > before) return undefined;
-  return assemble(template, entries, order, deps, endDeps);
+  return assemble(template, entries, order, deps, endDeps, innerDeps);
 }
 
 function checkInterfaceTypes(vars: Variables, role: "input" | "output", scope: Scope): void {
@@ -160,22 +187,32 @@ function assemble(
   order: readonly string[],
   deps: ReadonlyMap<string, ReadonlySet<string>>,
   endDeps: ReadonlySet<string>,
+  innerDeps: ReadonlyMap<string, ReadonlySet<string>>,
 ): CompiledWorkflow {
   const userNodes: Node[] = [];
   for (const id of order) {
     const entry = entries.get(id);
     if (entry === undefined) continue;
-    userNodes.push(create(NodeSchema, { ...entry.node, upstreamNodeIds: mergeUpstream(entry.node.upstreamNodeIds, deps.get(id)) }));
+    userNodes.push(compiledNode(entry.node, id, mergeUpstream(entry.node.upstreamNodeIds, deps.get(id))));
   }
+  const outputs = compiledBindings(template.outputs);
   const start = create(NodeSchema, { id: START_NODE_ID });
   const end = create(NodeSchema, {
     id: END_NODE_ID,
-    inputs: template.outputs.map((b) => clone(BindingSchema, b)),
+    inputs: outputs.map((b) => clone(BindingSchema, b)),
     upstreamNodeIds: mergeUpstream([], endDeps),
   });
-  const out = create(WorkflowTemplateSchema, { ...template, nodes: [start, end, ...userNodes] });
+  const out = create(WorkflowTemplateSchema, {
+    ...template,
+    nodes: [start, end, ...userNodes],
+    outputs,
+    ...(template.failureNode === undefined ? {} : { failureNode: compiledNode(template.failureNode) }),
+  });
 
   const { upstream, downstream } = buildConnections(order, deps, endDeps);
+  // A node inside a branch that reads or follows other nodes has an upstream entry of its own
+  // (and none downstream), as in Flyte; one with no dependency at all has none.
+  for (const [id, ups] of innerDeps) if (ups.size > 0) upstream.set(id, [...ups].sort(compareIds));
   return create(CompiledWorkflowSchema, {
     template: out,
     connections: create(ConnectionSetSchema, { upstream: toIdLists(upstream), downstream: toIdLists(downstream) }),

@@ -33,7 +33,10 @@ export function resolveBinding(data: BindingData, outputsOf: OutputsLookup): Lit
   const value = data.value;
   switch (value.case) {
     case "promise": {
-      const { nodeId, var: name, attrPath } = value.value;
+      const { var: name, attrPath } = value.value;
+      // flytekit writes a workflow input as a promise with an empty node id; closures compiled
+      // before the compiler named it `start-node` still carry it.
+      const nodeId = value.value.nodeId === "" ? "start-node" : value.value.nodeId;
       const outputs = outputsOf(nodeId);
       if (outputs === undefined) {
         throw new BindingResolutionError(

@@ -121,7 +121,7 @@ export function buildWorkflowGraph(workflow: CompiledWorkflow, context: PrepareC
   const downstream: number[][] = Array.from({ length: size }, () => []);
   const seen = new Int32Array(size).fill(-1); // seen[u] === i: u already counted as upstream of i
   const addEdge = (from: string, to: number): void => {
-    const u = indexOf.get(from);
+    const u = indexOf.get(from === "" ? START_NODE_ID : from);
     if (u === undefined) {
       throw invalid(`Node "${ids[to]}" depends on node "${from}", which is not in the workflow.`, ids[to]);
     }
@@ -138,6 +138,12 @@ export function buildWorkflowGraph(workflow: CompiledWorkflow, context: PrepareC
     for (const from of listed) addEdge(from, i);
     for (const binding of bindings[i] as readonly Binding[]) {
       if (binding.binding !== undefined) forEachPromise(binding.binding, (from) => addEdge(from, i));
+    }
+    // A node inside a branch reads nodes of this graph that the branch node itself need not
+    // depend on (Flyte keeps those edges on the inner node); it can only run once they are done,
+    // so the branch node waits for them.
+    if (source !== undefined) {
+      for (const from of branchInnerDependencies(source)) if (from !== id && indexOf.has(from === "" ? START_NODE_ID : from)) addEdge(from, i);
     }
   }
   assertAcyclic(ids, upstreamCounts, downstream);
@@ -200,6 +206,29 @@ function prepareContext(closure: CompiledWorkflowClosure, options: GraphOptions)
 /** Tasks and sub-workflows are matched on project, domain, name and version (not org or resource type). */
 function taskKey(id: Identifier): string {
   return `${id.project}\u0000${id.domain}\u0000${id.name}\u0000${id.version}`;
+}
+
+/** Nodes the nodes inside a branch node read from or must follow (nested branches included). */
+function branchInnerDependencies(node: Node): string[] {
+  const found: string[] = [];
+  const visit = (inner: Node | undefined): void => {
+    if (inner === undefined) return;
+    found.push(...inner.upstreamNodeIds);
+    for (const binding of inner.inputs) if (binding.binding !== undefined) forEachPromise(binding.binding, (id) => found.push(id));
+    innerNodesOf(inner).forEach(visit);
+  };
+  innerNodesOf(node).forEach(visit);
+  return found;
+}
+
+/** The nodes of a branch node's if / elif / else blocks; none for other kinds. */
+function innerNodesOf(node: Node): (Node | undefined)[] {
+  if (node.target.case !== "branchNode") return [];
+  const ifElse = node.target.value.ifElse;
+  if (ifElse === undefined) return [];
+  const nodes = [ifElse.case?.thenNode, ...ifElse.other.map((b) => b.thenNode)];
+  if (ifElse.default.case === "elseNode") nodes.push(ifElse.default.value);
+  return nodes;
 }
 
 function forEachPromise(data: BindingData, visit: (nodeId: string) => void): void {

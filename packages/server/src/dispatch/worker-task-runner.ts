@@ -16,6 +16,7 @@ import type { AttemptQueue } from "../queue/attempt-queue.ts";
 import { parseExecutionKey } from "../store/execution-key.ts";
 import { leaseExpired, outcomeOfCompletion, outcomeOfEnded } from "./attempt-outcome.ts";
 import { EagerCalls } from "./eager-calls.ts";
+import { UNSUPPORTED_RUNTIME_CODE, unsupportedRuntimeReason } from "./task-runtime.ts";
 
 /** Options of {@link WorkerTaskRunner}. */
 export interface WorkerTaskRunnerOptions {
@@ -67,6 +68,10 @@ export class WorkerTaskRunner implements TaskRunner {
     const { executionId, nodeId, attempt, task } = request;
     const identity = parseExecutionKey(executionId);
     const what = `Attempt ${attempt} of node "${nodeId}" in execution "${executionId}"`;
+    const unsupported = unsupportedRuntimeReason(task);
+    if (unsupported !== undefined) {
+      return { kind: "failure", error: { code: UNSUPPORTED_RUNTIME_CODE, kind: "USER", message: unsupported, recoverable: false } };
+    }
     const inputsBytes = toBinary(LiteralMapSchema, request.inputs);
     // inputs.pb is for people and tools reading the layout; the assignment carries the inputs, so
     // the attempt does not wait for this write.

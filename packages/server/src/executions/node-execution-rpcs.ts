@@ -53,7 +53,17 @@ import type { ExecutionsContext } from "./executions-context.ts";
 
 /** `http://<host>` the client reached, for links in answers. */
 function baseUrlOf(handler: HandlerContext): string {
-  return `http://${handler.requestHeader.get("host") ?? "127.0.0.1"}`;
+  // HTTP/2 (gRPC) requests have no Host header; their URL carries the :authority.
+  return `http://${handler.requestHeader.get("host") ?? hostOfUrl(handler.url) ?? "127.0.0.1"}`;
+}
+
+function hostOfUrl(url: string): string | undefined {
+  try {
+    const host = new URL(url).host;
+    return host === "" ? undefined : host;
+  } catch {
+    return undefined;
+  }
 }
 
 function nodeKeyOf(id: NodeExecutionIdentifier | undefined, rpc: string): { executionId: string; nodeId: string } {

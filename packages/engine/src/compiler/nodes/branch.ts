@@ -1,12 +1,19 @@
 /**
  * Branch nodes (if / elif / else). For now they are accepted structurally: every branch's node is
- * resolved and checked like any other node, its data dependencies become the branch node's, and
- * the branch node's outputs are the outputs all branches share. Condition operands are only
- * checked for dangling references; typing them comes later.
+ * resolved and checked like any other node, and the branch node's outputs are the outputs all
+ * branches share. Condition operands are only checked for dangling references; typing them comes
+ * later.
+ *
+ * As in Flyte's compiler, a node inside a branch is known by `<branch id>-<node id>`
+ * ({@link branchInnerNodeId}) and its data dependencies stay its own: they are recorded as the
+ * inner node's upstream entry of the connections (`env.recordInnerNode`), not added to the branch
+ * node's. (The engine still waits for them before it starts the branch node.)
  */
-import type { BranchNode, Node } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
+import { create } from "@bufbuild/protobuf";
+import { NodeSchema, type BranchNode, type Node } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import type { Variable } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
 import type { Scope } from "../diagnostics.ts";
+import { branchInnerNodeId } from "../identifiers.ts";
 import { unresolvedNode } from "./interface.ts";
 import type { NodeEnv, ResolvedNode, Variables } from "./types.ts";
 
@@ -32,7 +39,9 @@ export function compileBranchNode(node: Node, target: BranchNode, scope: Scope, 
       return;
     }
     const innerScope = at.child(`node ${inner.id}`);
-    arms.push({ node: inner, scope: innerScope, resolved: env.resolve(inner, innerScope) });
+    // Resolved under its compiled id, so a nested branch prefixes its own inner nodes with it.
+    const renamed = create(NodeSchema, { ...inner, id: branchInnerNodeId(node.id, inner.id) });
+    arms.push({ node: renamed, scope: innerScope, resolved: env.resolve(renamed, innerScope) });
   };
   if (ifElse.case === undefined) {
     scope.report("E_VALUE_REQUIRED", `branch node '${node.id}' has no 'if' case.`);
@@ -55,8 +64,12 @@ export function compileBranchNode(node: Node, target: BranchNode, scope: Scope, 
       if (outputs === null) outputs = sharedOutputs(arms);
       return outputs;
     },
-    checkInner(_scope, upstream) {
-      for (const arm of arms) env.checkNode(arm.node, arm.resolved, arm.scope, upstream);
+    checkInner() {
+      for (const arm of arms) {
+        const own = new Set<string>();
+        env.checkNode(arm.node, arm.resolved, arm.scope, own);
+        env.recordInnerNode(arm.node, arm.scope, own);
+      }
     },
   };
 }

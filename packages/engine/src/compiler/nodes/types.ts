@@ -69,6 +69,12 @@ export interface NodeEnv {
    * added to `upstream`. Used for inner nodes, whose dependencies belong to the outer node.
    */
   checkNode(node: Node, resolved: ResolvedNode, scope: Scope, upstream: Set<string>): void;
+  /**
+   * Records a node inside a branch (under its compiled id) with the data dependencies found in
+   * it: they become its own upstream entry of the connections and delay the enclosing top-level
+   * node in cycle detection. Its explicit `upstreamNodeIds` are checked and added here.
+   */
+  recordInnerNode(node: Node, scope: Scope, upstream: ReadonlySet<string>): void;
   /** Outputs of a node of the enclosing workflow: `undefined` if there is no such node, `null` if unknown. */
   outputsOf(nodeId: string): Variables | null | undefined;
   /** A readable description of a node of the enclosing workflow, e.g. `node n0 (task add)`. */

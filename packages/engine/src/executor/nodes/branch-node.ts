@@ -4,9 +4,10 @@
  * node of the other branches SKIPPED. An else branch that is an error fails the node with its
  * message. The branch node's outputs are the outputs of the node that ran.
  *
- * Node ids: inner nodes keep the ids the template gives them (the SDK names them
- * `<branch id>-n<i>`), qualified with the prefix of the graph the branch node is in.
- * The inner node's bindings read nodes of that enclosing graph (`NodeRuntime.outputsOf`).
+ * Node ids: inner nodes keep the ids the compiled template gives them (`<branch id>-<node id>`,
+ * as the compiler names them), qualified with the prefix of the graph the branch node is in.
+ * The inner node's bindings read nodes of that enclosing graph (`NodeRuntime.outputsOf`); the
+ * graph makes the branch node wait for every node they read (execution-graph.ts).
  */
 import type { BooleanExpression } from "@flyte/idl/gen/flyteidl/core/condition_pb.js";
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";

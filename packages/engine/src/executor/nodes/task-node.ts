@@ -36,6 +36,7 @@ import {
 import { startDynamicWorkflow } from "./dynamic-run.ts";
 import { cachePolicyOf, startCachedTaskNode, type TaskCachePolicy } from "./task-cache.ts";
 import { NodeEagerController } from "./eager-children.ts";
+import { withUnboundOptionals } from "../optional-inputs.ts";
 
 /** Runs task nodes. */
 export const taskNodeHandler: NodeHandler = {
@@ -102,7 +103,8 @@ class PreparedTaskNode implements PreparedNode {
     this.graphOptions = graphOptions;
   }
 
-  start(runtime: NodeRuntime, index: number, inputs: LiteralMap): ActiveNode {
+  start(runtime: NodeRuntime, index: number, bound: LiteralMap): ActiveNode {
+    const inputs = withUnboundOptionals(bound, this.task.interface?.inputs?.variables);
     const run = (attemptRuntime: NodeRuntime): ActiveNode => {
       const execution = new TaskNodeExecution(this, attemptRuntime, index, inputs);
       execution.runAttempt();

@@ -94,10 +94,6 @@ export declare const AdminService: GenService<{
   /**
    * Fetch a list of :ref:`ref_flyteidl.admin.NamedEntityIdentifier` of workflow objects.
    *
-   * option (grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation) = {
-   *   description: "Fetch an existing workflow definition identifiers matching input filters."
-   * };
-   *
    * @generated from rpc flyteidl.service.AdminService.ListWorkflowIds
    */
   listWorkflowIds: {
@@ -232,10 +228,6 @@ export declare const AdminService: GenService<{
   /**
    * Update execution belonging to project domain :ref:`ref_flyteidl.admin.Execution`.
    *
-   * option (grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation) = {
-   *   description: "Update execution belonging to project domain."
-   * };
-   *
    * @generated from rpc flyteidl.service.AdminService.UpdateExecution
    */
   updateExecution: {
@@ -245,10 +237,6 @@ export declare const AdminService: GenService<{
   },
   /**
    * Fetches input and output data for a :ref:`ref_flyteidl.admin.Execution`.
-   *
-   * option (grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation) = {
-   *   description: "Retrieve input and output data from an existing workflow execution."
-   * };
    *
    * @generated from rpc flyteidl.service.AdminService.GetExecutionData
    */
@@ -260,10 +248,6 @@ export declare const AdminService: GenService<{
   /**
    * Fetch a list of :ref:`ref_flyteidl.admin.Execution`.
    *
-   * option (grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation) = {
-   *   description: "Fetch existing workflow executions matching input filters."
-   * };
-   *
    * @generated from rpc flyteidl.service.AdminService.ListExecutions
    */
   listExecutions: {
@@ -273,10 +257,6 @@ export declare const AdminService: GenService<{
   },
   /**
    * Terminates an in-progress :ref:`ref_flyteidl.admin.Execution`.
-   *
-   * option (grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation) = {
-   *   description: "Terminate the active workflow execution specified in the request."
-   * };
    *
    * @generated from rpc flyteidl.service.AdminService.TerminateExecution
    */
@@ -288,10 +268,6 @@ export declare const AdminService: GenService<{
   /**
    * Fetches a :ref:`ref_flyteidl.admin.NodeExecution`.
    *
-   * option (grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation) = {
-   *   description: "Retrieve an existing node execution."
-   * };
-   *
    * @generated from rpc flyteidl.service.AdminService.GetNodeExecution
    */
   getNodeExecution: {
@@ -301,10 +277,6 @@ export declare const AdminService: GenService<{
   },
   /**
    * Fetches a :ref:`ref_flyteidl.admin.DynamicNodeWorkflowResponse`.
-   *
-   * option (grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation) = {
-   *   description: "Retrieve a workflow closure from a dynamic node execution."
-   * };
    *
    * @generated from rpc flyteidl.service.AdminService.GetDynamicNodeWorkflow
    */
@@ -316,10 +288,6 @@ export declare const AdminService: GenService<{
   /**
    * Fetch a list of :ref:`ref_flyteidl.admin.NodeExecution`.
    *
-   * option (grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation) = {
-   *   description: "Fetch existing node executions matching input filters."
-   * };
-   *
    * @generated from rpc flyteidl.service.AdminService.ListNodeExecutions
    */
   listNodeExecutions: {
@@ -329,10 +297,6 @@ export declare const AdminService: GenService<{
   },
   /**
    * Fetch a list of :ref:`ref_flyteidl.admin.NodeExecution` launched by the reference :ref:`ref_flyteidl.admin.TaskExecution`.
-   *
-   * option (grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation) = {
-   *   description: "Fetch child node executions launched by the specified task execution."
-   * };
    *
    * @generated from rpc flyteidl.service.AdminService.ListNodeExecutionsForTask
    */
@@ -344,10 +308,6 @@ export declare const AdminService: GenService<{
   /**
    * Fetches input and output data for a :ref:`ref_flyteidl.admin.NodeExecution`.
    *
-   * option (grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation) = {
-   *   description: "Retrieve input and output data from an existing node execution."
-   * };
-   *
    * @generated from rpc flyteidl.service.AdminService.GetNodeExecutionData
    */
   getNodeExecutionData: {
@@ -357,10 +317,6 @@ export declare const AdminService: GenService<{
   },
   /**
    * Registers a :ref:`ref_flyteidl.admin.Project` with the Flyte deployment.
-   *
-   * option (grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation) = {
-   *   description: "Register a project."
-   * };
    *
    * @generated from rpc flyteidl.service.AdminService.RegisterProject
    */
@@ -402,10 +358,6 @@ export declare const AdminService: GenService<{
     output: typeof ProjectsSchema;
   },
   /**
-   * option (grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation) = {
-   *   description: "Fetch registered domains."
-   * };
-   *
    * @generated from rpc flyteidl.service.AdminService.GetDomains
    */
   getDomains: {

@@ -431,8 +431,6 @@ export declare const DataProxyService: GenService<{
     output: typeof CreateDownloadLinkResponseSchema;
   },
   /**
-   * Takes an address like flyte://v1/proj/development/execid/n2/0/i and return the actual data
-   *
    * @generated from rpc flyteidl.service.DataProxyService.GetData
    */
   getData: {
