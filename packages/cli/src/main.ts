@@ -54,6 +54,10 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
     const m = await import("./commands/recover.ts");
     return { usage: m.RECOVER_USAGE, run: m.recoverCommand };
   },
+  config: async () => {
+    const m = await import("./commands/config.ts");
+    return { usage: m.CONFIG_USAGE, run: m.configCommand };
+  },
   signal: async () => {
     const m = await import("./commands/signal.ts");
     return { usage: m.SIGNAL_USAGE, run: m.signalCommand };
@@ -79,6 +83,13 @@ commands:
 Run 'flyte <command> --help' for a command's options.`;
 
 
+/** Where the usage of the command that failed is. */
+function usageHint(command: string | undefined, rest: readonly string[], loaded: Command | undefined): string {
+  if (loaded === undefined || command === undefined) return "run 'flyte --help' for the commands";
+  if (command === "run" && rest.includes("--remote")) return "run 'flyte run --remote --help' for its options";
+  return `run 'flyte ${command} --help' for its options`;
+}
+
 /** Runs the CLI with `argv` (without node and the script); returns the exit code. */
 export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [command, ...rest] = argv;
@@ -101,9 +112,10 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
     return await loaded.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      const usage =
-        command === "run" && rest.includes("--remote") ? (await import("./commands/remote-run.ts")).REMOTE_RUN_USAGE : loaded?.usage;
-      io.stderr.write(`flyte: ${err.message}\n\n${usage ?? USAGE}\n`);
+      // One or two lines: what is wrong (with the fix when the message knows it), and where the
+      // full usage is. The whole help text would bury the one line that matters.
+      io.stderr.write(`flyte: ${err.message}\n`);
+      if (!err.message.includes("--help")) io.stderr.write(`${usageHint(command, rest, loaded)}\n`);
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);
