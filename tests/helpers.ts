@@ -25,10 +25,10 @@ export function flyte(...args: string[]): ProcessResult {
   return runNode(["packages/cli/bin/flyte.ts", ...args]);
 }
 
-/** Runs the `flyte` CLI without blocking the event loop (tests poll or run commands concurrently). */
-export function flyteAsync(args: readonly string[], timeoutMs = 60_000): Promise<ProcessResult> {
+/** Runs the `flyte` CLI without blocking the event loop (tests poll or run commands concurrently); `env` is added to the environment. */
+export function flyteAsync(args: readonly string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));

@@ -56,7 +56,7 @@ export interface LogOptions {
 /** Prints the logs of the task attempts of execution `name`. */
 export async function showLogs(remote: Remote, name: string, options: LogOptions, io: Io): Promise<number> {
   const wanted = options.node;
-  const budget = new AttemptBudget(remote);
+  const budget = new AttemptBudget(remote, (await getExecution(remote, name)).spec?.launchPlan?.version);
   const printed = new Map<string, number>(); // characters of each attempt's log printed so far
   let lastHeader: string | undefined;
   for (;;) {

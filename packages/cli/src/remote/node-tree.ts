@@ -54,16 +54,25 @@ export function attemptText(retryAttempt: number, totalAttempts: number | undefi
 /** How many attempts each task may take (retries + 1), fetched once per task version. */
 export class AttemptBudget {
   readonly #remote: Remote;
+  readonly #fallbackVersion: string | undefined;
   readonly #cache = new Map<string, Promise<number | undefined>>();
 
-  constructor(remote: Remote) {
+  /**
+   * `fallbackVersion` is tried for tasks the server names without a version (an eager task's
+   * children are not in the execution's compiled closure): registration puts every task of a
+   * bundle under one version, the version of the launch plan that was run.
+   */
+  constructor(remote: Remote, fallbackVersion?: string) {
     this.#remote = remote;
+    this.#fallbackVersion = fallbackVersion;
   }
 
   /** The total attempts of the task `attempt` ran, or undefined when the task cannot be read. */
   totalOf(attempt: TaskExecution): Promise<number | undefined> {
-    const taskId = attempt.id?.taskId;
-    if (taskId === undefined || taskId.version === "") return Promise.resolve(undefined);
+    const given = attempt.id?.taskId;
+    const version = given?.version || this.#fallbackVersion;
+    if (given === undefined || version === undefined || version === "") return Promise.resolve(undefined);
+    const taskId = { ...given, version };
     const key = `${taskId.project}/${taskId.domain}/${taskId.name}/${taskId.version}`;
     let total = this.#cache.get(key);
     if (total === undefined) {
