@@ -14,9 +14,15 @@ export interface ProcessResult {
   readonly stderr: string;
 }
 
+/**
+ * The environment of CLI processes in tests: an empty config file, so that the tester's own
+ * `~/.flyte/config.yaml` (or FLYTE_CONFIG) never decides where remote commands go.
+ */
+export const ISOLATED_ENV: NodeJS.ProcessEnv = { FLYTE_CONFIG: "/dev/null" };
+
 /** Runs `node args...` from the repository root. */
 export function runNode(args: readonly string[], env: NodeJS.ProcessEnv = {}): ProcessResult {
-  const res = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
+  const res = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...ISOLATED_ENV, ...env }, timeout: 60_000 });
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
@@ -28,7 +34,7 @@ export function flyte(...args: string[]): ProcessResult {
 /** Runs the `flyte` CLI without blocking the event loop (tests poll or run commands concurrently); `env` is added to the environment. */
 export function flyteAsync(args: readonly string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...ISOLATED_ENV, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));

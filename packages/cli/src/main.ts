@@ -68,17 +68,21 @@ const USAGE = `usage: flyte <command> [options]
 
 commands:
   run FILE ENTITY [--INPUT VALUE ...] [--json]   run a task or workflow locally
+  run FILE [ENTITY] --help                        list FILE's entities / ENTITY's inputs
   run --remote FILE ENTITY [...] [--wait]         register and run it on a server
+  run --remote --launch-plan NAME [...] [--wait]  run a registered launch plan by name
   serialize FILE... --out DIR                     write Flyte IDL protobuf files
   start [--port P] [--data-dir D] [--workers N]   run the backend in the foreground
   worker [--endpoint URL]                         run task attempts for a server
   register FILE... [--version V]                  register code and entities on a server
-  get executions | execution NAME | nodes NAME | logs NAME
+  get executions | execution NAME | nodes NAME | logs NAME [--follow]
                                                   show remote executions
+  get tasks | workflows | launchplans [NAME]      show registered entities and versions
   terminate NAME                                  abort a remote execution
-  relaunch NAME                                   run a remote execution again
-  recover NAME                                    rerun what failed in a remote execution
+  relaunch NAME [--wait]                          run a remote execution again
+  recover NAME [--wait]                           rerun what failed in a remote execution
   signal NAME --execution E --value V             set a gate's signal of a remote execution
+  config init | show                              write ~/.flyte/config.yaml / show settings
 
 Run 'flyte <command> --help' for a command's options.`;
 

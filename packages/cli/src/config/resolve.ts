@@ -71,6 +71,18 @@ export function resolveConfig(options: ReadonlyMap<string, readonly string[]>, e
   return { endpoint, project, domain, file: file?.path };
 }
 
+/**
+ * The endpoint from `--endpoint` or `FLYTE_ENDPOINT` alone, for `flyte worker`: the workers
+ * `flyte start` spawns get their endpoint as a flag, and a user's config file (even a broken
+ * one) must not decide where they lease from.
+ */
+export function endpointWithoutConfig(options: ReadonlyMap<string, readonly string[]>, env: NodeJS.ProcessEnv = process.env): string {
+  const flag = options.get("endpoint")?.at(-1);
+  if (flag !== undefined) return endpointUrl(flag, true, "--endpoint");
+  const fromEnv = nonEmpty(env["FLYTE_ENDPOINT"]);
+  return fromEnv === undefined ? DEFAULT_ENDPOINT : endpointUrl(fromEnv, true, "FLYTE_ENDPOINT");
+}
+
 /** Throws unless a project or domain id is well formed (Flyte's ids are DNS-label-like). */
 export function checkId(what: "project" | "domain", setting: Setting): void {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/.test(setting.value)) throw new ConfigError(`${what} '${setting.value}' (from ${setting.from}) may only use letters, digits, '-' and '_'`);

@@ -83,7 +83,7 @@ export function launchPlanInputLiterals(lp: LaunchPlan, options: ReadonlyMap<str
   const literals: Record<string, Literal> = {};
   for (const [input, values] of options) {
     if (input in fixed) {
-      throw new UsageError(`input --${input} is fixed by launch plan '${name}' to ${JSON.stringify(literalToJson(fixed[input]!))} and cannot be given`);
+      throw new UsageError(`input --${input} is fixed by launch plan '${name}' to ${JSON.stringify(literalToJson(fixed[input]!))} and cannot be given; run '${help}' for its inputs`);
     }
     const type = params[input]?.var?.type;
     if (type === undefined) {
