@@ -1,7 +1,7 @@
 // What pyflyte / flytectl users reach for, against a real `flyte start` with one worker: the
 // config file pointing remote commands at it, `get tasks | workflows | launchplans`, launch
-// plans run by name without their source, relaunch / recover --wait --json, nested nodes,
-// logs of nested nodes with attempt numbers, and logs --follow.
+// plans run by name without their source, relaunch / recover --wait --json, nested nodes (map
+// items too), logs of nested nodes with attempt numbers, and logs --follow.
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -95,7 +95,7 @@ describe("Flyte users' habits against flyte start", () => {
     }
   });
 
-  test("get nodes shows sub-workflow and eager children nested under their parents", async () => {
+  test("get nodes shows sub-workflow nodes, eager children and map items nested under their parents", async () => {
     await ok("run", "--remote", "--launch-plan", "outer", "--who", "cy", "--name", "outer-nodes", "--wait");
     const tree = await ok("get", "nodes", "outer-nodes");
     assert.match(tree, /^n0 +SUCCEEDED[^\n]*\n {2}n0-0-n0 +SUCCEEDED[^\n]*\n {2}n0-0-n1 +SUCCEEDED/m);
@@ -106,6 +106,10 @@ describe("Flyte users' habits against flyte start", () => {
     assert.match(eager, /^ {2}n0-e0 +SUCCEEDED/m);
     assert.match(eager, /^ {4}n0-e0-n0 +SUCCEEDED/m);
     assert.match(eager, /^ {2}n0-e1 +SUCCEEDED/m);
+    await ok("run", "--remote", "--launch-plan", "shout_all", "--xs", '["a","b","c"]', "--name", "map-nodes", "--wait");
+    const items = JSON.parse(await ok("get", "nodes", "map-nodes", "--json")) as Array<{ id: string; parent: string | null; phase: string }>;
+    assert.deepEqual(items.map((n) => [n.id, n.parent, n.phase]), [["n0", null, "SUCCEEDED"], ["n0-0", "n0", "SUCCEEDED"], ["n0-1", "n0", "SUCCEEDED"], ["n0-2", "n0", "SUCCEEDED"]]);
+    assert.match(await ok("get", "logs", "map-nodes", "--node", "n0-1"), /^--- n0-1 attempt 1 ---\nitem b\n$/);
   });
 
   test("get logs --node takes nested ids, and numbers attempts from 1 as the task itself does", async () => {

@@ -1,8 +1,9 @@
-// Entities for tests/cli-habits.test.ts: a launch plan with default and fixed inputs (run by
+// Entities for tests/cli-remote-habits.test.ts and tests/cli-config-help.test.ts: a launch plan with default and fixed inputs (run by
 // name), a sub-workflow and an eager task (nested nodes), a task that logs on every attempt and
-// retries (attempt numbers), a task that logs while it runs (logs --follow), and one that fails.
+// retries (attempt numbers), a task that logs while it runs (logs --follow), one that fails, and
+// a map task (map items as nodes).
 import { z } from "zod";
-import { currentContext, eager, FlyteRecoverableError, launchPlan, task, workflow } from "flytekit";
+import { currentContext, eager, FlyteRecoverableError, launchPlan, mapTask, task, workflow } from "flytekit";
 
 export const greet = task(
   { name: "greet", inputs: { who: z.string(), punct: z.string().default("!") }, outputs: z.string() },
@@ -64,3 +65,13 @@ export const chatty_wf = workflow({ name: "chatty_wf", inputs: { ms: z.int() }, 
 export const broken_wf = workflow({ name: "broken_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => broken({ n }));
 
 export const twice_wf = workflow({ name: "twice_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => twice({ n }));
+
+// A map task: its items are nodes n0-0, n0-1, ... of the map node n0.
+export const shout_item = task({ name: "shout_item", inputs: { s: z.string() }, outputs: z.string() }, ({ s }) => {
+  console.log(`item ${s}`);
+  return s.toUpperCase();
+});
+
+export const shout_all = workflow({ name: "shout_all", inputs: { xs: z.array(z.string()) }, outputs: z.array(z.string()) }, ({ xs }) =>
+  mapTask(shout_item)({ s: xs }),
+);
