@@ -1,7 +1,7 @@
-// Entities for tests/cli-remote-habits.test.ts and tests/cli-config-help.test.ts: a launch plan with default and fixed inputs (run by
-// name), a sub-workflow and an eager task (nested nodes), a task that logs on every attempt and
-// retries (attempt numbers), a task that logs while it runs (logs --follow), one that fails, and
-// a map task (map items as nodes).
+// Entities for tests/cli-remote-habits.test.ts and tests/cli-config-help.test.ts: a launch plan
+// with default and fixed inputs (run by name), a sub-workflow and an eager task (nested nodes), a
+// task that logs on every attempt and retries (attempt numbers), a task that logs while it runs
+// (logs --follow), one that fails, and a map task (map items as nodes).
 import { z } from "zod";
 import { currentContext, eager, FlyteRecoverableError, launchPlan, mapTask, task, workflow } from "flytekit";
 
