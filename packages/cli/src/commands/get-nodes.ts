@@ -17,6 +17,11 @@ export async function showNodes(remote: Remote, name: string, json: boolean, io:
     const result = t.node.closure?.outputResult;
     return result?.case === "error" ? `${result.value.code}: ${result.value.message}` : undefined;
   };
+  // A launch plan node runs as an execution of its own; its nodes are that execution's.
+  const childOf = (t: TreeNode): string | undefined => {
+    const target = t.node.closure?.targetMetadata;
+    return target?.case === "workflowNodeMetadata" ? target.value.executionId?.name : undefined;
+  };
   if (json) {
     const out = tree.map((t) => {
       const error = errorOf(t);
@@ -27,6 +32,7 @@ export async function showNodes(remote: Remote, name: string, json: boolean, io:
         phase: nodePhaseName(t.node.closure?.phase ?? 0),
         attempts: Number(t.node.metadata?.retryGroup ?? "0") + 1,
         ...(error !== undefined ? { error } : {}),
+        ...(childOf(t) !== undefined ? { childExecution: childOf(t) } : {}),
       };
     });
     io.stdout.write(`${JSON.stringify(out)}\n`);
@@ -38,8 +44,11 @@ export async function showNodes(remote: Remote, name: string, json: boolean, io:
     timeText(t.node.closure?.startedAt),
     durationText(t.node.closure?.duration),
     (errorOf(t) ?? "").split("\n")[0]!,
+    childOf(t) ?? "",
   ]);
-  io.stdout.write(`${table(["NODE", "PHASE", "STARTED", "DURATION", "ERROR"], rows)}\n`);
+  const withChildren = rows.some((r) => r[5] !== "");
+  const header = ["NODE", "PHASE", "STARTED", "DURATION", "ERROR", ...(withChildren ? ["CHILD EXECUTION"] : [])];
+  io.stdout.write(`${table(header, withChildren ? rows : rows.map((r) => r.slice(0, 5)))}\n`);
   return 0;
 }
 
