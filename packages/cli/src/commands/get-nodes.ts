@@ -68,7 +68,11 @@ export async function showLogs(remote: Remote, name: string, options: LogOptions
   const budget = new AttemptBudget(remote, (await getExecution(remote, name)).spec?.launchPlan?.version);
   const printed = new Map<string, number>(); // characters of each attempt's log printed so far
   let lastHeader: string | undefined;
+  // The server writes an attempt's log just after it records the outcome, so an execution can
+  // be over a moment before its last log is there: after the end, missing logs get a few more polls.
+  let grace = 12;
   for (;;) {
+    let missing = 0;
     const execution = await getExecution(remote, name);
     const phase = execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED;
     const ended = isTerminal(phase); // read before the nodes, so the last pass sees everything
@@ -85,7 +89,10 @@ export async function showLogs(remote: Remote, name: string, options: LogOptions
         for (const [i, log] of (attempt.closure?.logs ?? []).entries()) {
           const key = `${t.id}/${retry}/${i}`;
           const text = await fetchLog(new URL(log.uri, remote.endpoint).href, options.follow === true);
-          if (text === undefined) continue;
+          if (text === undefined) {
+            missing++;
+            continue;
+          }
           const done = printed.get(key) ?? 0;
           const fresh = text.slice(done);
           if (fresh === "" && printed.has(key)) continue;
@@ -107,12 +114,12 @@ export async function showLogs(remote: Remote, name: string, options: LogOptions
       if (printed.size === 0) io.stderr.write(`flyte: no task logs for execution '${name}'${wanted !== undefined ? ` node ${wanted}` : ""}\n`);
       return 0;
     }
-    if (ended) {
+    if (ended && (missing === 0 || grace-- <= 0)) {
       if (phase === WorkflowExecution_Phase.SUCCEEDED) return 0;
       io.stderr.write(`flyte: ${failureText(execution)}\n`);
       return 1;
     }
-    await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
+    await new Promise((r) => setTimeout(r, ended ? 250 : (options.pollMs ?? 1000)));
   }
 }
 
