@@ -13,13 +13,13 @@ import { createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { NodeExecution_Phase } from "@flyte/idl/gen/flyteidl/core/execution_pb.js";
 import { AdminService } from "@flyte/idl/gen/flyteidl/service/admin_pb.js";
-import { ROOT, flyte, type ProcessResult } from "./helpers.ts";
+import { ISOLATED_ENV, ROOT, flyte, type ProcessResult } from "./helpers.ts";
 import { startServerProcess, type ServerProcess } from "./server-helpers.ts";
 
 /** Runs the CLI without blocking the event loop (the server under test runs in this process's children). */
 function flyteAsync(args: readonly string[]): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...ISOLATED_ENV } });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));

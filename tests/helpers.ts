@@ -15,6 +15,12 @@ export interface ProcessResult {
 }
 
 /**
+ * The environment of CLI processes in tests: an empty config file, so that the tester's own
+ * `~/.flyte/config.yaml` (or FLYTE_CONFIG) never decides where remote commands go.
+ */
+export const ISOLATED_ENV: NodeJS.ProcessEnv = { FLYTE_CONFIG: "/dev/null" };
+
+/**
  * How long a spawned command may run before it is killed. Generous on purpose: the suite runs many
  * processes at once, and a loaded 2-core machine can be several times slower than a quiet one.
  */
@@ -22,7 +28,7 @@ const PROCESS_TIMEOUT_MS = 240_000;
 
 /** Runs `node args...` from the repository root. */
 export function runNode(args: readonly string[], env: NodeJS.ProcessEnv = {}): ProcessResult {
-  const res = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, timeout: PROCESS_TIMEOUT_MS });
+  const res = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...ISOLATED_ENV, ...env }, timeout: PROCESS_TIMEOUT_MS });
   const timedOut = res.error !== undefined && (res.error as NodeJS.ErrnoException).code === "ETIMEDOUT";
   return { status: res.status, stdout: res.stdout, stderr: timedOut ? `${res.stderr}\n[killed: still running after ${PROCESS_TIMEOUT_MS} ms]` : res.stderr };
 }
@@ -32,10 +38,10 @@ export function flyte(...args: string[]): ProcessResult {
   return runNode(["packages/cli/bin/flyte.ts", ...args]);
 }
 
-/** Runs the `flyte` CLI without blocking the event loop (tests poll or run commands concurrently). */
-export function flyteAsync(args: readonly string[], timeoutMs = PROCESS_TIMEOUT_MS): Promise<ProcessResult> {
+/** Runs the `flyte` CLI without blocking the event loop (tests poll or run commands concurrently); `env` is added to the environment. */
+export function flyteAsync(args: readonly string[], timeoutMs = PROCESS_TIMEOUT_MS, env: NodeJS.ProcessEnv = {}): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...ISOLATED_ENV, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));

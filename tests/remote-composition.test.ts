@@ -71,7 +71,7 @@ describe("composition features run remotely as they run locally", { concurrency:
   };
   const nodePhases = async (name: string): Promise<Record<string, string>> => {
     const out = await ok("get", "nodes", name);
-    return Object.fromEntries(out.trim().split("\n").slice(1).map((line) => line.split(/ +/).slice(0, 2) as [string, string]));
+    return Object.fromEntries(out.trim().split("\n").slice(1).map((line) => line.trim().split(/ +/).slice(0, 2) as [string, string]));
   };
 
   before(async () => {

@@ -174,10 +174,10 @@ describe("server over Connect (HTTP/1.1)", () => {
 });
 
 describe("flyte start command line", () => {
-  test("a port that is not a number is a usage error showing start's usage", () => {
+  test("a port that is not a number is a usage error pointing at start's usage", () => {
     const res = flyte("start", "--port", "http");
     assert.equal(res.status, 2);
     assert.match(res.stderr, /--port must be a number/);
-    assert.match(res.stderr, /usage: flyte start/);
+    assert.match(res.stderr, /run 'flyte start --help' for its options/);
   });
 });

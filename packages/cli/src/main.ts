@@ -58,6 +58,10 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
     const m = await import("./commands/init.ts");
     return { usage: m.INIT_USAGE, run: m.initCommand };
   },
+  config: async () => {
+    const m = await import("./commands/config.ts");
+    return { usage: m.CONFIG_USAGE, run: m.configCommand };
+  },
   signal: async () => {
     const m = await import("./commands/signal.ts");
     return { usage: m.SIGNAL_USAGE, run: m.signalCommand };
@@ -68,21 +72,32 @@ const USAGE = `usage: flyte <command> [options]
 
 commands:
   run FILE ENTITY [--INPUT VALUE ...] [--json]   run a task or workflow locally
+  run FILE [ENTITY] --help                        list FILE's entities / ENTITY's inputs
   run --remote FILE ENTITY [...] [--wait]         register and run it on a server
+  run --remote --launch-plan NAME [...] [--wait]  run a registered launch plan by name
   serialize FILE... --out DIR                     write Flyte IDL protobuf files
   start [--port P] [--data-dir D] [--workers N]   run the backend in the foreground
   worker [--endpoint URL]                         run task attempts for a server
   register FILE... [--version V]                  register code and entities on a server
-  get executions | execution NAME | nodes NAME | logs NAME
+  get executions | execution NAME | nodes NAME | logs NAME [--follow]
                                                   show remote executions
+  get tasks | workflows | launchplans [NAME]      show registered entities and versions
   terminate NAME                                  abort a remote execution
-  relaunch NAME                                   run a remote execution again
-  recover NAME                                    rerun what failed in a remote execution
+  relaunch NAME [--wait]                          run a remote execution again
+  recover NAME [--wait]                           rerun what failed in a remote execution
   signal NAME --execution E --value V             set a gate's signal of a remote execution
   init DIR [--packages TARBALLS]                  create a project that uses flytekit
+  config init | show                              write ~/.flyte/config.yaml / show settings
 
 Run 'flyte <command> --help' for a command's options.`;
 
+
+/** Where the usage of the command that failed is. */
+function usageHint(command: string | undefined, rest: readonly string[], loaded: Command | undefined): string {
+  if (loaded === undefined || command === undefined) return "run 'flyte --help' for the commands";
+  if (command === "run" && rest.includes("--remote")) return "run 'flyte run --remote --help' for its options";
+  return `run 'flyte ${command} --help' for its options`;
+}
 
 /** Runs the CLI with `argv` (without node and the script); returns the exit code. */
 export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
@@ -106,9 +121,10 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
     return await loaded.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      const usage =
-        command === "run" && rest.includes("--remote") ? (await import("./commands/remote-run.ts")).REMOTE_RUN_USAGE : loaded?.usage;
-      io.stderr.write(`flyte: ${err.message}\n\n${usage ?? USAGE}\n`);
+      // One or two lines: what is wrong (with the fix when the message knows it), and where the
+      // full usage is. The whole help text would bury the one line that matters.
+      io.stderr.write(`flyte: ${err.message}\n`);
+      if (!err.message.includes("--help")) io.stderr.write(`${usageHint(command, rest, loaded)}\n`);
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,7 @@
 /**
- * `flyte get executions | execution NAME | nodes NAME | logs NAME`: what the server knows about
- * executions, their nodes, and the logs of their task attempts.
+ * `flyte get executions | execution NAME | nodes NAME | logs NAME | tasks | workflows |
+ * launchplans`: what the server knows about executions, their nodes, the logs of their task
+ * attempts, and registered entities.
  */
 import { Sort_Direction } from "@flyte/idl/gen/flyteidl/admin/common_pb.js";
 import type { Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
@@ -8,36 +9,57 @@ import { WorkflowExecution_Phase } from "@flyte/idl/gen/flyteidl/core/execution_
 import { loadEntities, type CallableEntity } from "flytekit/internal";
 import { parseArgs, UsageError } from "../args.ts";
 import { checkOptions, connect, remoteTargetOf, REMOTE_OPTIONS_USAGE, type Remote } from "../remote/connection.ts";
-import { durationText, errorJson, executionError, executionIdOf, executionOutputs, getExecution, nodePhaseName, phaseName, table, timeText } from "../remote/executions.ts";
+import { durationText, errorJson, executionError, executionOutputs, getExecution, phaseName, table, timeText } from "../remote/executions.ts";
 import { literalMapToJson } from "../remote/literal-json.ts";
+import { isEntityKind, showEntities } from "./get-entities.ts";
+import { showLogs, showNodes } from "./get-nodes.ts";
 
 /** Usage text of `flyte get`. */
 export const GET_USAGE = `usage: flyte get executions [--limit N]
        flyte get execution NAME [--json] [--file FILE]
-       flyte get nodes NAME
-       flyte get logs NAME [--node NODE]
-       (all: [--endpoint URL] [--project P] [--domain D])
+       flyte get nodes NAME [--json]
+       flyte get logs NAME [--node ID] [--follow]
+       flyte get tasks | workflows | launchplans [NAME] [--json]
+       (all: [--endpoint URL] [--project P] [--domain D] [--config FILE])
 
   executions        the latest executions: name, launch plan, phase, start, duration
   execution NAME    one execution's phase, outputs and error; --json prints
                     {"phase", "outputs", "error"?}, outputs as the values the entity returns
                     when --file FILE defines it, else as a JSON rendering of Flyte literals
-  nodes NAME        the execution's nodes and their phases
-  logs NAME         what the task attempts printed (--node NODE: only that node)
+  nodes NAME        the execution's nodes and their phases, nested nodes (sub-workflow,
+                    branch, map item, dynamic and eager children) indented under their parent;
+                    --json: [{id, parent, depth, phase, attempts, error?}]
+  logs NAME         what the task attempts printed, under '--- NODE attempt N/TOTAL ---'
+                    (N counts from 1); --node ID: that node and the nodes under it (nested
+                    ids such as n1-0-n0 or n0-e1, as 'get nodes' shows them); --follow: keep
+                    printing as attempts log, until the execution ends (exit 1 unless it
+                    succeeded)
+  tasks [NAME]      registered tasks: each name's latest version and number of versions; with
+                    NAME, its versions, newest first (--json for JSON)
+  workflows [NAME]  the same for workflows
+  launchplans [NAME]
+                    the same for launch plans, with the active version and the schedule
 ${REMOTE_OPTIONS_USAGE}`;
+
+const WHAT = "executions, execution, nodes, logs, tasks, workflows or launchplans";
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 
 /** Runs the command; returns the exit code. */
 export async function getCommand(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, new Set(["help", "json"]));
+  const args = parseArgs(argv, new Set(["help", "json", "follow"]));
   if (args.flags.has("help")) {
     io.stdout.write(`${GET_USAGE}\n`);
     return 0;
   }
   const [what, name, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
+  if (args.flags.has("follow") && what !== "logs") throw new UsageError("--follow is an option of 'flyte get logs NAME'");
   const remote = connect(remoteTargetOf(args.options));
+  if (isEntityKind(what)) {
+    checkOptions(args.options, []);
+    return showEntities(remote, what, name, args.flags.has("json"), io);
+  }
   const needName = (): string => {
     if (name === undefined) throw new UsageError(`flyte get ${what ?? ""} needs an execution NAME`);
     return name;
@@ -54,14 +76,14 @@ export async function getCommand(argv: readonly string[], io: Io): Promise<numbe
       return showExecution(remote, needName(), args.flags.has("json"), args.options.get("file") ?? [], io);
     case "nodes":
       checkOptions(args.options, []);
-      return showNodes(remote, needName(), io);
+      return showNodes(remote, needName(), args.flags.has("json"), io);
     case "logs":
       checkOptions(args.options, ["node"]);
-      return showLogs(remote, needName(), args.options.get("node")?.at(-1), io);
+      return showLogs(remote, needName(), { node: args.options.get("node")?.at(-1), follow: args.flags.has("follow") }, io);
     case undefined:
-      throw new UsageError("flyte get needs what to get: executions, execution, nodes or logs");
+      throw new UsageError(`flyte get needs what to get: ${WHAT}`);
     default:
-      throw new UsageError(`flyte get cannot get '${what}'; use executions, execution, nodes or logs`);
+      throw new UsageError(`flyte get cannot get '${what}'; use ${WHAT}`);
   }
 }
 
@@ -110,49 +132,4 @@ async function entityOf(files: readonly string[], execution: Execution): Promise
   const wanted = execution.spec?.launchPlan?.name;
   const entities = await loadEntities(files);
   return entities.find((e) => e.definition.name === wanted)?.definition;
-}
-
-async function showNodes(remote: Remote, name: string, io: Io): Promise<number> {
-  await getExecution(remote, name);
-  const list = await remote.admin.listNodeExecutions({ workflowExecutionId: executionIdOf(remote, name), limit: 10_000 });
-  const rows = list.nodeExecutions.map((n) => {
-    const result = n.closure?.outputResult;
-    return [
-      n.id?.nodeId ?? "",
-      nodePhaseName(n.closure?.phase ?? 0),
-      timeText(n.closure?.startedAt),
-      durationText(n.closure?.duration),
-      result?.case === "error" ? `${result.value.code}: ${result.value.message}`.split("\n")[0]! : "",
-    ];
-  });
-  io.stdout.write(`${table(["NODE", "PHASE", "STARTED", "DURATION", "ERROR"], rows)}\n`);
-  return 0;
-}
-
-async function showLogs(remote: Remote, name: string, node: string | undefined, io: Io): Promise<number> {
-  await getExecution(remote, name);
-  const list = await remote.admin.listNodeExecutions({ workflowExecutionId: executionIdOf(remote, name), limit: 10_000 });
-  const nodes = list.nodeExecutions.filter((n) => node === undefined || n.id?.nodeId === node);
-  if (node !== undefined && nodes.length === 0) {
-    const known = list.nodeExecutions.map((n) => n.id?.nodeId).join(", ") || "none";
-    throw new Error(`execution '${name}' has no node '${node}' (its nodes: ${known})`);
-  }
-  let printed = 0;
-  for (const n of nodes) {
-    const attempts = await remote.admin.listTaskExecutions({ nodeExecutionId: n.id!, limit: 1000 });
-    for (const attempt of attempts.taskExecutions) {
-      for (const log of attempt.closure?.logs ?? []) {
-        const url = new URL(log.uri, remote.endpoint).href;
-        const res = await fetch(url).catch((err: unknown) => {
-          throw new Error(`could not fetch the log ${url}: ${err instanceof Error ? err.message : String(err)}`);
-        });
-        const text = res.ok ? await res.text() : `(log unavailable: HTTP ${res.status})\n`;
-        io.stdout.write(`--- ${n.id?.nodeId ?? "?"} attempt ${attempt.id?.retryAttempt ?? 0}${log.name !== "" ? ` (${log.name})` : ""} ---\n`);
-        io.stdout.write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
-        printed++;
-      }
-    }
-  }
-  if (printed === 0) io.stderr.write(`flyte: no task logs for execution '${name}'${node !== undefined ? ` node ${node}` : ""}\n`);
-  return 0;
 }

@@ -5,13 +5,14 @@ import { REMOTE_OPTIONS_USAGE } from "../remote/connection.ts";
 import { rerunCommand } from "../remote/rerun.ts";
 
 /** Usage text of `flyte relaunch`. */
-export const RELAUNCH_USAGE = `usage: flyte relaunch NAME [--name NEW] [--overwrite-cache] [--json] [--endpoint URL] [--project P] [--domain D]
+export const RELAUNCH_USAGE = `usage: flyte relaunch NAME [--name NEW] [--overwrite-cache] [--wait] [--json] [--endpoint URL] [--project P] [--domain D]
 
 Starts a new execution of execution NAME's launch plan with the same inputs; prints its name.
 
   --name NEW          the new execution's name (default: chosen by the server)
   --overwrite-cache   run cached tasks again and replace their cached outputs
-  --json              print {"name": ...}
+  --wait              follow the new execution to its end; exit 1 with its error if it fails
+  --json              print {"name": ...}; with --wait, only the outputs keyed by name
 ${REMOTE_OPTIONS_USAGE}`;
 
 /** Runs the command; returns the exit code. */

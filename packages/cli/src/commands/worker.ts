@@ -4,7 +4,7 @@
  */
 import { defaultWorkerCacheDir, Worker } from "@flyte/worker";
 import { parseArgs, UsageError } from "../args.ts";
-import { DEFAULT_ENDPOINT, remoteTargetOf } from "../remote/connection.ts";
+import { DEFAULT_ENDPOINT, endpointWithoutConfig } from "../config/resolve.ts";
 
 /** Usage text of `flyte worker`. */
 export const WORKER_USAGE = `usage: flyte worker [--endpoint URL] [--concurrency N] [--cache-dir D] [--id ID]
@@ -43,7 +43,7 @@ export async function workerCommand(argv: readonly string[], io: { stdout: NodeJ
     if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`--${name} must be a whole number ≥ ${min} (got '${text}')`);
     return Number(text);
   };
-  const { endpoint } = remoteTargetOf(args.options);
+  const endpoint = endpointWithoutConfig(args.options);
   const cacheDir = args.options.get("cache-dir")?.at(-1);
   const id = args.options.get("id")?.at(-1);
   const worker = new Worker({

@@ -1,6 +1,6 @@
 /**
- * The CLI's connection to a server: endpoint, project and domain from the command line (or
- * FLYTE_ENDPOINT), Connect clients over HTTP/1.1, and errors a person can act on.
+ * The CLI's connection to a server: endpoint, project and domain from the command line, the
+ * environment or the config file, Connect clients over HTTP/1.1, and errors a person can act on.
  */
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
@@ -8,18 +8,17 @@ import { AdminService } from "@flyte/idl/gen/flyteidl/service/admin_pb.js";
 import { DataProxyService } from "@flyte/idl/gen/flyteidl/service/dataproxy_pb.js";
 import { SignalService } from "@flyte/idl/gen/flyteidl/service/signal_pb.js";
 import { UsageError } from "../args.ts";
+import { DEFAULT_DOMAIN, DEFAULT_ENDPOINT, DEFAULT_PROJECT, resolveConfig } from "../config/resolve.ts";
 
-/** The server `flyte start` runs by default. */
-export const DEFAULT_ENDPOINT = "http://127.0.0.1:30080";
-/** Flyte's default project and domain (the sandbox's). */
-export const DEFAULT_PROJECT = "flytesnacks";
-export const DEFAULT_DOMAIN = "development";
+export { DEFAULT_DOMAIN, DEFAULT_ENDPOINT, DEFAULT_PROJECT } from "../config/resolve.ts";
 /** Options every remote command takes. */
-export const REMOTE_OPTIONS = ["endpoint", "project", "domain"] as const;
+export const REMOTE_OPTIONS = ["endpoint", "project", "domain", "config"] as const;
 /** Usage lines of {@link REMOTE_OPTIONS}. */
-export const REMOTE_OPTIONS_USAGE = `  --endpoint URL   the server (default $FLYTE_ENDPOINT or ${DEFAULT_ENDPOINT})
-  --project P      project (default ${DEFAULT_PROJECT})
-  --domain D       domain (default ${DEFAULT_DOMAIN})`;
+export const REMOTE_OPTIONS_USAGE = `  --endpoint URL   the server (default $FLYTE_ENDPOINT, the config file's admin.endpoint,
+                   or ${DEFAULT_ENDPOINT})
+  --project P      project (default $FLYTE_PROJECT, the config file's project, or ${DEFAULT_PROJECT})
+  --domain D       domain (default $FLYTE_DOMAIN, the config file's domain, or ${DEFAULT_DOMAIN})
+  --config FILE    config file (default $FLYTE_CONFIG, else ~/.flyte/config.yaml if it exists)`;
 
 /** Where remote commands go. */
 export interface RemoteTarget {
@@ -39,15 +38,13 @@ export class RemoteError extends Error {
   }
 }
 
-/** Reads --endpoint / --project / --domain (last one wins). */
+/**
+ * Where a remote command goes: --endpoint / --project / --domain (last one wins), else the
+ * environment, else the config file, else the defaults (see config/resolve.ts).
+ */
 export function remoteTargetOf(options: ReadonlyMap<string, readonly string[]>, env: NodeJS.ProcessEnv = process.env): RemoteTarget {
-  const endpoint = (options.get("endpoint")?.at(-1) ?? env["FLYTE_ENDPOINT"] ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");
-  if (!/^https?:\/\/[^/]+/.test(endpoint)) throw new UsageError(`--endpoint must be an http(s) URL such as ${DEFAULT_ENDPOINT} (got '${endpoint}')`);
-  return {
-    endpoint,
-    project: options.get("project")?.at(-1) ?? DEFAULT_PROJECT,
-    domain: options.get("domain")?.at(-1) ?? DEFAULT_DOMAIN,
-  };
+  const config = resolveConfig(options, env);
+  return { endpoint: config.endpoint.value, project: config.project.value, domain: config.domain.value };
 }
 
 /** Throws a UsageError for options outside `known` (plus the remote ones). */

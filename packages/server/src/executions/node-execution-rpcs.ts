@@ -49,6 +49,7 @@ import { attemptLogUrlPath } from "../dispatch/attempt-log.ts";
 import { parseExecutionKey } from "../store/execution-key.ts";
 import type { StoredNodeExecution, StoredTaskExecution } from "../store/state-types.ts";
 import { cacheStatusOf, coreErrorOf, durationOf, executionKeyOf, nodeExecutionIdOf, nodePhaseOf, taskPhaseOf, timestampOf, workflowExecutionIdOf } from "./admin-messages.ts";
+import { itemAttempts, withArrayItems } from "./array-item-nodes.ts";
 import type { ExecutionsContext } from "./executions-context.ts";
 
 /** `http://<host>` the client reached, for links in answers. */
@@ -121,7 +122,7 @@ function nodeExecutionOf(
 }
 
 async function nodeList(ctx: ExecutionsContext, executionId: string, parentId: string): Promise<NodeExecution[]> {
-  const nodes = await ctx.store.listNodeExecutions(executionId);
+  const nodes = withArrayItems(await ctx.store.listNodeExecutions(executionId));
   const parents = parentsOf(nodes);
   const withChildren = new Set([...parents.values()].filter((p) => p !== undefined));
   const out: NodeExecution[] = [];
@@ -167,15 +168,32 @@ export async function listNodeExecutionsForTask(ctx: ExecutionsContext, req: Nod
 
 async function nodeRecord(ctx: ExecutionsContext, id: NodeExecutionIdentifier | undefined, rpc: string) {
   const key = nodeKeyOf(id, rpc);
-  const node = await ctx.store.getNodeExecution(key.executionId, key.nodeId);
+  const node = (await ctx.store.getNodeExecution(key.executionId, key.nodeId)) ?? (await summarizedItem(ctx, key.executionId, key.nodeId));
   if (node === undefined) throw notFound(`${rpc}: node '${key.nodeId}' of execution '${key.executionId.replaceAll(":", "/")}' has no node execution (not started, or no such node)`);
   return { ...key, node };
+}
+
+/** A map item the store keeps only in its array node's summary, as a node record. */
+async function summarizedItem(ctx: ExecutionsContext, executionId: string, nodeId: string): Promise<StoredNodeExecution | undefined> {
+  const cut = nodeId.lastIndexOf("-");
+  if (cut <= 0 || !/^\d+$/.test(nodeId.slice(cut + 1))) return undefined;
+  const parent = await ctx.store.getNodeExecution(executionId, nodeId.slice(0, cut));
+  if (parent?.arrayItems === undefined) return undefined;
+  return withArrayItems([parent]).find((n) => n.nodeId === nodeId);
+}
+
+/** A node's attempts: recorded ones, or those of a summarized map item. */
+async function attemptsOf(ctx: ExecutionsContext, executionId: string, nodeId: string): Promise<readonly StoredTaskExecution[]> {
+  const recorded = await ctx.store.listTaskExecutions(executionId, nodeId);
+  if (recorded.length > 0) return recorded;
+  const item = await summarizedItem(ctx, executionId, nodeId);
+  return item === undefined ? recorded : itemAttempts(item);
 }
 
 /** GetNodeExecution. */
 export async function getNodeExecution(ctx: ExecutionsContext, req: NodeExecutionGetRequest): Promise<NodeExecution> {
   const { executionId, node } = await nodeRecord(ctx, req.id, "GetNodeExecution");
-  const nodes = await ctx.store.listNodeExecutions(executionId);
+  const nodes = withArrayItems(await ctx.store.listNodeExecutions(executionId));
   const parents = parentsOf(nodes);
   const hasChildren = [...parents.values()].includes(node.nodeId);
   const childId = `${executionId}-${node.nodeId}`;
@@ -228,7 +246,7 @@ function taskExecutionOf(ctx: ExecutionsContext, handler: HandlerContext, execut
 export async function listTaskExecutions(ctx: ExecutionsContext, req: TaskExecutionListRequest, handler: HandlerContext): Promise<TaskExecutionList> {
   const { executionId, nodeId } = nodeKeyOf(req.nodeExecutionId, "ListTaskExecutions");
   const closure = await requireExecution(ctx, executionId, "ListTaskExecutions");
-  const attempts = await ctx.store.listTaskExecutions(executionId, nodeId);
+  const attempts = await attemptsOf(ctx, executionId, nodeId);
   const { items, token } = page(attempts, req.limit, req.token);
   return create(TaskExecutionListSchema, { taskExecutions: items.map((a) => taskExecutionOf(ctx, handler, executionId, closure, a)), token });
 }
@@ -236,7 +254,7 @@ export async function listTaskExecutions(ctx: ExecutionsContext, req: TaskExecut
 async function attemptRecord(ctx: ExecutionsContext, req: TaskExecutionGetRequest | TaskExecutionGetDataRequest, rpc: string) {
   const { executionId, nodeId } = nodeKeyOf(req.id?.nodeExecutionId, rpc);
   const closure = await requireExecution(ctx, executionId, rpc);
-  const attempt = (await ctx.store.listTaskExecutions(executionId, nodeId)).find((a) => a.attempt === (req.id?.retryAttempt ?? 0));
+  const attempt = (await attemptsOf(ctx, executionId, nodeId)).find((a) => a.attempt === (req.id?.retryAttempt ?? 0));
   if (attempt === undefined) throw notFound(`${rpc}: node '${nodeId}' of execution '${executionId.replaceAll(":", "/")}' has no attempt ${req.id?.retryAttempt ?? 0}`);
   return { executionId, nodeId, closure, attempt };
 }
