@@ -41,7 +41,18 @@ export interface LoadedProject {
  * naming both; so is a file that fails to load (with its position and a code frame).
  */
 export async function loadProject(files: readonly string[], cwd: string = process.cwd()): Promise<LoadedProject> {
-  requireStableNames();
+  loading++;
+  try {
+    return await load(files, cwd);
+  } finally {
+    loading--;
+  }
+}
+
+/** Loads in progress: a file that calls an entity at its top level runs it while being imported. */
+let loading = 0;
+
+async function load(files: readonly string[], cwd: string): Promise<LoadedProject> {
   const given: LoadedModule[] = [];
   for (const file of files) {
     const path = resolve(cwd, file);
@@ -59,6 +70,8 @@ export async function loadProject(files: readonly string[], cwd: string = proces
   const modules = [...given, ...imported];
   nameExports(modules);
   checkDuplicates(modules);
+  // From now on names must be stable: serializing an entity that has none is an error.
+  requireStableNames();
   const entities: LoadedEntity[] = [];
   const seen = new Set<CallableEntity>();
   for (const [i, m] of given.entries()) {
@@ -72,6 +85,33 @@ export async function loadProject(files: readonly string[], cwd: string = proces
   return { entities, modules };
 }
 
+/**
+ * For scripts that call entities without the CLI: names the exports of the project modules that
+ * defined entities still unnamed, as {@link loadProject} would. The script being run (the main
+ * module) is skipped: it is still running, so importing it would wait forever; its own unnamed
+ * exports keep provisional names (`<module path>.<function name>`).
+ */
+export async function nameImportedModules(): Promise<void> {
+  if (loading > 0) return;
+  const main = process.argv[1] !== undefined ? resolve(process.argv[1]) : undefined;
+  const files = new Set<string>();
+  for (const definition of allDefinitions()) {
+    const file = definition.definedAt?.file;
+    if (definition.location === undefined && file !== undefined && file !== main && !isFrameworkFile(file) && existsSync(file)) files.add(file);
+  }
+  if (files.size === 0) return;
+  const modules: LoadedModule[] = [];
+  for (const file of [...files].sort()) {
+    // A module whose top level is running this call cannot be imported until the call returns:
+    // leave its entities with provisional names rather than wait for ever.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((r) => (timer = setTimeout(r, 200, undefined)));
+    const namespace = await Promise.race([importFile(file, file), late]).finally(() => clearTimeout(timer));
+    if (namespace !== undefined) modules.push({ file, module: modulePathOf(file), namespace });
+  }
+  nameExports(modules);
+}
+
 /** {@link loadProject}'s entities. */
 export async function loadEntities(files: readonly string[], cwd: string = process.cwd()): Promise<LoadedEntity[]> {
   return (await loadProject(files, cwd)).entities;
@@ -82,7 +122,7 @@ async function importFile(path: string, shown: string): Promise<Record<string, u
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (err) {
     if (err instanceof FlyteError) throw err;
-    throw loadError(shown, path, err);
+    throw loadError(shown, err);
   }
 }
 
