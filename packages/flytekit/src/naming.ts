@@ -109,17 +109,22 @@ export function applyNames(modules: readonly ModuleNamespace[], names: Readonly<
   }
 }
 
-/** The names {@link applyNames} takes, read from named modules: where each entity is exported. */
+/**
+ * The names {@link applyNames} takes, read from named modules: where each entity is exported.
+ * Keys are sorted, so the same code gives the same table whatever order the modules came in.
+ */
 export function namesOf(modules: readonly ModuleNamespace[]): Record<string, Record<string, string>> {
-  const names: Record<string, Record<string, string>> = {};
+  const found: Array<[string, string, string]> = [];
   for (const { namespace } of modules) {
     for (const value of Object.values(namespace)) {
       const definition = definitionOf(value);
       const location = definition?.location;
-      if (definition === undefined || location === undefined) continue;
-      (names[location.module] ??= {})[location.exportName] = definition.name;
+      if (definition !== undefined && location !== undefined) found.push([location.module, location.exportName, definition.name]);
     }
   }
+  found.sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
+  const names: Record<string, Record<string, string>> = {};
+  for (const [module, exportName, name] of found) (names[module] ??= {})[exportName] = name;
   return names;
 }
 
