@@ -1,5 +1,5 @@
 /**
- * What every callable entity (task, workflow; later launch plan, dynamic, eager) shares, and the
+ * What every callable entity (task, workflow, launch plan, map, dynamic, eager, ...) shares, and the
  * link from the user-facing function to its definition.
  */
 import { modulePathOf } from "./project.ts";

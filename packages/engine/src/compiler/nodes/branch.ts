@@ -1,8 +1,8 @@
 /**
- * Branch nodes (if / elif / else). For now they are accepted structurally: every branch's node is
+ * Branch nodes (if / elif / else), accepted structurally: every branch's node is
  * resolved and checked like any other node, its data dependencies become the branch node's, and
  * the branch node's outputs are the outputs all branches share. Condition operands are only
- * checked for dangling references; typing them comes later.
+ * checked for dangling references, not typed.
  */
 import type { BranchNode, Node } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import type { Variable } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
