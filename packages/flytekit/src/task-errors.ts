@@ -4,11 +4,12 @@
  * user's own stack frames. Frames of the SDK, the engine, dependencies and Node are left out;
  * `FLYTE_DEBUG=1` keeps the whole stack.
  */
+import { originalFrame } from "./source-maps.ts";
 import { parseFrame, isUserFrame } from "./stack-frames.ts";
 
 /**
- * Where a worker's bundled code appears once source maps are applied (see the CLI's bundle.ts):
- * frames under it are shown relative to the project root.
+ * Where a bundle's source map puts the project's files (the CLI's bundle.ts): frames under it are
+ * shown relative to the project root.
  */
 const BUNDLE_ROOT = "/flyte-project/";
 
@@ -27,7 +28,8 @@ export function describeTaskError(err: Error): string {
   if (debugEnabled() && stack !== "") return stack.startsWith(`${err.name}: `) ? stack.slice(err.name.length + 2) : stack;
   const frames: string[] = [];
   for (const line of stack.split("\n")) {
-    const frame = parseFrame(line);
+    const parsed = parseFrame(line);
+    const frame = parsed === undefined ? undefined : originalFrame(parsed);
     if (frame === undefined || !isUserFrame(frame)) continue;
     frames.push(`    at ${frame.text.split(`file://${frame.file}`).join(frame.file).split(frame.file).join(shown(frame.file))}`);
   }

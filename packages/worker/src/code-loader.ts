@@ -98,8 +98,6 @@ export class CodeLoader {
       renameSync(partial, file);
     }
     let exports: Partial<CodeBundle>;
-    // Bundles carry inline source maps: task errors then show the user's files and lines.
-    process.setSourceMapsEnabled(true);
     try {
       exports = (await import(pathToFileURL(file).href)) as Partial<CodeBundle>;
     } catch (err) {

@@ -22,7 +22,7 @@ options:
   --version V               version of the entities (default: derived from the code, so
                             identical code gets the identical version)
   --activate-launchplans    activate the launch plans that have schedules
-  --json                    print {"version", "bundle", "registered": [{kind, name}]}
+  --json                    print {"version", "bundle", "registered": [{kind, name, status}]}
 ${REMOTE_OPTIONS_USAGE}`;
 
 /** Runs the command; returns the exit code. */

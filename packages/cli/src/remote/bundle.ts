@@ -12,8 +12,8 @@ import { bundleEntrySource } from "@flyte/worker";
 import { projectRootOf } from "flytekit/internal";
 
 /**
- * Where stack frames of bundled code point once source maps are applied: a worker shows a frame
- * of the user's `src/wf.ts` as `/flyte-project/src/wf.ts`, which flytekit prints as `src/wf.ts`.
+ * Where the bundle's source map puts the project's files: flytekit maps a task error's frames
+ * through it, so `src/wf.ts` appears as `/flyte-project/src/wf.ts`, printed as `src/wf.ts`.
  */
 export const BUNDLE_SOURCE_ROOT = "file:///flyte-project/";
 
@@ -58,10 +58,12 @@ export async function buildBundle(modules: readonly BundleModule[], names: Reado
     write: false,
     logLevel: "silent",
     legalComments: "none",
-    // Stack traces of task errors point at the user's files (a worker enables source maps).
+    // Task errors name the user's files: flytekit maps frames through this map when it formats one.
     sourcemap: "inline",
     sourcesContent: false,
     sourceRoot: BUNDLE_SOURCE_ROOT,
+    // esbuild renames clashing functions (check → check2); stack frames should show the user's names.
+    keepNames: true,
     // CommonJS dependencies may `require` Node's modules; ESM has no `require` of its own.
     banner: { js: 'import { createRequire as __flyteCreateRequire } from "node:module"; const require = __flyteCreateRequire(import.meta.url);' },
   }).catch((err: unknown) => {
