@@ -3,7 +3,8 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "build/**", "packages/idl/src/gen/**", "**/*.js", "!eslint.config.js"] },
+  // tmp/ holds throwaway projects (tests write multi-file projects there; git ignores it).
+  { ignores: ["**/node_modules/**", "build/**", "packages/idl/src/gen/**", "**/*.js", "!eslint.config.js", "tmp/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

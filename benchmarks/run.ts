@@ -8,6 +8,7 @@ import { benchMapTask } from "./map-task.ts";
 import { benchDynamic } from "./dynamic.ts";
 import { benchDurable } from "./durable-execution.ts";
 import { benchRestartRecovery } from "./restart-recovery.ts";
+import { benchTypeEngine } from "./type-engine.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "local-engine": benchLocalEngine,
@@ -17,6 +18,7 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   dynamic: benchDynamic,
   "durable-execution": benchDurable,
   "restart-recovery": benchRestartRecovery,
+  "type-engine": benchTypeEngine,
 };
 
 const wanted = process.argv.slice(2);

@@ -8,6 +8,8 @@
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { callableFor } from "./call.ts";
 import { buildJobSpec, type JobSpecResult } from "./job-spec.ts";
+import { definitionCount, definitionsSince } from "./naming.ts";
+import { encodeInputs } from "./task-reference.ts";
 import type { SerializationSettings } from "./serialize/settings.ts";
 import type { OutputsOption, SchemaShape } from "./signature.ts";
 import { TaskDefinition, type Task } from "./task.ts";
@@ -33,7 +35,28 @@ export class DynamicDefinition extends TaskDefinition {
    */
   expand(inputs: LiteralMap, settings: SerializationSettings): JobSpecResult {
     const natives = fromLiteralMap(inputs, this.signature.inputs, this.name, "input");
-    return buildJobSpec(this, "dn", () => this.#body(natives), settings, `dynamic '${this.name}'`);
+    return buildJobSpec(this, "dn", () => this.#traceBody(natives, inputs), settings, `dynamic '${this.name}'`);
+  }
+
+  /**
+   * Runs the body and marks what it defined as made by this body on these inputs, naming the
+   * unnamed ones `<this task's name>.<kind>_<n>` in the order they were made — the same names on
+   * every run with the same inputs, so a worker can find them again (task-reference.ts).
+   */
+  #traceBody(natives: Record<string, unknown>, inputs: LiteralMap): unknown {
+    const start = definitionCount();
+    const returned = this.#body(natives);
+    const made = definitionsSince(start);
+    if (made.length > 0) {
+      const origin = { parent: this, inputs: encodeInputs(inputs) };
+      let n = 0;
+      for (const definition of made) {
+        if (definition.location !== undefined || definition.kind === "mapTask") continue;
+        definition.origin = origin;
+        if (!definition.nameIsExplicit) definition.name = `${this.name}.${definition.kind}_${n++}`;
+      }
+    }
+    return returned;
   }
 }
 

@@ -1,9 +1,10 @@
 /**
- * What every callable entity (task, workflow; later launch plan, dynamic, eager) shares, and the
+ * What every callable entity (task, workflow, launch plan, map, dynamic, eager, ...) shares, and the
  * link from the user-facing function to its definition.
  */
-import { fileURLToPath } from "node:url";
+import { modulePathOf } from "./project.ts";
 import type { Signature } from "./signature.ts";
+import { callerFrame } from "./stack-frames.ts";
 
 /** Where an entity was found when a file was loaded: used to name it and to find it in a worker. */
 export interface EntityLocation {
@@ -11,6 +12,26 @@ export interface EntityLocation {
   readonly module: string;
   /** The export that holds the entity. */
   readonly exportName: string;
+}
+
+/**
+ * Where a definition was made in the user's code: the innermost user frame of the call that made
+ * it. Absent when no user frame was on the stack.
+ */
+export interface DefinitionSite {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * A definition made while a dynamic task's body ran: a worker finds it again by running the
+ * parent's body on the same inputs (see task-resolver.ts).
+ */
+export interface DynamicOrigin {
+  readonly parent: CallableEntity;
+  /** The parent's inputs, a serialized `LiteralMap` in base64. */
+  readonly inputs: string;
 }
 
 /** Kinds of entities. */
@@ -25,6 +46,10 @@ export interface CallableEntity {
   readonly nameIsExplicit: boolean;
   readonly signature: Signature;
   location?: EntityLocation;
+  /** Where the definition was made (for naming and messages). */
+  readonly definedAt?: DefinitionSite | undefined;
+  /** Set on definitions made while a dynamic body ran. */
+  origin?: DynamicOrigin;
 }
 
 const DEFINITION: unique symbol = Symbol.for("flytekit.definition") as never;
@@ -43,41 +68,20 @@ export function definitionOf(value: unknown): CallableEntity | undefined {
   return undefined;
 }
 
-let anonymousCount = 0;
-
 /**
  * A provisional name for an entity defined without one: the defining module and the function's
- * name. The loader replaces it with `<module path>.<export name>`.
+ * name (or the kind and line when the function is anonymous). The loader replaces it with
+ * `<module path>.<export name>`; it stays only in scripts that call entities without the CLI.
  */
-export function provisionalName(kind: EntityKind, fn: { name: string }): string {
-  const base = fn.name !== "" ? fn.name : `${kind}${anonymousCount++}`;
-  return `${definingModule() ?? "main"}.${base}`;
+export function provisionalName(kind: EntityKind, fn: { name: string }, site: DefinitionSite | undefined): string {
+  const base = fn.name !== "" ? fn.name : `${kind}_L${site?.line ?? 0}`;
+  return `${site !== undefined ? modulePathOf(site.file) : "main"}.${base}`;
 }
 
-/**
- * flytekit's own folder (src/ in a checkout, dist/ when installed from a package), whose stack
- * frames are the SDK's, not the user's; undefined when flytekit is bundled into one file with the
- * user's code (a worker's code bundle), where no frame is the SDK's alone.
- */
-const SDK_DIR = /\/entity\.[jt]s$/.test(import.meta.url) ? fileURLToPath(new URL(".", import.meta.url)) : undefined;
-
-/** Best effort: the file that called task()/workflow(), from the stack, as a dotted module path. */
-function definingModule(): string | undefined {
-  const stack = new Error().stack?.split("\n") ?? [];
-  for (const line of stack.slice(1)) {
-    const m = /\((?:file:\/\/)?([^():]+\.[cm]?[tj]s):\d+:\d+\)$|at (?:file:\/\/)?([^():]+\.[cm]?[tj]s):\d+:\d+$/.exec(line.trim());
-    const file = m?.[1] ?? m?.[2];
-    if (file !== undefined && (SDK_DIR === undefined || !file.startsWith(SDK_DIR))) {
-      return modulePathOf(file);
-    }
-  }
-  return undefined;
-}
-
-/** `/root/proj/examples/basics/workflow.ts` → `examples.basics.workflow` (relative to the working directory). */
-export function modulePathOf(file: string, root: string = process.cwd()): string {
-  const rel = file.startsWith(root + "/") ? file.slice(root.length + 1) : file.replace(/^\/+/, "");
-  return rel.replace(/\.[cm]?[tj]s$/, "").split("/").join(".");
+/** The definition site of the entity being constructed: the innermost user frame. */
+export function definitionSite(): DefinitionSite | undefined {
+  const frame = callerFrame();
+  return frame === undefined ? undefined : { file: frame.file, line: frame.line, column: frame.column };
 }
 
 /** How messages name an entity: "task 't1'", "workflow 'my_wf'". */

@@ -11,6 +11,7 @@ export type FlyteErrorCode =
   | "E_INVALID_DEFINITION"
   | "E_RESERVED_NAME"
   | "E_DUPLICATE_NAME"
+  | "E_UNNAMED_ENTITY"
   | "E_TYPE_UNSUPPORTED"
   // authoring: calls and promises
   | "E_POSITIONAL_ARGS"

@@ -5,7 +5,10 @@
 import "./local/run.ts";
 
 export { definitionOf, type CallableEntity, type EntityLocation } from "./entity.ts";
-export { loadEntities, findEntity, type LoadedEntity } from "./loader.ts";
+export { loadEntities, loadProject, findEntity, type LoadedEntity, type LoadedModule, type LoadedProject } from "./loader.ts";
+export { applyNames, namesOf, type ModuleNamespace } from "./naming.ts";
+export { referenceFromArgs, resolveTask, type TaskReference } from "./task-reference.ts";
+export { projectRootOf, modulePathOf } from "./project.ts";
 export { runLocally, planOf, type LocalRunOptions, type LocalPlan } from "./local/run.ts";
 export { InProcessTaskRunner, failureOf } from "./local/in-process-runner.ts";
 export { TaskDefinition } from "./task.ts";

@@ -8,7 +8,8 @@
 import { SimpleType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 import type { z } from "zod";
 import { callableFor } from "./call.ts";
-import { definitionOf, provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
+import { definitionOf, definitionSite, provisionalName, type CallableEntity, type DefinitionSite, type DynamicOrigin, type EntityLocation } from "./entity.ts";
+import { rememberDefinition } from "./naming.ts";
 import { FlyteError } from "./errors.ts";
 import { normalizeSchedule, type NormalizedSchedule, type ScheduleOption } from "./schedule.ts";
 import { isPlainObject, type OutputsOption, type SchemaShape, type Signature } from "./signature.ts";
@@ -75,6 +76,8 @@ export class LaunchPlanDefinition implements CallableEntity {
   /** 0 for no limit; undefined to use the engine's. */
   readonly maxParallelism: number | undefined;
   location?: EntityLocation;
+  readonly definedAt: DefinitionSite | undefined;
+  origin?: DynamicOrigin;
 
   constructor(workflow: WorkflowDefinition, options: LaunchPlanOptions<SchemaShape, unknown, unknown>) {
     const raw: unknown = options;
@@ -85,7 +88,8 @@ export class LaunchPlanDefinition implements CallableEntity {
     if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) {
       throw new FlyteError("E_INVALID_DEFINITION", `launchPlan(${workflow.name}, options): name must be a non-empty string.`);
     }
-    this.name = options.name ?? provisionalName("launchPlan", { name: "" });
+    this.definedAt = definitionSite();
+    this.name = options.name ?? provisionalName("launchPlan", { name: "" }, this.definedAt);
     this.workflow = workflow;
     const what = `launch plan '${this.name}'`;
     const wfInputs = workflow.signature.inputs;
@@ -111,6 +115,7 @@ export class LaunchPlanDefinition implements CallableEntity {
       throw new FlyteError("E_INVALID_DEFINITION", `${what}: maxParallelism must be a whole number ≥ 0 (0 for no limit), got ${String(mp)}.`);
     }
     this.maxParallelism = mp;
+    rememberDefinition(this);
   }
 
   /** The kickoff input must be a DATETIME input the launch plan leaves open; nothing else may be unbound. */

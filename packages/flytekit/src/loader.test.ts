@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { resolve } from "node:path";
 import { describe, test } from "node:test";
 import { FlyteError } from "./errors.ts";
 import { loadEntities } from "./loader.ts";
@@ -9,9 +10,17 @@ describe("loading files", () => {
     assert.deepEqual(
       entities.map((e) => [e.exportName, e.definition.name]),
       [
-        ["double", "packages.flytekit.src.testdata.unnamed.double"],
-        ["wf", "packages.flytekit.src.testdata.unnamed.wf"],
+        ["double", "src.testdata.unnamed.double"],
+        ["wf", "src.testdata.unnamed.wf"],
       ],
+    );
+  });
+
+  test("module paths are relative to the nearest package.json, whatever the current directory", async () => {
+    const fromHere = await loadEntities(["unnamed.ts"], resolve(import.meta.dirname, "testdata"));
+    assert.deepEqual(
+      fromHere.map((e) => e.definition.name),
+      ["src.testdata.unnamed.double", "src.testdata.unnamed.wf"],
     );
   });
 

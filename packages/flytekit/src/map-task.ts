@@ -9,6 +9,7 @@ import { bindingFromLiteral } from "./bind.ts";
 import { callableFor } from "./call.ts";
 import { definitionOf, type CallableEntity, type EntityLocation } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
+import { rememberDefinition } from "./naming.ts";
 import { mappedTaskTemplate } from "./serialize/array-node.ts";
 import { ADJUST_TEMPLATE } from "./serialize/task-template.ts";
 import { isPlainObject, makeSignature, type OutputsOption, type SchemaShape, type Signature } from "./signature.ts";
@@ -140,6 +141,7 @@ export class MapTaskDefinition implements CallableEntity {
     this.signature = makeSignature(this.name, "mapTask", lifted, outputs);
     this.templateSignature = makeSignature(this.name, "mapTask", templateInputs, outputs);
     this.item = target instanceof TaskDefinition ? mapItem(this, target) : undefined;
+    rememberDefinition(this);
   }
 
   /** `<module>.map_<entity>_<hash>` after the target's name, as flytekit names map tasks. */

@@ -6,11 +6,13 @@
  * never mistaken for a JS Promise.
  */
 import type { z } from "zod";
-import type { NodeRecord } from "./builder.ts";
+import { currentBuilder, type NodeRecord } from "./builder.ts";
+import { codeFrame, positionText } from "./code-frame.ts";
 import { FlyteError } from "./errors.ts";
 import { ComparisonExpression, type ComparisonOperator, type Operand } from "./expressions.ts";
 import { mergeOverrides, type NodeOverrides } from "./overrides.ts";
 import { nodeOfHandle, type Orderable } from "./handles.ts";
+import { callerFrame } from "./stack-frames.ts";
 
 /** Marks promises across module copies. */
 export const PROMISE_BRAND: unique symbol = Symbol.for("flytekit.node-promise") as never;
@@ -122,29 +124,33 @@ export class NodePromise<T> {
   }
 
   [Symbol.toPrimitive](): never {
-    throw new FlyteError(
-      "E_PROMISE_MISUSE",
-      `${this.#ref.label} is a promise, not a value: it cannot be used in arithmetic, comparisons with < > ==, or template strings. ${MISUSE_HINT}`,
-    );
+    throw misuse(`${this.#ref.label} is a promise, not a value: it cannot be used in arithmetic, comparisons with < > ==, or template strings.`);
   }
 
   [Symbol.iterator](): never {
-    throw new FlyteError(
-      "E_PROMISE_MISUSE",
-      `${this.#ref.label} is a promise, not a list: it cannot be iterated or spread. ${MISUSE_HINT}`,
-    );
+    throw misuse(`${this.#ref.label} is a promise, not a list: it cannot be iterated or spread.`);
   }
 
   toJSON(): never {
-    throw new FlyteError(
-      "E_PROMISE_MISUSE",
-      `${this.#ref.label} is a promise, not a value: it cannot be serialized to JSON. ${MISUSE_HINT}`,
-    );
+    throw misuse(`${this.#ref.label} is a promise, not a value: it cannot be serialized to JSON.`);
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return `NodePromise(${this.#ref.nodeId}.${this.#ref.variable})`;
   }
+}
+
+/**
+ * The error for a promise used as a value: names the body being built and points at the user's
+ * expression (the innermost user frame: the operator, template or JSON.stringify call).
+ */
+function misuse(what: string): FlyteError {
+  const builder = currentBuilder();
+  const frame = callerFrame();
+  const inBody = builder !== undefined ? `in the body of '${builder.workflowName}'` : "";
+  const at = frame !== undefined ? `${inBody === "" ? "at" : " at"} ${positionText(frame)}` : "";
+  const prefix = inBody + at;
+  return new FlyteError("E_PROMISE_MISUSE", `${prefix !== "" ? `${prefix}: ` : ""}${what} ${MISUSE_HINT}${frame !== undefined ? `\n\n${codeFrame(frame)}` : ""}`);
 }
 
 /** True for output promises and workflow-input promises. */

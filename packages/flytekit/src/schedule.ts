@@ -2,6 +2,7 @@
  * Launch plan schedules: cron expressions (5 fields, or an alias such as `@hourly`) and fixed
  * rates (`"10m"`, `"2h"`, `"1d"`), checked when the launch plan is defined.
  */
+import { cronProblem as engineCronProblem } from "@flyte/engine";
 import { parseDuration, type DurationInput } from "./duration-text.ts";
 import { FlyteError } from "./errors.ts";
 
@@ -25,59 +26,16 @@ export type NormalizedSchedule =
   | { readonly kind: "cron"; readonly expression: string; readonly kickoffTimeInput: string | undefined }
   | { readonly kind: "rate"; readonly value: number; readonly unit: "MINUTE" | "HOUR" | "DAY"; readonly kickoffTimeInput: string | undefined };
 
-/** Aliases Flyte's scheduler accepts in place of a cron expression. */
-export const CRON_ALIASES: ReadonlySet<string> = new Set(
-  ["hourly", "hours", "daily", "days", "weekly", "weeks", "monthly", "months", "annually", "yearly", "years"].flatMap((a) => [a, `@${a}`]),
-);
-
-const FIELDS = [
-  { name: "minute", min: 0, max: 59, names: [] as string[] },
-  { name: "hour", min: 0, max: 23, names: [] as string[] },
-  { name: "day of month", min: 1, max: 31, names: [] as string[] },
-  { name: "month", min: 1, max: 12, names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"] },
-  { name: "day of week", min: 0, max: 7, names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] },
-] as const;
-
 /**
- * Checks a cron expression: an alias, or five fields each made of `*`, numbers, names (months,
- * week days), ranges `a-b`, steps `/n` and lists `a,b`. Returns a problem, or `undefined`.
+ * Checks a cron expression with the grammar the server uses (one parser, @flyte/engine's
+ * cron.ts): five fields or an alias such as `@hourly`. Returns a problem, or `undefined`.
  *
  * @example
  * cronProblem("0 * * * *"); // undefined
- * cronProblem("61 * * * *"); // "minute: 61 is out of range 0-59"
+ * cronProblem("61 * * * *"); // "Invalid value for minute: 61"
  */
 export function cronProblem(expression: string): string | undefined {
-  const text = expression.trim();
-  if (CRON_ALIASES.has(text)) return undefined;
-  const parts = text.split(/\s+/);
-  if (parts.length !== 5) return `expected 5 fields (minute hour day-of-month month day-of-week) or an alias such as @hourly, got ${parts.length}`;
-  for (let i = 0; i < 5; i++) {
-    const field = FIELDS[i]!;
-    for (const item of (parts[i] as string).split(",")) {
-      const problem = itemProblem(item, field);
-      if (problem !== undefined) return `${field.name}: ${problem}`;
-    }
-  }
-  return undefined;
-}
-
-function itemProblem(item: string, field: (typeof FIELDS)[number]): string | undefined {
-  const [range, step, extra] = item.split("/");
-  if (extra !== undefined || range === undefined || range === "") return `'${item}' is not a value, range or step`;
-  if (step !== undefined && !/^[1-9]\d*$/.test(step)) return `step '${step}' must be a positive whole number`;
-  if (range === "*" || (field.name === "day of month" && range === "?") || (field.name === "day of week" && range === "?")) return undefined;
-  const bounds = range.split("-");
-  if (bounds.length > 2) return `'${range}' is not a range`;
-  const values: number[] = [];
-  for (const bound of bounds) {
-    const index = (field.names as readonly string[]).indexOf(bound.toUpperCase());
-    const value = index >= 0 ? index + (field.name === "month" ? 1 : 0) : /^\d+$/.test(bound) ? Number(bound) : NaN;
-    if (Number.isNaN(value)) return `'${bound}' is not a number${field.names.length > 0 ? " or a name" : ""}`;
-    if (value < field.min || value > field.max) return `${bound} is out of range ${field.min}-${field.max}`;
-    values.push(value);
-  }
-  if (values.length === 2 && (values[0] as number) > (values[1] as number)) return `range '${range}' goes backwards`;
-  return undefined;
+  return engineCronProblem(expression);
 }
 
 const MINUTE = 60_000;

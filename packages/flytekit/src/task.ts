@@ -3,8 +3,9 @@
  */
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { callableFor } from "./call.ts";
-import { provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
+import { definitionSite, provisionalName, type CallableEntity, type DefinitionSite, type DynamicOrigin, type EntityLocation } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
+import { rememberDefinition } from "./naming.ts";
 import { shapeNativeOutputs, outputsToRecord } from "./outputs.ts";
 import { makeSignature, type OutputsOption, type SchemaShape, type Signature } from "./signature.ts";
 import { deriveCacheVersion, resolveTaskOptions, type ResolvedTaskOptions, type TaskOptions } from "./task-options.ts";
@@ -37,13 +38,16 @@ export class TaskDefinition implements CallableEntity {
   readonly derivedCacheVersion: string;
   readonly fn: (inputs: Record<string, unknown>) => unknown;
   location?: EntityLocation;
+  readonly definedAt: DefinitionSite | undefined;
+  origin?: DynamicOrigin;
 
   constructor(options: TaskOptions<SchemaShape, OutputsOption>, fn: (inputs: Record<string, unknown>) => unknown) {
     if (typeof fn !== "function") {
       throw new FlyteError("E_INVALID_DEFINITION", `task(options, fn): the second argument must be the task's function.`);
     }
     this.nameIsExplicit = options.name !== undefined;
-    this.name = options.name ?? provisionalName("task", fn);
+    this.definedAt = definitionSite();
+    this.name = options.name ?? provisionalName("task", fn, this.definedAt);
     this.signature = makeSignature(this.name, "task", options.inputs, options.outputs);
     this.fn = fn;
     this.options = resolveTaskOptions(this.name, options, fn.toString(), interfaceKey(this.signature));
@@ -53,6 +57,7 @@ export class TaskDefinition implements CallableEntity {
         throw new FlyteError("E_INVALID_DEFINITION", `task '${this.name}': cache.ignoredInputs names '${ignored}', which is not an input.`);
       }
     }
+    rememberDefinition(this);
   }
 
   /**

@@ -6,8 +6,9 @@ import { BindingSchema, type Binding } from "@flyte/idl/gen/flyteidl/core/litera
 import { bindValue } from "./bind.ts";
 import { WorkflowBuilder, withBuilder } from "./builder.ts";
 import { callableFor } from "./call.ts";
-import { entityPhrase, provisionalName, type CallableEntity, type EntityLocation } from "./entity.ts";
+import { definitionSite, entityPhrase, provisionalName, type CallableEntity, type DefinitionSite, type DynamicOrigin, type EntityLocation } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
+import { rememberDefinition } from "./naming.ts";
 import { checkFailureHandler } from "./failure-handler.ts";
 import { isHandle } from "./handles.ts";
 import { outputsToRecord } from "./outputs.ts";
@@ -66,6 +67,8 @@ export class WorkflowDefinition implements CallableEntity {
   readonly onFailure: CallableEntity | undefined;
   readonly docs: string;
   location?: EntityLocation;
+  readonly definedAt: DefinitionSite | undefined;
+  origin?: DynamicOrigin;
   readonly #body: (inputs: Record<string, unknown>) => unknown;
   #traced: TracedWorkflow | undefined;
 
@@ -74,7 +77,8 @@ export class WorkflowDefinition implements CallableEntity {
       throw new FlyteError("E_INVALID_DEFINITION", `workflow(options, body): the second argument must be the workflow's body.`);
     }
     this.nameIsExplicit = options.name !== undefined;
-    this.name = options.name ?? provisionalName("workflow", body);
+    this.definedAt = definitionSite();
+    this.name = options.name ?? provisionalName("workflow", body, this.definedAt);
     this.signature = makeSignature(this.name, "workflow", options.inputs, options.outputs);
     const policy = options.failurePolicy ?? "FAIL_IMMEDIATELY";
     if (policy !== "FAIL_IMMEDIATELY" && policy !== "FAIL_AFTER_EXECUTABLE_NODES_COMPLETE") {
@@ -88,6 +92,7 @@ export class WorkflowDefinition implements CallableEntity {
     this.docs = options.docs ?? "";
     this.#body = body;
     if (body.constructor.name === "AsyncFunction") throw asyncBodyError(this.name);
+    rememberDefinition(this);
   }
 
   /** Runs the body once (on first use) and returns the traced graph. */

@@ -19,7 +19,6 @@ export { WorkerTaskRunner, workerService, WORKER_PROTOCOL, dispatchErrorCodes, t
 export { SignalStore, signalService } from "./signals/index.ts";
 export { SqliteCatalog } from "./catalog/index.ts";
 export { Scheduler, type SchedulerOptions } from "./scheduler/scheduler.ts";
-export { parseCron, nextCronTime, type CronSchedule } from "./scheduler/cron.ts";
 export type { RegistryContext } from "./api/context.ts";
 export { RegistryStore, type EntityKey, type EntityKind, type EntityRow } from "./registry/registry-store.ts";
 export { openDatabase, type Database, type DatabaseOptions } from "./db/database.ts";

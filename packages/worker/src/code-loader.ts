@@ -49,18 +49,21 @@ export class CodeLoader {
   /** The task at `location`, under the name `template` gives it; throws {@link CodeLoadError}. */
   async taskFor(template: TaskTemplate, location: TaskLocation): Promise<LoadedTask> {
     const code = location.bundleUrl !== undefined ? await this.#bundle(location.bundleUrl) : await this.#localModule(location.module);
-    const namespace = code.modules[location.module];
     const where = location.bundleUrl !== undefined ? `the bundle ${location.bundleUrl}` : `the worker's directory ${this.#root()}`;
-    if (namespace === undefined) {
-      const known = Object.keys(code.modules).join(", ") || "none";
-      throw new CodeLoadError(`module '${location.module}' is not in ${where} (it has: ${known}); register the file that defines it`);
-    }
-    const definition = code.runtime.definitionOf(namespace[location.exportName]);
-    if (definition === undefined) {
-      throw new CodeLoadError(`module '${location.module}' in ${where} has no task exported as '${location.exportName}'`);
+    // The SDK resolves the reference: an export, a named task that is not exported, or a task a
+    // dynamic body makes (found by running that body again).
+    let definition;
+    try {
+      const reference = code.runtime.referenceFromArgs(location.resolverArgs);
+      if (reference === undefined) throw new Error(`the resolver args name no task: ${JSON.stringify(location.resolverArgs)}`);
+      const modules = Object.entries(code.modules).map(([module, namespace]) => ({ module, namespace }));
+      const id = template.id;
+      definition = code.runtime.resolveTask(modules, reference, id !== undefined ? { project: id.project, domain: id.domain, version: id.version } : undefined);
+    } catch (err) {
+      throw new CodeLoadError(`${err instanceof Error ? err.message : String(err)} (in ${where})`, { cause: err });
     }
     if (typeof (definition as { execute?: unknown }).execute !== "function") {
-      throw new CodeLoadError(`export '${location.exportName}' of module '${location.module}' is a ${definition.kind}, not a task`);
+      throw new CodeLoadError(`'${definition.name}' in ${where} is a ${definition.kind}, not a task`);
     }
     const name = template.id?.name ?? definition.name;
     // The runner finds tasks by the template's name, which differs from the definition's for map items.
@@ -103,9 +106,8 @@ export class CodeLoader {
     if (exports.format !== BUNDLE_FORMAT || exports.modules === undefined || exports.runtime === undefined) {
       throw new CodeLoadError(`${url} is not a flyte code bundle of format ${BUNDLE_FORMAT} (register the code again with this version of flyte)`);
     }
-    const code = { runtime: exports.runtime, modules: exports.modules };
-    nameEntities(code);
-    return code;
+    // The bundle's entry named its entities as registration did.
+    return { runtime: exports.runtime, modules: exports.modules };
   }
 
   #localModule(module: string): Promise<LoadedCode> {
@@ -126,23 +128,11 @@ export class CodeLoader {
       throw new CodeLoadError(`module '${module}' was not found in the worker's directory ${root} (looked for ${base}.ts/.mts/.js/.mjs); register the code with 'flyte register' (fast registration) or run the worker in the project's folder`);
     }
     try {
-      // The loader names the entities it finds, as registration did.
-      await ownRuntime.loadEntities([file], root);
-      return { runtime: ownRuntime, modules: { [module]: (await import(pathToFileURL(join(root, file)).href)) as Record<string, unknown> } };
+      // The loader names the entities of the module and of the project modules it imports, as registration did.
+      const project = await ownRuntime.loadProject([file], root);
+      return { runtime: ownRuntime, modules: Object.fromEntries(project.modules.map((m) => [m.module, m.namespace])) };
     } catch (err) {
       throw new CodeLoadError(`could not load module '${module}' from ${join(root, file)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
-  }
-}
-
-/** Names entities as flytekit's loader does, so task names match those registered. */
-function nameEntities(code: LoadedCode): void {
-  for (const [module, namespace] of Object.entries(code.modules)) {
-    for (const [exportName, value] of Object.entries(namespace)) {
-      const definition = code.runtime.definitionOf(value);
-      if (definition === undefined) continue;
-      if (definition.location === undefined) definition.location = { module, exportName };
-      if (!definition.nameIsExplicit) definition.name = `${module}.${exportName}`;
     }
   }
 }

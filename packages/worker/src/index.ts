@@ -7,6 +7,6 @@ export { CodeLoader, type CodeLoaderOptions, type LoadedTask } from "./code-load
 export { CodeLoadError } from "./code-errors.ts";
 export { runAssignment, errorDocumentOf, type AttemptOutcome } from "./attempt.ts";
 export { RemoteEagerController, type RemoteEagerOptions, type RunEagerChildCall } from "./remote-eager.ts";
-export { BUNDLE_FORMAT, bundleEntrySource, modulePathOf, type BundleRuntime, type CodeBundle } from "./bundle-format.ts";
+export { BUNDLE_FORMAT, bundleEntrySource, type BundleRuntime, type CodeBundle } from "./bundle-format.ts";
 export { parseTaskArgs, specWithBundle, stripFastExecute, withFastExecute, type TaskLocation } from "./task-args.ts";
 export { installCapture, runCaptured, MAX_LOG_CHARS, type CapturedRun } from "./log-capture.ts";

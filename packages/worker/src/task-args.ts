@@ -4,6 +4,9 @@
  *
  *   flyte fast-execute --additional-distribution <bundle url> --dest-dir . -- \
  *     flyte execute --inputs ... --resolver ... -- task-module <module> task-name <export>
+ *
+ * What follows the last `--` is the SDK's task reference (flytekit's task-reference.ts: an
+ * export, or `task-ref NAME` for a task that is not exported); the worker hands it to the SDK.
  */
 import type { DynamicJobSpec } from "@flyte/idl/gen/flyteidl/core/dynamic_job_pb.js";
 
@@ -13,8 +16,8 @@ export interface TaskLocation {
   readonly bundleUrl?: string;
   /** Dotted module path relative to the project root, e.g. "examples.basics.workflow". */
   readonly module: string;
-  /** The export of that module that is the task. */
-  readonly exportName: string;
+  /** The resolver arguments (after the last `--`), which the SDK resolves to the task. */
+  readonly resolverArgs: readonly string[];
 }
 
 /** Prefixes `args` (a task's normal `flyte execute ...` args) with the fast-execute command. */
@@ -55,11 +58,11 @@ export function parseTaskArgs(args: readonly string[]): TaskLocation {
   }
   const inner = stripFastExecute(args);
   const module = valueAfter(inner, "task-module");
-  const exportName = valueAfter(inner, "task-name");
-  if (module === undefined || exportName === undefined) {
-    throw new Error(`the task's container args do not name its code (expected 'task-module M task-name E'): ${JSON.stringify(args)}`);
+  if (module === undefined || (valueAfter(inner, "task-name") ?? valueAfter(inner, "task-ref")) === undefined) {
+    throw new Error(`the task's container args do not name its code (expected 'task-module M task-name E' or 'task-module M task-ref N'): ${JSON.stringify(args)}`);
   }
-  return { ...(bundleUrl !== undefined ? { bundleUrl } : {}), module, exportName };
+  const dash = inner.lastIndexOf("--");
+  return { ...(bundleUrl !== undefined ? { bundleUrl } : {}), module, resolverArgs: dash === -1 ? inner : inner.slice(dash + 1) };
 }
 
 function valueAfter(args: readonly string[], key: string): string | undefined {

@@ -13,7 +13,7 @@ import { ExecutionError_ErrorKind } from "@flyte/idl/gen/flyteidl/core/execution
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import type { CompleteRequest, RunEagerChildRequest } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
-import { loadEntities, specsOf } from "flytekit/internal";
+import { loadProject, namesOf, specsOf } from "flytekit/internal";
 import { bundleEntrySource } from "./bundle-format.ts";
 import { withFastExecute } from "./task-args.ts";
 import { FakeWorkerService } from "./testing/fake-worker-service.ts";
@@ -62,11 +62,12 @@ describe("eager tasks on the worker", () => {
   before(async () => {
     server = await new FakeWorkerService().start();
     cacheDir = mkdtempSync(join(tmpdir(), "flyte-worker-eager-"));
-    const entities = await loadEntities(["tasks.ts"], TESTDATA);
+    const project = await loadProject(["tasks.ts"], TESTDATA);
+    const entities = project.entities;
     for (const spec of specsOf(entities.map((e) => e.definition), { project: "p", domain: "d", version: "v1" })) {
       if (spec.kind === "task") templates.set(spec.name, spec.message.template!);
     }
-    server.bundles.set("good.mjs", bundleEntrySource([{ module: "tasks", path: join(TESTDATA, "tasks.ts") }], RUNTIME));
+    server.bundles.set("good.mjs", bundleEntrySource([{ module: "tasks", path: join(TESTDATA, "tasks.ts") }], RUNTIME, namesOf(project.modules)));
     bundleUrl = `${server.url}/bundles/good.mjs`;
     worker = new Worker({ endpoint: server.url, cacheDir, leaseMs: 300, waitMs: 200, workerId: "w1", log: () => undefined });
     void worker.run();

@@ -12,8 +12,8 @@ import { LiteralMapSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { withFastExecute } from "@flyte/worker";
 import { FakeWorkerService } from "@flyte/worker/testing";
-import { loadEntities, specsOf } from "flytekit/internal";
-import { buildBundle } from "../remote/bundle.ts";
+import { specsOf } from "flytekit/internal";
+import { loadAndBundle } from "../remote/registration.ts";
 
 const TESTDATA = resolve(import.meta.dirname, "../../../worker/src/testdata");
 const BIN = resolve(import.meta.dirname, "../../bin/flyte.ts");
@@ -35,9 +35,9 @@ describe("flyte worker", () => {
 
   before(async () => {
     server = await new FakeWorkerService().start();
-    const bundle = await buildBundle(["tasks.ts"], TESTDATA);
+    const { project, bundle } = await loadAndBundle(["tasks.ts"], TESTDATA);
     server.bundles.set("code.mjs", bundle.bytes);
-    const entities = await loadEntities(["tasks.ts"], TESTDATA);
+    const entities = project.entities;
     for (const spec of specsOf(entities.map((e) => e.definition), { project: "p", domain: "d", version: "v" })) {
       if (spec.kind === "task") templates.set(spec.name, spec.message.template!);
     }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, describe, test } from "node:test";
-import { buildBundle } from "./bundle.ts";
+import { loadAndBundle } from "./registration.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../../..");
 
@@ -15,7 +15,7 @@ describe("the code bundle", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test("built from examples/basics/workflow.ts runs its tasks in a fresh process without node_modules", async () => {
-    const bundle = await buildBundle(["examples/basics/workflow.ts"], ROOT);
+    const bundle = (await loadAndBundle(["examples/basics/workflow.ts"], ROOT)).bundle;
     assert.deepEqual(bundle.modules, ["examples.basics.workflow"]);
     writeFileSync(join(dir, "bundle.mjs"), bundle.bytes);
     const script = `
@@ -28,15 +28,15 @@ describe("the code bundle", () => {
     writeFileSync(join(dir, "run.mjs"), script);
     const res = spawnSync(process.execPath, ["run.mjs"], { cwd: dir, encoding: "utf8", timeout: 30_000 });
     assert.equal(res.status, 0, res.stderr);
-    assert.deepEqual(JSON.parse(res.stdout), { format: 1, exports: ["my_wf", "t1", "t2"], t2: "hello world", wf: [52, "helloworld"] });
+    assert.deepEqual(JSON.parse(res.stdout), { format: 2, exports: ["my_wf", "t1", "t2"], t2: "hello world", wf: [52, "helloworld"] });
   });
 
   test("is the same file, with the same digest, when built twice from the same code", async () => {
-    const a = await buildBundle(["examples/basics/workflow.ts"], ROOT);
-    const b = await buildBundle(["examples/basics/workflow.ts"], ROOT);
+    const a = (await loadAndBundle(["examples/basics/workflow.ts"], ROOT)).bundle;
+    const b = (await loadAndBundle(["examples/basics/workflow.ts"], ROOT)).bundle;
     assert.equal(a.sha256, b.sha256);
     assert.match(a.sha256, /^[0-9a-f]{64}$/);
-    const other = await buildBundle(["examples/basics/lists.ts"], ROOT);
+    const other = (await loadAndBundle(["examples/basics/lists.ts"], ROOT)).bundle;
     assert.notEqual(other.sha256, a.sha256);
   });
 });

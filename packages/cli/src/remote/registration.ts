@@ -1,15 +1,17 @@
 /**
- * Fast registration (`flyte register`, `flyte run --remote`): bundle the files, upload the bundle
- * through DataProxyService, serialize every entity with its tasks pointing at the bundle, and
- * register tasks, workflows and launch plans in dependency order.
+ * Fast registration (`flyte register`, `flyte run --remote`): load the files (folders expanded),
+ * bundle them with every project module they import, upload the bundle through
+ * DataProxyService, serialize every entity with its tasks pointing at the bundle, and register
+ * tasks, workflows and launch plans in dependency order.
  */
 import { createHash } from "node:crypto";
 import { LaunchPlanState } from "@flyte/idl/gen/flyteidl/admin/launch_plan_pb.js";
 import type { Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
-import { loadEntities, specsOf, type EntitySpec, type LoadedEntity, type SerializationSettings } from "flytekit/internal";
+import { loadProject, namesOf, specsOf, type EntitySpec, type LoadedEntity, type LoadedProject, type SerializationSettings } from "flytekit/internal";
 import { withFastExecute } from "@flyte/worker";
-import { buildBundle } from "./bundle.ts";
+import { buildBundle, type CodeBundleFile } from "./bundle.ts";
 import { isAlreadyExists, isNotFound, type Remote } from "./connection.ts";
+import { expandPaths } from "./project-files.ts";
 
 /** What one registration did. */
 export interface Registration {
@@ -19,6 +21,8 @@ export interface Registration {
   readonly entities: readonly LoadedEntity[];
   /** Every spec registered, in order. */
   readonly specs: readonly EntitySpec[];
+  /** Per spec (same order): whether the server had it already ("unchanged") or not. */
+  readonly statuses: ReadonlyArray<"registered" | "unchanged">;
   /** Launch plans activated (with --activate-launchplans). */
   readonly activated: readonly string[];
 }
@@ -29,8 +33,8 @@ export interface RegisterOptions {
   readonly version?: string;
   /** Activate launch plans that have schedules. */
   readonly activateLaunchPlans?: boolean;
-  /** Where module paths are computed from. @default process.cwd() */
-  readonly root?: string;
+  /** What relative paths are relative to (module paths come from each file's project root). @default process.cwd() */
+  readonly cwd?: string;
 }
 
 /** The version of code `sha256` registered into `project` / `domain`: identical code ⇒ identical version. */
@@ -38,12 +42,22 @@ export function derivedVersion(sha256: string, project: string, domain: string):
   return createHash("sha256").update(JSON.stringify({ bundle: sha256, project, domain, sdk: "flyte-ts/0.1.0", format: 1 })).digest("base64url").slice(0, 22);
 }
 
-/** Registers everything `files` define on `remote`. */
-export async function registerFiles(remote: Remote, files: readonly string[], options: RegisterOptions = {}): Promise<Registration> {
-  const root = options.root ?? process.cwd();
-  const entities = await loadEntities(files, root);
-  if (entities.length === 0) throw new Error(`no Flyte entities were detected in ${files.join(", ")}: export tasks, workflows or launch plans from them`);
-  const bundle = await buildBundle(files, root);
+/**
+ * Loads `paths` (files and folders, relative to `cwd`) and bundles them with every project
+ * module they import; throws when they define no entity.
+ */
+export async function loadAndBundle(paths: readonly string[], cwd: string = process.cwd()): Promise<{ project: LoadedProject; bundle: CodeBundleFile }> {
+  const files = expandPaths(paths, cwd);
+  if (files.length === 0) throw new Error(`no modules (.ts, .mts, .js, .mjs) were found in ${paths.join(", ")}`);
+  const project = await loadProject(files, cwd);
+  if (project.entities.length === 0) throw new Error(`no Flyte entities were detected in ${paths.join(", ")}: export tasks, workflows or launch plans from them`);
+  return { project, bundle: await buildBundle(project.modules, namesOf(project.modules)) };
+}
+
+/** Registers everything `paths` (files and folders) define on `remote`. */
+export async function registerFiles(remote: Remote, paths: readonly string[], options: RegisterOptions = {}): Promise<Registration> {
+  const { project, bundle } = await loadAndBundle(paths, options.cwd ?? process.cwd());
+  const entities = project.entities;
   const version = options.version ?? derivedVersion(bundle.sha256, remote.project, remote.domain);
   await ensureProject(remote);
   const bundleUrl = await upload(remote, bundle.bytes, bundle.sha256);
@@ -59,7 +73,8 @@ export async function registerFiles(remote: Remote, files: readonly string[], op
     }
   }
   const activated: string[] = [];
-  for (const spec of specs) await registerSpec(remote, spec);
+  const statuses: Array<"registered" | "unchanged"> = [];
+  for (const spec of specs) statuses.push(await registerSpec(remote, spec));
   if (options.activateLaunchPlans === true) {
     for (const spec of specs) {
       if (spec.kind === "launchPlan" && spec.message.spec?.entityMetadata?.schedule !== undefined) {
@@ -68,7 +83,7 @@ export async function registerFiles(remote: Remote, files: readonly string[], op
       }
     }
   }
-  return { version, bundleUrl, entities, specs, activated };
+  return { version, bundleUrl, entities, specs, statuses, activated };
 }
 
 /** The identifier a spec registers under. */
@@ -76,8 +91,10 @@ export function idOf(spec: EntitySpec): Identifier | undefined {
   return spec.kind === "launchPlan" ? spec.message.id : spec.message.template?.id;
 }
 
-async function registerSpec(remote: Remote, spec: EntitySpec): Promise<void> {
+/** Registers one spec; "unchanged" when the server had it already (an identical spec is accepted again). */
+async function registerSpec(remote: Remote, spec: EntitySpec): Promise<"registered" | "unchanged"> {
   const id = idOf(spec);
+  const existed = await exists(remote, spec);
   try {
     switch (spec.kind) {
       case "task":
@@ -95,6 +112,20 @@ async function registerSpec(remote: Remote, spec: EntitySpec): Promise<void> {
     // The server accepts an identical spec again; ALREADY_EXISTS means this one differs.
     if (isAlreadyExists(err)) throw new Error(`${what} ${spec.name} version ${id?.version ?? "?"} already exists with a different spec; use a new --version`, { cause: err });
     throw new Error(`could not register ${what} ${spec.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return existed ? "unchanged" : "registered";
+}
+
+async function exists(remote: Remote, spec: EntitySpec): Promise<boolean> {
+  const id = idOf(spec);
+  try {
+    if (spec.kind === "task") await remote.admin.getTask({ id });
+    else if (spec.kind === "workflow") await remote.admin.getWorkflow({ id });
+    else await remote.admin.getLaunchPlan({ id });
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
   }
 }
 

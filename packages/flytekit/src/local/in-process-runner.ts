@@ -2,6 +2,7 @@
  * Runs task attempts in this process by calling the task's function: the task runner of local
  * runs. Maps what a task throws to the engine's failure record (user error, recoverable or not).
  */
+import { describeTaskError } from "../task-errors.ts";
 import type { TaskFailure, TaskRunRequest, TaskRunResult, TaskRunner } from "@flyte/engine";
 import { runInTaskContext, streamLogger } from "../context.ts";
 import { FlyteError, FlyteRecoverableError } from "../errors.ts";
@@ -50,13 +51,13 @@ export class InProcessTaskRunner implements TaskRunner {
 /** What a thrown value means for retries: only FlyteRecoverableError is retried. */
 export function failureOf(err: unknown): TaskFailure {
   if (err instanceof FlyteRecoverableError) {
-    return { code: "USER:Recoverable", message: err.message, kind: "USER", recoverable: true };
+    return { code: "USER:Recoverable", message: describeTaskError(err), kind: "USER", recoverable: true };
   }
   if (err instanceof FlyteError) {
-    return { code: `USER:${err.code}`, message: err.message, kind: "USER", recoverable: false };
+    return { code: `USER:${err.code}`, message: describeTaskError(err), kind: "USER", recoverable: false };
   }
   if (err instanceof Error) {
-    return { code: `USER:${err.name}`, message: err.message, kind: "USER", recoverable: false };
+    return { code: `USER:${err.name}`, message: describeTaskError(err), kind: "USER", recoverable: false };
   }
   return { code: "USER:Thrown", message: `the task threw a non-Error value: ${String(err)}`, kind: "USER", recoverable: false };
 }

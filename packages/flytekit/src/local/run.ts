@@ -8,6 +8,7 @@ import { callEntity, checkCallInputs, setLocalRunner } from "../call.ts";
 import { entityPhrase, type CallableEntity } from "../entity.ts";
 import { FlyteError } from "../errors.ts";
 import { shapeNativeOutputs } from "../outputs.ts";
+import { nameImportedModules } from "../loader.ts";
 import { LOCAL_SETTINGS } from "../serialize/settings.ts";
 import { workflowBundleOf } from "../serialize/workflow-template.ts";
 import type { OutputsOption } from "../signature.ts";
@@ -74,6 +75,8 @@ export function planOf(entity: CallableEntity): LocalPlan {
 
 /** Runs `entity` locally on native inputs and returns native outputs shaped by its output form. */
 export async function runLocally(entity: CallableEntity, inputs: Record<string, unknown>, options: LocalRunOptions = {}): Promise<unknown> {
+  // A script that calls entities itself: name what its imports export, as the CLI would.
+  await nameImportedModules();
   if (entity instanceof LaunchPlanDefinition) {
     // A launch plan runs its workflow with the saved inputs (and its parallelism limit).
     return runLocally(entity.workflow, launchInputs(entity, inputs), { ...options, maxParallelism: entity.maxParallelism ?? options.maxParallelism });

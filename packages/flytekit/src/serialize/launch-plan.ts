@@ -14,6 +14,7 @@ import { LiteralMapSchema, type Literal, type LiteralMap } from "@flyte/idl/gen/
 import type { CompileInput } from "@flyte/engine";
 import type { z } from "zod";
 import { optionalInputsOf, type LaunchPlanDefinition, type NotificationOption } from "../launch-plan.ts";
+import { stableName } from "../naming.ts";
 import type { NormalizedSchedule } from "../schedule.ts";
 import { defaultValueOf, isOptionalInput, transformerFor } from "../types/index.ts";
 import { typedInterfaceOf } from "./interface.ts";
@@ -71,7 +72,7 @@ export function launchPlanOf(lp: LaunchPlanDefinition, settings: SerializationSe
     });
   }
   return create(LaunchPlanSchema, {
-    id: identifierOf("launchPlan", lp.name, settings),
+    id: identifierOf("launchPlan", stableName(lp), settings),
     spec: create(LaunchPlanSpecSchema, {
       workflowId: identifierOf("workflow", lp.workflow.name, settings),
       entityMetadata: {

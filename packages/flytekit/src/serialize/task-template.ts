@@ -15,7 +15,9 @@ import {
   type Resources_ResourceEntry,
   type TaskTemplate,
 } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
+import { stableName } from "../naming.ts";
 import type { Resources } from "../overrides.ts";
+import { referenceArgs, referenceOf } from "../task-reference.ts";
 import type { TaskDefinition } from "../task.ts";
 import { typedInterfaceOf } from "./interface.ts";
 import { identifierOf, type SerializationSettings } from "./settings.ts";
@@ -33,7 +35,6 @@ export const DEFAULT_RESOLVER = "flytekit.module-resolver";
  * task in the user's code.
  */
 export function taskArgs(task: TaskDefinition): string[] {
-  const location = task.location ?? { module: task.name.split(".").slice(0, -1).join("."), exportName: task.name.split(".").at(-1) ?? task.name };
   return [
     "flyte",
     "execute",
@@ -50,10 +51,7 @@ export function taskArgs(task: TaskDefinition): string[] {
     "--resolver",
     DEFAULT_RESOLVER,
     "--",
-    "task-module",
-    location.module,
-    "task-name",
-    location.exportName,
+    ...referenceArgs(referenceOf(task)),
   ];
 }
 
@@ -67,7 +65,7 @@ export const ADJUST_TEMPLATE: unique symbol = Symbol.for("flytekit.adjust-task-t
 export function taskTemplateOf(task: TaskDefinition, settings: SerializationSettings): TaskTemplate {
   const o = task.options;
   const template = create(TaskTemplateSchema, {
-    id: identifierOf("task", task.name, settings),
+    id: identifierOf("task", stableName(task), settings),
     type: TASK_TYPE,
     metadata: create(TaskMetadataSchema, {
       discoverable: o.cache.enabled,

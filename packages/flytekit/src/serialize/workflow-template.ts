@@ -17,6 +17,7 @@ import {
 } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import type { NodeRecord, WorkflowBuilder } from "../builder.ts";
 import type { CallableEntity } from "../entity.ts";
+import { stableName } from "../naming.ts";
 import { parseDuration } from "../duration-text.ts";
 import { FlyteError } from "../errors.ts";
 import { TaskDefinition } from "../task.ts";
@@ -77,7 +78,7 @@ function templateOf(
   const failureNode = failureBuilder === undefined ? undefined : nodesOfBuilder(failureBuilder, settings, tasks, subWorkflows, visiting)[0];
   visiting.delete(workflow.name);
   return create(WorkflowTemplateSchema, {
-    id: identifierOf("workflow", workflow.name, settings),
+    id: identifierOf("workflow", stableName(workflow), settings),
     metadata: {
       onFailure:
         workflow.failurePolicy === "FAIL_AFTER_EXECUTABLE_NODES_COMPLETE"

@@ -4,7 +4,7 @@
  * collected so a client sees all of them at once.
  */
 import { create } from "@bufbuild/protobuf";
-import { isCastable } from "@flyte/engine";
+import { cronProblem, isCastable } from "@flyte/engine";
 import type { LaunchPlanSpec } from "@flyte/idl/gen/flyteidl/admin/launch_plan_pb.js";
 import { ParameterMapSchema, ParameterSchema, type Parameter, type TypedInterface } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
 import { SimpleType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
@@ -13,8 +13,6 @@ import { literalTypeOf, typeSummary } from "./literal-type.ts";
 
 /** The outcome: expected inputs, or the problems found. */
 export type LaunchPlanCheck = { ok: true; expectedInputs: ParameterMap } | { ok: false; problems: string[] };
-
-const CRON_ALIASES = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
 
 /** Validates `spec` against `workflow` (the workflow's typed interface). */
 export function checkLaunchPlan(spec: LaunchPlanSpec, workflow: TypedInterface | undefined): LaunchPlanCheck {
@@ -66,10 +64,9 @@ export function checkLaunchPlan(spec: LaunchPlanSpec, workflow: TypedInterface |
     const expr = schedule.ScheduleExpression;
     if (expr.case === "cronExpression" || expr.case === "cronSchedule") {
       const text = expr.case === "cronExpression" ? expr.value : expr.value.schedule;
-      const fields = text.trim().split(/\s+/);
-      if (!CRON_ALIASES.has(text.trim()) && fields.length !== 5 && fields.length !== 6) {
-        problems.push(`Invalid cron expression: '${text}' has ${fields.length} fields; use 5 (minute hour day-of-month month day-of-week) or an alias such as @daily`);
-      }
+      // The SDK checks with the same parser (@flyte/engine's cron.ts), so what it accepts registers.
+      const problem = cronProblem(text);
+      if (problem !== undefined) problems.push(`Invalid cron expression '${text}': ${problem}`);
     } else if (expr.case === "rate") {
       if (expr.value.value <= 0) problems.push(`invalid fixed rate schedule: the rate must be positive (got ${expr.value.value})`);
     } else {

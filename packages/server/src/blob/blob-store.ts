@@ -1,8 +1,8 @@
 /**
  * Where the server keeps bytes too big or too opaque for the database: node inputs and outputs,
  * error documents, decks, raw task data and uploaded code bundles. Paths are relative, `/`-separated
- * keys in Flyte's layout (see `blob-layout.ts`); a local folder implements it now, an S3-compatible
- * bucket later.
+ * keys in Flyte's layout (see `blob-layout.ts`); a local folder implements it
+ * (`local-blob-store.ts`).
  */
 
 /** Stable codes of {@link BlobError}. */

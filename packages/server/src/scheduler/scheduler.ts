@@ -23,7 +23,7 @@ import { mergeExecutionInputs } from "../executions/execution-inputs.ts";
 import type { ExecutionsContext } from "../executions/executions-context.ts";
 import { launchTargetOf } from "../executions/launch-targets.ts";
 import { emptySpec, startExecution } from "../executions/start-execution.ts";
-import { nextCronTime, parseCron } from "./cron.ts";
+import { parseCron } from "@flyte/engine";
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -181,5 +181,9 @@ function nextTimeOf(schedule: Schedule): (after: number) => number {
   const text = expr.case === "cronExpression" ? expr.value : expr.case === "cronSchedule" ? expr.value.schedule : undefined;
   if (text === undefined) throw new RangeError("the schedule has neither a cron expression nor a rate");
   const cron = parseCron(text);
-  return (after) => nextCronTime(cron, after);
+  return (after) => {
+    const next = cron.next(after);
+    if (next === undefined) throw new RangeError(`cron expression '${text}' never matches again`);
+    return next;
+  };
 }

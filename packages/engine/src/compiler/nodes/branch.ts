@@ -1,8 +1,7 @@
 /**
- * Branch nodes (if / elif / else). For now they are accepted structurally: every branch's node is
- * resolved and checked like any other node, and the branch node's outputs are the outputs all
- * branches share. Condition operands are only checked for dangling references; typing them comes
- * later.
+ * Branch nodes (if / elif / else), accepted structurally: every branch's node is resolved and
+ * checked like any other node, and the branch node's outputs are the outputs all branches share.
+ * Condition operands are only checked for dangling references, not typed.
  *
  * As in Flyte's compiler, a node inside a branch is known by `<branch id>-<node id>`
  * ({@link branchInnerNodeId}) and its data dependencies stay its own: they are recorded as the

@@ -1,7 +1,7 @@
 /**
  * The seam between the graph scheduler (scheduling, failure policy, events) and the code that
  * knows how to run one kind of node. One file per node kind implements {@link NodeHandler};
- * branch, sub-workflow, array, gate and dynamic handlers plug in here later.
+ * task, branch, sub-workflow, launch plan, array, gate, dynamic and eager handlers implement it.
  */
 import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import type { Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
