@@ -5,7 +5,9 @@
  * sends it whole. An attempt that ends without `Complete` (timed out, terminated) keeps what was
  * flushed, plus its last chunk ({@link AttemptLog.close}).
  */
-import { MAX_LOG_CHARS } from "./log-capture.ts";
+
+/** Most of a log kept per attempt; beyond it the start is dropped and marked. */
+export const MAX_LOG_CHARS = 1_000_000;
 
 /** Sends `text`, which starts at `offset` of the log. */
 export type SendLogChunk = (offset: number, text: string) => Promise<void>;

@@ -139,6 +139,7 @@ export class Worker {
     const heartbeat = setInterval(() => void this.#heartbeat(), Math.max(50, Math.floor(this.#leaseMs / 3)));
     const attempts = new Set<Promise<void>>();
     let failures = 0;
+    let failingSince = 0;
     try {
       while (!this.#stopping.signal.aborted) {
         const free = this.#concurrency - this.#running.size + this.#lent;
@@ -157,7 +158,12 @@ export class Worker {
           failures = 0;
         } catch (err) {
           if (this.#stopping.signal.aborted) break;
-          if (failures++ === 0) this.#log(`cannot lease from ${this.#options.endpoint} (${describe(err)}); retrying`);
+          if (failures++ === 0) {
+            failingSince = Date.now();
+            this.#log(`cannot lease from ${this.#options.endpoint} (${describe(err)}); retrying with backoff (up to every 5 s) until it answers`);
+          } else if (failures % 12 === 0) {
+            this.#log(`still cannot lease from ${this.#options.endpoint} after ${Math.round((Date.now() - failingSince) / 1000)} s (${describe(err)}); retrying`);
+          }
           await sleep(Math.min(5_000, 250 * 2 ** Math.min(failures, 5)), this.#stopping.signal);
           continue;
         }
