@@ -12,7 +12,7 @@ export interface DefinitionSite {
   readonly index: number;
 }
 
-/** flytekit's own source folder: frames in it are not the user's. */
+/** flytekit's own source folder: frames in it are not the user's (but its tests' are). */
 const OWN_ROOT = new URL("..", import.meta.url).href;
 const counts = new Map<string, number>();
 
@@ -37,10 +37,10 @@ function callerUrl(): string | undefined {
   const stack = new Error().stack ?? "";
   Error.stackTraceLimit = limit;
   for (const line of stack.split("\n").slice(1)) {
-    const match = /\(?((?:file:\/\/|\/)[^\s()]+?):\d+:\d+\)?\s*$/.exec(line);
+    const match = /(?:\(|at )((?:file:\/\/|\/)[^\s()]+?):\d+:\d+\)?\s*$/.exec(line);
     if (match?.[1] === undefined) continue;
     const url = match[1].startsWith("/") ? pathToFileURL(match[1]).href : match[1];
-    if (!url.startsWith(OWN_ROOT)) return url;
+    if (!url.startsWith(OWN_ROOT) || url.includes("/testdata/") || /\.test\.[cm]?[jt]s$/.test(url)) return url;
   }
   return undefined;
 }
