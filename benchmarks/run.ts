@@ -8,6 +8,7 @@ import { benchMapTask } from "./map-task.ts";
 import { benchDynamic } from "./dynamic.ts";
 import { benchDurable } from "./durable-execution.ts";
 import { benchRestartRecovery } from "./restart-recovery.ts";
+import { benchIsolation } from "./isolation.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "local-engine": benchLocalEngine,
@@ -17,6 +18,7 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   dynamic: benchDynamic,
   "durable-execution": benchDurable,
   "restart-recovery": benchRestartRecovery,
+  isolation: benchIsolation,
 };
 
 const wanted = process.argv.slice(2);

@@ -27,6 +27,7 @@ export { parseDuration, type DurationInput } from "./duration-text.ts";
 export { gatesOf, LocalSignalSource, type GateInfo, type SignalPrompt } from "./local/signals.ts";
 export { DiskCatalog, localCacheDir, localCacheEnabled } from "./local/disk-cache.ts";
 export { Isolate, DEFAULT_GRACE_MS, type IsolateEnd, type IsolateOptions, type IsolateRunOptions } from "./isolate/isolate.ts";
+export { IsolateFactory } from "./isolate/isolate-factory.ts";
 export { serveIsolate, type ThreadAttempt, type AttemptHandler } from "./isolate/thread-kit.ts";
 export { isolateEndFailure, ISOLATE_FAILURE_CODES } from "./isolate/end-failure.ts";
 export { memoryMbOf, heapLimitsOf } from "./isolate/memory-limit.ts";

@@ -136,6 +136,7 @@ export class Worker {
   }
 
   async #loop(): Promise<void> {
+    this.#isolates.prepare();
     const heartbeat = setInterval(() => void this.#heartbeat(), Math.max(50, Math.floor(this.#leaseMs / 3)));
     const attempts = new Set<Promise<void>>();
     let failures = 0;

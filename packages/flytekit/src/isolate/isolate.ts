@@ -13,6 +13,8 @@ import { Worker } from "node:worker_threads";
 import type { ErrorInfo, FromThread, LogStream, ToThread } from "./protocol.ts";
 import { heapLimitsOf } from "./memory-limit.ts";
 
+const FIRST_MODULE = new URL(`./compile-cache-entry${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+
 /** How long an aborted attempt may take to end on its own before its isolate is stopped. */
 export const DEFAULT_GRACE_MS = 1_000;
 
@@ -22,8 +24,8 @@ export interface IsolateOptions {
   readonly entry: URL;
   /** Heap cap in MiB (`limits.mem`). @default none (V8's default heap size) */
   readonly memoryMb?: number;
-  /** Passed to the thread as `workerData`. */
-  readonly workerData?: unknown;
+  /** Passed to the thread as `workerData` (an object; its `entry` key is taken). */
+  readonly workerData?: object;
 }
 
 /** How an attempt in an isolate ended. */
@@ -66,12 +68,10 @@ export class Isolate {
 
   constructor(options: IsolateOptions) {
     this.memoryMb = options.memoryMb;
-    this.#worker = new Worker(options.entry, {
-      workerData: options.workerData,
+    this.#worker = new Worker(FIRST_MODULE, {
+      workerData: { ...options.workerData, entry: options.entry.href },
       ...(options.memoryMb !== undefined ? { resourceLimits: heapLimitsOf(options.memoryMb) } : {}),
     });
-    // Idle isolates never keep the process alive; a running attempt does (see run()).
-    this.#worker.unref();
     this.#worker.on("message", (message: FromThread) => this.#onMessage(message));
     this.#worker.on("error", (err: Error & { code?: string }) => {
       this.#die(
@@ -81,6 +81,9 @@ export class Isolate {
       );
     });
     this.#worker.on("exit", (code) => this.#die({ kind: "exited", code }));
+    // Idle isolates never keep the process alive; a running attempt does (see run()). After the
+    // listeners: adding one may ref the thread again.
+    this.#worker.unref();
   }
 
   /** False once the thread crashed, exited, ran out of memory or was stopped. */

@@ -15,7 +15,8 @@ import { LiteralMapSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { TaskTemplateSchema } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { EagerDefinition } from "../eager.ts";
 import { isolateEndFailure } from "../isolate/end-failure.ts";
-import { Isolate, type IsolateEnd } from "../isolate/isolate.ts";
+import type { Isolate, IsolateEnd } from "../isolate/isolate.ts";
+import { IsolateFactory } from "../isolate/isolate-factory.ts";
 import type { LocalAttemptPayload, LocalAttemptResult } from "../isolate/local-thread.ts";
 import { memoryMbOf } from "../isolate/memory-limit.ts";
 import { threadState } from "../isolate/thread-state.ts";
@@ -23,6 +24,8 @@ import type { TaskDefinition } from "../task.ts";
 
 const ENTRY = new URL(`../isolate/local-thread${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 
+/** Isolates, with a spare started ahead once any attempt ran isolated. */
+const factory = new IsolateFactory({ entry: ENTRY });
 /** Idle warm isolates, by defining module and heap cap. */
 const idle = new Map<string, Isolate[]>();
 
@@ -43,7 +46,7 @@ export async function runIsolated(task: TaskDefinition, request: TaskRunRequest)
   const o = task.options;
   const memoryMb = o.limits.mem !== undefined ? memoryMbOf(o.limits.mem, `task '${task.name}'`) : undefined;
   const key = `${site.url}\0${memoryMb ?? ""}`;
-  const isolate = (o.isolation === "warm" ? takeIdle(key) : undefined) ?? new Isolate({ entry: ENTRY, ...(memoryMb !== undefined ? { memoryMb } : {}) });
+  const isolate = (o.isolation === "warm" ? takeIdle(key) : undefined) ?? factory.take(memoryMb);
   const payload: LocalAttemptPayload = {
     url: site.url,
     index: site.index,

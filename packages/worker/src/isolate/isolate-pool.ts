@@ -3,9 +3,9 @@
  * per code bundle and memory cap and reused by later attempts of that bundle's tasks — never by
  * another bundle (another version) or by code from the worker's directory. Fresh isolates serve
  * one attempt and are terminated. Dead isolates (crashed, exited, out of memory, stopped) are
- * dropped; the next attempt simply starts a new one.
+ * dropped; the next attempt simply starts a new one (a spare started ahead: isolate-factory.ts).
  */
-import { Isolate } from "flytekit/internal";
+import { IsolateFactory, type Isolate } from "flytekit/internal";
 import type { AttemptThreadData } from "./attempt-thread.ts";
 
 const ENTRY = new URL(`./attempt-thread${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
@@ -23,9 +23,16 @@ export class IsolatePool {
   /** Idle isolates, least recently used first. */
   #idle: Array<{ key: string; isolate: Isolate }> = [];
   readonly #busy = new Set<Isolate>();
+  readonly #factory: IsolateFactory;
 
   constructor(options: IsolatePoolOptions) {
     this.#options = options;
+    this.#factory = new IsolateFactory({ entry: ENTRY, workerData: options.thread });
+  }
+
+  /** Starts a spare isolate ahead of the first attempt. */
+  prepare(): void {
+    this.#factory.prepare();
   }
 
   /** An isolate for code `key` with a heap cap of `memoryMb`; warm ones are reused. */
@@ -38,7 +45,7 @@ export class IsolatePool {
         if (entry !== undefined) return this.#hold(entry.isolate);
       }
     }
-    return this.#hold(new Isolate({ entry: ENTRY, workerData: this.#options.thread, ...(memoryMb !== undefined ? { memoryMb } : {}) }));
+    return this.#hold(this.#factory.take(memoryMb));
   }
 
   /** Gives back an isolate after its attempt: kept warm, or terminated. */
@@ -59,7 +66,7 @@ export class IsolatePool {
     const all = [...this.#idle.map((e) => e.isolate), ...this.#busy];
     this.#idle = [];
     this.#busy.clear();
-    await Promise.all(all.map((i) => i.terminate()));
+    await Promise.all([...all.map((i) => i.terminate()), this.#factory.close()]);
   }
 
   #hold(isolate: Isolate): Isolate {

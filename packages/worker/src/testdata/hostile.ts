@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { currentContext, task } from "flytekit";
 
-export const spin = task({ name: "spin", outputs: z.int(), timeout: "1s" }, () => {
+export const spin = task({ name: "spin", outputs: z.int(), timeout: "3s" }, () => {
   console.log("spinning");
   for (;;) {
     // a synchronous loop: only stopping the isolate ends it
