@@ -74,7 +74,7 @@ describe("remote commands against flyte start", () => {
     assert.match(listed, new RegExp(`${name} +shout_wf +SUCCEEDED`));
     assert.match(await ok("get", "nodes", name), /n0 +SUCCEEDED/);
     const logs = await ok("get", "logs", name, "--node", "n0");
-    assert.match(logs, /--- n0 attempt 0/);
+    assert.match(logs, /--- n0 attempt 1/);
     assert.match(logs, /shouting hi/);
     assert.match(logs, /\[n0\] INFO shouted/);
   });

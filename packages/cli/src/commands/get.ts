@@ -147,7 +147,7 @@ async function showLogs(remote: Remote, name: string, node: string | undefined, 
           throw new Error(`could not fetch the log ${url}: ${err instanceof Error ? err.message : String(err)}`);
         });
         const text = res.ok ? await res.text() : `(log unavailable: HTTP ${res.status})\n`;
-        io.stdout.write(`--- ${n.id?.nodeId ?? "?"} attempt ${attempt.id?.retryAttempt ?? 0}${log.name !== "" ? ` (${log.name})` : ""} ---\n`);
+        io.stdout.write(`--- ${n.id?.nodeId ?? "?"} attempt ${(attempt.id?.retryAttempt ?? 0) + 1}${log.name !== "" ? ` (${log.name})` : ""} ---\n`);
         io.stdout.write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
         printed++;
       }

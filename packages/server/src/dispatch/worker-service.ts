@@ -127,7 +127,7 @@ export function workerService(env: WorkerServiceEnv): ServiceImpl<typeof WorkerS
       const row = /^\d+$/.test(req.attemptId) && Number.isSafeInteger(id) ? await queue.get(id) : undefined;
       if (row === undefined) throw new ConnectError(`AppendLog got attempt_id '${req.attemptId}', which is not an attempt of this server`, Code.NotFound);
       if (row.workerId !== req.workerId) {
-        throw new ConnectError(`attempt ${req.attemptId} was leased by '${row.workerId ?? "no worker"}', not '${req.workerId}'; only its worker writes its log`, Code.PermissionDenied);
+        throw new ConnectError(`attempt id ${req.attemptId} was leased by '${row.workerId ?? "no worker"}', not '${req.workerId}'; only its worker writes its log`, Code.PermissionDenied);
       }
       const path = attemptLogPath(parseExecutionKey(row.executionId), row.nodeId, row.attempt);
       // Appends of one attempt run one after another (read, then replace).
