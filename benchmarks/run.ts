@@ -9,6 +9,7 @@ import { benchDynamic } from "./dynamic.ts";
 import { benchDurable } from "./durable-execution.ts";
 import { benchRestartRecovery } from "./restart-recovery.ts";
 import { benchTypeEngine } from "./type-engine.ts";
+import { benchIsolation } from "./isolation.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "local-engine": benchLocalEngine,
@@ -19,6 +20,7 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "durable-execution": benchDurable,
   "restart-recovery": benchRestartRecovery,
   "type-engine": benchTypeEngine,
+  isolation: benchIsolation,
 };
 
 const wanted = process.argv.slice(2);

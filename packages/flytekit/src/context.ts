@@ -5,6 +5,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { FlyteError } from "./errors.ts";
+import type { SecretStore } from "./secrets.ts";
 
 /** Writes lines about the running task; locally to stderr, prefixed with the node id. */
 export interface TaskLogger {
@@ -25,6 +26,14 @@ export interface ExecutionParameters {
   /** The task's name. */
   readonly taskName: string;
   readonly logger: TaskLogger;
+  /**
+   * Aborted when the attempt times out or is terminated. Pass it on to `fetch`, timers and child
+   * processes, or check it in long loops; an attempt still running a grace period after the abort
+   * is stopped hard (docs/isolation.md).
+   */
+  readonly signal: AbortSignal;
+  /** The secrets the task declared (`secrets` option): `secrets.get(group, key)`. */
+  readonly secrets: SecretStore;
 }
 
 const storage = new AsyncLocalStorage<ExecutionParameters>();

@@ -30,6 +30,7 @@ export type FlyteErrorCode =
   | "E_GATE"
   | "E_FAILURE_HANDLER_INPUTS"
   | "E_NOT_IN_TASK"
+  | "E_SECRET"
   // values crossing a task boundary
   | "E_VALUE_TYPE"
   // compilation

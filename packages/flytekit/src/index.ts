@@ -10,7 +10,8 @@ import "./local/run.ts"; // installs the local runner used by calls outside a wo
 
 export { FlyteError, FlyteRecoverableError, type FlyteErrorCode } from "./errors.ts";
 export { task, type Task, type TaskFunction } from "./task.ts";
-export type { TaskOptions, Secret } from "./task-options.ts";
+export type { TaskOptions, Secret, Isolation } from "./task-options.ts";
+export type { SecretStore } from "./secrets.ts";
 export { workflow, type Workflow, type WorkflowBody, type WorkflowOptions, type FailurePolicy } from "./workflow.ts";
 export { mapTask, type MapTask, type MapTaskOptions, type MapInputs, type MapOutputs } from "./map-task.ts";
 export { dynamic, type DynamicBody } from "./dynamic.ts";

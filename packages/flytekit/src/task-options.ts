@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { FlyteError } from "./errors.ts";
 import { parseDuration, type DurationInput } from "./duration-text.ts";
+import { memoryMbOf } from "./isolate/memory-limit.ts";
 import type { CacheOption, Resources } from "./overrides.ts";
 import type { OutputsOption, SchemaShape } from "./signature.ts";
 
@@ -44,7 +45,17 @@ export interface TaskOptions<I extends SchemaShape, O extends OutputsOption> {
   readonly secrets?: readonly Secret[];
   /** Description shown in the console. @default "" */
   readonly docs?: string;
+  /**
+   * Module state between attempts (docs/isolation.md): `"warm"` reuses an isolate per code bundle
+   * (module-level state survives across attempts of that bundle's tasks, as in Flyte's reusable
+   * containers); `"fresh"` starts a new isolate for every attempt (as a new pod would).
+   * @default "warm"
+   */
+  readonly isolation?: Isolation;
 }
+
+/** How attempts of a task share module state; see {@link TaskOptions.isolation}. */
+export type Isolation = "warm" | "fresh";
 
 /** Cache settings after defaults. */
 export interface ResolvedCache {
@@ -67,11 +78,12 @@ export interface ResolvedTaskOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly secrets: readonly Secret[];
   readonly docs: string;
+  readonly isolation: Isolation;
 }
 
 const KNOWN = new Set([
   "name", "inputs", "outputs", "cache", "retries", "timeout", "interruptible",
-  "requests", "limits", "image", "env", "secrets", "docs",
+  "requests", "limits", "image", "env", "secrets", "docs", "isolation",
 ]);
 
 /**
@@ -97,6 +109,16 @@ export function resolveTaskOptions(
     throw new FlyteError("E_INVALID_DEFINITION", `task '${name}': retries must be a whole number ≥ 0, got ${String(retries)}.`);
   }
   const timeoutMs = options.timeout === undefined ? 0 : parseDuration(options.timeout, `task '${name}': timeout`);
+  const isolation = options.isolation ?? "warm";
+  if (isolation !== "warm" && isolation !== "fresh") {
+    throw new FlyteError("E_INVALID_DEFINITION", `task '${name}': isolation must be "warm" or "fresh", got ${JSON.stringify(isolation)}.`);
+  }
+  for (const secret of options.secrets ?? []) {
+    if (typeof secret.group !== "string" || secret.group === "" || (secret.key !== undefined && (typeof secret.key !== "string" || secret.key === ""))) {
+      throw new FlyteError("E_INVALID_DEFINITION", `task '${name}': each secret needs a non-empty group (and, if given, a non-empty key), got ${JSON.stringify(secret)}.`);
+    }
+  }
+  if (options.limits?.mem !== undefined) memoryMbOf(options.limits.mem, `task '${name}'`);
   return {
     cache: resolveCache(name, options.cache, source, interfaceKey),
     retries,
@@ -108,6 +130,7 @@ export function resolveTaskOptions(
     env: options.env ?? {},
     secrets: options.secrets ?? [],
     docs: options.docs ?? "",
+    isolation,
   };
 }
 

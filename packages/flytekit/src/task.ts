@@ -10,6 +10,7 @@ import { shapeNativeOutputs, outputsToRecord } from "./outputs.ts";
 import { makeSignature, type OutputsOption, type SchemaShape, type Signature } from "./signature.ts";
 import { deriveCacheVersion, resolveTaskOptions, type ResolvedTaskOptions, type TaskOptions } from "./task-options.ts";
 import { fromLiteralMap, toLiteralMap } from "./types/index.ts";
+import { recordDefinitionSite, type DefinitionSite as IsolateSite } from "./isolate/definition-sites.ts";
 import type { CallInputs, Invocation, NativeInputs, NativeOutputs, TaskReturn } from "./typing.ts";
 
 /** The function behind a task: native inputs in, native outputs out (sync or async). */
@@ -40,6 +41,8 @@ export class TaskDefinition implements CallableEntity {
   location?: EntityLocation;
   readonly definedAt: DefinitionSite | undefined;
   origin?: DynamicOrigin;
+  /** Where `task()` was called: a local isolate finds the task again there (isolate/local-thread.ts). */
+  readonly site: IsolateSite | undefined;
 
   constructor(options: TaskOptions<SchemaShape, OutputsOption>, fn: (inputs: Record<string, unknown>) => unknown) {
     if (typeof fn !== "function") {
@@ -52,6 +55,7 @@ export class TaskDefinition implements CallableEntity {
     this.fn = fn;
     this.options = resolveTaskOptions(this.name, options, fn.toString(), interfaceKey(this.signature));
     this.derivedCacheVersion = deriveCacheVersion(fn.toString(), interfaceKey(this.signature));
+    this.site = recordDefinitionSite(this);
     for (const ignored of this.options.cache.ignoredInputs) {
       if (!(ignored in this.signature.inputs)) {
         throw new FlyteError("E_INVALID_DEFINITION", `task '${this.name}': cache.ignoredInputs names '${ignored}', which is not an input.`);

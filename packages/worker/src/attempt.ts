@@ -78,12 +78,6 @@ function eagerController(call: RunEagerChildCall, assignment: Assignment, locati
   });
 }
 
-/** The outcome of an attempt that threw something the SDK did not catch (see log-capture.ts). */
-export function crashOutcome(err: unknown, workerId: string): AttemptOutcome {
-  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return errorOutcome({ code: "USER:Uncaught", message: `the task left an error uncaught: ${message}`, kind: "USER", recoverable: false }, workerId);
-}
-
 /** A SYSTEM failure that retrying will not fix. */
 export function systemFailure(code: string, message: string, recoverable = false): TaskFailure {
   return { code, message, kind: "SYSTEM", recoverable };

@@ -4,7 +4,7 @@
  * kept warm for every later attempt. Tasks without a bundle are looked up in the worker's working
  * directory (code baked into the image), imported once per module.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -41,6 +41,7 @@ export class CodeLoader {
   readonly #options: CodeLoaderOptions;
   readonly #bundles = new Map<string, Promise<LoadedCode>>();
   readonly #local = new Map<string, Promise<LoadedCode>>();
+  readonly #downloads = new Map<string, Promise<string>>();
 
   constructor(options: CodeLoaderOptions) {
     this.#options = options;
@@ -86,17 +87,37 @@ export class CodeLoader {
     return loaded;
   }
 
-  async #loadBundle(url: string): Promise<LoadedCode> {
+  /**
+   * Downloads the bundle at `url` into the cache unless it is there; resolves with its file.
+   * Concurrent calls share one download. Throws {@link CodeLoadError}.
+   */
+  fetchBundle(url: string): Promise<string> {
+    let file = this.#downloads.get(url);
+    if (file === undefined) {
+      file = this.#download(url);
+      file.catch(() => this.#downloads.delete(url));
+      this.#downloads.set(url, file);
+    }
+    return file;
+  }
+
+  async #download(url: string): Promise<string> {
     const dir = join(this.#options.cacheDir, "bundles");
     const file = join(dir, `${createHash("sha256").update(url).digest("hex").slice(0, 40)}.mjs`);
     if (!existsSync(file)) {
       const bytes = await download(url);
       this.#options.onDownload?.(url);
       mkdirSync(dir, { recursive: true });
-      const partial = `${file}.${process.pid}.partial`;
+      // Threads of one process may download at once: the partial file's name is unique.
+      const partial = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.partial`;
       writeFileSync(partial, bytes);
       renameSync(partial, file);
     }
+    return file;
+  }
+
+  async #loadBundle(url: string): Promise<LoadedCode> {
+    const file = await this.fetchBundle(url);
     let exports: Partial<CodeBundle>;
     try {
       exports = (await import(pathToFileURL(file).href)) as Partial<CodeBundle>;

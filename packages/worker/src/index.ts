@@ -9,4 +9,4 @@ export { runAssignment, errorDocumentOf, type AttemptOutcome } from "./attempt.t
 export { RemoteEagerController, type RemoteEagerOptions, type RunEagerChildCall } from "./remote-eager.ts";
 export { BUNDLE_FORMAT, bundleEntrySource, type BundleRuntime, type CodeBundle } from "./bundle-format.ts";
 export { parseTaskArgs, specWithBundle, stripFastExecute, withFastExecute, type TaskLocation } from "./task-args.ts";
-export { installCapture, runCaptured, MAX_LOG_CHARS, type CapturedRun } from "./log-capture.ts";
+export { AttemptLog, MAX_LOG_CHARS, type SendLogChunk } from "./attempt-log.ts";

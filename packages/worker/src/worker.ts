@@ -1,19 +1,33 @@
 /**
  * The worker loop: long-polls `WorkerService.Lease` for attempts while it has free slots, runs
- * each one (attempt.ts) with its output captured (log-capture.ts), heartbeats the running ones
- * every lease/3 and stops those the server cancels, and reports each outcome with `Complete`.
- * It survives task crashes and a server that goes away (it retries with backoff).
+ * each one in an isolate (a worker thread: isolate/, attempt.ts) with its output streamed to the
+ * server (attempt-log.ts), heartbeats the running ones every lease/3, and reports each outcome
+ * with `Complete`. A timeout (the task's own, enforced here too) or a cancel from the server
+ * aborts the attempt's signal, then stops its isolate after the grace period; the slot is free at
+ * once. It survives task crashes and a server that goes away (it retries with backoff).
  */
 import { randomBytes } from "node:crypto";
 import { hostname, homedir } from "node:os";
 import { join } from "node:path";
-import { create } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { CompleteRequestSchema, WorkerService, type Assignment, CompleteResponse_Status, type RunEagerChildResponse } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
-import { crashOutcome, runAssignment, type AttemptOutcome } from "./attempt.ts";
+import {
+  AssignmentSchema,
+  CompleteRequestSchema,
+  CompleteResponse_Status,
+  RunEagerChildRequestSchema,
+  RunEagerChildResponseSchema,
+  WorkerService,
+  type Assignment,
+  type RunEagerChildResponse,
+} from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { DEFAULT_GRACE_MS, type IsolateEnd } from "flytekit/internal";
+import { AttemptLog } from "./attempt-log.ts";
+import { attemptOutcomeOf, describeAttempt, isolationOf, type AttemptIsolation } from "./attempt-isolation.ts";
 import { CodeLoader } from "./code-loader.ts";
-import { installCapture, runCaptured } from "./log-capture.ts";
+import { IsolatePool } from "./isolate/isolate-pool.ts";
+import type { EagerCallReply, EagerCallRequest } from "./isolate/attempt-thread.ts";
 import type { RunEagerChildCall } from "./remote-eager.ts";
 
 /** Options of {@link Worker}. */
@@ -36,12 +50,19 @@ export interface WorkerOptions {
   readonly log?: (line: string) => void;
   /** Called once per bundle download. */
   readonly onDownload?: (url: string) => void;
+  /** How long an aborted attempt (timeout, cancel) may run on before its isolate is stopped. @default 1 s */
+  readonly graceMs?: number;
+  /** How often a running attempt's new output is sent to the server. @default 1 s */
+  readonly logFlushMs?: number;
 }
 
 interface Running {
   readonly assignment: Assignment;
   readonly abort: AbortController;
 }
+
+/** Why an attempt was aborted, when it was. */
+type AbortCause = "timeout" | "cancelled" | "stopping";
 
 /** The default folder for downloaded bundles. */
 export function defaultWorkerCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -55,6 +76,7 @@ export class Worker {
   readonly #options: WorkerOptions;
   readonly #client: Client<typeof WorkerService>;
   readonly #loader: CodeLoader;
+  readonly #isolates: IsolatePool;
   readonly #running = new Map<string, Running>();
   readonly #stopping = new AbortController();
   readonly #concurrency: number;
@@ -74,6 +96,10 @@ export class Worker {
       cacheDir: options.cacheDir ?? defaultWorkerCacheDir(),
       ...(options.root !== undefined ? { root: options.root } : {}),
       ...(options.onDownload !== undefined ? { onDownload: options.onDownload } : {}),
+    });
+    this.#isolates = new IsolatePool({
+      thread: { cacheDir: options.cacheDir ?? defaultWorkerCacheDir(), workerId: this.id, ...(options.root !== undefined ? { root: options.root } : {}) },
+      maxIdle: Math.max(2, this.#concurrency),
     });
   }
 
@@ -100,8 +126,9 @@ export class Worker {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
-    for (const running of this.#running.values()) running.abort.abort(new Error("the worker is stopping"));
+    for (const running of this.#running.values()) running.abort.abort(new DOMException("the worker is stopping", "AbortError"));
     await done;
+    await this.#isolates.close();
   }
 
   #log(line: string): void {
@@ -109,10 +136,11 @@ export class Worker {
   }
 
   async #loop(): Promise<void> {
-    const uninstall = installCapture((err) => this.#log(`error outside any task (ignored): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+    this.#isolates.prepare();
     const heartbeat = setInterval(() => void this.#heartbeat(), Math.max(50, Math.floor(this.#leaseMs / 3)));
     const attempts = new Set<Promise<void>>();
     let failures = 0;
+    let failingSince = 0;
     try {
       while (!this.#stopping.signal.aborted) {
         const free = this.#concurrency - this.#running.size + this.#lent;
@@ -131,7 +159,12 @@ export class Worker {
           failures = 0;
         } catch (err) {
           if (this.#stopping.signal.aborted) break;
-          if (failures++ === 0) this.#log(`cannot lease from ${this.#options.endpoint} (${describe(err)}); retrying`);
+          if (failures++ === 0) {
+            failingSince = Date.now();
+            this.#log(`cannot lease from ${this.#options.endpoint} (${describe(err)}); retrying with backoff (up to every 5 s) until it answers`);
+          } else if (failures % 12 === 0) {
+            this.#log(`still cannot lease from ${this.#options.endpoint} after ${Math.round((Date.now() - failingSince) / 1000)} s (${describe(err)}); retrying`);
+          }
           await sleep(Math.min(5_000, 250 * 2 ** Math.min(failures, 5)), this.#stopping.signal);
           continue;
         }
@@ -146,32 +179,57 @@ export class Worker {
       await Promise.all(attempts);
     } finally {
       clearInterval(heartbeat);
-      uninstall();
     }
   }
 
   async #attempt(assignment: Assignment): Promise<void> {
     const abort = new AbortController();
     const id = assignment.attemptId;
+    const what = describeAttempt(assignment);
     this.#running.set(id, { assignment, abort });
     const startedAt = Date.now();
-    const captured = runCaptured(() => runAssignment(assignment, this.#loader, abort.signal, this.id, (req, opts) => this.#eagerCall(req, opts)));
-    const cancelled = new Promise<"cancelled">((r) => abort.signal.addEventListener("abort", () => r("cancelled"), { once: true }));
-    let outcome: AttemptOutcome | "cancelled";
+    const log = new AttemptLog((offset, text) => this.#client.appendLog({ workerId: this.id, attemptId: id, offset: BigInt(offset), text }).then(() => {}), this.#options.logFlushMs ?? 1_000);
+    let isolation: AttemptIsolation | undefined;
+    let end: IsolateEnd | undefined;
+    let loadError: unknown;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      outcome = await Promise.race([captured.result, cancelled]);
+      isolation = isolationOf(assignment);
+      if (isolation.bundleUrl !== undefined) await this.#loader.fetchBundle(isolation.bundleUrl);
     } catch (err) {
-      outcome = crashOutcome(err, this.id);
+      loadError = err;
+    }
+    if (isolation !== undefined && loadError === undefined) {
+      if (isolation.timeoutMs > 0) {
+        // The server times the attempt out too; stopping it here frees the slot without waiting for a heartbeat.
+        timer = setTimeout(() => abort.abort(new DOMException(`the attempt ran longer than its timeout of ${isolation?.timeoutMs} ms`, "TimeoutError")), isolation.timeoutMs);
+      }
+      const isolate = this.#isolates.acquire(isolation.key, isolation.memoryMb, isolation.fresh);
+      end = await isolate.run(toBinary(AssignmentSchema, assignment), {
+        signal: abort.signal,
+        graceMs: this.#options.graceMs ?? DEFAULT_GRACE_MS,
+        onLog: (text) => log.append(text),
+        onRequest: (value) => this.#eagerRequest(value as EagerCallRequest, abort.signal),
+      });
+      clearTimeout(timer);
+      this.#isolates.release(isolation.key, isolate, isolation.fresh);
     }
     this.#running.delete(id);
     this.#slotFreed?.();
-    const what = `${assignment.executionName}/${assignment.nodeId} attempt ${assignment.retryAttempt}`;
-    if (outcome === "cancelled") {
-      // The server gave up on this attempt (or the worker is stopping); its body may still run on.
-      this.#log(`${what} ${this.#stopping.signal.aborted ? "abandoned: the worker is stopping" : "cancelled by the server"}`);
+    const cause = abort.signal.aborted ? this.#abortCause(abort.signal) : undefined;
+    if (cause !== undefined) {
+      // The server decides what an aborted attempt was (it timed it out or cancelled it); the log is kept.
+      const line = cause === "timeout" ? `timed out (${String((abort.signal.reason as Error).message)})` : cause === "cancelled" ? "cancelled by the server" : "abandoned: the worker is stopping";
+      const stopped = end?.kind === "stopped" ? `; its isolate was stopped after a grace period of ${this.#options.graceMs ?? DEFAULT_GRACE_MS} ms` : "";
+      this.#log(`${what} ${line}${stopped}`);
+      await log.close(`[flyte] ${what} ${line}${stopped}`);
       return;
     }
-    const request = create(CompleteRequestSchema, { workerId: this.id, attemptId: id, outcome, log: captured.log(), startedAt: BigInt(startedAt), finishedAt: BigInt(Date.now()) });
+    const outcome = attemptOutcomeOf(assignment, end, loadError, this.id);
+    if (outcome.case === "error") log.seal(`[flyte] ${what} failed: ${outcome.value.error?.code ?? "?"}: ${outcome.value.error?.message ?? ""}`);
+    else log.seal();
+    await log.flush();
+    const request = create(CompleteRequestSchema, { workerId: this.id, attemptId: id, outcome, log: log.text(), startedAt: BigInt(startedAt), finishedAt: BigInt(Date.now()) });
     for (let tries = 1; ; tries++) {
       try {
         const res = await this.#client.complete(request);
@@ -184,6 +242,23 @@ export class Worker {
         }
         await sleep(200 * 2 ** tries);
       }
+    }
+  }
+
+  #abortCause(signal: AbortSignal): AbortCause {
+    if (this.#stopping.signal.aborted) return "stopping";
+    return signal.reason instanceof DOMException && signal.reason.name === "TimeoutError" ? "timeout" : "cancelled";
+  }
+
+  /** An eager call the isolate asks for (attempt-thread.ts), made on the server. */
+  async #eagerRequest(value: EagerCallRequest, signal: AbortSignal): Promise<EagerCallReply> {
+    try {
+      const response = await this.#eagerCall(fromBinary(RunEagerChildRequestSchema, value.request), { signal });
+      return { response: toBinary(RunEagerChildResponseSchema, response) };
+    } catch (err) {
+      // The code decides whether the thread's controller retries: it must cross the thread boundary.
+      const error = ConnectError.from(err);
+      return { code: error.code, message: error.rawMessage };
     }
   }
 
@@ -205,7 +280,7 @@ export class Worker {
     if (this.#running.size === 0) return;
     try {
       const res = await this.#client.heartbeat({ workerId: this.id, attemptIds: [...this.#running.keys()], leaseMs: this.#leaseMs });
-      for (const id of res.cancelledAttemptIds) this.#running.get(id)?.abort.abort(new Error("cancelled by the server"));
+      for (const id of res.cancelledAttemptIds) this.#running.get(id)?.abort.abort(new DOMException("cancelled by the server", "AbortError"));
     } catch (err) {
       this.#log(`heartbeat failed (${describe(err)})`);
     }

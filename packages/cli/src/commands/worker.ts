@@ -2,6 +2,7 @@
  * `flyte worker --endpoint URL [--concurrency N]`: runs task attempts leased from a server until
  * SIGINT or SIGTERM (see @flyte/worker).
  */
+import { resolve } from "node:path";
 import { defaultWorkerCacheDir, Worker } from "@flyte/worker";
 import { parseArgs, UsageError } from "../args.ts";
 import { DEFAULT_ENDPOINT, endpointWithoutConfig } from "../config/resolve.ts";
@@ -18,7 +19,16 @@ options:
   --cache-dir D      where bundles are kept (default ${defaultWorkerCacheDir()})
   --id ID            the worker's id in the server's records (default host-pid-random)
   --lease-ms MS      lease length asked for; heartbeats every third of it (default
-                     $FLYTE_WORKER_LEASE_MS or 30000)`;
+                     $FLYTE_WORKER_LEASE_MS or 30000)
+  --grace-ms MS      how long a timed-out or cancelled attempt may run on after its
+                     abort signal before its isolate is stopped (default 1000)
+  --secrets-dir D    where task secrets are files <D>/<group>/<key> (default
+                     $FLYTE_SECRETS_DEFAULT_DIR or /etc/secrets); secrets are also read from
+                     the environment as _FSEC_<GROUP>_<KEY>
+
+Each attempt runs in an isolate (a worker thread) that a timeout or a cancel can stop; see
+docs/isolation.md. Without a server it keeps retrying with backoff, and says so; a worker
+started by 'flyte start' exits when that server dies.`;
 
 /** The default lease: $FLYTE_WORKER_LEASE_MS when it is a whole number ≥ 300, else 30 s. */
 function leaseFromEnv(env: NodeJS.ProcessEnv = process.env): number {
@@ -35,7 +45,7 @@ export async function workerCommand(argv: readonly string[], io: { stdout: NodeJ
   }
   if (args.positionals.length > 0) throw new UsageError(`flyte worker takes no arguments (got ${args.positionals.join(" ")})`);
   for (const name of args.options.keys()) {
-    if (!["endpoint", "concurrency", "cache-dir", "id", "lease-ms"].includes(name)) throw new UsageError(`unknown option --${name}`);
+    if (!["endpoint", "concurrency", "cache-dir", "id", "lease-ms", "grace-ms", "secrets-dir"].includes(name)) throw new UsageError(`unknown option --${name}`);
   }
   const number = (name: string, fallback: number, min: number): number => {
     const text = args.options.get(name)?.at(-1);
@@ -46,11 +56,15 @@ export async function workerCommand(argv: readonly string[], io: { stdout: NodeJ
   const endpoint = endpointWithoutConfig(args.options);
   const cacheDir = args.options.get("cache-dir")?.at(-1);
   const id = args.options.get("id")?.at(-1);
+  const secretsDir = args.options.get("secrets-dir")?.at(-1);
+  // Isolates copy this process's environment when they start: the task's secret lookup reads it there.
+  if (secretsDir !== undefined) process.env["FLYTE_SECRETS_DEFAULT_DIR"] = resolve(secretsDir);
   const worker = new Worker({
     endpoint,
     concurrency: number("concurrency", 1, 1),
     // The env var reaches the workers `flyte start` spawns (tests shorten leases with it).
     leaseMs: number("lease-ms", leaseFromEnv(), 300),
+    graceMs: number("grace-ms", 1_000, 0),
     ...(cacheDir !== undefined ? { cacheDir } : {}),
     ...(id !== undefined ? { workerId: id } : {}),
     log: (line) => io.stderr.write(`${line}\n`),

@@ -10,9 +10,13 @@ import type { TaskDefinition } from "../task.ts";
 import { outsideEager } from "./eager-run.ts";
 import { runGraphTask } from "./graph-tasks.ts";
 import { runLocally } from "./run.ts";
+import { runIsolated, runsIsolated } from "./isolated-attempt.ts";
+import { secretStoreFor } from "../secrets.ts";
 
 /**
- * A runner over the task definitions a workflow references, found by task name.
+ * A runner over the task definitions a workflow references, found by task name. Tasks with a
+ * timeout, a memory limit or fresh isolation run in an isolate (isolated-attempt.ts); the others
+ * in this thread.
  *
  * Eager tasks: the body's awaited calls go to the request's `eager` controller, each becoming a
  * child node of the attempt's node. This is the hook every host plugs into: a local run passes
@@ -37,10 +41,22 @@ export class InProcessTaskRunner implements TaskRunner {
         error: { code: "SYSTEM:TaskNotFound", message: `no task named '${name}' is loaded in this process`, kind: "SYSTEM", recoverable: false },
       };
     }
+    if (runsIsolated(task)) {
+      const isolated = await runIsolated(task, request);
+      if (isolated !== undefined) return isolated;
+    }
     try {
       const graph = runGraphTask(task, request, (found) => found.forEach((d, n) => this.#discovered.set(n, d)), (e, i) => runLocally(e, i));
       if (graph !== undefined) return await graph;
-      const context = { executionId: request.executionId, nodeId: request.nodeId, retryAttempt: request.attempt, taskName: name, logger: streamLogger(request.nodeId) };
+      const context = {
+        executionId: request.executionId,
+        nodeId: request.nodeId,
+        retryAttempt: request.attempt,
+        taskName: name,
+        logger: streamLogger(request.nodeId),
+        signal: request.signal,
+        secrets: secretStoreFor(name, task.options.secrets),
+      };
       return { kind: "success", outputs: await runInTaskContext(context, () => outsideEager(() => task.execute(request.inputs))) };
     } catch (err) {
       return { kind: "failure", error: failureOf(err) };

@@ -19,6 +19,7 @@ import { InProcessTaskRunner } from "./in-process-runner.ts";
 import { DiskCatalog, localCacheEnabled } from "./disk-cache.ts";
 import { LocalSignalSource, type SignalPrompt } from "./signals.ts";
 import { eagerCall } from "./eager-run.ts";
+import { heldCall } from "../isolate/thread-state.ts";
 import { MapTaskDefinition } from "../map-task.ts";
 import { LaunchPlanDefinition, launchInputs } from "../launch-plan.ts";
 import { launchPlanInputs, localLaunchPlanResolver, withLaunchedWorkflows } from "./launch-plans.ts";
@@ -140,4 +141,5 @@ function singleTaskWorkflow(task: TaskDefinition | MapTaskDefinition): WorkflowD
 }
 
 // Calls inside an eager body become child nodes of the eager task (eager-run.ts).
-setLocalRunner((entity, inputs) => eagerCall(entity, inputs) ?? runLocally(entity, inputs));
+// In an isolate importing a script, the script's own top-level call is held (isolate/local-thread.ts).
+setLocalRunner((entity, inputs) => eagerCall(entity, inputs) ?? heldCall() ?? runLocally(entity, inputs));

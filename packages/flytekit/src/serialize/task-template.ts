@@ -5,6 +5,7 @@
 import { create } from "@bufbuild/protobuf";
 import { durationFromMs } from "@bufbuild/protobuf/wkt";
 import { KeyValuePairSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { Secret_MountType, SecretSchema, SecurityContextSchema } from "@flyte/idl/gen/flyteidl/core/security_pb.js";
 import {
   ContainerSchema,
   Resources_ResourceName,
@@ -28,6 +29,9 @@ export const TASK_TYPE = "container";
 export const SDK_VERSION = "0.1.0";
 /** The resolver a worker uses to find a task: by module path and export name. */
 export const DEFAULT_RESOLVER = "flytekit.module-resolver";
+
+/** `TaskTemplate.config` key of the task's isolation (only written for "fresh"; absent means "warm"). */
+export const ISOLATION_CONFIG_KEY = "isolation";
 
 /**
  * The container arguments that run one task attempt in a worker, with the placeholders the
@@ -87,6 +91,11 @@ export function taskTemplateOf(task: TaskDefinition, settings: SerializationSett
         env: Object.entries(o.env).map(([key, value]) => create(KeyValuePairSchema, { key, value })),
       }),
     },
+    // Only non-defaults are written, so templates of tasks without them stay as they were.
+    ...(o.isolation !== "warm" ? { config: { [ISOLATION_CONFIG_KEY]: o.isolation } } : {}),
+    ...(o.secrets.length > 0
+      ? { securityContext: create(SecurityContextSchema, { secrets: o.secrets.map((s) => create(SecretSchema, { group: s.group, key: s.key ?? "", mountRequirement: Secret_MountType.ANY })) }) }
+      : {}),
   });
   const adjust = (task as { [ADJUST_TEMPLATE]?: (template: TaskTemplate) => TaskTemplate })[ADJUST_TEMPLATE];
   return adjust === undefined ? template : adjust.call(task, template);

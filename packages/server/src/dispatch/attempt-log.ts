@@ -1,8 +1,10 @@
 /**
- * Where an attempt's log (what the task printed, sent by the worker in `Complete`) is kept, and
- * the HTTP path that serves it: `GET /logs/<project>/<domain>/<name>/<node>/<attempt>`.
+ * Where an attempt's log (what the task printed: streamed by the worker with `AppendLog` while
+ * it runs, then sent whole in `Complete`) is kept, and the HTTP path that serves it:
+ * `GET /logs/<project>/<domain>/<name>/<node>/<attempt>`.
  */
 import type { ExecutionIdentity } from "../blob/blob-layout.ts";
+import { isBlobError, type BlobStore } from "../blob/blob-store.ts";
 import { nodeDataDir } from "../blob/blob-layout.ts";
 
 /** URL path prefix of attempt logs. */
@@ -36,4 +38,19 @@ export function logBlobPathOf(pathname: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Writes `text` at `offset` of the log at `path`: a chunk sent again overwrites itself; a chunk
+ * after a gap (a lost chunk) is kept after a marker.
+ */
+export async function appendToLog(blobs: BlobStore, path: string, offset: number, text: string): Promise<void> {
+  let existing = "";
+  try {
+    existing = new TextDecoder().decode(await blobs.get(path));
+  } catch (error) {
+    if (!isBlobError(error)) throw error;
+  }
+  const next = offset <= existing.length ? existing.slice(0, offset) + text : `${existing}\n[${offset - existing.length} characters of output lost]\n${text}`;
+  await blobs.put(path, new TextEncoder().encode(next));
 }

@@ -31,7 +31,7 @@ export async function runEagerChild(env: EagerChildEnv, req: RunEagerChildReques
   if (req.spec === undefined) throw new ConnectError("RunEagerChild needs a spec: the DynamicJobSpec of the call", Code.InvalidArgument);
   const row = await env.queue.get(id);
   if (row === undefined) throw new ConnectError(`RunEagerChild: attempt ${id} was never issued by this server`, Code.NotFound);
-  const what = `attempt ${row.attempt} of node "${row.nodeId}" in execution "${row.executionId}" (attempt id ${id})`;
+  const what = `attempt ${row.attempt + 1} of node "${row.nodeId}" in execution "${row.executionId}" (attempt id ${id})`;
   if (row.state !== "leased" || row.workerId !== req.workerId) {
     const where = row.state === "leased" ? `leased by worker "${row.workerId ?? "?"}"` : row.state;
     throw new ConnectError(

@@ -160,7 +160,7 @@ describe("eager tasks on the server", () => {
     await finished(id);
     const attemptId = worker.seen.find((s) => s.executionName === id.name && s.nodeId === "n0")?.attemptId ?? assert.fail("no eager attempt");
     const call = (workerId: string, attempt: string) => worker.client.runEagerChild({ workerId, attemptId: attempt, callIndex: 9, spec: callSpec("inc", 1n), interface: O0 });
-    assert.match(await fails(call("eager-worker", attemptId), Code.FailedPrecondition), /attempt 0 of node "n0" in execution ".+" \(attempt id \d+\) is completed, not running on worker "eager-worker"/);
+    assert.match(await fails(call("eager-worker", attemptId), Code.FailedPrecondition), /attempt 1 of node "n0" in execution ".+" \(attempt id \d+\) is completed, not running on worker "eager-worker"/);
     assert.match(await fails(call("intruder", attemptId), Code.FailedPrecondition), /only the current holder of an attempt's lease/);
     assert.match(await fails(call("eager-worker", "999999"), Code.NotFound), /attempt 999999 was never issued/);
     assert.match(await fails(call("eager-worker", "abc"), Code.InvalidArgument), /not an id this server issued/);

@@ -11,6 +11,7 @@ import { DynamicJobSpecSchema } from "@flyte/idl/gen/flyteidl/core/dynamic_job_p
 import { ErrorDocumentSchema } from "@flyte/idl/gen/flyteidl/core/errors_pb.js";
 import { LiteralMapSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import {
+  AppendLogResponseSchema,
   AssignmentSchema,
   CompleteResponseSchema,
   CompleteResponse_Status,
@@ -25,7 +26,7 @@ import type { AttemptQueue } from "../queue/attempt-queue.ts";
 import { isQueueError } from "../queue/queue-error.ts";
 import { parseExecutionKey } from "../store/execution-key.ts";
 import { encodeCompletion } from "./attempt-outcome.ts";
-import { attemptLogPath } from "./attempt-log.ts";
+import { appendToLog, attemptLogPath } from "./attempt-log.ts";
 import { runEagerChild } from "./eager-child-rpc.ts";
 import type { WorkerTaskRunner } from "./worker-task-runner.ts";
 
@@ -54,6 +55,7 @@ export function workerService(env: WorkerServiceEnv): ServiceImpl<typeof WorkerS
   const { queue, runner, blobs } = env;
   const onError = env.onError ?? ((message: string, error: unknown) => console.error(`flyte: ${message}`, error));
   const writes = new Set<Promise<void>>();
+  const appends = new Map<string, Promise<void>>();
 
   const writeDocuments = async (attemptId: number, request: CompleteRequest): Promise<void> => {
     const row = await queue.get(attemptId);
@@ -118,6 +120,26 @@ export function workerService(env: WorkerServiceEnv): ServiceImpl<typeof WorkerS
       const status =
         outcome === "recorded" ? CompleteResponse_Status.RECORDED : outcome === "duplicate" ? CompleteResponse_Status.DUPLICATE : CompleteResponse_Status.LEASE_LOST;
       return create(CompleteResponseSchema, { status });
+    },
+
+    async appendLog(req) {
+      const id = Number(req.attemptId);
+      const row = /^\d+$/.test(req.attemptId) && Number.isSafeInteger(id) ? await queue.get(id) : undefined;
+      if (row === undefined) throw new ConnectError(`AppendLog got attempt_id '${req.attemptId}', which is not an attempt of this server`, Code.NotFound);
+      if (row.workerId !== req.workerId) {
+        throw new ConnectError(`attempt id ${req.attemptId} was leased by '${row.workerId ?? "no worker"}', not '${req.workerId}'; only its worker writes its log`, Code.PermissionDenied);
+      }
+      const path = attemptLogPath(parseExecutionKey(row.executionId), row.nodeId, row.attempt);
+      // Appends of one attempt run one after another (read, then replace).
+      const previous = appends.get(path) ?? Promise.resolve();
+      const write = previous.then(() => appendToLog(blobs, path, Number(req.offset), req.text));
+      const tail = write.catch(() => {});
+      appends.set(path, tail);
+      void tail.then(() => {
+        if (appends.get(path) === tail) appends.delete(path);
+      });
+      await write;
+      return create(AppendLogResponseSchema, {});
     },
 
     // Eager calls: eager-child-rpc.ts.

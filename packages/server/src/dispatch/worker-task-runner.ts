@@ -67,7 +67,7 @@ export class WorkerTaskRunner implements TaskRunner {
   async run(request: TaskRunRequest): Promise<TaskRunResult> {
     const { executionId, nodeId, attempt, task } = request;
     const identity = parseExecutionKey(executionId);
-    const what = `Attempt ${attempt} of node "${nodeId}" in execution "${executionId}"`;
+    const what = `Attempt ${attempt + 1} of node "${nodeId}" in execution "${executionId}"`;
     const unsupported = unsupportedRuntimeReason(task);
     if (unsupported !== undefined) {
       return { kind: "failure", error: { code: UNSUPPORTED_RUNTIME_CODE, kind: "USER", message: unsupported, recoverable: false } };
@@ -136,7 +136,7 @@ export class WorkerTaskRunner implements TaskRunner {
     try {
       const expired = await this.#queue.expire(now);
       for (const attempt of expired) {
-        this.#deliver(attempt.id, leaseExpired(`Attempt ${attempt.attempt} of node "${attempt.nodeId}" in execution "${attempt.executionId}"`));
+        this.#deliver(attempt.id, leaseExpired(`Attempt ${attempt.attempt + 1} of node "${attempt.nodeId}" in execution "${attempt.executionId}"`));
       }
       const horizon = Date.now() - EARLY_TTL_MS;
       for (const [id, early] of this.#early) if (early.at < horizon) this.#early.delete(id);

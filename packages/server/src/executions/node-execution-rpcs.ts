@@ -223,7 +223,8 @@ function taskExecutionOf(ctx: ExecutionsContext, handler: HandlerContext, execut
     taskType: template?.type ?? "",
     logs: [
       create(TaskLogSchema, {
-        name: `Attempt ${attempt.attempt} log`,
+        // Attempts are counted from 1 in every message (the API's retryAttempt stays zero-based).
+        name: `Attempt ${attempt.attempt + 1} log`,
         uri: `${baseUrlOf(handler)}${attemptLogUrlPath(identity, attempt.nodeId, attempt.attempt)}`,
         messageFormat: TaskLog_MessageFormat.UNKNOWN,
       }),

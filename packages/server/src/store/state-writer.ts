@@ -244,7 +244,7 @@ export class StateWriter {
           if (node === undefined) {
             throw new StoreError(
               "E_NODE_NOT_FOUND",
-              `Cannot record attempt ${event.attempt} of node "${event.nodeId}" in execution "${event.executionId}": ` +
+              `Cannot record attempt ${event.attempt + 1} of node "${event.nodeId}" in execution "${event.executionId}": ` +
                 "the node has no node execution yet (record a node event first).",
             );
           }

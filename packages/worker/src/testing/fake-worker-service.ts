@@ -15,6 +15,7 @@ import {
   WorkerService,
   type Assignment,
   type CompleteRequest,
+  type AppendLogRequest,
   type HeartbeatRequest,
   type RunEagerChildRequest,
   type RunEagerChildResponseSchema,
@@ -36,6 +37,8 @@ export class FakeWorkerService {
   eagerChild: (req: RunEagerChildRequest) => MessageInitShape<typeof RunEagerChildResponseSchema> | Promise<MessageInitShape<typeof RunEagerChildResponseSchema>> = () => {
     throw new ConnectError("this test gave the fake no eagerChild answer", Code.Unimplemented);
   };
+  /** Every `AppendLog` request, in arrival order. */
+  readonly logChunks: AppendLogRequest[] = [];
   /** Attempt ids the next heartbeats answer as cancelled. */
   readonly cancelled = new Set<string>();
   readonly bundles = new Map<string, string | Uint8Array>();
@@ -67,6 +70,10 @@ export class FakeWorkerService {
             this.#completionWaiters.splice(0).forEach((w) => w());
             return { status: CompleteResponse_Status.RECORDED };
           },
+          appendLog: (req) => {
+            this.logChunks.push(req);
+            return {};
+          },
           runEagerChild: (req) => {
             this.eagerCalls.push(req);
             return this.eagerChild(req);
@@ -92,6 +99,13 @@ export class FakeWorkerService {
     this.queue.push(a);
     this.#waiters.splice(0).forEach((w) => w());
     return a;
+  }
+
+  /** What `AppendLog` has written of `attemptId`'s log so far. */
+  streamedLog(attemptId: string): string {
+    let text = "";
+    for (const c of this.logChunks) if (c.attemptId === attemptId) text = text.slice(0, Number(c.offset)) + c.text;
+    return text;
   }
 
   /** Waits until the attempt `attemptId` is completed; returns the request. */

@@ -374,6 +374,51 @@ export declare type RunEagerChildResponse = Message<"flyte.worker.v1.RunEagerChi
 export declare const RunEagerChildResponseSchema: GenMessage<RunEagerChildResponse>;
 
 /**
+ * @generated from message flyte.worker.v1.AppendLogRequest
+ */
+export declare type AppendLogRequest = Message<"flyte.worker.v1.AppendLogRequest"> & {
+  /**
+   * @generated from field: string worker_id = 1;
+   */
+  workerId: string;
+
+  /**
+   * @generated from field: string attempt_id = 2;
+   */
+  attemptId: string;
+
+  /**
+   * Where `text` starts in the attempt's log, in UTF-16 code units (JavaScript string length).
+   *
+   * @generated from field: uint64 offset = 3;
+   */
+  offset: bigint;
+
+  /**
+   * @generated from field: string text = 4;
+   */
+  text: string;
+};
+
+/**
+ * Describes the message flyte.worker.v1.AppendLogRequest.
+ * Use `create(AppendLogRequestSchema)` to create a new message.
+ */
+export declare const AppendLogRequestSchema: GenMessage<AppendLogRequest>;
+
+/**
+ * @generated from message flyte.worker.v1.AppendLogResponse
+ */
+export declare type AppendLogResponse = Message<"flyte.worker.v1.AppendLogResponse"> & {
+};
+
+/**
+ * Describes the message flyte.worker.v1.AppendLogResponse.
+ * Use `create(AppendLogResponseSchema)` to create a new message.
+ */
+export declare const AppendLogResponseSchema: GenMessage<AppendLogResponse>;
+
+/**
  * @generated from service flyte.worker.v1.WorkerService
  */
 export declare const WorkerService: GenService<{
@@ -419,6 +464,18 @@ export declare const WorkerService: GenService<{
     methodKind: "unary";
     input: typeof RunEagerChildRequestSchema;
     output: typeof RunEagerChildResponseSchema;
+  },
+  /**
+   * Appends what a running attempt printed to its log, so the log is readable while it runs.
+   * Chunks carry their offset, so a chunk sent twice is written once. Accepted after the attempt
+   * ended too (an aborted attempt's last output is kept); `Complete`'s log replaces the whole.
+   *
+   * @generated from rpc flyte.worker.v1.WorkerService.AppendLog
+   */
+  appendLog: {
+    methodKind: "unary";
+    input: typeof AppendLogRequestSchema;
+    output: typeof AppendLogResponseSchema;
   },
 }>;
 

@@ -1,0 +1,36 @@
+/**
+ * The messages between a supervisor (isolate.ts, in the main thread) and the code that runs
+ * attempts inside a worker thread (thread-kit.ts). Values travel by structured clone.
+ */
+
+/** An error as it crosses the thread boundary. */
+export interface ErrorInfo {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+/** Which stream an attempt wrote to. */
+export type LogStream = "stdout" | "stderr";
+
+/** Supervisor → thread. */
+export type ToThread =
+  | { readonly kind: "run"; readonly payload: unknown }
+  /** Abort the running attempt's signal (a timeout or a terminate); the hard stop follows after the grace period. */
+  | { readonly kind: "abort"; readonly name: string; readonly message: string }
+  | { readonly kind: "reply"; readonly id: number; readonly ok: boolean; readonly value: unknown };
+
+/** Thread → supervisor. */
+export type FromThread =
+  | { readonly kind: "log"; readonly stream: LogStream; readonly text: string }
+  | { readonly kind: "done"; readonly value: unknown }
+  /** An error nobody caught (a throw in a timer, an unhandled rejection): it ends the attempt and the isolate. */
+  | { readonly kind: "crash"; readonly error: ErrorInfo }
+  /** A question the attempt asks the host (for example an eager task's call); answered by a `reply`. */
+  | { readonly kind: "request"; readonly id: number; readonly value: unknown };
+
+/** The {@link ErrorInfo} of any thrown value. */
+export function errorInfoOf(err: unknown): ErrorInfo {
+  if (err instanceof Error) return { name: err.name, message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}) };
+  return { name: "Thrown", message: String(err) };
+}

@@ -1,0 +1,79 @@
+/**
+ * The thread side of an isolate (isolate.ts): receives attempts, runs them one at a time with an
+ * AbortSignal, sends what they print as it is printed, and reports errors nobody caught (which end
+ * the attempt and the isolate). A thread entry module calls {@link serveIsolate} once.
+ */
+import { parentPort } from "node:worker_threads";
+import { errorInfoOf, type FromThread, type LogStream, type ToThread } from "./protocol.ts";
+import { redactSecrets } from "./secret-redaction.ts";
+
+/** What the code running an attempt gets from the kit. */
+export interface ThreadAttempt {
+  /** Aborted on a timeout or a terminate; the isolate is stopped after the grace period. */
+  readonly signal: AbortSignal;
+  /** Asks the host something (see IsolateRunOptions.onRequest). */
+  request(value: unknown): Promise<unknown>;
+}
+
+/** Runs one attempt's payload; its result is sent back as the attempt's value. */
+export type AttemptHandler = (payload: unknown, attempt: ThreadAttempt) => Promise<unknown>;
+
+/** Serves attempts on this thread's parent port with `handler`. */
+export function serveIsolate(handler: AttemptHandler): void {
+  const port = parentPort;
+  if (port === null) throw new Error("serveIsolate() runs in a worker thread started by an Isolate");
+  const send = (message: FromThread): void => port.postMessage(message);
+  let controller: AbortController | undefined;
+  let nextRequest = 0;
+  const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
+
+  const forward = (stream: NodeJS.WriteStream, name: LogStream): void => {
+    stream.write = ((chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8");
+      send({ kind: "log", stream: name, text: redactSecrets(text) });
+      const done = typeof encoding === "function" ? encoding : callback;
+      if (typeof done === "function") queueMicrotask(() => (done as () => void)());
+      return true;
+    });
+  };
+  forward(process.stdout, "stdout");
+  forward(process.stderr, "stderr");
+  const crash = (err: unknown): void => send({ kind: "crash", error: errorInfoOf(err) });
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
+
+  const attempt = (signal: AbortSignal): ThreadAttempt => ({
+    signal,
+    request(value: unknown): Promise<unknown> {
+      const id = nextRequest++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        send({ kind: "request", id, value });
+      });
+    },
+  });
+
+  port.on("message", (message: ToThread) => {
+    switch (message.kind) {
+      case "run": {
+        const current = new AbortController();
+        controller = current;
+        handler(message.payload, attempt(current.signal)).then(
+          (value) => send({ kind: "done", value }),
+          crash,
+        );
+        return;
+      }
+      case "abort":
+        controller?.abort(new DOMException(message.message, message.name));
+        return;
+      case "reply": {
+        const waiter = pending.get(message.id);
+        pending.delete(message.id);
+        if (message.ok) waiter?.resolve(message.value);
+        else waiter?.reject(new Error(String(message.value)));
+        return;
+      }
+    }
+  });
+}
