@@ -54,16 +54,22 @@ const KINDS = [
 ] as const;
 
 /**
- * Whether `flyte register` was given serialized packages (folders, `.tgz` / `.tar` archives)
- * rather than TypeScript files. Mixing the two is an error.
+ * Whether `flyte register` was given serialized packages (`.tgz` / `.tar` archives, or folders
+ * holding `.pb` files, as `flyte serialize` and `pyflyte package` write them) rather than code
+ * (files, or folders of modules). Mixing the two is an error.
  */
 export function isPbPackage(paths: readonly string[]): boolean {
-  const isPackage = (p: string): boolean => ARCHIVE.test(p) || isDirectory(p);
+  const isPackage = (p: string): boolean => ARCHIVE.test(p) || (isDirectory(p) && holdsPbFiles(p));
   const packages = paths.filter(isPackage);
   if (packages.length > 0 && packages.length < paths.length) {
     throw new Error(`flyte register takes either code files or serialized packages (folders, .tgz), not both: ${paths.join(", ")}`);
   }
   return paths.length > 0 && packages.length === paths.length;
+}
+
+/** A folder of serialized entities has `.pb` files at its top level; a code folder has none. */
+function holdsPbFiles(dir: string): boolean {
+  return readdirSync(dir).some((name) => name.endsWith(".pb"));
 }
 
 function isDirectory(path: string): boolean {
