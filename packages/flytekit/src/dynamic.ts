@@ -8,7 +8,7 @@
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { callableFor } from "./call.ts";
 import { buildJobSpec, type JobSpecResult } from "./job-spec.ts";
-import { definitionCount, definitionsSince } from "./naming.ts";
+import { definitionCount, definitionsSince, forgetDefinitionsSince } from "./naming.ts";
 import { encodeInputs } from "./task-reference.ts";
 import type { SerializationSettings } from "./serialize/settings.ts";
 import type { OutputsOption, SchemaShape } from "./signature.ts";
@@ -55,6 +55,7 @@ export class DynamicDefinition extends TaskDefinition {
         definition.origin = origin;
         if (!definition.nameIsExplicit) definition.name = `${this.name}.${definition.kind}_${n++}`;
       }
+      forgetDefinitionsSince(start);
     }
     return returned;
   }

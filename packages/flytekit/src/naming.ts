@@ -32,6 +32,14 @@ export function definitionsSince(count: number): readonly CallableEntity[] {
   return registry.slice(count);
 }
 
+/**
+ * Forgets the definitions made since `count` was read: a dynamic body's tasks are found again by
+ * running the body (task-reference.ts), so a long-running worker does not keep every one.
+ */
+export function forgetDefinitionsSince(count: number): void {
+  registry.length = Math.min(registry.length, count);
+}
+
 /** Every definition made so far, oldest first. */
 export function allDefinitions(): readonly CallableEntity[] {
   return registry;

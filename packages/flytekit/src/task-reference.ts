@@ -81,13 +81,27 @@ export function resolveTask(modules: readonly ModuleNamespace[], ref: TaskRefere
   if (ref.parent !== undefined) {
     const parent = resolveTask(modules, ref.parent.ref, settings) as CallableEntity & { expand?: unknown };
     if (typeof parent.expand !== "function") throw new Error(`the parent of task '${ref.name}' is a ${parent.kind}, not a dynamic task`);
-    const inputs = fromBinary(LiteralMapSchema, Buffer.from(ref.parent.inputs, "base64"));
-    const result = (parent.expand as (i: typeof inputs, s: SerializationSettings) => { kind: string; definitions?: ReadonlyMap<string, CallableEntity> })(inputs, settings);
-    const found = result.definitions?.get(ref.name);
+    const found = expansionOf(parent, ref.parent.inputs, settings).get(ref.name);
     if (found === undefined) throw new Error(`dynamic task '${parent.name}' no longer makes a task named '${ref.name}' on these inputs`);
     return found;
   }
   return byName(ref.name) ?? traceAllThen(ref.name);
+}
+
+/** Recent expansions of dynamic bodies, so the tasks of one dynamic node do not each run the body again. */
+const expansions = new Map<string, { parent: CallableEntity; definitions: ReadonlyMap<string, CallableEntity> }>();
+const MAX_EXPANSIONS = 32;
+
+function expansionOf(parent: CallableEntity & { expand?: unknown }, encodedInputs: string, settings: SerializationSettings): ReadonlyMap<string, CallableEntity> {
+  const key = `${parent.name}\n${encodedInputs}`;
+  const cached = expansions.get(key);
+  if (cached !== undefined && cached.parent === parent) return cached.definitions;
+  const inputs = fromBinary(LiteralMapSchema, Buffer.from(encodedInputs, "base64"));
+  const result = (parent.expand as (i: typeof inputs, s: SerializationSettings) => { definitions?: ReadonlyMap<string, CallableEntity> })(inputs, settings);
+  const definitions = result.definitions ?? new Map<string, CallableEntity>();
+  if (expansions.size >= MAX_EXPANSIONS) expansions.delete(expansions.keys().next().value!);
+  expansions.set(key, { parent, definitions });
+  return definitions;
 }
 
 /** A remembered definition named `name`; for a map, the task its items run. */
