@@ -24,7 +24,7 @@ import type { TaskDefinition } from "../task.ts";
 
 const ENTRY = new URL(`../isolate/local-thread${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 
-/** Isolates, with a spare started ahead once any attempt ran isolated. */
+/** Isolates, with a spare started ahead after a fresh attempt or a stopped isolate. */
 const factory = new IsolateFactory({ entry: ENTRY });
 /** Idle warm isolates, by defining module and heap cap. */
 const idle = new Map<string, Isolate[]>();
@@ -62,8 +62,13 @@ export async function runIsolated(task: TaskDefinition, request: TaskRunRequest)
     signal: request.signal,
     onLog: (text, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(text),
   });
-  if (o.isolation === "warm" && isolate.alive) giveBack(key, isolate);
-  else if (isolate.alive) void isolate.terminate();
+  if (o.isolation === "warm" && isolate.alive) {
+    giveBack(key, isolate);
+  } else {
+    // Fresh attempts (or a stopped isolate) come in series: have the next isolate ready.
+    factory.prepare();
+    if (isolate.alive) void isolate.terminate();
+  }
   return resultOf(end, task);
 }
 
