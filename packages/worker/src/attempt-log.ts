@@ -81,6 +81,11 @@ export class AttemptLog {
     await this.flush();
   }
 
+  /** Resolves once no chunk is on its way (so none lands after `Complete`'s whole log). */
+  settled(): Promise<void> {
+    return this.#flushing;
+  }
+
   /** Ends the log with `lastLine` without sending it (`Complete` carries the whole log). */
   seal(lastLine?: string): void {
     if (lastLine !== undefined) this.append(lastLine.endsWith("\n") ? lastLine : `${lastLine}\n`);

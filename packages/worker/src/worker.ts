@@ -228,7 +228,8 @@ export class Worker {
     const outcome = attemptOutcomeOf(assignment, end, loadError, this.id);
     if (outcome.case === "error") log.seal(`[flyte] ${what} failed: ${outcome.value.error?.code ?? "?"}: ${outcome.value.error?.message ?? ""}`);
     else log.seal();
-    await log.flush();
+    // No last chunk: Complete carries the whole log (one RPC and one write per attempt).
+    await log.settled();
     const request = create(CompleteRequestSchema, { workerId: this.id, attemptId: id, outcome, log: log.text(), startedAt: BigInt(startedAt), finishedAt: BigInt(Date.now()) });
     for (let tries = 1; ; tries++) {
       try {

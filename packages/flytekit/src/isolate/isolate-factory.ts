@@ -17,12 +17,15 @@ export class IsolateFactory {
     this.#options = options;
   }
 
-  /** A new isolate (the spare when it fits); starts the next spare. */
+  /**
+   * A new isolate (the spare when it fits). The next spare is not started here: callers call
+   * {@link prepare} when another new isolate is likely soon (after a fresh attempt, or one that
+   * killed its isolate), so that a warm host does not pay for isolates it never uses.
+   */
   take(memoryMb?: number): Isolate {
     if (memoryMb !== undefined) return new Isolate({ ...this.#options, memoryMb });
     const spare = this.#spare;
     this.#spare = undefined;
-    this.prepare();
     return spare?.alive === true ? spare : new Isolate(this.#options);
   }
 

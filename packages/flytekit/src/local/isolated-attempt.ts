@@ -2,7 +2,7 @@
  * Local attempts that run in an isolate (a worker thread) instead of this thread, so that a
  * timeout or a terminate can stop them even in a synchronous loop, and `limits.mem` can cap them.
  *
- * When: a task (not eager) with a timeout, a `limits.mem` or `isolation: "fresh"`, whose defining
+ * When: a task (not dynamic or eager) with a timeout, a `limits.mem` or `isolation: "fresh"`, whose defining
  * module is known (every task defined in an ES module file is), when this thread is not itself an
  * isolate. Everything else runs in this thread: the fast path. How the isolate finds the task:
  * see isolate/local-thread.ts; when it cannot (a task made at run time, inside a function), the
@@ -13,6 +13,7 @@ import type { TaskFailure, TaskRunRequest, TaskRunResult } from "@flyte/engine";
 import { DynamicJobSpecSchema } from "@flyte/idl/gen/flyteidl/core/dynamic_job_pb.js";
 import { LiteralMapSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { TaskTemplateSchema } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
+import { DynamicDefinition } from "../dynamic.ts";
 import { EagerDefinition } from "../eager.ts";
 import { isolateEndFailure } from "../isolate/end-failure.ts";
 import type { Isolate, IsolateEnd } from "../isolate/isolate.ts";
@@ -24,14 +25,15 @@ import type { TaskDefinition } from "../task.ts";
 
 const ENTRY = new URL(`../isolate/local-thread${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 
-/** Isolates, with a spare started ahead once any attempt ran isolated. */
+/** Isolates, with a spare started ahead after a fresh attempt or a stopped isolate. */
 const factory = new IsolateFactory({ entry: ENTRY });
 /** Idle warm isolates, by defining module and heap cap. */
 const idle = new Map<string, Isolate[]>();
 
 /** Whether an attempt of `task` runs in an isolate (see the module comment). */
 export function runsIsolated(task: TaskDefinition): boolean {
-  if (task.site === undefined || task instanceof EagerDefinition || threadState().inIsolate) return false;
+  // Dynamic and eager bodies hand the engine tasks they found while running: those must be this thread's.
+  if (task.site === undefined || task instanceof EagerDefinition || task instanceof DynamicDefinition || threadState().inIsolate) return false;
   const o = task.options;
   return o.timeoutMs > 0 || o.limits.mem !== undefined || o.isolation === "fresh";
 }
@@ -62,8 +64,13 @@ export async function runIsolated(task: TaskDefinition, request: TaskRunRequest)
     signal: request.signal,
     onLog: (text, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(text),
   });
-  if (o.isolation === "warm" && isolate.alive) giveBack(key, isolate);
-  else if (isolate.alive) void isolate.terminate();
+  if (o.isolation === "warm" && isolate.alive) {
+    giveBack(key, isolate);
+  } else {
+    // Fresh attempts (or a stopped isolate) come in series: have the next isolate ready.
+    factory.prepare();
+    if (isolate.alive) void isolate.terminate();
+  }
   return resultOf(end, task);
 }
 
@@ -75,7 +82,7 @@ function resultOf(end: IsolateEnd, task: TaskDefinition): TaskRunResult | undefi
       return undefined;
     case "success":
       return { kind: "success", outputs: fromBinary(LiteralMapSchema, result.outputs) };
-    case "dynamic":
+    case "dynamic": // not isolated today (see runsIsolated); kept so the thread's answer is complete
       return { kind: "dynamic", spec: fromBinary(DynamicJobSpecSchema, result.spec) };
     case "failure":
       return { kind: "failure", error: result.error satisfies TaskFailure };

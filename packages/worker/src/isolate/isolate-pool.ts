@@ -51,9 +51,10 @@ export class IsolatePool {
   /** Gives back an isolate after its attempt: kept warm, or terminated. */
   release(key: string, isolate: Isolate, fresh: boolean): void {
     this.#busy.delete(isolate);
-    if (!isolate.alive) return;
-    if (fresh) {
-      void isolate.terminate();
+    if (!isolate.alive || fresh) {
+      // The next attempt of this kind needs a new isolate: have one ready.
+      this.#factory.prepare();
+      if (isolate.alive) void isolate.terminate();
       return;
     }
     this.#idle.push({ key: `${key}\0${isolate.memoryMb ?? ""}`, isolate });
