@@ -152,7 +152,7 @@ describe("executions under chaos", () => {
     }
 
     for (let i = 0; inFlight() > 0; i++) {
-      assert.ok(Date.now() - began < 50_000, `${inFlight()} executions still running after 50 s:\n${server.stderr()}`);
+      assert.ok(Date.now() - began < 240_000, `${inFlight()} executions still running after 240 s:\n${server.stderr()}`);
       await sleep(100);
     }
     console.log(`# all ${EXECUTIONS} executions ended ${Date.now() - began} ms after the start`);
