@@ -138,7 +138,8 @@ describe("packaging: the packed packages in a project outside the repository", {
     const server = await startServer(env);
     try {
       const registered = check(flyte("register", "src/index.ts", "--endpoint", server.url), "flyte register");
-      assert.match(registered, /registered workflow\s+src\.index\.hello_wf/);
+      // Named after the module that defines it (src/workflow.ts), not the index that re-exports it.
+      assert.match(registered, /registered workflow\s+src\.workflow\.hello_wf/);
       const out = check(flyte("run", "--remote", "src/index.ts", "hello_wf", "--who", "Ada", "--wait", "--json", "--endpoint", server.url), "flyte run --remote");
       assert.deepEqual(JSON.parse(out), { greeting: "Hello, Ada!", letters: 8 });
     } finally {
