@@ -40,7 +40,8 @@ describe("composition features run remotely as they run locally", { concurrency:
       await new Promise((r) => setTimeout(r, 200));
     }
   };
-  const ended = (e: State): boolean => !["UNDEFINED", "QUEUED", "RUNNING"].includes(e.phase);
+  // FAILING and SUCCEEDING are on the way to an end (a failure node may still be running).
+  const ended = (e: State): boolean => !["UNDEFINED", "QUEUED", "RUNNING", "FAILING", "SUCCEEDING"].includes(e.phase);
   // `run --remote --wait --json` prints only the outputs: the tests name their executions.
   let named = 0;
   const nextName = (): string => `t${++named}-${process.pid}`;
