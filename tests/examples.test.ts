@@ -66,3 +66,26 @@ describe("examples", () => {
     });
   }
 });
+
+describe("isolation example", () => {
+  const FILE = "examples/isolation/timeouts-secrets.ts";
+
+  test("a short spin and a nap finish", () => {
+    assert.deepEqual(runJson(FILE, "guarded_wf", "--spin_ms", "10"), { spun: 10, slept: "slept 10 ms" });
+  });
+
+  test("a synchronous spin past its timeout fails at the timeout, naming the task", () => {
+    const res = flyte("run", FILE, "guarded_wf", "--spin_ms", "600000");
+    assert.equal(res.status, 1, res.stdout);
+    assert.match(res.stderr, /task 'spin'.*timed out/);
+  });
+
+  test("a declared secret comes from the environment, and a missing one says where to put it", () => {
+    const found = runNode(["packages/cli/bin/flyte.ts", "run", FILE, "token_length", "--json"], { _FSEC_API_TOKEN: "s3cret" });
+    assert.equal(found.status, 0, found.stderr);
+    assert.deepEqual(JSON.parse(found.stdout), { o0: 6 });
+    const missing = runNode(["packages/cli/bin/flyte.ts", "run", FILE, "token_length"], { FLYTE_SECRETS_DEFAULT_DIR: "/nonexistent-flyte-secrets" });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /secret 'api\/token' was not found: set the environment variable _FSEC_API_TOKEN/);
+  });
+});
