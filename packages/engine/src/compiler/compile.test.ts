@@ -124,15 +124,13 @@ describe("compileWorkflow: a valid workflow", () => {
 });
 
 describe("compileWorkflow: scale", () => {
-  test("a 10,000-node chain compiles", (t) => {
+  // Its compile time is a benchmark (`npm run bench`, compile-chain-10k), not an assertion here.
+  test("a 10,000-node chain compiles", () => {
     const n = 10_000;
     const nodes = [taskNode("n0", "inc", { x: promise(START_NODE_ID, "a") })];
     for (let i = 1; i < n; i++) nodes.push(taskNode(`n${i}`, "inc", { x: promise(`n${i - 1}`, "o0") }));
     const wf = workflow("chain", { inputs: { a: INT }, outputs: { out: INT }, nodes, bindings: { out: promise(`n${n - 1}`, "o0") } });
-    const started = performance.now();
     const closure = mustCompile({ primary: wf, tasks: TASKS });
-    const elapsed = performance.now() - started;
-    t.diagnostic(`compiled ${n} nodes in ${elapsed.toFixed(1)} ms`);
     assert.equal(closure.primary?.template?.nodes.length, n + 2);
     assert.deepEqual(connections(closure).up[END_NODE_ID], [`n${n - 1}`]);
   });
