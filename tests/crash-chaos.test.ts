@@ -20,7 +20,7 @@ import { ResourceType } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import { AdminService } from "@flyte/idl/gen/flyteidl/service/admin_pb.js";
 import { CompleteRequestSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { intMap, intsOf } from "../packages/server/src/testing/literals.ts";
-import { flyteAsync } from "./helpers.ts";
+import { alive, flyteAsync } from "./helpers.ts";
 import { startServerProcess, type ServerProcess } from "./server-helpers.ts";
 import { expectedChaos } from "./testdata/chaos.ts";
 
@@ -57,15 +57,6 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 function workerPids(serverPid: number): number[] {
   const ps = spawnSync("ps", ["-o", "pid=", "--ppid", String(serverPid)], { encoding: "utf8" });
   return ps.stdout.split("\n").map((l) => Number(l.trim())).filter((p) => p > 0);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("executions under chaos", () => {

@@ -57,3 +57,13 @@ export function flyteAsync(args: readonly string[], timeoutMs = PROCESS_TIMEOUT_
     });
   });
 }
+
+/** Whether process `pid` still exists (signal 0 checks without signalling). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { startServerProcess } from "./server-helpers.ts";
+import { alive } from "./helpers.ts";
 
 /** Process ids whose parent is `pid`. */
 function childrenOf(pid: number): number[] {
@@ -21,15 +22,6 @@ function childrenOf(pid: number): number[] {
       return [];
     }
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 test("pool workers exit after their server is killed with SIGKILL", { skip: process.platform !== "linux" ? "needs /proc" : false }, async () => {

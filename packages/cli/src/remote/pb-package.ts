@@ -18,7 +18,8 @@ import { WorkflowSpecSchema, type WorkflowSpec } from "@flyte/idl/gen/flyteidl/a
 import { LaunchPlanSchema, type LaunchPlan } from "@flyte/idl/gen/flyteidl/admin/launch_plan_pb.js";
 import type { Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import type { Node, WorkflowTemplate } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
-import { isAlreadyExists, isNotFound, type Remote } from "./connection.ts";
+import { isAlreadyExists, type Remote } from "./connection.ts";
+import { ensureProject, uploadFile } from "./registration.ts";
 import { readTar } from "./tar-reader.ts";
 
 /** One entity read from a package. */
@@ -203,7 +204,7 @@ export function entityId(entity: PackageEntity): Identifier | undefined {
 export async function registerPbPackage(remote: Remote, pkg: PbPackage, version: string): Promise<void> {
   await ensureProject(remote);
   let packageUrl: string | undefined;
-  if (pkg.sourceArchive !== undefined) packageUrl = await uploadArchive(remote, pkg.sourceArchive);
+  if (pkg.sourceArchive !== undefined) packageUrl = await uploadFile(remote, pkg.sourceArchive.name, pkg.sourceArchive.bytes, pkg.sourceArchive.name);
   const target: HydrationTarget = { project: remote.project, domain: remote.domain, version, ...(packageUrl === undefined ? {} : { packageUrl }) };
   for (const entity of pkg.entities) hydrateEntity(entity, target);
   for (const entity of pkg.entities) await registerEntity(remote, entity);
@@ -222,23 +223,3 @@ async function registerEntity(remote: Remote, entity: PackageEntity): Promise<vo
   }
 }
 
-async function ensureProject(remote: Remote): Promise<void> {
-  try {
-    await remote.admin.getProject({ id: remote.project });
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    await remote.admin.registerProject({ project: { id: remote.project, name: remote.project } });
-  }
-}
-
-async function uploadArchive(remote: Remote, archive: { readonly name: string; readonly bytes: Uint8Array }): Promise<string> {
-  const md5 = createHash("md5").update(archive.bytes).digest();
-  const location = await remote.dataProxy.createUploadLocation({ project: remote.project, domain: remote.domain, filename: archive.name, contentMd5: md5 });
-  const res = await fetch(location.signedUrl, {
-    method: "PUT",
-    body: archive.bytes,
-    headers: { "content-type": "application/octet-stream", "content-md5": md5.toString("base64"), ...location.headers },
-  });
-  if (!res.ok) throw new Error(`could not upload ${archive.name} to ${location.signedUrl}: HTTP ${res.status} ${await res.text()}`);
-  return location.nativeUrl;
-}

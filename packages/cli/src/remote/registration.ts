@@ -130,7 +130,7 @@ async function exists(remote: Remote, spec: EntitySpec): Promise<boolean> {
 }
 
 /** Creates the project if the server does not have it (Flyte's sandbox comes with flytesnacks). */
-async function ensureProject(remote: Remote): Promise<void> {
+export async function ensureProject(remote: Remote): Promise<void> {
   try {
     await remote.admin.getProject({ id: remote.project });
   } catch (err) {
@@ -141,13 +141,16 @@ async function ensureProject(remote: Remote): Promise<void> {
 
 /** Uploads the bundle through a signed URL; returns the URL workers download it from. */
 async function upload(remote: Remote, bytes: Uint8Array, sha256: string): Promise<string> {
+  return uploadFile(remote, `fast${sha256.slice(0, 32)}.mjs`, bytes, "the code bundle");
+}
+
+/**
+ * Uploads `bytes` as `filename` through a signed URL from DataProxyService; returns the URL the
+ * server and workers read it from. `what` names the file in errors.
+ */
+export async function uploadFile(remote: Remote, filename: string, bytes: Uint8Array, what: string): Promise<string> {
   const md5 = createHash("md5").update(bytes).digest();
-  const location = await remote.dataProxy.createUploadLocation({
-    project: remote.project,
-    domain: remote.domain,
-    filename: `fast${sha256.slice(0, 32)}.mjs`,
-    contentMd5: md5,
-  });
+  const location = await remote.dataProxy.createUploadLocation({ project: remote.project, domain: remote.domain, filename, contentMd5: md5 });
   let res: Response;
   try {
     res = await fetch(location.signedUrl, {
@@ -156,8 +159,8 @@ async function upload(remote: Remote, bytes: Uint8Array, sha256: string): Promis
       headers: { "content-type": "application/octet-stream", "content-md5": md5.toString("base64"), ...location.headers },
     });
   } catch (err) {
-    throw new Error(`could not upload the code bundle to ${location.signedUrl}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`could not upload ${what} to ${location.signedUrl}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  if (!res.ok) throw new Error(`could not upload the code bundle to ${location.signedUrl}: HTTP ${res.status} ${await res.text()}`);
+  if (!res.ok) throw new Error(`could not upload ${what} to ${location.signedUrl}: HTTP ${res.status} ${await res.text()}`);
   return location.nativeUrl;
 }

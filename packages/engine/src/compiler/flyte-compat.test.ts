@@ -5,50 +5,17 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { create } from "@bufbuild/protobuf";
-import { BooleanExpressionSchema } from "@flyte/idl/gen/flyteidl/core/condition_pb.js";
-import { ErrorSchema } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
-import {
-  BranchNodeSchema,
-  IfBlockSchema,
-  IfElseBlockSchema,
-  NodeSchema,
-  type Node,
-} from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
+import type { Node } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import type { CompiledWorkflow } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import { compileWorkflow, type CompileResult } from "./compile.ts";
 import { formatDiagnostics } from "./diagnostics.ts";
-import { INT, NONE, TASKS, bind, intLit, promise, task, taskNode, union, workflow } from "./test-fixtures.ts";
+import { INT, NONE, TASKS, bind, branch, intLit, promise, task, taskNode, union, workflow } from "./test-fixtures.ts";
 
 function compiled(result: CompileResult): CompiledWorkflow {
   if (!result.ok) assert.fail(`expected success:\n${formatDiagnostics(result.diagnostics)}`);
   const primary = result.closure.primary;
   assert.ok(primary);
   return primary;
-}
-
-function branch(id: string, thenNode: Node, elseNode: Node, inputs = [] as ReturnType<typeof bind>[]): Node {
-  return create(NodeSchema, {
-    id,
-    inputs,
-    target: {
-      case: "branchNode",
-      value: create(BranchNodeSchema, {
-        ifElse: create(IfElseBlockSchema, {
-          case: create(IfBlockSchema, { condition: create(BooleanExpressionSchema), thenNode }),
-          default: { case: "elseNode", value: elseNode },
-        }),
-      }),
-    },
-  });
-}
-
-function failBranch(id: string, thenNode: Node): Node {
-  const node = branch(id, thenNode, thenNode);
-  if (node.target.case === "branchNode" && node.target.value.ifElse !== undefined) {
-    node.target.value.ifElse.default = { case: "error", value: create(ErrorSchema, { message: "no" }) };
-  }
-  return node;
 }
 
 /** Ids of the nodes inside a compiled branch node, depth first. */
@@ -135,7 +102,7 @@ describe("nodes inside branches, as Flyte compiles them", () => {
   });
 
   test("nested names compose and our SDK's qualified ids are kept", () => {
-    const nested = failBranch("n0", taskNode("n0", "inc", { x: promise("", "a") }));
+    const nested = branch("n0", taskNode("n0", "inc", { x: promise("", "a") }), undefined);
     const wf = workflow("wf", {
       inputs: { a: INT },
       nodes: [

@@ -5,17 +5,12 @@ import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import {
   ApproveConditionSchema,
   ArrayNodeSchema,
-  BranchNodeSchema,
   GateNodeSchema,
-  IfBlockSchema,
-  IfElseBlockSchema,
   NodeSchema,
   SignalConditionSchema,
   SleepConditionSchema,
   type Node,
 } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
-import { BooleanExpressionSchema } from "@flyte/idl/gen/flyteidl/core/condition_pb.js";
-import { ErrorSchema } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 import { ResourceType } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import { compileWorkflow, type CompileInput, type CompileResult } from "./compile.ts";
 import { formatDiagnostics, type Diagnostic } from "./diagnostics.ts";
@@ -26,6 +21,7 @@ import {
   STR,
   TASKS,
   bind,
+  branch,
   iface,
   ident,
   intLit,
@@ -143,25 +139,6 @@ describe("launch plans", () => {
     ok(compileWorkflow({ primary: wf, tasks: [], launchPlans: [{ ...lp, defaultInputs: ["b"] }] }));
   });
 });
-
-function branch(id: string, thenNode: Node, elseNode: Node | undefined, inputs = [] as ReturnType<typeof bind>[]): Node {
-  return create(NodeSchema, {
-    id,
-    inputs,
-    target: {
-      case: "branchNode",
-      value: create(BranchNodeSchema, {
-        ifElse: create(IfElseBlockSchema, {
-          case: create(IfBlockSchema, { condition: create(BooleanExpressionSchema), thenNode }),
-          default:
-            elseNode === undefined
-              ? { case: "error", value: create(ErrorSchema, { message: "no branch matched" }) }
-              : { case: "elseNode", value: elseNode },
-        }),
-      }),
-    },
-  });
-}
 
 describe("branch nodes", () => {
   test("a branch compiles, its outputs are those all branches share, and inner promises become its dependencies", () => {

@@ -24,8 +24,10 @@ import {
   type Primitive,
 } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { TaskTemplateSchema, type TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
+import { BooleanExpressionSchema } from "@flyte/idl/gen/flyteidl/core/condition_pb.js";
 import {
   BlobTypeSchema,
+  ErrorSchema,
   EnumTypeSchema,
   LiteralTypeSchema,
   OutputReferenceSchema,
@@ -36,6 +38,9 @@ import {
   type LiteralType,
 } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 import {
+  BranchNodeSchema,
+  IfBlockSchema,
+  IfElseBlockSchema,
   NodeSchema,
   TaskNodeSchema,
   WorkflowNodeSchema,
@@ -211,3 +216,23 @@ export const TASKS: readonly TaskTemplate[] = [
   task("half", { x: FLOAT }, { o0: FLOAT }),
   task("greet", { name: STR }, { o0: STR }),
 ];
+
+/** A branch node `id`: if (an empty condition) then `thenNode`, else `elseNode` or, without one, an error. */
+export function branch(id: string, thenNode: Node, elseNode: Node | undefined, inputs = [] as ReturnType<typeof bind>[]): Node {
+  return create(NodeSchema, {
+    id,
+    inputs,
+    target: {
+      case: "branchNode",
+      value: create(BranchNodeSchema, {
+        ifElse: create(IfElseBlockSchema, {
+          case: create(IfBlockSchema, { condition: create(BooleanExpressionSchema), thenNode }),
+          default:
+            elseNode === undefined
+              ? { case: "error", value: create(ErrorSchema, { message: "no branch matched" }) }
+              : { case: "elseNode", value: elseNode },
+        }),
+      }),
+    },
+  });
+}
