@@ -199,12 +199,13 @@ export class Worker {
     } catch (err) {
       loadError = err;
     }
-    if (isolation !== undefined && loadError === undefined) {
+    // Undefined when the attempt was aborted while it waited for an isolate (isolate-pool.ts).
+    const isolate = isolation !== undefined && loadError === undefined ? await this.#isolates.acquire(isolation.key, isolation.memoryMb, isolation.fresh, abort.signal) : undefined;
+    if (isolation !== undefined && isolate !== undefined) {
       if (isolation.timeoutMs > 0) {
         // The server times the attempt out too; stopping it here frees the slot without waiting for a heartbeat.
         timer = setTimeout(() => abort.abort(new DOMException(`the attempt ran longer than its timeout of ${isolation?.timeoutMs} ms`, "TimeoutError")), isolation.timeoutMs);
       }
-      const isolate = this.#isolates.acquire(isolation.key, isolation.memoryMb, isolation.fresh);
       end = await isolate.run(toBinary(AssignmentSchema, assignment), {
         signal: abort.signal,
         graceMs: this.#options.graceMs ?? DEFAULT_GRACE_MS,

@@ -65,6 +65,7 @@ export class Isolate {
   #onRequest: ((value: unknown) => Promise<unknown>) | undefined;
   /** How the thread died, for an attempt that starts after (or while) it dies. */
   #death: IsolateEnd | undefined;
+  readonly #ready = Promise.withResolvers<boolean>();
 
   constructor(options: IsolateOptions) {
     this.memoryMb = options.memoryMb;
@@ -89,6 +90,14 @@ export class Isolate {
   /** False once the thread crashed, exited, ran out of memory or was stopped. */
   get alive(): boolean {
     return this.#alive;
+  }
+
+  /**
+   * Resolves `true` once the thread has loaded its entry and serves attempts, `false` if it died
+   * first. An attempt may be run before: it then waits for the load.
+   */
+  get ready(): Promise<boolean> {
+    return this.#ready.promise;
   }
 
   /** True while an attempt runs. */
@@ -133,6 +142,7 @@ export class Isolate {
   async terminate(): Promise<void> {
     this.#finish({ kind: "stopped", reason: "the isolate was terminated" });
     this.#alive = false;
+    this.#ready.resolve(false);
     await this.#worker.terminate();
   }
 
@@ -142,6 +152,9 @@ export class Isolate {
 
   #onMessage(message: FromThread): void {
     switch (message.kind) {
+      case "ready":
+        this.#ready.resolve(true);
+        return;
       case "log":
         this.#onLog?.(message.text, message.stream);
         return;
@@ -166,6 +179,7 @@ export class Isolate {
 
   #die(end: IsolateEnd): void {
     this.#alive = false;
+    this.#ready.resolve(false);
     this.#death ??= end;
     this.#finish(end);
   }

@@ -22,6 +22,8 @@ export type ToThread =
 
 /** Thread → supervisor. */
 export type FromThread =
+  /** Sent once, when the thread's entry has loaded and serves attempts: it can start one at once. */
+  | { readonly kind: "ready" }
   | { readonly kind: "log"; readonly stream: LogStream; readonly text: string }
   | { readonly kind: "done"; readonly value: unknown }
   /** An error nobody caught (a throw in a timer, an unhandled rejection): it ends the attempt and the isolate. */

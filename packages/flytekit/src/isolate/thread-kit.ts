@@ -75,5 +75,7 @@ export function serveIsolate(handler: AttemptHandler): void {
         return;
       }
     }
-  });
+  });  // The entry has loaded everything it imports: the host may now hand this thread work without
+  // waiting for a start (a worker prefers a busy warm isolate to one still loading).
+  send({ kind: "ready" });
 }

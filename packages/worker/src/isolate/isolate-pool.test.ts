@@ -1,0 +1,79 @@
+// The worker's isolate pool with real threads: a burst of attempts starts isolates a few at a time,
+// a waiting attempt takes a warm isolate its bundle released, and an aborted wait ends cleanly.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { IsolatePool } from "./isolate-pool.ts";
+
+const cacheDir = mkdtempSync(join(tmpdir(), "flyte-pool-"));
+after(() => rmSync(cacheDir, { recursive: true, force: true }));
+const newPool = (maxStarting = 2): IsolatePool => new IsolatePool({ thread: { cacheDir, workerId: "pool-test" }, maxIdle: 8, maxStarting });
+
+describe("the isolate pool", () => {
+  test("a burst of attempts starts at most maxStarting isolates at once, and each attempt gets one", async () => {
+    const pool = newPool(2);
+    try {
+      const acquires = Array.from({ length: 10 }, () => pool.acquire("bundle:a", undefined, false));
+      assert.equal(pool.size, 2, "ten waiting attempts start two isolates, not ten");
+      // Each attempt gives its isolate back at once, as a trivial task does: the warm ones serve the rest.
+      const served = await Promise.all(
+        acquires.map(async (acquire) => {
+          const isolate = await acquire;
+          assert.ok(isolate?.alive === true, "every attempt gets a live isolate");
+          pool.release("bundle:a", isolate, false);
+          return isolate;
+        }),
+      );
+      assert.equal(served.length, 10);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("a waiting attempt takes the warm isolate its bundle releases before a new one loads", async () => {
+    const pool = newPool(1);
+    try {
+      const first = await pool.acquire("bundle:a", undefined, false);
+      assert.ok(first !== undefined);
+      const second = pool.acquire("bundle:a", undefined, false);
+      pool.release("bundle:a", first, false);
+      assert.equal(await second, first);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("a warm isolate never serves another bundle, and fresh attempts never get a used isolate", async () => {
+    const pool = newPool(1);
+    try {
+      const a = await pool.acquire("bundle:a", undefined, false);
+      assert.ok(a !== undefined);
+      pool.release("bundle:a", a, false);
+      const b = await pool.acquire("bundle:b", undefined, false);
+      assert.notEqual(b, a);
+      const fresh = await pool.acquire("bundle:a", undefined, true);
+      assert.notEqual(fresh, a);
+      assert.notEqual(fresh, b);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("an attempt aborted while it waits gets no isolate; closing answers the others", async () => {
+    const pool = newPool(1);
+    try {
+      const controller = new AbortController();
+      const waiting = pool.acquire("bundle:a", undefined, false, controller.signal);
+      controller.abort();
+      assert.equal(await waiting, undefined);
+      const other = pool.acquire("bundle:a", 64, false);
+      await pool.close();
+      const isolate = await other;
+      assert.ok(isolate === undefined || !isolate.alive);
+    } finally {
+      await pool.close();
+    }
+  });
+});
