@@ -17,6 +17,8 @@ export interface DatabaseOptions {
 
 /** An open database with a transaction helper. */
 export interface Database {
+  /** The file, or `":memory:"`. */
+  readonly path: string;
   /** The underlying connection; prepare statements once and reuse them. */
   readonly sqlite: DatabaseSync;
   /** Whether commits are fsynced. */
@@ -41,6 +43,7 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
   sqlite.exec("PRAGMA busy_timeout = 5000");
   let depth = 0;
   return {
+    path,
     sqlite,
     fsync,
     transaction<T>(fn: () => T): T {

@@ -117,20 +117,46 @@ describe("group commit", () => {
     assert.equal(synchronous(), 2, "synchronous is FULL again for everyone else's commits");
   });
 
-  test("synced() waits for a commit that writes (so it is fsynced), shared with the group's writes", async () => {
+  test("a synced write resolves after the log's fsync; synced() joins the next group and shares its fsync", async () => {
     const committer = new GroupCommitter(db);
-    const syncs = (): number => {
-      const table = reader.prepare("SELECT name FROM sqlite_master WHERE name = 'group_commit_syncs'").get();
-      return table === undefined ? 0 : (reader.prepare("SELECT syncs FROM group_commit_syncs").get() as { syncs: number }).syncs;
-    };
     await committer.submitUnsynced(() => db.sqlite.prepare("INSERT INTO t (k, v) VALUES (1, 'a')").run());
+    assert.equal(committer.stats.walSyncs, 0, "an unsynced write waits for no fsync");
     await committer.synced();
-    assert.equal(syncs(), 1, "with nothing else pending, the barrier writes a row of its own");
+    assert.equal(committer.stats.walSyncs, 1, "with nothing else pending, the barrier has a group and an fsync of its own");
     const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
     const before = committer.stats.commits;
     await Promise.all([committer.synced(), committer.submit(() => insert.run(2, "b")), committer.synced()]);
     assert.equal(committer.stats.commits - before, 1, "callers in one tick share one commit");
-    assert.equal(syncs(), 2, "and one barrier write");
+    assert.equal(committer.stats.walSyncs, 2, "and one fsync");
+    assert.equal((db.sqlite.prepare("PRAGMA synchronous").get() as { synchronous: number }).synchronous, 2, "FULL again for commits outside the committer");
+  });
+
+  test("groups committed while an fsync runs share the next one, and every write waits for an fsync started after its commit", async () => {
+    const committer = new GroupCommitter(db);
+    const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < 20; i++) {
+      writes.push(committer.submit(() => insert.run(i, "x")));
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(writes);
+    assert.equal(count(), 20);
+    assert.ok(committer.stats.walSyncs >= 1 && committer.stats.walSyncs <= committer.stats.commits, `fsyncs ${committer.stats.walSyncs}, commits ${committer.stats.commits}`);
+  });
+
+  test("without fsync (or in memory) a synced write waits for no fsync", async () => {
+    const memory = openDatabase(":memory:");
+    const relaxed = openDatabase(join(dir, "relaxed.sqlite"), { fsync: false });
+    try {
+      for (const each of [memory, relaxed]) {
+        const committer = new GroupCommitter(each);
+        await committer.submit(() => each.sqlite.exec("CREATE TABLE u (x)"));
+        assert.equal(committer.stats.walSyncs, 0);
+      }
+    } finally {
+      memory.close();
+      relaxed.close();
+    }
   });
 
   test("a transaction helper call inside a group operation joins the group's transaction", async () => {

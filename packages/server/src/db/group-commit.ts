@@ -10,8 +10,11 @@
  *   loop (before the `setImmediate` that follows) run in ONE transaction, in submission order.
  * - Each operation runs inside its own SAVEPOINT: if it throws, only its own writes are rolled
  *   back and only its own promise rejects; the others still commit.
- * - A promise resolves only AFTER the COMMIT has returned (with `synchronous=FULL`, after the
- *   fsync): a write is durable when its promise resolves. A crash before that may lose it.
+ * - A promise resolves only AFTER the COMMIT has returned and the write-ahead log has been
+ *   fsynced: a write is durable when its promise resolves. A crash before that may lose it. The
+ *   COMMIT itself runs with `synchronous=NORMAL` and the fsync follows on libuv's thread pool
+ *   (wal-sync.ts), so the event loop serves leases, completions and reads during the fsync, and
+ *   the next group may commit meanwhile; callers waiting during one fsync share the next.
  * - All or nothing per transaction: if BEGIN or COMMIT fails, the transaction is rolled back and
  *   every operation of the group rejects with that error; none of it is visible.
  *
@@ -20,12 +23,12 @@
  * completion, recorded exactly once, whose consequences should share that fsync). They are
  * grouped the same way, in a transaction of their own that commits without waiting for an fsync.
  * WAL keeps commits in order and recovery keeps a prefix of them, so an unsynced write is durable
- * as soon as any later commit has been fsynced; `synced()` waits for such a commit, and a caller
- * that acknowledges an unsynced write must wait for it first.
+ * as soon as the log has been fsynced after it; `synced()` waits for that, and a caller that
+ * acknowledges an unsynced write must wait for it first.
  */
 import type { StatementSync } from "node:sqlite";
 import type { Database } from "./database.ts";
-import { migrate } from "./migrations.ts";
+import { WalSync } from "./wal-sync.ts";
 
 /** Options of {@link GroupCommitter}. */
 export interface GroupCommitOptions {
@@ -49,6 +52,8 @@ export interface GroupCommitStats {
   readonly failedCommits: number;
   /** Transactions of `submitUnsynced` operations committed (without waiting for an fsync). */
   readonly unsyncedCommits: number;
+  /** fsyncs of the write-ahead log (one may serve several groups). */
+  readonly walSyncs: number;
 }
 
 interface Pending {
@@ -88,7 +93,8 @@ export class GroupCommitter {
   #failedCommits = 0;
   #unsyncedCommits = 0;
   #savepoint: { begin: StatementSync; release: StatementSync; rollback: StatementSync } | undefined;
-  #syncMark: StatementSync | undefined;
+  /** Undefined when commits need no fsync (fsync off, or an in-memory database). */
+  readonly #wal: WalSync | undefined;
   /** The pending `synced()` barrier of the next group, shared by every caller until it runs. */
   #barrier: Promise<void> | undefined;
   readonly #run = (): void => {
@@ -103,6 +109,7 @@ export class GroupCommitter {
   constructor(db: Database, options: GroupCommitOptions = {}) {
     this.#db = db;
     this.#maxOperations = Math.max(1, Math.floor(options.maxOperations ?? 10_000));
+    this.#wal = db.fsync && db.path !== ":memory:" && db.path !== "" ? new WalSync(`${db.path}-wal`) : undefined;
   }
 
   /**
@@ -134,22 +141,16 @@ export class GroupCommitter {
   }
 
   /**
-   * Resolves once a commit that started after this call has returned — with `synchronous=FULL`,
-   * after its fsync — so every write committed before the call, unsynced ones included, is
-   * durable. It joins the next group (one fsync for everyone waiting) and adds a one-row write to
-   * it, because SQLite skips the fsync of a transaction that wrote nothing.
+   * Resolves once a group that started after this call has committed and the log has been
+   * fsynced after it, so every write committed before the call, unsynced ones included, is
+   * durable. It joins the next group, so writes made in reaction to an unsynced one (the engine's
+   * events after a completion) share its fsync.
    */
   synced(): Promise<void> {
     if (this.#barrier !== undefined) return this.#barrier;
     const barrier = this.submit(() => {
-      // Later callers need a later commit: this group has started.
+      // Later callers need a later group: this one has started.
       if (this.#barrier === barrier) this.#barrier = undefined;
-      if (this.#syncMark === undefined) {
-        // Created on first use, inside this transaction: a committer alone touches no schema.
-        migrate(this.#db, "group-commit", groupCommitMigrations);
-        this.#syncMark = this.#db.sqlite.prepare("UPDATE group_commit_syncs SET syncs = syncs + 1 WHERE id = 0");
-      }
-      this.#syncMark.run();
     });
     this.#barrier = barrier;
     // A failed group rejects the barrier; the next caller must try a new one.
@@ -179,6 +180,7 @@ export class GroupCommitter {
       failedOperations: this.#failedOperations,
       failedCommits: this.#failedCommits,
       unsyncedCommits: this.#unsyncedCommits,
+      walSyncs: this.#wal?.syncs ?? 0,
     };
   }
 
@@ -212,8 +214,9 @@ export class GroupCommitter {
     else this.#unsynced = rest;
     if (rest.length > 0) this.#schedule(synced);
     const sqlite = this.#db.sqlite;
-    // One commit without fsync; FULL again right after, for everyone else's commits.
-    const relax = !synced && this.#db.fsync;
+    // A commit without fsync (a synced group's fsync follows off the loop); FULL again right after,
+    // for commits made outside the committer (db.transaction).
+    const relax = this.#db.fsync && (!synced || this.#wal !== undefined);
     if (relax) {
       try {
         sqlite.exec("PRAGMA synchronous = NORMAL");
@@ -270,6 +273,21 @@ export class GroupCommitter {
     else this.#unsyncedCommits++;
     this.#operations += group.length - failed;
     this.#failedOperations += failed;
+    if (!synced || this.#wal === undefined) {
+      this.#settle(group, outcomes);
+      return;
+    }
+    this.#wal.sync().then(
+      () => this.#settle(group, outcomes),
+      (error: unknown) => {
+        // Committed and visible, but not known to be on disk: nobody may be told it is durable.
+        const cause = error instanceof Error ? error.message : String(error);
+        this.#failGroup(group, new Error(`The database's write-ahead log could not be fsynced after a commit (${cause}); the writes are not durable. Check the disk of the data folder and restart the server.`, { cause: error }));
+      },
+    );
+  }
+
+  #settle(group: readonly Pending[], outcomes: ReadonlyArray<{ ok: boolean; value: unknown }>): void {
     for (let i = 0; i < group.length; i++) {
       const pending = group[i] as Pending;
       const outcome = outcomes[i] as { ok: boolean; value: unknown };
@@ -283,15 +301,6 @@ export class GroupCommitter {
     for (const pending of group) pending.reject(error);
   }
 }
-
-/** The one-row table `synced()` writes so that its commit is fsynced. */
-const groupCommitMigrations = [
-  {
-    version: 1,
-    name: "sync barrier",
-    sql: "CREATE TABLE group_commit_syncs (id INTEGER PRIMARY KEY, syncs INTEGER NOT NULL); INSERT INTO group_commit_syncs VALUES (0, 0);",
-  },
-];
 
 const committers = new WeakMap<Database, GroupCommitter>();
 

@@ -16,7 +16,6 @@ import {
   type HeartbeatResponse,
   type LeaseResponse,
 } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
-import { LocalBlobStore } from "../blob/local-blob-store.ts";
 import { openDatabase, type Database } from "../db/database.ts";
 import { groupCommitterFor } from "../db/group-commit.ts";
 import { AttemptQueue } from "../queue/attempt-queue.ts";
@@ -47,9 +46,8 @@ describe("dispatch to workers", () => {
     dir = mkdtempSync(join(tmpdir(), "flyte-dispatch-unit-"));
     db = openDatabase(join(dir, "flyte.db"), { fsync: false });
     queue = new AttemptQueue(db);
-    const blobs = new LocalBlobStore(join(dir, "blobs"), { fsync: false });
-    runner = new WorkerTaskRunner({ queue, blobs, expiryCheckMs: 60_000 });
-    service = workerService({ queue, runner, blobs });
+    runner = new WorkerTaskRunner({ queue, expiryCheckMs: 60_000 });
+    service = workerService({ queue, runner });
     lease = async (leaseMs = 30_000) => (await service.lease(create(LeaseRequestSchema, { workerId: "w", max: 1, waitMs: 1000, leaseMs }), ctx)) as LeaseResponse;
     complete = async (workerId: string, attemptId: string, o0: number) =>
       (await service.complete(create(CompleteRequestSchema, { workerId, attemptId, outcome: { case: "outputs", value: intMap({ o0 }) } }), ctx)) as CompleteResponse;

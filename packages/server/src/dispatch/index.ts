@@ -1,4 +1,4 @@
 export { WorkerTaskRunner, bundleUrlOf, taskKeyOf, type WorkerTaskRunnerOptions } from "./worker-task-runner.ts";
 export { workerService, WORKER_PROTOCOL, type WorkerServiceEnv } from "./worker-service.ts";
 export { dispatchErrorCodes, failureOf, outcomeOf } from "./attempt-outcome.ts";
-export { LOGS_PREFIX, attemptLogPath, attemptLogUrlPath, logBlobPathOf } from "./attempt-log.ts";
+export { LOGS_PREFIX, attemptLogPath, attemptLogUrlPath, logBlobPathOf, parseLogUrlPath, type LogAddress } from "./attempt-log.ts";

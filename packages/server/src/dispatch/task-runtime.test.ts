@@ -7,7 +7,6 @@ import { create } from "@bufbuild/protobuf";
 import { createContextValues, type HandlerContext } from "@connectrpc/connect";
 import { TaskTemplateSchema, RuntimeMetadata_RuntimeType, type TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { LeaseRequestSchema, type LeaseResponse } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
-import { LocalBlobStore } from "../blob/local-blob-store.ts";
 import { openDatabase } from "../db/database.ts";
 import { AttemptQueue } from "../queue/attempt-queue.ts";
 import { intMap } from "../testing/literals.ts";
@@ -58,9 +57,8 @@ describe("tasks this backend's workers cannot run", () => {
     const dir = mkdtempSync(join(tmpdir(), "flyte-task-runtime-"));
     const db = openDatabase(join(dir, "flyte.db"), { fsync: false });
     const queue = new AttemptQueue(db);
-    const blobs = new LocalBlobStore(join(dir, "blobs"), { fsync: false });
-    const runner = new WorkerTaskRunner({ queue, blobs, expiryCheckMs: 60_000 });
-    const service = workerService({ queue, runner, blobs });
+    const runner = new WorkerTaskRunner({ queue, expiryCheckMs: 60_000 });
+    const service = workerService({ queue, runner });
     try {
       const task = pythonTask("wf.t1", "python-task", { image: "img:1", args: ["pyflyte-execute"] });
       const result = await runner.run({ executionId: "p:d:e1", nodeId: "n0", attempt: 0, task, inputs: intMap({}), signal: new AbortController().signal });

@@ -2,14 +2,11 @@
  * `flyte.worker.v1.WorkerService` on the server: workers long-poll `Lease`, keep leases alive
  * with `Heartbeat` (which tells them what was cancelled), run an eager task's calls as child
  * nodes with `RunEagerChild` (eager-child-rpc.ts) and report with `Complete`, which
- * records the outcome exactly once, wakes the waiting runner in-process, and then writes the
- * attempt's documents (`outputs.pb`, `error.pb` or `futures.pb`, and the log) in Flyte's layout.
+ * records the outcome and the log exactly once in the attempt's queue row and wakes the waiting
+ * runner in-process. Outcomes and logs stay in the database: no file per attempt.
  */
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
-import { DynamicJobSpecSchema } from "@flyte/idl/gen/flyteidl/core/dynamic_job_pb.js";
-import { ErrorDocumentSchema } from "@flyte/idl/gen/flyteidl/core/errors_pb.js";
-import { LiteralMapSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import {
   AppendLogResponseSchema,
   AssignmentSchema,
@@ -17,16 +14,12 @@ import {
   CompleteResponse_Status,
   HeartbeatResponseSchema,
   LeaseResponseSchema,
-  type CompleteRequest,
   type WorkerService,
 } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
-import { attemptDocumentPath } from "../blob/blob-layout.ts";
-import type { BlobStore } from "../blob/blob-store.ts";
 import type { AttemptQueue } from "../queue/attempt-queue.ts";
 import { isQueueError } from "../queue/queue-error.ts";
-import { parseExecutionKey } from "../store/execution-key.ts";
 import { encodeCompletion } from "./attempt-outcome.ts";
-import { appendToLog, attemptLogPath } from "./attempt-log.ts";
+import { spliceLog } from "./attempt-log.ts";
 import { runEagerChild } from "./eager-child-rpc.ts";
 import type { WorkerTaskRunner } from "./worker-task-runner.ts";
 
@@ -44,31 +37,13 @@ export const WORKER_PROTOCOL = {
 export interface WorkerServiceEnv {
   readonly queue: AttemptQueue;
   readonly runner: WorkerTaskRunner;
-  readonly blobs: BlobStore;
-  readonly onError?: (message: string, error: unknown) => void;
   /** Aborted on shutdown: ends every long poll at once. */
   readonly closing?: AbortSignal;
 }
 
-/** The handlers, plus a way to wait for the document writes they started (shutdown, tests). */
+/** The handlers, plus `settled()` for shutdown (nothing outlives a handler call now). */
 export function workerService(env: WorkerServiceEnv): ServiceImpl<typeof WorkerService> & { settled(): Promise<void> } {
-  const { queue, runner, blobs } = env;
-  const onError = env.onError ?? ((message: string, error: unknown) => console.error(`flyte: ${message}`, error));
-  const writes = new Set<Promise<void>>();
-  const appends = new Map<string, Promise<void>>();
-
-  const writeDocuments = async (attemptId: number, request: CompleteRequest): Promise<void> => {
-    const row = await queue.get(attemptId);
-    if (row === undefined) return;
-    const identity = parseExecutionKey(row.executionId);
-    const path = (doc: "outputs.pb" | "error.pb" | "futures.pb"): string => attemptDocumentPath(identity, row.nodeId, row.attempt, doc);
-    const puts: Promise<void>[] = [blobs.put(attemptLogPath(identity, row.nodeId, row.attempt), new TextEncoder().encode(request.log))];
-    const outcome = request.outcome;
-    if (outcome.case === "outputs") puts.push(blobs.put(path("outputs.pb"), toBinary(LiteralMapSchema, outcome.value)));
-    else if (outcome.case === "error") puts.push(blobs.put(path("error.pb"), toBinary(ErrorDocumentSchema, outcome.value)));
-    else if (outcome.case === "futures") puts.push(blobs.put(path("futures.pb"), toBinary(DynamicJobSpecSchema, outcome.value)));
-    await Promise.all(puts);
-  };
+  const { queue, runner } = env;
 
   return {
     async lease(req, ctx) {
@@ -105,17 +80,10 @@ export function workerService(env: WorkerServiceEnv): ServiceImpl<typeof WorkerS
         // The runner wakes as soon as the completion is recorded, before its fsync: the engine's
         // reaction (node events, the next attempt's enqueue) then shares that fsync'd commit, and
         // the answer below still waits for it (AttemptQueue.complete).
-        outcome = await queue.complete(id, req.workerId, recorded, () => runner.completed(id, recorded));
+        outcome = await queue.complete(id, req.workerId, recorded, () => runner.completed(id, recorded), req.log);
       } catch (error) {
         if (isQueueError(error) && error.code === "E_ATTEMPT_NOT_FOUND") throw new ConnectError(error.message, Code.NotFound);
         throw error;
-      }
-      if (outcome === "recorded") {
-        // Documents follow the recorded outcome (the queue row is the source of truth); a crash
-        // before they are written loses only these copies.
-        const write = writeDocuments(id, req).catch((error: unknown) => onError(`could not write the documents of attempt ${id}`, error));
-        writes.add(write);
-        void write.finally(() => writes.delete(write));
       }
       const status =
         outcome === "recorded" ? CompleteResponse_Status.RECORDED : outcome === "duplicate" ? CompleteResponse_Status.DUPLICATE : CompleteResponse_Status.LEASE_LOST;
@@ -129,16 +97,8 @@ export function workerService(env: WorkerServiceEnv): ServiceImpl<typeof WorkerS
       if (row.workerId !== req.workerId) {
         throw new ConnectError(`attempt id ${req.attemptId} was leased by '${row.workerId ?? "no worker"}', not '${req.workerId}'; only its worker writes its log`, Code.PermissionDenied);
       }
-      const path = attemptLogPath(parseExecutionKey(row.executionId), row.nodeId, row.attempt);
-      // Appends of one attempt run one after another (read, then replace).
-      const previous = appends.get(path) ?? Promise.resolve();
-      const write = previous.then(() => appendToLog(blobs, path, Number(req.offset), req.text));
-      const tail = write.catch(() => {});
-      appends.set(path, tail);
-      void tail.then(() => {
-        if (appends.get(path) === tail) appends.delete(path);
-      });
-      await write;
+      // Chunks of one attempt apply in arrival order (the queue's writes are ordered).
+      await queue.rewriteLog(id, (log) => spliceLog(log, Number(req.offset), req.text));
       return create(AppendLogResponseSchema, {});
     },
 
@@ -147,8 +107,7 @@ export function workerService(env: WorkerServiceEnv): ServiceImpl<typeof WorkerS
       return runEagerChild({ queue, runner, ...(env.closing !== undefined ? { closing: env.closing } : {}) }, req);
     },
 
-    async settled() {
-      await Promise.all([...writes]);
-    },
+    /** Kept for shutdown: every write of these handlers is awaited by the handler itself. */
+    async settled() {},
   };
 }

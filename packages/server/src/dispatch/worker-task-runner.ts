@@ -7,11 +7,9 @@
  */
 import { create, toBinary } from "@bufbuild/protobuf";
 import type { TaskRunRequest, TaskRunResult, TaskRunner } from "@flyte/engine";
-import { LiteralMapSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { AssignmentSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
-import { nodeDataDir, nodeInputsPath } from "../blob/blob-layout.ts";
-import type { BlobStore } from "../blob/blob-store.ts";
+import { nodeDataDir } from "../blob/blob-layout.ts";
 import type { AttemptQueue } from "../queue/attempt-queue.ts";
 import { parseExecutionKey } from "../store/execution-key.ts";
 import { leaseExpired, outcomeOfCompletion, outcomeOfEnded } from "./attempt-outcome.ts";
@@ -21,11 +19,9 @@ import { UNSUPPORTED_RUNTIME_CODE, unsupportedRuntimeReason } from "./task-runti
 /** Options of {@link WorkerTaskRunner}. */
 export interface WorkerTaskRunnerOptions {
   readonly queue: AttemptQueue;
-  /** Where `inputs.pb` is written (Flyte's layout). */
-  readonly blobs: BlobStore;
   /** How often lapsed leases are looked for, in ms. @default 1000 */
   readonly expiryCheckMs?: number;
-  /** Reports background failures (blob writes, expiry sweeps). @default console.error */
+  /** Reports background failures (expiry sweeps, cancels). @default console.error */
   readonly onError?: (message: string, error: unknown) => void;
 }
 
@@ -43,13 +39,12 @@ const EARLY_TTL_MS = 60_000;
  * Runs task attempts through workers.
  *
  * @example
- * const runner = new WorkerTaskRunner({ queue, blobs });
+ * const runner = new WorkerTaskRunner({ queue });
  * const engine = new Engine({ runner, store });
  * // WorkerService.Complete calls runner.completed(id, bytes) once the queue recorded it.
  */
 export class WorkerTaskRunner implements TaskRunner {
   readonly #queue: AttemptQueue;
-  readonly #blobs: BlobStore;
   readonly #onError: (message: string, error: unknown) => void;
   readonly #waiters = new Map<number, Waiter>();
   readonly #early = new Map<number, { result: TaskRunResult; at: number }>();
@@ -58,7 +53,6 @@ export class WorkerTaskRunner implements TaskRunner {
 
   constructor(options: WorkerTaskRunnerOptions) {
     this.#queue = options.queue;
-    this.#blobs = options.blobs;
     this.#onError = options.onError ?? ((message, error) => console.error(`flyte: ${message}`, error));
     this.#timer = setInterval(() => void this.sweep(), options.expiryCheckMs ?? 1000);
     this.#timer.unref();
@@ -72,10 +66,8 @@ export class WorkerTaskRunner implements TaskRunner {
     if (unsupported !== undefined) {
       return { kind: "failure", error: { code: UNSUPPORTED_RUNTIME_CODE, kind: "USER", message: unsupported, recoverable: false } };
     }
-    const inputsBytes = toBinary(LiteralMapSchema, request.inputs);
-    // inputs.pb is for people and tools reading the layout; the assignment carries the inputs, so
-    // the attempt does not wait for this write.
-    this.#blobs.put(nodeInputsPath(identity, nodeId), inputsBytes).catch((error: unknown) => this.#onError(`could not write inputs.pb of ${what}`, error));
+    // The assignment carries the inputs, and the node's row holds them (state store): no
+    // inputs.pb file per attempt (docs/benchmarks.md).
     const assignment = create(AssignmentSchema, {
       project: identity.project,
       domain: identity.domain,

@@ -9,9 +9,8 @@ import type { ExecutionService, ExecutionServiceFactory, ExecutionServiceHooks }
 import { unimplemented } from "../api/errors.ts";
 import { writeHead } from "../api/uploads.ts";
 import { LocalBlobStore } from "../blob/local-blob-store.ts";
-import { isBlobError } from "../blob/blob-store.ts";
 import { SqliteCatalog } from "../catalog/sqlite-catalog.ts";
-import { logBlobPathOf, LOGS_PREFIX } from "../dispatch/attempt-log.ts";
+import { parseLogUrlPath, LOGS_PREFIX } from "../dispatch/attempt-log.ts";
 import { workerService } from "../dispatch/worker-service.ts";
 import { WorkerTaskRunner } from "../dispatch/worker-task-runner.ts";
 import { WorkerService } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
@@ -21,6 +20,7 @@ import { Scheduler } from "../scheduler/scheduler.ts";
 import { signalService } from "../signals/signal-service.ts";
 import { SignalStore } from "../signals/signal-store.ts";
 import { SqliteStateStore } from "../store/sqlite-state-store.ts";
+import { executionKey } from "../store/execution-key.ts";
 import { ExecutionSpecs } from "./execution-records.ts";
 import * as rpcs from "./execution-rpcs.ts";
 import type { ExecutionsContext } from "./executions-context.ts";
@@ -55,16 +55,12 @@ export function durableExecutions(options: DurableExecutionsOptions = {}): Execu
   return (env) => {
     const now = options.now ?? Date.now;
     const blobs = new LocalBlobStore(join(env.dataDir, "blobs"), { fsync: env.fsync ?? true });
-    // Attempt documents (inputs.pb, outputs.pb, error.pb, futures.pb, logs) are copies for people
-    // and tools: the queue row and the state store hold the truth. Not fsyncing them keeps their
-    // writes from queueing behind (and delaying) the database's commits on the same disk.
-    const documents = new LocalBlobStore(join(env.dataDir, "blobs"), { fsync: false });
     const store = new SqliteStateStore(env.db, { blobs });
     const queue = new AttemptQueue(env.db);
     const specs = new ExecutionSpecs(env.db);
     const signals = new SignalStore(env.db, now);
     const catalog = new SqliteCatalog(env.db);
-    const runner = new WorkerTaskRunner({ queue, blobs: documents, ...(options.expiryCheckMs === undefined ? {} : { expiryCheckMs: options.expiryCheckMs }) });
+    const runner = new WorkerTaskRunner({ queue, ...(options.expiryCheckMs === undefined ? {} : { expiryCheckMs: options.expiryCheckMs }) });
     const orchestrator = new Orchestrator({
       store, queue, runner, specs, registry: env.registry, catalog, signals,
       ...(options.systemRetries === undefined ? {} : { systemRetries: options.systemRetries }),
@@ -72,7 +68,7 @@ export function durableExecutions(options: DurableExecutionsOptions = {}): Execu
     const context: ExecutionsContext = { registry: env.registry, store, specs, orchestrator, queue, blobs, now };
     const scheduler = new Scheduler(env.db, context, { tickMs: options.schedulerTickMs ?? 1000, now });
     const closing = new AbortController();
-    const workers = workerService({ queue, runner, blobs: documents, closing: closing.signal });
+    const workers = workerService({ queue, runner, closing: closing.signal });
     options.onReady?.({ context, runner, signals, catalog, scheduler });
 
     const notServed = (rpc: string) => () => {
@@ -113,21 +109,27 @@ export function durableExecutions(options: DurableExecutionsOptions = {}): Execu
       },
       http(req, res, pathname) {
         if (!pathname.startsWith(LOGS_PREFIX)) return false;
-        const path = logBlobPathOf(pathname);
-        if (path === undefined || req.method !== "GET") {
+        const address = parseLogUrlPath(pathname);
+        if (address === undefined || req.method !== "GET") {
           writeHead(res, 400, { "content-type": "text/plain" });
           res.end("use GET /logs/<project>/<domain>/<execution>/<node>/<attempt>\n");
           return true;
         }
-        blobs.get(path).then(
-          (bytes) => {
+        // Logs live in the attempt's queue row (streamed while it runs, whole once completed).
+        queue.find(executionKey(address.execution), address.nodeId, address.attempt).then(
+          (attempt) => {
+            if (attempt?.log === undefined) {
+              writeHead(res, 404, { "content-type": "text/plain" });
+              res.end("no log for this attempt (nothing printed yet, or no such attempt)\n");
+              return;
+            }
             writeHead(res, 200, { "content-type": "text/plain; charset=utf-8" });
-            res.end(bytes);
+            res.end(attempt.log);
           },
           (error: unknown) => {
-            const missing = isBlobError(error);
-            writeHead(res, missing ? 404 : 500, { "content-type": "text/plain" });
-            res.end(missing ? "no log for this attempt (not finished yet, or no such attempt)\n" : "internal error\n");
+            console.error(`flyte: could not read the log at ${pathname}`, error);
+            writeHead(res, 500, { "content-type": "text/plain" });
+            res.end("internal error\n");
           },
         );
         return true;

@@ -40,7 +40,8 @@ import {
 } from "@flyte/idl/gen/flyteidl/admin/task_execution_pb.js";
 import { TaskLogSchema, TaskLog_MessageFormat } from "@flyte/idl/gen/flyteidl/core/execution_pb.js";
 import { IdentifierSchema, ResourceType, TaskExecutionIdentifierSchema, type NodeExecutionIdentifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
-import { LiteralMapSchema, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { CompleteRequestSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { fromBinary } from "@bufbuild/protobuf";
 import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import { invalidArgument, notFound } from "../api/errors.ts";
@@ -271,8 +272,10 @@ export async function getTaskExecutionData(ctx: ExecutionsContext, req: TaskExec
   const { executionId, nodeId, attempt } = await attemptRecord(ctx, req, "GetTaskExecutionData");
   const node = await ctx.store.getNodeExecution(executionId, nodeId);
   let outputs: LiteralMap | undefined;
-  const path = attemptDocumentPath(parseExecutionKey(executionId), nodeId, attempt.attempt, "outputs.pb");
-  if (await ctx.blobs.exists(path)) outputs = fromBinary(LiteralMapSchema, await ctx.blobs.get(path));
+  // The worker's outcome, as the queue recorded it (no outputs.pb file per attempt).
+  const queued = await ctx.queue.find(executionId, nodeId, attempt.attempt);
+  const reported = queued?.result === undefined ? undefined : fromBinary(CompleteRequestSchema, queued.result).outcome;
+  if (reported?.case === "outputs") outputs = reported.value;
   else if (attempt.phase === "SUCCEEDED" && node?.attempts === attempt.attempt + 1) outputs = node.outputs;
   return create(TaskExecutionGetDataResponseSchema, {
     ...(node?.inputs === undefined ? {} : { fullInputs: node.inputs }),

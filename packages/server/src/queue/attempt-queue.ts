@@ -36,6 +36,7 @@ interface AttemptRow {
   lease_until: number | null;
   lease_count: number;
   result: Uint8Array | null;
+  log: string | null;
   enqueued_at: number;
   completed_at: number | null;
 }
@@ -72,7 +73,8 @@ export class AttemptQueue {
   readonly #now: () => number;
   readonly #work = new EventEmitter();
   readonly #sql: Record<
-    "insert" | "findId" | "findRow" | "cancelOne" | "lease" | "heartbeat" | "state" | "complete" | "expire" | "cancel" | "pending" | "get" | "byExecution",
+    | "insert" | "findId" | "findRow" | "cancelOne" | "lease" | "heartbeat" | "state" | "complete" | "expire" | "cancel" | "pending" | "get"
+    | "byExecution" | "byNode" | "getLog" | "setLog",
     StatementSync
   >;
   #outstanding = 0;
@@ -104,7 +106,7 @@ export class AttemptQueue {
       ),
       state: sqlite.prepare("SELECT state, worker_id FROM queue_attempts WHERE id = ?"),
       complete: sqlite.prepare(
-        "UPDATE queue_attempts SET state = 'completed', result = ?, completed_at = ?, lease_until = NULL WHERE id = ?",
+        "UPDATE queue_attempts SET state = 'completed', result = ?, log = coalesce(?, log), completed_at = ?, lease_until = NULL WHERE id = ?",
       ),
       expire: sqlite.prepare(
         `UPDATE queue_attempts SET state = 'expired' WHERE state = 'leased' AND lease_until <= ? RETURNING ${RELEASED_COLUMNS}`,
@@ -116,6 +118,9 @@ export class AttemptQueue {
       pending: sqlite.prepare("SELECT count(*) AS n FROM queue_attempts WHERE state = 'pending'"),
       get: sqlite.prepare("SELECT * FROM queue_attempts WHERE id = ?"),
       byExecution: sqlite.prepare("SELECT * FROM queue_attempts WHERE execution_id = ? ORDER BY id"),
+      byNode: sqlite.prepare("SELECT * FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
+      getLog: sqlite.prepare("SELECT log FROM queue_attempts WHERE id = ?"),
+      setLog: sqlite.prepare("UPDATE queue_attempts SET log = ? WHERE id = ?"),
     };
   }
 
@@ -248,7 +253,7 @@ export class AttemptQueue {
    *
    * @throws QueueError `E_ATTEMPT_NOT_FOUND` for an id the queue never issued.
    */
-  async complete(attemptId: number, workerId: string, result: Uint8Array, onRecorded?: () => void): Promise<CompletionOutcome> {
+  async complete(attemptId: number, workerId: string, result: Uint8Array, onRecorded?: () => void, log?: string): Promise<CompletionOutcome> {
     const outcome = await this.#unsynced((): CompletionOutcome => {
       const row = this.#sql.state.get(attemptId) as { state: AttemptState; worker_id: string | null } | undefined;
       if (row === undefined) {
@@ -256,7 +261,7 @@ export class AttemptQueue {
       }
       if (row.state === "completed") return "duplicate";
       if (row.state !== "leased" || row.worker_id !== workerId) return "lost-lease";
-      this.#sql.complete.run(result, this.#now(), attemptId);
+      this.#sql.complete.run(result, log ?? null, this.#now(), attemptId);
       return "recorded";
     });
     if (outcome === "recorded") onRecorded?.();
@@ -299,6 +304,25 @@ export class AttemptQueue {
   async listByExecution(executionId: string): Promise<QueuedAttempt[]> {
     await this.#settled();
     return (this.#sql.byExecution.all(executionId) as unknown as AttemptRow[]).map(queued);
+  }
+
+  /**
+   * Replaces an attempt's log with `edit(current log)` (the worker's streamed chunks, in order).
+   * Committed without waiting for an fsync: a log is a copy for people, and `complete` stores the
+   * whole log again, durably, with the outcome.
+   */
+  async rewriteLog(attemptId: number, edit: (log: string) => string): Promise<void> {
+    await this.#unsynced(() => {
+      const row = this.#sql.getLog.get(attemptId) as { log: string | null } | undefined;
+      if (row !== undefined) this.#sql.setLog.run(edit(row.log ?? ""), attemptId);
+    });
+  }
+
+  /** One attempt by execution, node and attempt number, with its state, result and log. */
+  async find(executionId: string, nodeId: string, attempt: number): Promise<QueuedAttempt | undefined> {
+    await this.#settled();
+    const row = this.#sql.byNode.get(executionId, nodeId, attempt) as AttemptRow | undefined;
+    return row === undefined ? undefined : queued(row);
   }
 
   async #mutate<T>(op: () => T): Promise<T> {
@@ -369,5 +393,6 @@ function queued(row: AttemptRow): QueuedAttempt {
   if (row.lease_until !== null) attempt.leaseUntil = row.lease_until;
   if (row.completed_at !== null) attempt.completedAt = row.completed_at;
   if (row.result !== null) attempt.result = row.result;
+  if (row.log !== null) attempt.log = row.log;
   return attempt;
 }

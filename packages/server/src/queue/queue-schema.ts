@@ -31,4 +31,11 @@ export const queueMigrations: readonly Migration[] = [
       CREATE INDEX queue_attempts_leased ON queue_attempts (lease_until) WHERE state = 'leased';
     `,
   },
+  {
+    // The attempt's log (what the task printed), kept in its row rather than in a file per
+    // attempt: a file cost a mkdir, an open, a write and a rename per attempt (docs/benchmarks.md).
+    version: 2,
+    name: "attempt logs",
+    sql: "ALTER TABLE queue_attempts ADD COLUMN log TEXT;",
+  },
 ];

@@ -35,6 +35,8 @@ export interface QueuedAttempt {
   readonly completedAt?: number;
   /** The worker's result, once completed. */
   readonly result?: Uint8Array;
+  /** What the task printed: streamed while it runs, whole once completed. */
+  readonly log?: string;
 }
 
 /** An attempt handed to a worker by `lease`. */
