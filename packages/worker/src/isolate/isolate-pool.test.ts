@@ -45,6 +45,34 @@ describe("the isolate pool", () => {
     }
   });
 
+  test("attempts behind a warm isolate that just started its attempt wait for it rather than start threads", async () => {
+    const pool = newPool(2);
+    try {
+      const first = await pool.acquire("bundle:a", undefined, false);
+      assert.ok(first !== undefined);
+      const waiting = [pool.acquire("bundle:a", undefined, false), pool.acquire("bundle:a", undefined, false)];
+      assert.equal(pool.size, 1, "no isolate is started while the warm one will be free sooner than a new one loads");
+      pool.release("bundle:a", first, false);
+      const second = await waiting[0];
+      assert.equal(second, first);
+      pool.release("bundle:a", first, false);
+      assert.equal(await waiting[1], first);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("an attempt behind one that keeps running gets an isolate of its own", async () => {
+    const pool = newPool(2);
+    try {
+      const running = await pool.acquire("bundle:a", undefined, false);
+      const next = await pool.acquire("bundle:a", undefined, false);
+      assert.ok(next !== undefined && next !== running, "started once the running attempt had run longer than a start takes");
+    } finally {
+      await pool.close();
+    }
+  });
+
   test("a warm isolate never serves another bundle, and fresh attempts never get a used isolate", async () => {
     const pool = newPool(1);
     try {

@@ -5,14 +5,16 @@
  * directory. Fresh isolates serve one attempt and are terminated. Dead isolates (crashed, exited,
  * out of memory, stopped) are dropped.
  *
- * New isolates are started on demand, at most `maxStarting` at a time, and an attempt waiting for
- * one takes whichever comes first: a warm isolate of its bundle that its attempt released, or a
- * new one that finished loading. Starting an isolate costs a thread and loading flytekit and the
- * bundle (80–1,000 ms of CPU); a trivial attempt in a warm one costs about a millisecond. Starting
- * one isolate per queued attempt, as a burst of 64 leased attempts would, spends seconds of both
- * cores on threads that a warm isolate would have made unnecessary within milliseconds; attempts
- * that do run long still get their own isolates, `maxStarting` at a time (on two cores, starting
- * more at once is no faster). See docs/benchmarks.md.
+ * An attempt waiting for an isolate takes whichever comes first: a warm isolate of its bundle that
+ * another attempt released, or a new one that finished loading. Starting an isolate costs a thread
+ * and loading flytekit and the bundle (80–1,000 ms of CPU); a trivial attempt in a warm one costs
+ * about a millisecond. So a new isolate is started only when waiting for the warm ones would take
+ * longer than starting one: the expected wait is the attempt's place in the line times the time
+ * an attempt runs (the average so far, or the time the oldest running one has run, whichever is
+ * longer) divided by the isolates serving its bundle. At most `maxStarting` load at a time (on
+ * two cores, more at once is no faster). A burst of 64 trivial attempts then runs in one or two
+ * warm isolates instead of starting 64 threads, while attempts that run long still get their own
+ * isolates within about one start time. See docs/benchmarks.md.
  */
 import { Isolate } from "flytekit/internal";
 import type { AttemptThreadData } from "./attempt-thread.ts";
@@ -45,9 +47,14 @@ export class IsolatePool {
   /** Loaded isolates that have run nothing yet (spares), oldest first. */
   #blank: Isolate[] = [];
   readonly #starting = new Set<Isolate>();
-  readonly #busy = new Set<Isolate>();
+  /** Running isolates: their bundle key and when their attempt started. */
+  readonly #busy = new Map<Isolate, { full: string; since: number }>();
   #waiters: Waiter[] = [];
   #closed = false;
+  /** Moving averages, in ms: an attempt's run, an isolate's start (a guess until one is measured). */
+  #runMs = 0;
+  #startMs = 200;
+  #recheck: NodeJS.Timeout | undefined;
 
   constructor(options: IsolatePoolOptions) {
     this.#options = options;
@@ -84,7 +91,7 @@ export class IsolatePool {
       fresh,
       take: (isolate) => {
         signal?.removeEventListener("abort", onAbort);
-        if (isolate !== undefined) this.#busy.add(isolate);
+        if (isolate !== undefined) this.#busy.set(isolate, { full, since: performance.now() });
         resolve(isolate);
       },
     };
@@ -96,6 +103,8 @@ export class IsolatePool {
 
   /** Gives back an isolate after its attempt: kept warm, or terminated. */
   release(key: string, isolate: Isolate, fresh: boolean): void {
+    const busy = this.#busy.get(isolate);
+    if (busy !== undefined) this.#runMs = average(this.#runMs, performance.now() - busy.since);
     this.#busy.delete(isolate);
     if (!isolate.alive || fresh) {
       if (isolate.alive) void isolate.terminate();
@@ -115,10 +124,11 @@ export class IsolatePool {
   /** Terminates every isolate, busy, idle or loading; waiting acquires resolve `undefined`. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#recheck);
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const waiter of waiters) waiter.take(undefined);
-    const all = [...this.#idle.map((e) => e.isolate), ...this.#blank, ...this.#starting, ...this.#busy];
+    const all = [...this.#idle.map((e) => e.isolate), ...this.#blank, ...this.#starting, ...this.#busy.keys()];
     this.#idle = [];
     this.#blank = [];
     this.#starting.clear();
@@ -137,11 +147,38 @@ export class IsolatePool {
     this.#waiters = left;
     // One loading isolate per waiting attempt at most (an isolate that loads serves any bundle).
     let covered = [...this.#starting].map((i) => i.memoryMb);
+    const place = new Map<string, number>();
     for (const waiter of left) {
+      const position = (place.get(waiter.full) ?? 0) + 1;
+      place.set(waiter.full, position);
+      if (!this.#worthStarting(waiter, position)) continue;
       const at = covered.indexOf(waiter.memoryMb);
       if (at !== -1) covered = covered.toSpliced(at, 1);
       else if (this.#starting.size < this.#maxStarting) this.#start(waiter.memoryMb);
     }
+    // A long attempt makes waiting longer as it runs: look again after about one start time.
+    if (left.length > 0 && this.#recheck === undefined && !this.#closed) {
+      this.#recheck = setTimeout(() => {
+        this.#recheck = undefined;
+        this.#pump();
+      }, Math.max(10, this.#startMs));
+      this.#recheck.unref();
+    }
+  }
+
+  /** Whether the `position`-th waiter of its bundle would wait longer than a start takes. */
+  #worthStarting(waiter: Waiter, position: number): boolean {
+    if (waiter.fresh) return true;
+    let serving = 0;
+    let oldest = 0;
+    const now = performance.now();
+    for (const busy of this.#busy.values()) {
+      if (busy.full !== waiter.full) continue;
+      serving++;
+      oldest = Math.max(oldest, now - busy.since);
+    }
+    if (serving === 0) return true;
+    return (position * Math.max(this.#runMs, oldest)) / serving > this.#startMs;
   }
 
   #takeIdle(waiter: Waiter): Isolate | undefined {
@@ -156,8 +193,10 @@ export class IsolatePool {
   #start(memoryMb: number | undefined): void {
     const isolate = new Isolate({ entry: ENTRY, workerData: this.#options.thread, ...(memoryMb !== undefined ? { memoryMb } : {}) });
     this.#starting.add(isolate);
+    const startedAt = performance.now();
     void isolate.ready.then((ok) => {
       if (!this.#starting.delete(isolate)) return; // closed meanwhile
+      if (ok) this.#startMs = average(this.#startMs, performance.now() - startedAt);
       const at = this.#waiters.findIndex((w) => w.memoryMb === memoryMb);
       if (at !== -1) {
         // A thread that died while loading still goes to an attempt, whose run reports why
@@ -170,4 +209,9 @@ export class IsolatePool {
       this.#pump();
     });
   }
+}
+
+/** An exponential moving average (weight 0.2 for the new sample). */
+function average(previous: number, sample: number): number {
+  return previous === 0 ? sample : 0.8 * previous + 0.2 * sample;
 }
