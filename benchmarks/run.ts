@@ -1,5 +1,7 @@
 /**
  * `npm run bench`: every benchmark, one JSON line per figure. `npm run bench -- NAME` runs one.
+ * `end-to-end` is the headline suite (real server and worker processes, the public API); the
+ * others measure parts in one process (the server's with fake workers: `durable-execution`).
  */
 import { benchColdStart } from "./cold-start.ts";
 import { benchLocalEngine } from "./local-engine.ts";
@@ -10,8 +12,10 @@ import { benchDurable } from "./durable-execution.ts";
 import { benchRestartRecovery } from "./restart-recovery.ts";
 import { benchTypeEngine } from "./type-engine.ts";
 import { benchIsolation } from "./isolation.ts";
+import { benchEndToEnd } from "./end-to-end.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
+  "end-to-end": benchEndToEnd,
   "local-engine": benchLocalEngine,
   "cold-start": benchColdStart,
   store: benchStore,
