@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, one JSON line per figure. `npm run bench -- NAME` runs one.
  */
 import { benchColdStart } from "./cold-start.ts";
+import { benchInnerLoop } from "./inner-loop.ts";
 import { benchLocalEngine } from "./local-engine.ts";
 import { benchStore } from "./store.ts";
 import { benchMapTask } from "./map-task.ts";
@@ -14,6 +15,7 @@ import { benchIsolation } from "./isolation.ts";
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "local-engine": benchLocalEngine,
   "cold-start": benchColdStart,
+  "inner-loop": benchInnerLoop,
   store: benchStore,
   "map-task": benchMapTask,
   dynamic: benchDynamic,
