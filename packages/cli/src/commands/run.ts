@@ -31,6 +31,7 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   if (argv.includes("--remote")) {
     // Loaded on demand: local runs should not pay for bundling and the API client.
     const { remoteRunCommand } = await import("./remote-run.ts");
+    mark("remote modules");
     return remoteRunCommand(argv.filter((a) => a !== "--remote"), io);
   }
   const args = parseArgs(argv, new Set(["json", "help", "no-cache", "overwrite-cache"]));
