@@ -71,7 +71,11 @@ describe("the inner loop of run --remote --wait", () => {
     assert.equal([...uploaded.keys()].filter((p) => p.endsWith(".mjs")).length, 1, [...uploaded.keys()].join("\n"));
 
     // Unchanged: the same outputs, and neither the cache nor the server's copy written again.
-    assert.deepEqual(await run(), { o0: 52, o1: "helloworld" });
+    // FLYTE_TIMINGS=1 adds one line on stderr naming every phase, and nothing on stdout.
+    const timed = await flyteAsync(["run", "--remote", file, "my_wf", "--a", "50", "--b", "hello", "--wait", "--json", "--endpoint", server.url], undefined, { ...env, FLYTE_TIMINGS: "1" });
+    assert.equal(timed.status, 0, timed.stderr);
+    assert.deepEqual(JSON.parse(timed.stdout), { o0: 52, o1: "helloworld" });
+    assert.match(timed.stderr, /^flyte: timings: start-up \d+ ms, command modules \d+ ms, remote modules \d+ ms, load code \d+ ms, bundle \d+ ms, check \d+ ms, upload \d+ ms, register \d+ ms, create execution \d+ ms, wait \d+ ms, outputs \d+ ms, total \d+ ms$/m);
     assert.deepEqual(snapshot(uploads), uploaded);
     assert.deepEqual(snapshot(cache), cached);
     const again = await flyteAsync(["register", file, "--json", "--endpoint", server.url], undefined, env);

@@ -48,6 +48,8 @@ describe("the bundle cache", () => {
     assert.equal(edited.reused, false);
     assert.notEqual(edited.bundle.sha256, first.bundle.sha256);
     assert.match(Buffer.from(edited.bundle.bytes).toString("utf8"), /"Hi, "/);
+    // The bundle of the code before the edit is not kept: the cache does not grow with edits.
+    assert.deepEqual(readdirSync(cache).filter((f) => f.endsWith(".mjs")), [`${edited.bundle.sha256}.mjs`]);
   });
 
   test("bundles again when the cached file was changed, never handing out other bytes", async () => {

@@ -11,7 +11,7 @@
  * always safe.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -73,14 +73,19 @@ function esbuildVersion(): string {
   return typeof pkg.version === "string" ? pkg.version : "unknown";
 }
 
-async function lookup(dir: string, key: string): Promise<CodeBundleFile | undefined> {
-  let entry: Entry;
+/** The entry named `key`, if there is a readable one of this format. */
+async function readEntry(dir: string, key: string): Promise<Entry | undefined> {
   try {
-    entry = JSON.parse(await readFile(join(dir, `${key}.json`), "utf8")) as Entry;
+    const entry = JSON.parse(await readFile(join(dir, `${key}.json`), "utf8")) as Entry;
+    return entry.format === CACHE_FORMAT && /^[0-9a-f]{64}$/.test(entry.sha256) ? entry : undefined;
   } catch {
     return undefined;
   }
-  if (entry.format !== CACHE_FORMAT || !/^[0-9a-f]{64}$/.test(entry.sha256)) return undefined;
+}
+
+async function lookup(dir: string, key: string): Promise<CodeBundleFile | undefined> {
+  const entry = await readEntry(dir, key);
+  if (entry === undefined) return undefined;
   const inputs = Object.keys(entry.inputs);
   const now = await Promise.all(inputs.map((file) => fileDigest(file)));
   if (inputs.some((file, i) => now[i] !== entry.inputs[file])) return undefined;
@@ -106,10 +111,14 @@ async function store(dir: string, key: string, bundle: CodeBundleFile): Promise<
     inputs: Object.fromEntries(bundle.inputs.map((file, i) => [file, digests[i]!])),
   };
   await mkdir(dir, { recursive: true });
+  const previous = await readEntry(dir, key);
   // Bytes first, then the entry naming them; each written aside and renamed, so a reader never
   // sees half a file.
   await atomicWrite(join(dir, `${bundle.sha256}.mjs`), bundle.bytes);
   await atomicWrite(join(dir, `${key}.json`), JSON.stringify(entry));
+  // One bundle per entry: the one made from the code before this edit goes, so the folder does
+  // not grow with every edit. (Bundle bytes embed their entry, so no other entry names it.)
+  if (previous !== undefined && previous.sha256 !== bundle.sha256) await rm(join(dir, `${previous.sha256}.mjs`), { force: true });
 }
 
 async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
