@@ -4,6 +4,7 @@
  * others measure parts in one process (the server's with fake workers: `durable-execution`).
  */
 import { benchColdStart } from "./cold-start.ts";
+import { benchInnerLoop } from "./inner-loop.ts";
 import { benchLocalEngine } from "./local-engine.ts";
 import { benchStore } from "./store.ts";
 import { benchMapTask } from "./map-task.ts";
@@ -18,6 +19,7 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "end-to-end": benchEndToEnd,
   "local-engine": benchLocalEngine,
   "cold-start": benchColdStart,
+  "inner-loop": benchInnerLoop,
   store: benchStore,
   "map-task": benchMapTask,
   dynamic: benchDynamic,

@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { bundleDist } from "./bundle-dist.ts";
 import { installableManifest, type Manifest } from "./manifest.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -92,7 +93,10 @@ export function build(buildDir: string = BUILD_DIR): BuiltPackage[] {
     for (const doc of ["README.md", "LICENSE"]) {
       if (existsSync(join(source, doc))) cpSync(join(source, doc), join(out, doc));
     }
-    writeFileSync(join(out, "package.json"), `${JSON.stringify(installableManifest(manifest, root.engines), null, 2)}\n`);
+    const installable = installableManifest(manifest, root.engines);
+    // The IDL's generated files are reached one by one (`@flyte/idl/gen/*`): they stay as they are.
+    if (!existsSync(join(source, "src/gen"))) bundleDist(out, manifest.name, installable, Object.values(manifest.bin ?? {}).map((bin) => join(out, bin)));
+    writeFileSync(join(out, "package.json"), `${JSON.stringify(installable, null, 2)}\n`);
     return { name: manifest.name, dir: out };
   });
 }

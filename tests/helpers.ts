@@ -16,9 +16,10 @@ export interface ProcessResult {
 
 /**
  * The environment of CLI processes in tests: an empty config file, so that the tester's own
- * `~/.flyte/config.yaml` (or FLYTE_CONFIG) never decides where remote commands go.
+ * `~/.flyte/config.yaml` (or FLYTE_CONFIG) never decides where remote commands go, and no code
+ * bundles kept in the tester's ~/.cache (tests of that cache give it a folder of their own).
  */
-export const ISOLATED_ENV: NodeJS.ProcessEnv = { FLYTE_CONFIG: "/dev/null" };
+export const ISOLATED_ENV: NodeJS.ProcessEnv = { FLYTE_CONFIG: "/dev/null", FLYTE_BUNDLE_CACHE: "off" };
 
 /**
  * How long a spawned command may run before it is killed. Generous on purpose: the suite runs many

@@ -3,6 +3,7 @@
  * codes (2 for usage errors, 1 for everything else).
  */
 import { UsageError } from "./args.ts";
+import { mark } from "./timings.ts";
 
 /** A command: its usage text and what runs it. */
 interface Command {
@@ -101,6 +102,7 @@ function usageHint(command: string | undefined, rest: readonly string[], loaded:
 
 /** Runs the CLI with `argv` (without node and the script); returns the exit code. */
 export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  mark("start-up");
   const [command, ...rest] = argv;
   let loaded: Command | undefined;
   try {
@@ -118,6 +120,7 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
     const load = COMMANDS[command];
     if (load === undefined) throw new UsageError(`unknown command '${command}'`);
     loaded = await load();
+    mark("command modules");
     return await loaded.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -16,6 +16,7 @@ import { checkExecutionName } from "../remote/execution-name.ts";
 import { startedExecution } from "../remote/follow.ts";
 import { fetchLaunchPlan, launchPlanHelp, launchPlanInputLiterals } from "../remote/launch-plan-run.ts";
 import { registerFiles } from "../remote/registration.ts";
+import { mark } from "../timings.ts";
 import { helpText, parseInputs } from "./run.ts";
 
 /** Usage text of `flyte run --remote`. */
@@ -81,6 +82,7 @@ export async function remoteRunCommand(argv: readonly string[], io: Io): Promise
   if (version !== undefined && !/^[A-Za-z0-9_.-]+$/.test(version)) throw new UsageError(`--version may only use letters, digits, '.', '_' and '-' (got '${version}')`);
   const target = remoteTargetOf(own);
   const loaded = findEntity(await loadEntities([file]), entityName, [file]);
+  mark("load code");
   const natives = parseInputs(loaded.definition, inputOptions, `flyte run --remote ${file} ${entityName} --help`);
   if (!["task", "workflow", "launchPlan"].includes(loaded.definition.kind)) {
     throw new UsageError(`${loaded.definition.kind} '${loaded.definition.name}' cannot be run on its own; run a task, workflow or launch plan`);
@@ -94,6 +96,7 @@ export async function remoteRunCommand(argv: readonly string[], io: Io): Promise
   const resourceType = entity.kind === "task" ? ResourceType.TASK : ResourceType.LAUNCH_PLAN;
   const id = { resourceType, project: remote.project, domain: remote.domain, name: entity.name, version: registration.version };
   const name = await createExecution(remote, id, inputs, executionName ?? "");
+  mark("create execution");
   return startedExecution(remote, name, args.flags.has("wait"), { json: args.flags.has("json"), entity }, io);
 }
 

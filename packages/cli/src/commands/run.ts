@@ -8,6 +8,7 @@ import { parseInputValue } from "../input-parse.ts";
 import { ProgressLine } from "../progress.ts";
 import { takeSignals, terminalPrompt } from "../signal-args.ts";
 import { toJsonValue } from "../json-value.ts";
+import { mark } from "../timings.ts";
 import { fileHelp, inputLines, loadedEntityHelp, requireInputs } from "../entity-help.ts";
 
 /** Usage text of `flyte run`. */
@@ -30,6 +31,7 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   if (argv.includes("--remote")) {
     // Loaded on demand: local runs should not pay for bundling and the API client.
     const { remoteRunCommand } = await import("./remote-run.ts");
+    mark("remote modules");
     return remoteRunCommand(argv.filter((a) => a !== "--remote"), io);
   }
   const args = parseArgs(argv, new Set(["json", "help", "no-cache", "overwrite-cache"]));
@@ -42,6 +44,7 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   if (entityName === undefined) throw new UsageError(`flyte run needs the ENTITY of ${file} to run; 'flyte run ${file} --help' lists them`);
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`);
   const entities = await loadEntities([file]);
+  mark("load code");
   const entity = findEntity(entities, entityName, [file]).definition;
   const signals = takeSignals(entity, args.options);
   const inputs = parseInputs(entity, args.options, `flyte run ${file} ${entityName} --help`);
@@ -60,6 +63,7 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   } finally {
     progress?.finish();
   }
+  mark("run");
   if (args.flags.has("json")) {
     io.stdout.write(`${JSON.stringify(toJsonValue(outputRecord(entity, outputs)))}\n`);
   } else {

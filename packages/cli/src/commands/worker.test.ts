@@ -35,7 +35,7 @@ describe("flyte worker", () => {
 
   before(async () => {
     server = await new FakeWorkerService().start();
-    const { project, bundle } = await loadAndBundle(["tasks.ts"], TESTDATA);
+    const { project, bundle } = await loadAndBundle(["tasks.ts"], TESTDATA, false);
     server.bundles.set("code.mjs", bundle.bytes);
     const entities = project.entities;
     for (const spec of specsOf(entities.map((e) => e.definition), { project: "p", domain: "d", version: "v" })) {

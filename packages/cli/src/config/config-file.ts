@@ -6,7 +6,19 @@
  * `admin.endpiont` would otherwise silently send commands to the default server.
  */
 import { readFileSync } from "node:fs";
-import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
+import type { Node, Pair } from "yaml";
+
+let yamlModule: typeof Yaml | undefined;
+
+/**
+ * The yaml package, loaded when a config file is first parsed: it is some seventy modules, and
+ * a command run without a config file (the default endpoint, or flags) need not load them.
+ */
+function yaml(): typeof Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
+}
 
 /** A value read from the file, with the line it is on (1-based). */
 export interface ConfigValue<T> {
@@ -72,8 +84,8 @@ export function readConfigFile(path: string): ConfigFile {
 
 /** Parses the text of a config file; `path` names it in errors. */
 export function parseConfig(text: string, path: string): ConfigFile {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lines = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: Node | null | undefined): number => (node?.range == null ? 1 : lines.linePos(node.range[0]).line);
   const first = doc.errors[0];
   if (first !== undefined) {
@@ -82,17 +94,17 @@ export function parseConfig(text: string, path: string): ConfigFile {
   }
   const config: { -readonly [K in keyof ConfigFile]: ConfigFile[K] } = { path };
   if (doc.contents === null) return config; // an empty file sets nothing
-  if (!isMap(doc.contents)) throw new ConfigError(`${path}:${lineOf(doc.contents)}: a config file is a map of sections such as 'admin:'`);
+  if (!yaml().isMap(doc.contents)) throw new ConfigError(`${path}:${lineOf(doc.contents)}: a config file is a map of sections such as 'admin:'`);
   for (const pair of doc.contents.items as Pair<Node, Node | null>[]) {
     const key = keyText(pair, path, lineOf);
     const at = lineOf(pair.key);
     switch (key) {
       case "admin": {
-        if (pair.value === null || isScalar(pair.value)) {
+        if (pair.value === null || yaml().isScalar(pair.value)) {
           if (pair.value === null || pair.value.value === null) continue;
           throw new ConfigError(`${path}:${at}: 'admin' must be a map with 'endpoint' and 'insecure'`);
         }
-        if (!isMap(pair.value)) throw new ConfigError(`${path}:${at}: 'admin' must be a map with 'endpoint' and 'insecure'`);
+        if (!yaml().isMap(pair.value)) throw new ConfigError(`${path}:${at}: 'admin' must be a map with 'endpoint' and 'insecure'`);
         for (const inner of pair.value.items as Pair<Node, Node | null>[]) {
           const name = keyText(inner, path, lineOf);
           const line = lineOf(inner.key);
@@ -116,7 +128,7 @@ export function parseConfig(text: string, path: string): ConfigFile {
 }
 
 function keyText(pair: Pair<Node, Node | null>, path: string, lineOf: (n: Node | null | undefined) => number): string {
-  if (!isScalar(pair.key) || typeof pair.key.value !== "string") throw new ConfigError(`${path}:${lineOf(pair.key)}: keys must be plain names`);
+  if (!yaml().isScalar(pair.key) || typeof pair.key.value !== "string") throw new ConfigError(`${path}:${lineOf(pair.key)}: keys must be plain names`);
   return pair.key.value;
 }
 
@@ -125,14 +137,14 @@ function unknownKey(path: string, line: number, key: string): ConfigError {
 }
 
 function stringOf(node: Node | null, what: string): string {
-  const value = isScalar(node) ? node.value : undefined;
+  const value = yaml().isScalar(node) ? node.value : undefined;
   if (typeof value === "string" && value.trim() !== "") return value.trim();
   if (typeof value === "number") return String(value);
   throw new ConfigError(`${what} must be a non-empty string`);
 }
 
 function booleanOf(node: Node | null, what: string): boolean {
-  const value = isScalar(node) ? node.value : undefined;
+  const value = yaml().isScalar(node) ? node.value : undefined;
   if (typeof value === "boolean") return value;
   throw new ConfigError(`${what} must be true or false`);
 }

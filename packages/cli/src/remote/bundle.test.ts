@@ -15,7 +15,7 @@ describe("the code bundle", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test("built from examples/basics/workflow.ts runs its tasks in a fresh process without node_modules", async () => {
-    const bundle = (await loadAndBundle(["examples/basics/workflow.ts"], ROOT)).bundle;
+    const bundle = (await loadAndBundle(["examples/basics/workflow.ts"], ROOT, false)).bundle;
     assert.deepEqual(bundle.modules, ["examples.basics.workflow"]);
     writeFileSync(join(dir, "bundle.mjs"), bundle.bytes);
     const script = `
@@ -32,11 +32,11 @@ describe("the code bundle", () => {
   });
 
   test("is the same file, with the same digest, when built twice from the same code", async () => {
-    const a = (await loadAndBundle(["examples/basics/workflow.ts"], ROOT)).bundle;
-    const b = (await loadAndBundle(["examples/basics/workflow.ts"], ROOT)).bundle;
+    const a = (await loadAndBundle(["examples/basics/workflow.ts"], ROOT, false)).bundle;
+    const b = (await loadAndBundle(["examples/basics/workflow.ts"], ROOT, false)).bundle;
     assert.equal(a.sha256, b.sha256);
     assert.match(a.sha256, /^[0-9a-f]{64}$/);
-    const other = (await loadAndBundle(["examples/basics/lists.ts"], ROOT)).bundle;
+    const other = (await loadAndBundle(["examples/basics/lists.ts"], ROOT, false)).bundle;
     assert.notEqual(other.sha256, a.sha256);
   });
 });

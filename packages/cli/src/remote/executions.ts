@@ -41,9 +41,13 @@ export async function getExecution(remote: Remote, name: string): Promise<Execut
   }
 }
 
-/** Polls until the execution ends; `onPoll` sees each state. */
-export async function waitForExecution(remote: Remote, name: string, onPoll: (e: Execution) => Promise<void> | void = () => {}, intervalMs = 250): Promise<Execution> {
-  for (let delay = intervalMs; ; delay = Math.min(delay * 1.5, 2_000)) {
+/**
+ * Polls until the execution ends; `onPoll` sees each state. The first polls come quickly (a
+ * short workflow ends within a few hundred milliseconds, and waiting a fixed 250 ms was most of
+ * `run --remote --wait`'s time), then back off to one a second: a poll is one cheap read.
+ */
+export async function waitForExecution(remote: Remote, name: string, onPoll: (e: Execution) => Promise<void> | void = () => {}, intervalMs = 10): Promise<Execution> {
+  for (let delay = intervalMs; ; delay = Math.min(delay * 1.5, 1_000)) {
     const execution = await getExecution(remote, name);
     await onPoll(execution);
     if (isTerminal(execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED)) return execution;

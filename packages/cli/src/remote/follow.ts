@@ -11,6 +11,7 @@ import type { CallableEntity } from "flytekit/internal";
 import type { Remote } from "./connection.ts";
 import { errorJson, executionError, executionOutputs, failureText, phaseName, waitForExecution } from "./executions.ts";
 import { literalMapToJson } from "./literal-json.ts";
+import { mark } from "../timings.ts";
 
 /** Streams a following command writes to. */
 export interface FollowIo {
@@ -44,6 +45,7 @@ export async function followExecution(remote: Remote, name: string, options: Fol
   } finally {
     if (progress !== undefined) io.stderr.write("\r\x1b[K");
   }
+  mark("wait");
   if (execution.closure?.phase !== WorkflowExecution_Phase.SUCCEEDED) {
     io.stderr.write(`flyte: ${failureText(execution)}\n`);
     const error = executionError(execution);
@@ -54,6 +56,7 @@ export async function followExecution(remote: Remote, name: string, options: Fol
     return 1;
   }
   const outputs = literalMapToJson(await executionOutputs(remote, execution), options.entity);
+  mark("outputs");
   io.stdout.write(options.json ? `${JSON.stringify(outputs)}\n` : `${name} SUCCEEDED ${inspect(outputs, { depth: 6, colors: io.stdout.isTTY === true })}\n`);
   return 0;
 }

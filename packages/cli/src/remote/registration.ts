@@ -5,13 +5,27 @@
  * tasks, workflows and launch plans in dependency order.
  */
 import { createHash } from "node:crypto";
+import { toBinary } from "@bufbuild/protobuf";
 import { LaunchPlanState } from "@flyte/idl/gen/flyteidl/admin/launch_plan_pb.js";
 import type { Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
-import { loadProject, namesOf, specsOf, type EntitySpec, type LoadedEntity, type LoadedProject, type SerializationSettings } from "flytekit/internal";
+import {
+  loadProject,
+  namesOf,
+  REGISTRATION_PLACEHOLDERS,
+  specMessage,
+  specsOf,
+  type CallableEntity,
+  type EntitySpec,
+  type LoadedEntity,
+  type LoadedProject,
+  type SerializationSettings,
+} from "flytekit/internal";
 import { withFastExecute } from "@flyte/worker";
-import { buildBundle, type CodeBundleFile } from "./bundle.ts";
+import { bundlePlan, buildPlannedBundle, type CodeBundleFile } from "./bundle.ts";
+import { bundleCacheDir, bundleCacheEnabled, cachedBundle } from "./bundle-cache.ts";
 import { isAlreadyExists, isNotFound, type Remote } from "./connection.ts";
 import { expandPaths } from "./project-files.ts";
+import { mark } from "../timings.ts";
 
 /** What one registration did. */
 export interface Registration {
@@ -37,35 +51,74 @@ export interface RegisterOptions {
   readonly cwd?: string;
 }
 
-/** The version of code `sha256` registered into `project` / `domain`: identical code ⇒ identical version. */
-export function derivedVersion(sha256: string, project: string, domain: string): string {
-  return createHash("sha256").update(JSON.stringify({ bundle: sha256, project, domain, sdk: "flyte-ts/0.1.0", format: 1 })).digest("base64url").slice(0, 22);
+/**
+ * The version of code `sha256` registered into `project` / `domain`: identical code ⇒ identical
+ * version. `specs` (the digest of the serialized entities, see {@link specsDigest}) pins the
+ * specs too, so that a version that exists on the server holds exactly these entities.
+ */
+export function derivedVersion(sha256: string, project: string, domain: string, specs?: string): string {
+  const what = specs === undefined ? { bundle: sha256, project, domain, sdk: "flyte-ts/0.1.0", format: 1 } : { bundle: sha256, specs, project, domain, sdk: "flyte-ts/0.1.0", format: 2 };
+  return createHash("sha256").update(JSON.stringify(what)).digest("base64url").slice(0, 22);
+}
+
+/**
+ * SHA-256 of the entities' serialized specs (version left as a placeholder). Module code that
+ * reads the environment can make other specs from the same bundle; the version derived from this
+ * digest then differs, rather than naming specs the server holds already.
+ */
+export function specsDigest(definitions: readonly CallableEntity[], project: string, domain: string): string {
+  // One line per spec, sorted: the order files were given in changes nothing.
+  const lines = specsOf(definitions, { project, domain, version: REGISTRATION_PLACEHOLDERS.version }).map((spec) => {
+    const { schema, message } = specMessage(spec);
+    return `${spec.kind} ${spec.name} ${createHash("sha256").update(toBinary(schema, message)).digest("hex")}`;
+  });
+  return createHash("sha256").update(lines.sort().join("\n")).digest("hex");
 }
 
 /**
  * Loads `paths` (files and folders, relative to `cwd`) and bundles them with every project
- * module they import; throws when they define no entity.
+ * module they import; throws when they define no entity. `bundleCache` is the folder of cached
+ * bundles (bundle-cache.ts), or false to build every time.
  */
-export async function loadAndBundle(paths: readonly string[], cwd: string = process.cwd()): Promise<{ project: LoadedProject; bundle: CodeBundleFile }> {
+export async function loadAndBundle(
+  paths: readonly string[],
+  cwd: string = process.cwd(),
+  bundleCache: string | false = bundleCacheEnabled() ? bundleCacheDir() : false,
+): Promise<{ project: LoadedProject; bundle: CodeBundleFile; reused: boolean }> {
   const files = expandPaths(paths, cwd);
   if (files.length === 0) throw new Error(`no modules (.ts, .mts, .js, .mjs) were found in ${paths.join(", ")}`);
   const project = await loadProject(files, cwd);
   if (project.entities.length === 0) throw new Error(`no Flyte entities were detected in ${paths.join(", ")}: export tasks, workflows or launch plans from them`);
-  return { project, bundle: await buildBundle(project.modules, namesOf(project.modules)) };
+  const plan = bundlePlan(project.modules, namesOf(project.modules));
+  // Unchanged code reuses the bundle made last time (bundle-cache.ts): no esbuild run.
+  if (bundleCache !== false) return { project, ...(await cachedBundle(plan, bundleCache)) };
+  return { project, bundle: await buildPlannedBundle(plan), reused: false };
 }
 
-/** Registers everything `paths` (files and folders) define on `remote`. */
+/**
+ * Registers everything `paths` (files and folders) define on `remote`. With a derived version
+ * (no `options.version`), the version is a digest of the code and the specs, so what the server
+ * has under it is what would be sent: existing entities are not sent again, and neither is a
+ * bundle the server holds already. An explicit version sends every spec, so that a different
+ * spec under it is refused.
+ */
 export async function registerFiles(remote: Remote, paths: readonly string[], options: RegisterOptions = {}): Promise<Registration> {
   const { project, bundle } = await loadAndBundle(paths, options.cwd ?? process.cwd());
+  mark("bundle");
   const entities = project.entities;
-  const version = options.version ?? derivedVersion(bundle.sha256, remote.project, remote.domain);
-  await ensureProject(remote);
-  const bundleUrl = await upload(remote, bundle.bytes, bundle.sha256);
+  const definitions = entities.map((e) => e.definition);
+  const derived = options.version === undefined;
+  const version = options.version ?? derivedVersion(bundle.sha256, remote.project, remote.domain, specsDigest(definitions, remote.project, remote.domain));
   const settings: SerializationSettings = { project: remote.project, domain: remote.domain, version };
-  const specs = specsOf(
-    entities.map((e) => e.definition),
-    settings,
-  );
+  const specs = specsOf(definitions, settings);
+  // Which of these ids does the server have? Asked all at once (a few connections at a time).
+  const existing = await mapConcurrently(specs, 8, (spec) => exists(remote, spec));
+  mark("check");
+  const complete = derived && existing.every(Boolean);
+  // Entities under a derived version exist only once their project and bundle did.
+  if (!complete) await ensureProject(remote);
+  const bundleUrl = await upload(remote, bundle.bytes, bundle.sha256);
+  mark("upload");
   for (const spec of specs) {
     if (spec.kind === "task") {
       const target = spec.message.template?.target;
@@ -74,7 +127,11 @@ export async function registerFiles(remote: Remote, paths: readonly string[], op
   }
   const activated: string[] = [];
   const statuses: Array<"registered" | "unchanged"> = [];
-  for (const spec of specs) statuses.push(await registerSpec(remote, spec));
+  for (const [i, spec] of specs.entries()) {
+    const existed = existing[i] === true;
+    statuses.push(derived && existed ? "unchanged" : await registerSpec(remote, spec, existed));
+  }
+  mark("register");
   if (options.activateLaunchPlans === true) {
     for (const spec of specs) {
       if (spec.kind === "launchPlan" && spec.message.spec?.entityMetadata?.schedule !== undefined) {
@@ -92,9 +149,8 @@ export function idOf(spec: EntitySpec): Identifier | undefined {
 }
 
 /** Registers one spec; "unchanged" when the server had it already (an identical spec is accepted again). */
-async function registerSpec(remote: Remote, spec: EntitySpec): Promise<"registered" | "unchanged"> {
+async function registerSpec(remote: Remote, spec: EntitySpec, existed: boolean): Promise<"registered" | "unchanged"> {
   const id = idOf(spec);
-  const existed = await exists(remote, spec);
   try {
     switch (spec.kind) {
       case "task":
@@ -129,6 +185,17 @@ async function exists(remote: Remote, spec: EntitySpec): Promise<boolean> {
   }
 }
 
+/** `f` of every item, at most `limit` at a time, in the items' order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await f(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
 /** Creates the project if the server does not have it (Flyte's sandbox comes with flytesnacks). */
 export async function ensureProject(remote: Remote): Promise<void> {
   try {
@@ -139,18 +206,21 @@ export async function ensureProject(remote: Remote): Promise<void> {
   }
 }
 
-/** Uploads the bundle through a signed URL; returns the URL workers download it from. */
+/** Uploads the bundle through a signed URL (unless the server has it); returns the URL workers download it from. */
 async function upload(remote: Remote, bytes: Uint8Array, sha256: string): Promise<string> {
   return uploadFile(remote, `fast${sha256.slice(0, 32)}.mjs`, bytes, "the code bundle");
 }
 
 /**
  * Uploads `bytes` as `filename` through a signed URL from DataProxyService; returns the URL the
- * server and workers read it from. `what` names the file in errors.
+ * server and workers read it from. `what` names the file in errors. Upload locations are named by
+ * the content's MD5, so a file found at its location (same size) is the same file: it is not sent
+ * again (a HEAD request instead of the bytes).
  */
 export async function uploadFile(remote: Remote, filename: string, bytes: Uint8Array, what: string): Promise<string> {
   const md5 = createHash("md5").update(bytes).digest();
   const location = await remote.dataProxy.createUploadLocation({ project: remote.project, domain: remote.domain, filename, contentMd5: md5 });
+  if (await alreadyUploaded(location.nativeUrl, bytes.length)) return location.nativeUrl;
   let res: Response;
   try {
     res = await fetch(location.signedUrl, {
@@ -163,4 +233,15 @@ export async function uploadFile(remote: Remote, filename: string, bytes: Uint8A
   }
   if (!res.ok) throw new Error(`could not upload ${what} to ${location.signedUrl}: HTTP ${res.status} ${await res.text()}`);
   return location.nativeUrl;
+}
+
+/** Whether `url` (an HTTP download URL) serves a file of `size` bytes; false when it cannot tell. */
+async function alreadyUploaded(url: string, size: number): Promise<boolean> {
+  if (!/^https?:\/\//.test(url)) return false; // e.g. s3:// on a Flyte deployment: upload as always
+  try {
+    const res = await fetch(url, { method: "HEAD" });
+    return res.ok && Number(res.headers.get("content-length")) === size;
+  } catch {
+    return false;
+  }
 }
