@@ -3,8 +3,9 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  // tmp/ holds throwaway projects (tests write multi-file projects there; git ignores it).
-  { ignores: ["**/node_modules/**", "build/**", "packages/idl/src/gen/**", "**/*.js", "!eslint.config.js", "tmp/**"] },
+  // tmp/ holds throwaway projects (tests write multi-file projects there; git ignores it); .bench/ is
+  // what the peers-bench side-by-side harness leaves in the checkout.
+  { ignores: ["**/node_modules/**", "build/**", "packages/idl/src/gen/**", "**/*.js", "!eslint.config.js", "tmp/**", ".bench/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
