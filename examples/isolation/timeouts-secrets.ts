@@ -8,10 +8,10 @@ import { currentContext, task, workflow } from "flytekit";
 
 /**
  * Busy-waits for `ms` milliseconds without ever yielding: only a stoppable isolate can end it. With
- * `timeout: "2s"` a long spin fails at the timeout, and the next run starts afresh.
+ * `timeout: "15s"` a long spin fails at the timeout, and the next run starts afresh.
  */
 export const spin = task(
-  { name: "spin", inputs: { ms: z.int() }, outputs: z.int(), timeout: "2s" },
+  { name: "spin", inputs: { ms: z.int() }, outputs: z.int(), timeout: "15s" },
   ({ ms }) => {
     const end = Date.now() + ms;
     let turns = 0;
@@ -22,7 +22,7 @@ export const spin = task(
 
 /** Waits cooperatively: the attempt's signal ends the wait when the attempt times out or is terminated. */
 export const nap = task(
-  { name: "nap", inputs: { ms: z.int() }, outputs: z.string(), timeout: "5s" },
+  { name: "nap", inputs: { ms: z.int() }, outputs: z.string(), timeout: "30s" },
   async ({ ms }) => {
     const { signal } = currentContext();
     await new Promise<void>((resolve, reject) => {
