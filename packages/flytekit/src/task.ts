@@ -10,6 +10,7 @@ import { shapeNativeOutputs, outputsToRecord } from "./outputs.ts";
 import { makeSignature, type OutputsOption, type SchemaShape, type Signature } from "./signature.ts";
 import { deriveCacheVersion, resolveTaskOptions, type ResolvedTaskOptions, type TaskOptions } from "./task-options.ts";
 import { fromLiteralMap, toLiteralMap } from "./types/index.ts";
+import { prepareValues, verifyInputs } from "./data/prepare.ts";
 import { recordDefinitionSite, type DefinitionSite as IsolateSite } from "./isolate/definition-sites.ts";
 import type { CallInputs, Invocation, NativeInputs, NativeOutputs, TaskReturn } from "./typing.ts";
 
@@ -70,8 +71,11 @@ export class TaskDefinition implements CallableEntity {
    */
   async execute(inputs: LiteralMap): Promise<LiteralMap> {
     const natives = fromLiteralMap(inputs, this.signature.inputs, this.name, "input");
+    await verifyInputs(natives, this.signature.inputs, this.name);
     const returned = await this.fn(natives);
-    return toLiteralMap(outputsToRecord(this, returned), this.signature.outputs, this.name, "output");
+    // Local paths, streams and Arrow tables are written to the store before they are encoded.
+    const record = await prepareValues(outputsToRecord(this, returned), this.signature.outputs, this.name, "output", "upload");
+    return toLiteralMap(record, this.signature.outputs, this.name, "output");
   }
 
   /** Reshapes literal outputs into what a local caller receives. */

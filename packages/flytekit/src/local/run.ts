@@ -14,6 +14,7 @@ import { workflowBundleOf } from "../serialize/workflow-template.ts";
 import type { OutputsOption } from "../signature.ts";
 import { TaskDefinition } from "../task.ts";
 import { fromLiteralMap, toLiteralMap } from "../types/index.ts";
+import { prepareValues } from "../data/prepare.ts";
 import { WorkflowDefinition } from "../workflow.ts";
 import { InProcessTaskRunner } from "./in-process-runner.ts";
 import { DiskCatalog, localCacheEnabled } from "./disk-cache.ts";
@@ -90,7 +91,9 @@ export async function runLocally(entity: CallableEntity, inputs: Record<string, 
   const sig = entity.signature;
   let literalInputs;
   try {
-    literalInputs = toLiteralMap(inputs, sig.inputs, entityPhrase(entity), "input");
+    // Local files are used in place (hashed for the cache); Arrow tables are written to the local data folder.
+    const prepared = await prepareValues(inputs, sig.inputs, entityPhrase(entity), "input", "reference");
+    literalInputs = toLiteralMap(prepared, sig.inputs, entityPhrase(entity), "input");
   } catch (err) {
     if (err instanceof FlyteError && err.code === "E_VALUE_TYPE") throw new FlyteError("E_INPUT_TYPE", err.message, { cause: err });
     throw err;
