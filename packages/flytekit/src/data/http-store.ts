@@ -34,6 +34,14 @@ async function checked(res: Response, verb: string, uri: string): Promise<Respon
   return res;
 }
 
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** Same origin, counting `localhost`, `127.0.0.1` and `[::1]` as one host (the CLI and workers may name it differently). */
+function sameServer(a: URL, b: URL): boolean {
+  if (a.origin === b.origin) return true;
+  return a.protocol === b.protocol && a.port === b.port && LOOPBACK.has(a.hostname) && LOOPBACK.has(b.hostname);
+}
+
 /**
  * Objects of one Flyte server (`origin`, e.g. `http://127.0.0.1:30080`), or of any server when
  * `origin` is omitted (a local run reading a remote execution's files).
@@ -55,7 +63,7 @@ export class HttpStore implements DataStore {
     } catch {
       return false;
     }
-    return u.pathname.startsWith(DOWNLOAD) && (this.#origin === undefined || u.origin === this.#origin);
+    return u.pathname.startsWith(DOWNLOAD) && (this.#origin === undefined || sameServer(u, new URL(this.#origin)));
   }
 
   async read(uri: string): Promise<Readable> {
