@@ -15,7 +15,13 @@ const FILE = "tests/testdata/data-remote.ts";
 describe("files, directories and dataframes on flyte start", () => {
   let home: string;
   let server: ServerProcess;
-  const env = (): NodeJS.ProcessEnv => ({ XDG_DATA_HOME: join(home, "xdg-data"), XDG_CACHE_HOME: join(home, "xdg-cache"), TMPDIR: join(home, "tmp") });
+  // A small offloading threshold (Flyte's default is 10 MiB) so that modest lists are offloaded.
+  const env = (): NodeJS.ProcessEnv => ({
+    XDG_DATA_HOME: join(home, "xdg-data"),
+    XDG_CACHE_HOME: join(home, "xdg-cache"),
+    TMPDIR: join(home, "tmp"),
+    FLYTE_OFFLOAD_MIN_BYTES: "100000",
+  });
   const flyte = async (...args: string[]): Promise<ProcessResult> => flyteAsync([...args, "--endpoint", server.url], undefined, env());
   const ok = async (...args: string[]): Promise<string> => {
     const res = await flyte(...args);
@@ -75,6 +81,23 @@ describe("files, directories and dataframes on flyte start", () => {
     const res = await flyte("run", "--remote", FILE, "count_lines", "--f", join(home, "missing.csv"), "--wait");
     assert.notEqual(res.status, 0);
     assert.match(res.stderr, /input 'f': no file or folder at '.*missing\.csv'/);
+  });
+
+  test("large literals are offloaded to the store, outputs and inputs alike, and read back transparently", async () => {
+    const offloaded = (): string[] =>
+      (existsSync(join(home, "server", "uploads")) ? readdirSync(join(home, "server", "uploads"), { recursive: true }) : [])
+        .map(String)
+        .filter((p) => p.endsWith("_offloaded_metadata.pb"));
+    const before = offloaded().length;
+    const out = JSON.parse(await ok("run", "--remote", FILE, "big_wf", "--n", "50000", "--wait", "--json")) as { sum: number; xs: number[] };
+    assert.equal(out.sum, 1_249_975_000);
+    assert.equal(out.xs.length, 50_000);
+    const written = offloaded().slice(before);
+    assert.equal(written.length, 1, `the list is written once, by the task that made it: ${written.join(", ")}`);
+    assert.match(written[0]!, /\/raw\/.*\/o0_offloaded_metadata\.pb$/);
+    const xs = JSON.stringify(Array.from({ length: 15_000 }, (_, i) => i));
+    assert.equal(await ok("run", "--remote", FILE, "total", "--xs", xs, "--wait", "--json"), '{"o0":112492500}\n');
+    assert.ok(offloaded().some((p) => /\/inputs\/.*\/xs_offloaded_metadata\.pb$/.test(p)), "the CLI offloaded the large input");
   });
 
   test("an upload cut off halfway leaves nothing in the store", async () => {

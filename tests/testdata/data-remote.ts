@@ -45,3 +45,10 @@ export const sum_v = task({ inputs: { df: dataFrame({ columns: { v: z.int() } })
 });
 
 export const frame_wf = workflow({ inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => sum_v({ df: make_frame({ n }) }));
+
+export const big_list = task({ inputs: { n: z.int() }, outputs: z.array(z.int()) }, ({ n }) => Array.from({ length: n }, (_, i) => i));
+export const total = task({ inputs: { xs: z.array(z.int()) }, outputs: z.int() }, ({ xs }) => xs.reduce((a, b) => a + b, 0));
+export const big_wf = workflow({ inputs: { n: z.int() }, outputs: { sum: z.int(), xs: z.array(z.int()) } }, ({ n }) => {
+  const xs = big_list({ n });
+  return { sum: total({ xs }), xs };
+});

@@ -2,6 +2,7 @@
  * `task()`: the smallest unit of user code, with a typed interface.
  */
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 import { callableFor } from "./call.ts";
 import { definitionSite, provisionalName, type CallableEntity, type DefinitionSite, type DynamicOrigin, type EntityLocation } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
@@ -11,6 +12,8 @@ import { makeSignature, type OutputsOption, type SchemaShape, type Signature } f
 import { deriveCacheVersion, resolveTaskOptions, type ResolvedTaskOptions, type TaskOptions } from "./task-options.ts";
 import { fromLiteralMap, toLiteralMap } from "./types/index.ts";
 import { prepareValues, verifyInputs } from "./data/prepare.ts";
+import { offloadLargeLiterals, resolveOffloaded } from "./data/offload.ts";
+import { transformerFor } from "./types/index.ts";
 import { recordDefinitionSite, type DefinitionSite as IsolateSite } from "./isolate/definition-sites.ts";
 import type { CallInputs, Invocation, NativeInputs, NativeOutputs, TaskReturn } from "./typing.ts";
 
@@ -70,12 +73,20 @@ export class TaskDefinition implements CallableEntity {
    * against the schemas. Used by local runs and by workers.
    */
   async execute(inputs: LiteralMap): Promise<LiteralMap> {
-    const natives = fromLiteralMap(inputs, this.signature.inputs, this.name, "input");
+    const resolved = await resolveOffloaded(inputs, `task '${this.name}' input`);
+    const natives = fromLiteralMap(resolved, this.signature.inputs, this.name, "input");
     await verifyInputs(natives, this.signature.inputs, this.name);
     const returned = await this.fn(natives);
     // Local paths, streams and Arrow tables are written to the store before they are encoded.
     const record = await prepareValues(outputsToRecord(this, returned), this.signature.outputs, this.name, "output", "upload");
-    return toLiteralMap(record, this.signature.outputs, this.name, "output");
+    const outputs = toLiteralMap(record, this.signature.outputs, this.name, "output");
+    // Outputs over the threshold go to the store, so no process passes them on whole.
+    return offloadLargeLiterals(outputs, this.outputTypes(), `task '${this.name}' output`);
+  }
+
+  /** The Flyte types of the outputs, by name. */
+  private outputTypes(): Record<string, LiteralType> {
+    return Object.fromEntries(Object.entries(this.signature.outputs).map(([k, s]) => [k, transformerFor(s).literalType]));
   }
 
   /** Reshapes literal outputs into what a local caller receives. */

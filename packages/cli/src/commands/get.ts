@@ -12,7 +12,7 @@ import { checkOptions, connect, remoteTargetOf, REMOTE_OPTIONS_USAGE, type Remot
 import { durationText, errorJson, executionError, executionOutputs, getExecution, phaseName, table, timeText } from "../remote/executions.ts";
 import { literalMapToJson } from "../remote/literal-json.ts";
 import { isEntityKind, showEntities } from "./get-entities.ts";
-import { downloadOutputs } from "../remote/data-transfer.ts";
+import { downloadOutputs, resolveOutputs } from "../remote/data-transfer.ts";
 import { showLogs, showNodes } from "./get-nodes.ts";
 
 /** Usage text of `flyte get`. */
@@ -111,7 +111,7 @@ async function showExecution(remote: Remote, name: string, json: boolean, files:
   const execution = await getExecution(remote, name);
   const phase = execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED;
   const entity = files.length > 0 ? await entityOf(files, execution) : undefined;
-  const literals = phase === WorkflowExecution_Phase.SUCCEEDED ? await executionOutputs(remote, execution) : undefined;
+  const literals = phase === WorkflowExecution_Phase.SUCCEEDED ? await resolveOutputs(await executionOutputs(remote, execution)) : undefined;
   const outputs = literals !== undefined ? literalMapToJson(literals, entity) : undefined;
   if (download !== undefined) {
     if (literals === undefined) throw new UsageError(`execution ${name} has no outputs to download (phase ${phaseName(phase)})`);

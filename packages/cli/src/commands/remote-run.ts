@@ -90,7 +90,7 @@ export async function remoteRunCommand(argv: readonly string[], io: Io): Promise
 
   const remote = connect(target);
   // Local files and folders go to the server's store first; the execution gets their URIs.
-  const inputs = inputLiterals(loaded.definition, await uploadInputs(loaded.definition, natives, target.endpoint, remote.project, remote.domain));
+  const inputs = await uploadInputs(loaded.definition, natives, (n) => inputLiterals(loaded.definition, n), target.endpoint, remote.project, remote.domain);
   const registration = await registerFiles(remote, [file], version !== undefined ? { version } : {});
   const entity = findEntity(registration.entities, entityName, [file]).definition;
   // Workflows run through their default launch plan (same name); tasks as single-task executions.

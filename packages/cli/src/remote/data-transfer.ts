@@ -7,25 +7,35 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Literal, LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { BlobType_BlobDimensionality } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
-import { downloadTo, HttpStore, prepareValues, runInDataContext, type CallableEntity } from "flytekit/internal";
+import { downloadTo, HttpStore, literalTypeOf, offloadLargeLiterals, prepareValues, resolveOffloaded, runInDataContext, type CallableEntity } from "flytekit/internal";
 
 /**
- * `natives` with every local file, folder or Arrow table uploaded to the server at `endpoint`
- * (under `<project>/<domain>/inputs/...`); URIs of the server's store pass as they are.
+ * The input literals of `natives`, with every local file, folder or Arrow table uploaded to the
+ * server at `endpoint` (under `<project>/<domain>/inputs/...`) and literals over the offloading
+ * threshold stored there too; URIs of the server's store pass as they are.
  */
 export async function uploadInputs(
   entity: CallableEntity,
   natives: Record<string, unknown>,
+  toLiterals: (natives: Record<string, unknown>) => LiteralMap,
   endpoint: string,
   project: string,
   domain: string,
-): Promise<Record<string, unknown>> {
+): Promise<LiteralMap> {
   const base = endpoint.replace(/\/+$/, "");
   const id = randomBytes(8).toString("hex");
   const rawPrefix = `${base}/download/${encodeURIComponent(project)}/${encodeURIComponent(domain)}/inputs/${id.slice(0, 2)}/${id}`;
-  return runInDataContext({ stores: [new HttpStore(base)], rawPrefix }, () =>
-    prepareValues(natives, entity.signature.inputs, entity.name, "input", "upload"),
-  );
+  return runInDataContext({ stores: [new HttpStore(base)], rawPrefix }, async () => {
+    const literals = toLiterals(await prepareValues(natives, entity.signature.inputs, entity.name, "input", "upload"));
+    // Large inputs (a long list) go to the store too, so the execution request stays small.
+    const types = Object.fromEntries(Object.entries(entity.signature.inputs).map(([k, s]) => [k, literalTypeOf(s)]));
+    return offloadLargeLiterals(literals, types, `${entity.kind} '${entity.name}' input`);
+  });
+}
+
+/** `map` with offloaded literals read back from the server's store (to print or download them). */
+export function resolveOutputs(map: LiteralMap | undefined): Promise<LiteralMap | undefined> {
+  return map === undefined ? Promise.resolve(undefined) : resolveOffloaded(map, "output");
 }
 
 /** One object to download: its URI and where it goes below the target folder. */

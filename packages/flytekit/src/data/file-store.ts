@@ -3,7 +3,7 @@
  * renamed into place so that a failed or cut-off write leaves nothing at the target.
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
@@ -45,7 +45,7 @@ export class FileStore implements DataStore {
     const handle = await open(path, "r").catch((err: unknown) => {
       throw isMissing(err) ? notFound(uri) : err;
     });
-    return createReadStream("", { fd: handle.fd, autoClose: true });
+    return handle.createReadStream({ autoClose: true });
   }
 
   async readRange(uri: string, start: number, end: number): Promise<Uint8Array> {

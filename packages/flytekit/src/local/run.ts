@@ -15,6 +15,7 @@ import type { OutputsOption } from "../signature.ts";
 import { TaskDefinition } from "../task.ts";
 import { fromLiteralMap, toLiteralMap } from "../types/index.ts";
 import { prepareValues } from "../data/prepare.ts";
+import { resolveOffloaded } from "../data/offload.ts";
 import { WorkflowDefinition } from "../workflow.ts";
 import { InProcessTaskRunner } from "./in-process-runner.ts";
 import { DiskCatalog, localCacheEnabled } from "./disk-cache.ts";
@@ -114,7 +115,8 @@ export async function runLocally(entity: CallableEntity, inputs: Record<string, 
     ...(options.overwriteCache === true ? { overwriteCache: true } : {}),
   });
   if (result.phase !== "SUCCEEDED") throw executionFailed(entity, result.phase, result.error);
-  return shapeNativeOutputs(sig, fromLiteralMap(result.outputs, sig.outputs, entityPhrase(entity), "output"));
+  const outputs = await resolveOffloaded(result.outputs, `${entityPhrase(entity)} output`);
+  return shapeNativeOutputs(sig, fromLiteralMap(outputs, sig.outputs, entityPhrase(entity), "output"));
 }
 
 function executionFailed(entity: CallableEntity, phase: string, error: ExecutionError): FlyteError {
