@@ -67,6 +67,11 @@ describe("files, directories and dataframes on flyte start", () => {
     assert.deepEqual(out.o0, ["f1.txt:file 1", "nested/f0.txt:file 0", "nested/f2.txt:file 2"]);
   });
 
+  test("a local folder given to run --remote is uploaded, and a map task reads its images on workers", async () => {
+    const out = await ok("run", "--remote", "examples/data/images.ts", "images_wf", "--images", "examples/data/images", "--wait", "--json");
+    assert.equal(out, '{"o0":["blue.png 16x16","green.png 8x2","red.png 4x3"],"o1":284}\n');
+  });
+
   test("an Arrow table passes between tasks on workers as Parquet", async () => {
     assert.equal(await ok("run", "--remote", FILE, "frame_wf", "--n", "100", "--wait", "--json"), '{"o0":4950}\n');
   });
