@@ -10,6 +10,7 @@ import { benchDurable } from "./durable-execution.ts";
 import { benchRestartRecovery } from "./restart-recovery.ts";
 import { benchTypeEngine } from "./type-engine.ts";
 import { benchIsolation } from "./isolation.ts";
+import { benchData } from "./data.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "local-engine": benchLocalEngine,
@@ -21,6 +22,7 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "restart-recovery": benchRestartRecovery,
   "type-engine": benchTypeEngine,
   isolation: benchIsolation,
+  data: benchData,
 };
 
 const wanted = process.argv.slice(2);
