@@ -10,7 +10,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { FlyteError } from "../errors.ts";
-import type { DataStore, WriteResult } from "./store.ts";
+import { CHUNK, type DataStore, type WriteResult } from "./store.ts";
 
 /** The local file of a `file://` URI. */
 export function localPathOf(uri: string): string {
@@ -45,7 +45,7 @@ export class FileStore implements DataStore {
     const handle = await open(path, "r").catch((err: unknown) => {
       throw isMissing(err) ? notFound(uri) : err;
     });
-    return handle.createReadStream({ autoClose: true });
+    return handle.createReadStream({ autoClose: true, highWaterMark: CHUNK });
   }
 
   async readRange(uri: string, start: number, end: number): Promise<Uint8Array> {

@@ -4,7 +4,11 @@
  * `PUT /upload/<key>`, read with `GET` (ranges too) and listed with `GET /download/<prefix>?list`.
  * Bytes stream between the worker and the server's disk: neither side holds a file in memory.
  */
-import { Readable } from "node:stream";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { Readable, Transform } from "node:stream";
+import { buffer } from "node:stream/consumers";
+import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { FlyteError } from "../errors.ts";
 import type { DataStore, WriteResult } from "./store.ts";
@@ -90,23 +94,30 @@ export class HttpStore implements DataStore {
   }
 
   async write(uri: string, body: Readable): Promise<WriteResult> {
-    let size = 0;
-    const counted = body.on("data", (chunk: Buffer) => {
-      size += chunk.length;
+    // node:http rather than fetch: a piped request body keeps backpressure end to end, so an upload
+    // holds a few chunks in memory whatever the file's size.
+    const url = new URL(uploadUrlOf(uri));
+    const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method: "PUT", headers: { "content-type": "application/octet-stream" } });
+    const response = new Promise<IncomingMessage>((resolve, reject) => {
+      request.once("response", resolve);
+      request.once("error", reject);
     });
-    let res: Response;
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
     try {
-      res = await fetch(uploadUrlOf(uri), {
-        method: "PUT",
-        body: Readable.toWeb(counted),
-        headers: { "content-type": "application/octet-stream" },
-        duplex: "half",
-      });
+      await pipeline(body, counter, request);
     } catch (err) {
+      request.destroy();
       throw transferError("upload", uri, err);
     }
-    if (!res.ok) throw new FlyteError("E_DATA_TRANSFER", `could not upload '${uri}': HTTP ${res.status} ${(await res.text()).trim()}`);
-    await res.body?.cancel();
+    const res = await response.catch((err: unknown) => Promise.reject(transferError("upload", uri, err)));
+    const text = await buffer(res).then((b) => b.toString("utf8").trim());
+    if ((res.statusCode ?? 0) >= 300) throw new FlyteError("E_DATA_TRANSFER", `could not upload '${uri}': HTTP ${res.statusCode ?? "?"} ${text}`);
     return { size };
   }
 

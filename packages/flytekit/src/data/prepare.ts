@@ -26,7 +26,7 @@ import { fileUriOf, localPathOf } from "./file-store.ts";
 import { FlyteDirectory } from "./flyte-directory.ts";
 import { FlyteFile } from "./flyte-file.ts";
 import { writeParquet } from "./parquet.ts";
-import { hasScheme, joinUri } from "./store.ts";
+import { CHUNK, hasScheme, joinUri } from "./store.ts";
 import { StructuredDataset } from "./structured-dataset.ts";
 import { hashLocalFile, hashLocalFolder, toNodeReadable, uploadFolder, uploadStream } from "./upload.ts";
 
@@ -108,7 +108,7 @@ async function prepareFile(value: unknown, format: string, what: string, mode: P
   checkExtension(localPath, format, what, "file");
   if (mode === "reference") return new FlyteFile(fileUriOf(resolve(localPath)), { format, hash: await hashLocalFile(localPath) });
   const target = joinUri(ctx.rawPrefix, unique(), encodeURIComponent(basename(localPath)));
-  const up = await uploadStream(createReadStream(localPath), currentStoreFor(target, what), target, what);
+  const up = await uploadStream(createReadStream(localPath, { highWaterMark: CHUNK }), currentStoreFor(target, what), target, what);
   return new FlyteFile(up.uri, { format, hash: up.hash });
 }
 

@@ -7,6 +7,9 @@
 import type { Readable } from "node:stream";
 import { FlyteError } from "../errors.ts";
 
+/** Bytes read from local files at a time: large chunks keep per-chunk costs (hashing, HTTP framing) low. */
+export const CHUNK = 1024 * 1024;
+
 /** What a write reports. */
 export interface WriteResult {
   /** Bytes written. */

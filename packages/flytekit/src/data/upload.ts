@@ -9,7 +9,7 @@ import { join, relative, sep } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { FlyteError } from "../errors.ts";
-import { type DataStore, joinUri } from "./store.ts";
+import { CHUNK, type DataStore, joinUri } from "./store.ts";
 
 /** What an upload reports. */
 export interface Uploaded {
@@ -48,7 +48,7 @@ export async function uploadStream(source: Readable, store: DataStore, uri: stri
 /** `sha256:<hex>` of a local file, streamed. */
 export async function hashLocalFile(path: string): Promise<string> {
   const hash = createHash("sha256");
-  await pipeline(createReadStream(path), hash);
+  await pipeline(createReadStream(path, { highWaterMark: CHUNK }), hash);
   return `sha256:${hash.digest("hex")}`;
 }
 
@@ -74,7 +74,7 @@ export async function uploadFolder(dir: string, store: DataStore, prefix: string
   let size = 0;
   for (const rel of await localFiles(dir)) {
     const uri = joinUri(prefix, ...rel.split("/").map(encodeURIComponent));
-    const up = await uploadStream(createReadStream(join(dir, ...rel.split("/"))), store, uri, what);
+    const up = await uploadStream(createReadStream(join(dir, ...rel.split("/")), { highWaterMark: CHUNK }), store, uri, what);
     entries.push({ rel, hash: up.hash });
     size += up.size;
   }
