@@ -11,8 +11,8 @@ import { shapeNativeOutputs, outputsToRecord } from "./outputs.ts";
 import { makeSignature, type OutputsOption, type SchemaShape, type Signature } from "./signature.ts";
 import { deriveCacheVersion, resolveTaskOptions, type ResolvedTaskOptions, type TaskOptions } from "./task-options.ts";
 import { fromLiteralMap, toLiteralMap } from "./types/index.ts";
-import { prepareValues, verifyInputs } from "./data/prepare.ts";
-import { offloadLargeLiterals, resolveOffloaded } from "./data/offload.ts";
+import { hasOffloadedLiterals, mayNeedOffload } from "./data/offload-check.ts";
+import { hasData } from "./types/blob.ts";
 import { transformerFor } from "./types/index.ts";
 import { recordDefinitionSite, type DefinitionSite as IsolateSite } from "./isolate/definition-sites.ts";
 import type { CallInputs, Invocation, NativeInputs, NativeOutputs, TaskReturn } from "./typing.ts";
@@ -73,15 +73,23 @@ export class TaskDefinition implements CallableEntity {
    * against the schemas. Used by local runs and by workers.
    */
   async execute(inputs: LiteralMap): Promise<LiteralMap> {
-    const resolved = await resolveOffloaded(inputs, `task '${this.name}' input`);
+    // The data modules load only for tasks that need them: most tasks pass small typed values.
+    const resolved = hasOffloadedLiterals(inputs)
+      ? await (await import("./data/offload.ts")).resolveOffloaded(inputs, `task '${this.name}' input`)
+      : inputs;
     const natives = fromLiteralMap(resolved, this.signature.inputs, this.name, "input");
-    await verifyInputs(natives, this.signature.inputs, this.name);
+    const inputData = Object.values(this.signature.inputs).some(hasData);
+    if (inputData) await (await import("./data/prepare.ts")).verifyInputs(natives, this.signature.inputs, this.name);
     const returned = await this.fn(natives);
-    // Local paths, streams and Arrow tables are written to the store before they are encoded.
-    const record = await prepareValues(outputsToRecord(this, returned), this.signature.outputs, this.name, "output", "upload");
+    let record = outputsToRecord(this, returned);
+    if (Object.values(this.signature.outputs).some(hasData)) {
+      // Local paths, streams and Arrow tables are written to the store before they are encoded.
+      record = await (await import("./data/prepare.ts")).prepareValues(record, this.signature.outputs, this.name, "output", "upload");
+    }
     const outputs = toLiteralMap(record, this.signature.outputs, this.name, "output");
+    if (!mayNeedOffload(outputs)) return outputs;
     // Outputs over the threshold go to the store, so no process passes them on whole.
-    return offloadLargeLiterals(outputs, this.outputTypes(), `task '${this.name}' output`);
+    return (await import("./data/offload.ts")).offloadLargeLiterals(outputs, this.outputTypes(), `task '${this.name}' output`);
   }
 
   /** The Flyte types of the outputs, by name. */

@@ -13,16 +13,7 @@ import type { LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 import { FlyteError } from "../errors.ts";
 import { currentDataContext, currentStoreFor } from "./data-context.ts";
 import { joinUri } from "./store.ts";
-
-/** Literals from this size (serialized bytes) are offloaded: Flyte's `min-size-in-mb-for-offloading` default. */
-export const DEFAULT_OFFLOAD_MIN_BYTES = 10 * 1024 * 1024;
-
-/** The offloading threshold: `FLYTE_OFFLOAD_MIN_BYTES`, else 10 MiB. */
-export function offloadThreshold(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env["FLYTE_OFFLOAD_MIN_BYTES"];
-  const n = text !== undefined && text !== "" ? Number(text) : NaN;
-  return Number.isFinite(n) && n > 0 ? n : DEFAULT_OFFLOAD_MIN_BYTES;
-}
+import { hasOffloaded, offloadThreshold } from "./offload-check.ts";
 
 /**
  * `map` with each literal of at least `threshold` serialized bytes written under the current raw
@@ -50,14 +41,6 @@ export async function offloadLargeLiterals(
     });
   }
   return out === undefined ? map : create(LiteralMapSchema, { literals: out });
-}
-
-function hasOffloaded(literal: Literal): boolean {
-  const v = literal.value;
-  if (v.case === "offloadedMetadata") return true;
-  if (v.case === "collection") return v.value.literals.some(hasOffloaded);
-  if (v.case === "map") return Object.values(v.value.literals).some(hasOffloaded);
-  return false;
 }
 
 async function resolveLiteral(literal: Literal, what: string): Promise<Literal> {

@@ -19,13 +19,14 @@ import type { z } from "zod";
 import type { Table } from "apache-arrow";
 import { FlyteError } from "../errors.ts";
 import { defOf } from "../types/codec.ts";
-import { dataKindOf, isArrowTable, type DataKind } from "../types/blob.ts";
+import { dataKindOf, hasData, isArrowTable, type DataKind } from "../types/blob.ts";
+
+export { hasData };
 import { describeEntity } from "../types/messages.ts";
 import { currentDataContext, currentStoreFor } from "./data-context.ts";
 import { fileUriOf, localPathOf } from "./file-store.ts";
 import { FlyteDirectory } from "./flyte-directory.ts";
 import { FlyteFile } from "./flyte-file.ts";
-import { writeParquet } from "./parquet.ts";
 import { CHUNK, hasScheme, joinUri } from "./store.ts";
 import { StructuredDataset } from "./structured-dataset.ts";
 import { hashLocalFile, hashLocalFolder, toNodeReadable, uploadFolder, uploadStream } from "./upload.ts";
@@ -58,14 +59,6 @@ async function walk(value: unknown, schema: z.ZodType, what: string, visit: Visi
     default:
       return value;
   }
-}
-
-/** Whether a schema holds data values anywhere (so plain interfaces skip the async walk). */
-export function hasData(schema: z.ZodType): boolean {
-  if (dataKindOf(schema) !== undefined) return true;
-  const def = defOf(schema);
-  const inner = def.innerType ?? def.element ?? def.valueType;
-  return inner !== undefined && hasData(inner);
 }
 
 function unique(): string {
@@ -149,6 +142,8 @@ async function prepareDataFrame(value: unknown, kind: Extract<DataKind, { kind: 
   }
   const ctx = currentDataContext();
   const folder = joinUri(ctx.rawPrefix, unique());
+  // Loaded on first use: Arrow and Parquet are heavy, and most tasks never touch a dataframe.
+  const { writeParquet } = await import("./parquet.ts");
   await writeParquet(table, currentStoreFor(folder, what), joinUri(folder, "00000"), what);
   return new StructuredDataset(folder, { format: kind.format });
 }

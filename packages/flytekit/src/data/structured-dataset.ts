@@ -4,7 +4,6 @@
  */
 import type { Table } from "apache-arrow";
 import { currentStoreFor } from "./data-context.ts";
-import { readParquet } from "./parquet.ts";
 
 const SD_BRAND = Symbol.for("flytekit.StructuredDataset");
 
@@ -62,6 +61,8 @@ export class StructuredDataset {
   async toArrow(options: ToArrowOptions = {}): Promise<Table> {
     const what = `dataframe '${this.uri}'`;
     const store = currentStoreFor(this.uri, what);
+    // Loaded on first use: Arrow and Parquet are heavy, and most tasks never touch a dataframe.
+    const { readParquet } = await import("./parquet.ts");
     const parts = await store.list(this.uri);
     const files = parts.length > 0 ? parts : [this.uri];
     let table: Table | undefined;

@@ -14,8 +14,8 @@ import { workflowBundleOf } from "../serialize/workflow-template.ts";
 import type { OutputsOption } from "../signature.ts";
 import { TaskDefinition } from "../task.ts";
 import { fromLiteralMap, toLiteralMap } from "../types/index.ts";
-import { prepareValues } from "../data/prepare.ts";
-import { resolveOffloaded } from "../data/offload.ts";
+import { hasOffloadedLiterals } from "../data/offload-check.ts";
+import { hasData } from "../types/blob.ts";
 import { WorkflowDefinition } from "../workflow.ts";
 import { InProcessTaskRunner } from "./in-process-runner.ts";
 import { DiskCatalog, localCacheEnabled } from "./disk-cache.ts";
@@ -93,7 +93,9 @@ export async function runLocally(entity: CallableEntity, inputs: Record<string, 
   let literalInputs;
   try {
     // Local files are used in place (hashed for the cache); Arrow tables are written to the local data folder.
-    const prepared = await prepareValues(inputs, sig.inputs, entityPhrase(entity), "input", "reference");
+    const prepared = Object.values(sig.inputs).some(hasData)
+      ? await (await import("../data/prepare.ts")).prepareValues(inputs, sig.inputs, entityPhrase(entity), "input", "reference")
+      : inputs;
     literalInputs = toLiteralMap(prepared, sig.inputs, entityPhrase(entity), "input");
   } catch (err) {
     if (err instanceof FlyteError && err.code === "E_VALUE_TYPE") throw new FlyteError("E_INPUT_TYPE", err.message, { cause: err });
@@ -115,7 +117,9 @@ export async function runLocally(entity: CallableEntity, inputs: Record<string, 
     ...(options.overwriteCache === true ? { overwriteCache: true } : {}),
   });
   if (result.phase !== "SUCCEEDED") throw executionFailed(entity, result.phase, result.error);
-  const outputs = await resolveOffloaded(result.outputs, `${entityPhrase(entity)} output`);
+  const outputs = hasOffloadedLiterals(result.outputs)
+    ? await (await import("../data/offload.ts")).resolveOffloaded(result.outputs, `${entityPhrase(entity)} output`)
+    : result.outputs;
   return shapeNativeOutputs(sig, fromLiteralMap(outputs, sig.outputs, entityPhrase(entity), "output"));
 }
 

@@ -34,6 +34,14 @@ export function dataKindOf(schema: z.ZodType): DataKind | undefined {
   return dataSchemas.get(schema);
 }
 
+/** Whether a schema holds data values anywhere (through optional, nullable, default, arrays and records). */
+export function hasData(schema: z.ZodType): boolean {
+  if (dataKindOf(schema) !== undefined) return true;
+  const def = schema._zod.def as { innerType?: z.ZodType; element?: z.ZodType; valueType?: z.ZodType };
+  const inner = def.innerType ?? def.element ?? def.valueType;
+  return inner !== undefined && hasData(inner);
+}
+
 /**
  * A file input or output: Flyte's single blob. A task receives a {@link FlyteFile}; it may return
  * a local path (uploaded under the attempt's raw-output prefix), a URI, or a `FlyteFile`.
