@@ -14,6 +14,7 @@ import { benchRestartRecovery } from "./restart-recovery.ts";
 import { benchTypeEngine } from "./type-engine.ts";
 import { benchIsolation } from "./isolation.ts";
 import { benchEndToEnd } from "./end-to-end.ts";
+import { benchData } from "./data.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "end-to-end": benchEndToEnd,
@@ -27,6 +28,7 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "restart-recovery": benchRestartRecovery,
   "type-engine": benchTypeEngine,
   isolation: benchIsolation,
+  data: benchData,
 };
 
 const wanted = process.argv.slice(2);

@@ -10,6 +10,8 @@ import { UsageError } from "./args.ts";
 /** Parses `text` given for input `name` of type `type`. */
 export function parseInputValue(name: string, text: string, type: LiteralType): unknown {
   const t = type.type;
+  // A file, directory or dataframe: a local path (uploaded for remote runs) or a URI.
+  if (t.case === "blob" || t.case === "structuredDatasetType") return text;
   if (t.case === "simple") {
     switch (t.value) {
       case SimpleType.INTEGER: {

@@ -33,6 +33,11 @@ export type FlyteErrorCode =
   | "E_SECRET"
   // values crossing a task boundary
   | "E_VALUE_TYPE"
+  // files, directories and dataframes
+  | "E_DATA_NOT_FOUND"
+  | "E_DATA_STORE"
+  | "E_DATA_FORMAT"
+  | "E_DATA_TRANSFER"
   // compilation
   | "E_COMPILE"
   // execution

@@ -36,3 +36,7 @@ export { duration } from "./types/index.ts";
 export { sleep, waitForInput, approve, DEFAULT_GATE_TIMEOUT_MS, type WaitForInputOptions, type ApproveOptions } from "./gates.ts";
 export { flyteErrorType, type FlyteErrorValue } from "./types/index.ts";
 export { currentContext, type ExecutionParameters, type TaskLogger } from "./context.ts";
+export { file, directory, dataFrame, type DataFrameOptions } from "./types/blob.ts";
+export { FlyteFile, type FlyteFileOptions } from "./data/flyte-file.ts";
+export { FlyteDirectory, type FlyteDirectoryOptions } from "./data/flyte-directory.ts";
+export { StructuredDataset, type StructuredDatasetOptions, type ToArrowOptions } from "./data/structured-dataset.ts";

@@ -2,6 +2,7 @@
  * `task()`: the smallest unit of user code, with a typed interface.
  */
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 import { callableFor } from "./call.ts";
 import { definitionSite, provisionalName, type CallableEntity, type DefinitionSite, type DynamicOrigin, type EntityLocation } from "./entity.ts";
 import { FlyteError } from "./errors.ts";
@@ -10,6 +11,9 @@ import { shapeNativeOutputs, outputsToRecord } from "./outputs.ts";
 import { makeSignature, type OutputsOption, type SchemaShape, type Signature } from "./signature.ts";
 import { deriveCacheVersion, resolveTaskOptions, type ResolvedTaskOptions, type TaskOptions } from "./task-options.ts";
 import { fromLiteralMap, toLiteralMap } from "./types/index.ts";
+import { hasOffloadedLiterals, mayNeedOffload } from "./data/offload-check.ts";
+import { hasData } from "./types/blob.ts";
+import { transformerFor } from "./types/index.ts";
 import { recordDefinitionSite, type DefinitionSite as IsolateSite } from "./isolate/definition-sites.ts";
 import type { CallInputs, Invocation, NativeInputs, NativeOutputs, TaskReturn } from "./typing.ts";
 
@@ -69,9 +73,28 @@ export class TaskDefinition implements CallableEntity {
    * against the schemas. Used by local runs and by workers.
    */
   async execute(inputs: LiteralMap): Promise<LiteralMap> {
-    const natives = fromLiteralMap(inputs, this.signature.inputs, this.name, "input");
+    // The data modules load only for tasks that need them: most tasks pass small typed values.
+    const resolved = hasOffloadedLiterals(inputs)
+      ? await (await import("./data/offload.ts")).resolveOffloaded(inputs, `task '${this.name}' input`)
+      : inputs;
+    const natives = fromLiteralMap(resolved, this.signature.inputs, this.name, "input");
+    const inputData = Object.values(this.signature.inputs).some(hasData);
+    if (inputData) await (await import("./data/prepare.ts")).verifyInputs(natives, this.signature.inputs, this.name);
     const returned = await this.fn(natives);
-    return toLiteralMap(outputsToRecord(this, returned), this.signature.outputs, this.name, "output");
+    let record = outputsToRecord(this, returned);
+    if (Object.values(this.signature.outputs).some(hasData)) {
+      // Local paths, streams and Arrow tables are written to the store before they are encoded.
+      record = await (await import("./data/prepare.ts")).prepareValues(record, this.signature.outputs, this.name, "output", "upload");
+    }
+    const outputs = toLiteralMap(record, this.signature.outputs, this.name, "output");
+    if (!mayNeedOffload(outputs)) return outputs;
+    // Outputs over the threshold go to the store, so no process passes them on whole.
+    return (await import("./data/offload.ts")).offloadLargeLiterals(outputs, this.outputTypes(), `task '${this.name}' output`);
+  }
+
+  /** The Flyte types of the outputs, by name. */
+  private outputTypes(): Record<string, LiteralType> {
+    return Object.fromEntries(Object.entries(this.signature.outputs).map(([k, s]) => [k, transformerFor(s).literalType]));
   }
 
   /** Reshapes literal outputs into what a local caller receives. */

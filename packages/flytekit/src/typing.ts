@@ -9,6 +9,24 @@ import type { z } from "zod";
 import type { NodePromise } from "./promise.ts";
 import type { NodeHandleMethods, VoidHandle } from "./handles.ts";
 import type { OutputsOption, SchemaShape } from "./signature.ts";
+import type { Table } from "apache-arrow";
+import type { Readable } from "node:stream";
+import type { FlyteFile } from "./data/flyte-file.ts";
+import type { FlyteDirectory } from "./data/flyte-directory.ts";
+import type { StructuredDataset } from "./data/structured-dataset.ts";
+
+/**
+ * What may be given where a data value is expected: a file also as a local path, URI or stream, a
+ * directory as a local folder path or URI, a dataframe as an Arrow table (written as Parquet).
+ * Other types are unchanged.
+ */
+export type DataInput<T> = T extends FlyteFile
+  ? T | string | Readable | ReadableStream<Uint8Array>
+  : T extends FlyteDirectory
+    ? T | string
+    : T extends StructuredDataset
+      ? T | Table | string
+      : T;
 
 /** The native values of an input shape, as a task or dynamic body receives them (defaults applied). */
 export type NativeInputs<I extends SchemaShape> = { -readonly [K in keyof I]: z.output<I[K]> };
@@ -32,9 +50,9 @@ type RequiredKeys<I extends SchemaShape> = Exclude<keyof I, OptionalKeys<I>>;
 
 /** The one object of named inputs a call takes; inputs with a default or `.optional()` may be omitted. */
 export type CallInputs<I extends SchemaShape> = {
-  readonly [K in RequiredKeys<I>]: Bindable<z.output<I[K]>>;
+  readonly [K in RequiredKeys<I>]: Bindable<DataInput<z.output<I[K]>>>;
 } & {
-  readonly [K in OptionalKeys<I>]?: Bindable<z.output<I[K]>> | undefined;
+  readonly [K in OptionalKeys<I>]?: Bindable<DataInput<z.output<I[K]>>> | undefined;
 };
 
 /** Native outputs: `undefined`, one value, a tuple, or an object, following the outputs option. */
@@ -52,11 +70,11 @@ export type NativeOutputs<O extends OutputsOption> = O extends undefined
 export type TaskReturn<O extends OutputsOption> = O extends undefined
   ? void
   : O extends z.ZodType
-    ? z.output<O>
+    ? DataInput<z.output<O>>
     : O extends readonly z.ZodType[]
-      ? { readonly [K in keyof O]: z.output<O[K]> }
+      ? { readonly [K in keyof O]: DataInput<z.output<O[K]>> }
       : O extends SchemaShape
-        ? { readonly [K in keyof O]: z.output<O[K]> }
+        ? { readonly [K in keyof O]: DataInput<z.output<O[K]>> }
         : never;
 
 /** What a workflow body returns: like the native outputs, but each value may be a promise. */

@@ -29,6 +29,7 @@ export async function runAssignment(
   signal: AbortSignal,
   workerId: string,
   runEagerChild?: RunEagerChildCall,
+  endpoint?: string,
 ): Promise<AttemptOutcome> {
   const template = assignment.task;
   if (template === undefined) return errorOutcome(systemFailure("SYSTEM:BadAssignment", "the assignment has no task template"), workerId);
@@ -55,6 +56,8 @@ export async function runAssignment(
     task: template,
     inputs: assignment.inputs ?? create(LiteralMapSchema),
     signal,
+    // Files, directories and dataframes go straight to the server's store, streamed (not through RPCs).
+    ...(endpoint !== undefined ? { rawOutputBase: rawOutputBaseOf(endpoint, assignment) } : {}),
     // The bundle's flytekit routes the eager body's awaited calls to `request.eager`.
     ...(isEager && runEagerChild !== undefined ? { eager: eagerController(runEagerChild, assignment, location, signal, workerId) } : {}),
   });
@@ -76,6 +79,13 @@ function eagerController(call: RunEagerChildCall, assignment: Assignment, locati
     signal,
     ...(location.bundleUrl !== undefined ? { bundleUrl: location.bundleUrl } : {}),
   });
+}
+
+/** `<endpoint>/download/<project>/<domain>/raw`: where the attempt's raw data goes (the server's store). */
+export function rawOutputBaseOf(endpoint: string, assignment: Assignment): string {
+  const base = endpoint.replace(/\/+$/, "");
+  const segment = (s: string, fallback: string) => encodeURIComponent(s !== "" ? s : fallback);
+  return `${base}/download/${segment(assignment.project, "default")}/${segment(assignment.domain, "default")}/raw`;
 }
 
 /** A SYSTEM failure that retrying will not fix. */

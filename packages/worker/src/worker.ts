@@ -98,7 +98,7 @@ export class Worker {
       ...(options.onDownload !== undefined ? { onDownload: options.onDownload } : {}),
     });
     this.#isolates = new IsolatePool({
-      thread: { cacheDir: options.cacheDir ?? defaultWorkerCacheDir(), workerId: this.id, ...(options.root !== undefined ? { root: options.root } : {}) },
+      thread: { cacheDir: options.cacheDir ?? defaultWorkerCacheDir(), workerId: this.id, endpoint: options.endpoint, ...(options.root !== undefined ? { root: options.root } : {}) },
       maxIdle: Math.max(2, this.#concurrency),
     });
   }

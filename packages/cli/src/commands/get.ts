@@ -12,11 +12,12 @@ import { checkOptions, connect, remoteTargetOf, REMOTE_OPTIONS_USAGE, type Remot
 import { durationText, errorJson, executionError, executionOutputs, getExecution, phaseName, table, timeText } from "../remote/executions.ts";
 import { literalMapToJson } from "../remote/literal-json.ts";
 import { isEntityKind, showEntities } from "./get-entities.ts";
+import { downloadOutputs, resolveOutputs } from "../remote/data-transfer.ts";
 import { showLogs, showNodes } from "./get-nodes.ts";
 
 /** Usage text of `flyte get`. */
 export const GET_USAGE = `usage: flyte get executions [--limit N]
-       flyte get execution NAME [--json] [--file FILE]
+       flyte get execution NAME [--json] [--file FILE] [--download DIR]
        flyte get nodes NAME [--json]
        flyte get logs NAME [--node ID] [--follow]
        flyte get tasks | workflows | launchplans [NAME] [--json]
@@ -26,6 +27,8 @@ export const GET_USAGE = `usage: flyte get executions [--limit N]
   execution NAME    one execution's phase, outputs and error; --json prints
                     {"phase", "outputs", "error"?}, outputs as the values the entity returns
                     when --file FILE defines it, else as a JSON rendering of Flyte literals
+                    (files, directories and dataframes as their URIs); --download DIR
+                    copies file, directory and dataframe outputs to DIR/<output>/...
   nodes NAME        the execution's nodes and their phases, nested nodes (sub-workflow,
                     branch, map item, dynamic and eager children) indented under their parent;
                     --json: [{id, parent, depth, phase, attempts, error?}]
@@ -72,8 +75,8 @@ export async function getCommand(argv: readonly string[], io: Io): Promise<numbe
       return listExecutions(remote, Number(limitText), io);
     }
     case "execution":
-      checkOptions(args.options, ["file"]);
-      return showExecution(remote, needName(), args.flags.has("json"), args.options.get("file") ?? [], io);
+      checkOptions(args.options, ["file", "download"]);
+      return showExecution(remote, needName(), args.flags.has("json"), args.options.get("file") ?? [], io, args.options.get("download")?.at(-1));
     case "nodes":
       checkOptions(args.options, []);
       return showNodes(remote, needName(), args.flags.has("json"), io);
@@ -104,11 +107,18 @@ async function listExecutions(remote: Remote, limit: number, io: Io): Promise<nu
   return 0;
 }
 
-async function showExecution(remote: Remote, name: string, json: boolean, files: readonly string[], io: Io): Promise<number> {
+async function showExecution(remote: Remote, name: string, json: boolean, files: readonly string[], io: Io, download?: string): Promise<number> {
   const execution = await getExecution(remote, name);
   const phase = execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED;
   const entity = files.length > 0 ? await entityOf(files, execution) : undefined;
-  const outputs = phase === WorkflowExecution_Phase.SUCCEEDED ? literalMapToJson(await executionOutputs(remote, execution), entity) : undefined;
+  const literals = phase === WorkflowExecution_Phase.SUCCEEDED ? await resolveOutputs(await executionOutputs(remote, execution)) : undefined;
+  const outputs = literals !== undefined ? literalMapToJson(literals, entity) : undefined;
+  if (download !== undefined) {
+    if (literals === undefined) throw new UsageError(`execution ${name} has no outputs to download (phase ${phaseName(phase)})`);
+    const written = await downloadOutputs(literals, download);
+    // Paths go to stderr so that --json output stays one JSON document.
+    for (const path of written) io.stderr.write(`downloaded ${path}\n`);
+  }
   const error = executionError(execution);
   if (json) {
     io.stdout.write(`${JSON.stringify({ phase: phaseName(phase), ...(outputs !== undefined ? { outputs } : {}), ...(error !== undefined ? { error: errorJson(error) } : {}) })}\n`);

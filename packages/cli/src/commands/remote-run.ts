@@ -9,6 +9,7 @@ import { userInfo } from "node:os";
 import { ExecutionMetadata_ExecutionMode } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import { ResourceType } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { uploadInputs } from "../remote/data-transfer.ts";
 import { findEntity, loadEntities, transformerFor, type CallableEntity } from "flytekit/internal";
 import { parseArgs, UsageError } from "../args.ts";
 import { connect, remoteTargetOf, REMOTE_OPTIONS, REMOTE_OPTIONS_USAGE, type Remote } from "../remote/connection.ts";
@@ -87,9 +88,11 @@ export async function remoteRunCommand(argv: readonly string[], io: Io): Promise
   if (!["task", "workflow", "launchPlan"].includes(loaded.definition.kind)) {
     throw new UsageError(`${loaded.definition.kind} '${loaded.definition.name}' cannot be run on its own; run a task, workflow or launch plan`);
   }
-  const inputs = inputLiterals(loaded.definition, natives);
+  inputLiterals(loaded.definition, natives); // checks the values before anything is uploaded
 
   const remote = connect(target);
+  // Local files and folders go to the server's store first; the execution gets their URIs.
+  const inputs = await uploadInputs(loaded.definition, natives, (n) => inputLiterals(loaded.definition, n), target.endpoint, remote.project, remote.domain);
   const registration = await registerFiles(remote, [file], version !== undefined ? { version } : {});
   const entity = findEntity(registration.entities, entityName, [file]).definition;
   // Workflows run through their default launch plan (same name); tasks as single-task executions.

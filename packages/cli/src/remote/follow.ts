@@ -10,6 +10,7 @@ import { NodeExecution_Phase, WorkflowExecution_Phase } from "@flyte/idl/gen/fly
 import type { CallableEntity } from "flytekit/internal";
 import type { Remote } from "./connection.ts";
 import { errorJson, executionError, executionOutputs, failureText, phaseName, waitForExecution } from "./executions.ts";
+import { resolveOutputs } from "./data-transfer.ts";
 import { literalMapToJson } from "./literal-json.ts";
 import { mark } from "../timings.ts";
 
@@ -55,7 +56,7 @@ export async function followExecution(remote: Remote, name: string, options: Fol
     }
     return 1;
   }
-  const outputs = literalMapToJson(await executionOutputs(remote, execution), options.entity);
+  const outputs = literalMapToJson(await resolveOutputs(await executionOutputs(remote, execution)), options.entity);
   mark("outputs");
   io.stdout.write(options.json ? `${JSON.stringify(outputs)}\n` : `${name} SUCCEEDED ${inspect(outputs, { depth: 6, colors: io.stdout.isTTY === true })}\n`);
   return 0;

@@ -69,9 +69,9 @@ function scalarToJson(scalar: Scalar): unknown {
     case "generic":
       return v.value;
     case "blob":
-      return { uri: v.value.uri };
+      return v.value.uri;
     case "structuredDataset":
-      return { uri: v.value.uri };
+      return v.value.uri;
     case "schema":
       return { uri: v.value.uri };
     case "union":

@@ -23,6 +23,12 @@ export interface TaskRunRequest {
    * recorded child nodes of this node (see eager-controller.ts). @default absent
    */
   readonly eager?: EagerController;
+  /**
+   * Folder-like URI under which attempts write raw data (files, directories, dataframes), e.g.
+   * `http://<server>/download/<project>/<domain>/raw` on a worker; each attempt gets its own
+   * sharded prefix below it. @default the local data folder
+   */
+  readonly rawOutputBase?: string;
 }
 
 /** The outcome of one attempt. */

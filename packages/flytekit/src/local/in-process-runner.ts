@@ -12,6 +12,7 @@ import { runGraphTask } from "./graph-tasks.ts";
 import { runLocally } from "./run.ts";
 import { runIsolated, runsIsolated } from "./isolated-attempt.ts";
 import { secretStoreFor } from "../secrets.ts";
+import { attemptDataContext, runInDataContext } from "../data/data-context.ts";
 
 /**
  * A runner over the task definitions a workflow references, found by task name. Tasks with a
@@ -57,7 +58,9 @@ export class InProcessTaskRunner implements TaskRunner {
         signal: request.signal,
         secrets: secretStoreFor(name, task.options.secrets),
       };
-      return { kind: "success", outputs: await runInTaskContext(context, () => outsideEager(() => task.execute(request.inputs))) };
+      const data = attemptDataContext(request.executionId, request.nodeId, request.attempt, request.rawOutputBase);
+      const outputs = await runInDataContext(data, () => runInTaskContext(context, () => outsideEager(() => task.execute(request.inputs))));
+      return { kind: "success", outputs };
     } catch (err) {
       return { kind: "failure", error: failureOf(err) };
     }

@@ -14,6 +14,8 @@ import { workflowBundleOf } from "../serialize/workflow-template.ts";
 import type { OutputsOption } from "../signature.ts";
 import { TaskDefinition } from "../task.ts";
 import { fromLiteralMap, toLiteralMap } from "../types/index.ts";
+import { hasOffloadedLiterals } from "../data/offload-check.ts";
+import { hasData } from "../types/blob.ts";
 import { WorkflowDefinition } from "../workflow.ts";
 import { InProcessTaskRunner } from "./in-process-runner.ts";
 import { DiskCatalog, localCacheEnabled } from "./disk-cache.ts";
@@ -90,7 +92,11 @@ export async function runLocally(entity: CallableEntity, inputs: Record<string, 
   const sig = entity.signature;
   let literalInputs;
   try {
-    literalInputs = toLiteralMap(inputs, sig.inputs, entityPhrase(entity), "input");
+    // Local files are used in place (hashed for the cache); Arrow tables are written to the local data folder.
+    const prepared = Object.values(sig.inputs).some(hasData)
+      ? await (await import("../data/prepare.ts")).prepareValues(inputs, sig.inputs, entityPhrase(entity), "input", "reference")
+      : inputs;
+    literalInputs = toLiteralMap(prepared, sig.inputs, entityPhrase(entity), "input");
   } catch (err) {
     if (err instanceof FlyteError && err.code === "E_VALUE_TYPE") throw new FlyteError("E_INPUT_TYPE", err.message, { cause: err });
     throw err;
@@ -111,7 +117,10 @@ export async function runLocally(entity: CallableEntity, inputs: Record<string, 
     ...(options.overwriteCache === true ? { overwriteCache: true } : {}),
   });
   if (result.phase !== "SUCCEEDED") throw executionFailed(entity, result.phase, result.error);
-  return shapeNativeOutputs(sig, fromLiteralMap(result.outputs, sig.outputs, entityPhrase(entity), "output"));
+  const outputs = hasOffloadedLiterals(result.outputs)
+    ? await (await import("../data/offload.ts")).resolveOffloaded(result.outputs, `${entityPhrase(entity)} output`)
+    : result.outputs;
+  return shapeNativeOutputs(sig, fromLiteralMap(outputs, sig.outputs, entityPhrase(entity), "output"));
 }
 
 function executionFailed(entity: CallableEntity, phase: string, error: ExecutionError): FlyteError {

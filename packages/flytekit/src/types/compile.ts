@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { type Codec, type CompileChild, defOf, UnsupportedSchemaError } from "./codec.ts";
+import { dataCodec } from "./blob.ts";
 import { arrayCodec, recordCodec } from "./collections.ts";
 import { durationCodec, isDurationSchema } from "./duration.ts";
 import { enumCodec } from "./enum.ts";
@@ -25,11 +26,12 @@ const HINTS: Readonly<Record<string, string>> = {
   lazy: "recursive and lazy schemas are not supported; flatten the structure",
   intersection: "merge the objects into one z.object({...}) (e.g. with .extend())",
   file: "use the SDK's file() type",
+  custom: "custom schemas have no Flyte type; use file(), directory() or dataFrame() for data, or a concrete zod schema",
 };
 
 const DEFAULT_HINT =
   "supported are z.int(), z.number(), z.string(), z.boolean(), z.date(), duration(), z.enum([...]), z.array(T), " +
-  "z.record(z.string(), T), z.object({...}), z.union([...]), and .optional() / .nullable() / .default() on them";
+  "z.record(z.string(), T), z.object({...}), z.union([...]), file(), directory(), dataFrame(), and .optional() / .nullable() / .default() on them";
 
 const cache = new WeakMap<z.ZodType, Codec>();
 /** Schemas being compiled right now: meeting one again means the schema refers to itself. */
@@ -117,6 +119,11 @@ function build(schema: z.ZodType): Codec {
     }
     case "readonly":
       return passthrough(schema, compileChild(inner(schema), ""), undefined);
+    case "custom": {
+      const data = dataCodec(schema, compileChild);
+      if (data !== undefined) return data;
+      throw new UnsupportedSchemaError(def.type, HINTS[def.type] ?? DEFAULT_HINT);
+    }
     default:
       throw new UnsupportedSchemaError(def.type, HINTS[def.type] ?? DEFAULT_HINT);
   }

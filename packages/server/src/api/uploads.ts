@@ -8,10 +8,10 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import { dirname } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { UploadPathError, fileOfKey, keyFromUrlPath } from "./upload-paths.ts";
 
 /** A request and response of either protocol. */
@@ -80,6 +80,12 @@ export async function handleUpload(req: AnyRequest, res: AnyResponse, pathname: 
       out.on("error", rejectWrite);
       out.on("finish", () => resolveWrite());
       req.on("error", rejectWrite);
+      // A client that goes away mid-body must not leave a partial file behind.
+      req.on("close", () => {
+        if (req.complete) return;
+        out.destroy();
+        rejectWrite(new Error(`the upload to ${pathname} was cut off after ${size} bytes`));
+      });
       req.on("data", (chunk: Buffer) => {
         size += chunk.length;
         if (size > options.maxBytes) {
@@ -131,17 +137,40 @@ export async function handleDownload(req: AnyRequest, res: AnyResponse, pathname
     throw err;
   }
   const info = await stat(file).catch(() => undefined);
+  // `GET /download/<prefix>?list`: the files under a folder (a directory or dataframe output).
+  if (info?.isDirectory() === true && /[?&]list(=|&|$)/.test(req.url ?? "")) {
+    const entries = await readdir(file, { recursive: true, withFileTypes: true });
+    const files = entries
+      .filter((e) => e.isFile() && !e.name.endsWith(".part"))
+      .map((e) => relative(file, join(e.parentPath, e.name)).split(sep).join("/"))
+      .sort();
+    const body = JSON.stringify({ files });
+    writeHead(res, 200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(req.method === "HEAD" ? "" : body);
+    return;
+  }
   if (info === undefined || !info.isFile()) {
     reply(req, res, 404, `nothing was uploaded at ${pathname}`);
     return;
   }
-  writeHead(res, 200, { "content-type": "application/octet-stream", "content-length": info.size });
-  if (req.method === "HEAD") {
+  // One byte range (`Range: bytes=a-b`), so readers of columnar files fetch only what they need.
+  const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers["range"] ?? ""));
+  const start = range !== null ? Number(range[1]) : 0;
+  const end = range !== null && range[2] !== "" ? Math.min(Number(range[2]), info.size - 1) : info.size - 1;
+  if (range !== null && (start > end || start >= info.size)) {
+    writeHead(res, 416, { "content-range": `bytes */${info.size}` });
+    res.end();
+    return;
+  }
+  const headers: OutgoingHttpHeaders = { "content-type": "application/octet-stream", "content-length": end - start + 1, "accept-ranges": "bytes" };
+  if (range !== null) headers["content-range"] = `bytes ${start}-${end}/${info.size}`;
+  writeHead(res, range !== null ? 206 : 200, headers);
+  if (req.method === "HEAD" || info.size === 0) {
     res.end();
     return;
   }
   await new Promise<void>((done, fail) => {
-    const stream = createReadStream(file);
+    const stream = createReadStream(file, { start, end });
     stream.on("error", fail);
     stream.on("end", () => done());
     stream.pipe(res as NodeJS.WritableStream);

@@ -32,6 +32,8 @@ export interface AttemptThreadData {
   readonly cacheDir: string;
   readonly root?: string;
   readonly workerId: string;
+  /** The server's URL: tasks read and write their data in its store. */
+  readonly endpoint?: string;
 }
 
 /** What the main thread sends per attempt: the `Assignment`, binary. */
@@ -55,7 +57,7 @@ serveIsolate(async (payload, attempt) => {
     if ("code" in reply) throw new ConnectError(reply.message, reply.code);
     return fromBinary(RunEagerChildResponseSchema, reply.response) satisfies RunEagerChildResponse;
   };
-  const outcome = await runAssignment(assignment, loader, attempt.signal, data.workerId, eager);
+  const outcome = await runAssignment(assignment, loader, attempt.signal, data.workerId, eager, data.endpoint);
   // A task that put a secret in its error message must not have it stored.
   if (outcome.case === "error" && outcome.value.error !== undefined) outcome.value.error.message = redactSecrets(outcome.value.error.message);
   return toBinary(CompleteRequestSchema, create(CompleteRequestSchema, { outcome }));

@@ -175,6 +175,12 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
         this.#fixed[name] = literal;
         continue;
       }
+      if (literal.value.case === "offloadedMetadata") {
+        this.#failInputs(
+          `input "${name}" is an offloaded list (${String(literal.value.value.sizeBytes)} bytes at ${literal.value.value.uri}); map tasks over offloaded lists are not supported yet: pass a smaller list, or raise FLYTE_OFFLOAD_MIN_BYTES on the workers.`,
+        );
+        return;
+      }
       if (literal.value.case !== "collection") {
         this.#failInputs(`input "${name}" is not a list; map over lists, or bind it (it is not in boundInputs).`);
         return;

@@ -1,0 +1,82 @@
+/**
+ * Files, directories and dataframes between the user's machine and a server: local paths given as
+ * inputs of a remote run are uploaded (streamed) into the server's store before the execution is
+ * created, and `flyte get execution NAME --download DIR` copies file outputs back.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { Literal, LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { BlobType_BlobDimensionality } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
+import { downloadTo, HttpStore, literalTypeOf, offloadLargeLiterals, prepareValues, resolveOffloaded, runInDataContext, type CallableEntity } from "flytekit/internal";
+
+/**
+ * The input literals of `natives`, with every local file, folder or Arrow table uploaded to the
+ * server at `endpoint` (under `<project>/<domain>/inputs/...`) and literals over the offloading
+ * threshold stored there too; URIs of the server's store pass as they are.
+ */
+export async function uploadInputs(
+  entity: CallableEntity,
+  natives: Record<string, unknown>,
+  toLiterals: (natives: Record<string, unknown>) => LiteralMap,
+  endpoint: string,
+  project: string,
+  domain: string,
+): Promise<LiteralMap> {
+  const base = endpoint.replace(/\/+$/, "");
+  const id = randomBytes(8).toString("hex");
+  const rawPrefix = `${base}/download/${encodeURIComponent(project)}/${encodeURIComponent(domain)}/inputs/${id.slice(0, 2)}/${id}`;
+  return runInDataContext({ stores: [new HttpStore(base)], rawPrefix }, async () => {
+    const literals = toLiterals(await prepareValues(natives, entity.signature.inputs, entity.name, "input", "upload"));
+    // Large inputs (a long list) go to the store too, so the execution request stays small.
+    const types = Object.fromEntries(Object.entries(entity.signature.inputs).map(([k, s]) => [k, literalTypeOf(s)]));
+    return offloadLargeLiterals(literals, types, `${entity.kind} '${entity.name}' input`);
+  });
+}
+
+/** `map` with offloaded literals read back from the server's store (to print or download them). */
+export function resolveOutputs(map: LiteralMap | undefined): Promise<LiteralMap | undefined> {
+  return map === undefined ? Promise.resolve(undefined) : resolveOffloaded(map, "output");
+}
+
+/** One object to download: its URI and where it goes below the target folder. */
+interface Download {
+  readonly uri: string;
+  readonly multipart: boolean;
+  readonly path: readonly string[];
+}
+
+function collect(literal: Literal, path: readonly string[], out: Download[]): void {
+  const v = literal.value;
+  if (v.case === "collection") v.value.literals.forEach((l, i) => collect(l, [...path, String(i)], out));
+  else if (v.case === "map") for (const [k, l] of Object.entries(v.value.literals)) collect(l, [...path, k], out);
+  else if (v.case === "scalar") {
+    const s = v.value.value;
+    if (s.case === "blob") out.push({ uri: s.value.uri, multipart: s.value.metadata?.type?.dimensionality === BlobType_BlobDimensionality.MULTIPART, path });
+    else if (s.case === "structuredDataset") out.push({ uri: s.value.uri, multipart: true, path });
+    else if (s.case === "union" && s.value.value !== undefined) collect(s.value.value, path, out);
+  }
+}
+
+/**
+ * Downloads every file, directory and dataframe among `outputs` into `dir`: a file output `o0`
+ * becomes `dir/o0/<file name>`, a folder or dataframe `dir/o0/...` with its relative paths.
+ *
+ * @returns the local paths written.
+ */
+export async function downloadOutputs(outputs: LiteralMap, dir: string): Promise<string[]> {
+  const wanted: Download[] = [];
+  for (const [name, literal] of Object.entries(outputs.literals)) collect(literal, [name], wanted);
+  const store = new HttpStore();
+  const written: string[] = [];
+  for (const d of wanted) {
+    const target = join(dir, ...d.path);
+    const files = d.multipart ? await store.list(d.uri) : [d.uri];
+    for (const f of files) {
+      const rel = d.multipart ? decodeURIComponent(f.slice(d.uri.replace(/\/+$/, "").length + 1)).split("/") : [decodeURIComponent(new URL(f).pathname.split("/").pop() ?? "file")];
+      const local = join(target, ...rel);
+      await downloadTo(f, local, `output '${d.path.join(".")}'`);
+      written.push(local);
+    }
+  }
+  return written;
+}

@@ -1,0 +1,72 @@
+/**
+ * Where the running code reads and writes raw data (files, directories, dataframes, offloaded
+ * literals): the stores it may use and, inside a task attempt, the attempt's raw-output prefix.
+ *
+ * Set per attempt with AsyncLocalStorage (concurrent attempts in one process each see their own).
+ * Outside any attempt, local defaults apply: the local data folder (`$XDG_DATA_HOME/flyte/local-data`,
+ * else `~/.local/share/flyte/local-data`) for writes; local files and any Flyte server's store for reads.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createHash, randomBytes } from "node:crypto";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { FileStore, fileUriOf } from "./file-store.ts";
+import { HttpStore } from "./http-store.ts";
+import { type DataStore, joinUri, storeFor } from "./store.ts";
+
+/** The data setting of one attempt (or of the whole process, outside attempts). */
+export interface DataContext {
+  /** Stores values may be read from and written to. */
+  readonly stores: readonly DataStore[];
+  /** Folder-like URI under which this attempt writes new objects (Flyte's raw output prefix). */
+  readonly rawPrefix: string;
+}
+
+const storage = new AsyncLocalStorage<DataContext>();
+
+/** The local data folder: `$XDG_DATA_HOME/flyte/local-data`, else `~/.local/share/flyte/local-data`. */
+export function localDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env["XDG_DATA_HOME"];
+  return join(xdg !== undefined && xdg !== "" ? xdg : join(homedir(), ".local", "share"), "flyte", "local-data");
+}
+
+/** Reads allowed outside a server attempt: local files, and files of any Flyte server. */
+const LOCAL_STORES: readonly DataStore[] = [new FileStore(), new HttpStore()];
+
+/**
+ * The raw-output prefix of one attempt in Flyte's sharded layout, `<base>/<shard>/<execution>-<node>-<attempt>-<unique>`:
+ * the two-character shard spreads objects over folders as propeller's `NewShardedRawOutputPath` does.
+ */
+export function attemptRawPrefix(base: string, executionId: string, nodeId: string, attempt: number): string {
+  const unique = randomBytes(4).toString("hex");
+  const id = `${executionId}-${nodeId}-${attempt}-${unique}`;
+  const shard = createHash("sha256").update(id).digest("hex").slice(0, 2);
+  return joinUri(base, shard, id);
+}
+
+/**
+ * The data context of a local attempt (`rawBase` unset) or of a worker attempt (`rawBase` is
+ * `http(s)://<server>/download/<project>/<domain>/raw`): a worker reads and writes only its server's store.
+ */
+export function attemptDataContext(executionId: string, nodeId: string, attempt: number, rawBase?: string): DataContext {
+  if (rawBase !== undefined && /^https?:\/\//.test(rawBase)) {
+    return { stores: [new HttpStore(rawBase)], rawPrefix: attemptRawPrefix(rawBase, executionId, nodeId, attempt) };
+  }
+  const base = rawBase ?? fileUriOf(join(localDataDir(), "raw"));
+  return { stores: LOCAL_STORES, rawPrefix: attemptRawPrefix(base, executionId, nodeId, attempt) };
+}
+
+/** The current data context: the attempt's, else the local defaults (a fresh raw prefix each call). */
+export function currentDataContext(): DataContext {
+  return storage.getStore() ?? attemptDataContext("local", "outside", 0);
+}
+
+/** @internal Runs `fn` with `context` as the data context. */
+export function runInDataContext<T>(context: DataContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** The store of `uri` in the current context; `E_DATA_STORE` naming `what` when none may hold it. */
+export function currentStoreFor(uri: string, what: string): DataStore {
+  return storeFor(uri, currentDataContext().stores, what);
+}

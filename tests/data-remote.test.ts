@@ -1,0 +1,128 @@
+// Files, directories and dataframes on a server, end to end: a real `flyte start` with one pooled
+// worker; the CLI uploads a local file, workers stream task data to and from the server's store,
+// `get execution --download` brings outputs back, and bad inputs fail naming the input.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { flyteAsync, type ProcessResult } from "./helpers.ts";
+import { startServerProcess, type ServerProcess } from "./server-helpers.ts";
+
+const FILE = "tests/testdata/data-remote.ts";
+
+describe("files, directories and dataframes on flyte start", () => {
+  let home: string;
+  let server: ServerProcess;
+  // A small offloading threshold (Flyte's default is 10 MiB) so that modest lists are offloaded.
+  const env = (): NodeJS.ProcessEnv => ({
+    XDG_DATA_HOME: join(home, "xdg-data"),
+    XDG_CACHE_HOME: join(home, "xdg-cache"),
+    TMPDIR: join(home, "tmp"),
+    FLYTE_OFFLOAD_MIN_BYTES: "100000",
+  });
+  const flyte = async (...args: string[]): Promise<ProcessResult> => flyteAsync([...args, "--endpoint", server.url], undefined, env());
+  const ok = async (...args: string[]): Promise<string> => {
+    const res = await flyte(...args);
+    assert.equal(res.status, 0, `flyte ${args.join(" ")} failed:\n${res.stderr}`);
+    return res.stdout;
+  };
+
+  before(async () => {
+    home = mkdtempSync(join(tmpdir(), "flyte-data-remote-"));
+    mkdirSync(join(home, "tmp"));
+    server = await startServerProcess(join(home, "server"), ["--workers", "1"], env());
+  });
+
+  after(async () => {
+    await server?.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test("a local file given to run --remote is uploaded; outputs print as URIs and --download fetches them", async () => {
+    const input = join(home, "in.csv");
+    writeFileSync(input, "a,b\n1,2\n3,4\n");
+    const run = await ok("run", "--remote", FILE, "files_wf", "--f", input, "--wait", "--json");
+    const outputs = JSON.parse(run) as { n: number; shouted: string };
+    assert.equal(outputs.n, 3);
+    assert.match(outputs.shouted, new RegExp(`^${server.url}/download/flytesnacks/development/raw/[0-9a-f]{2}/.+/shouted\\.csv$`));
+    assert.equal(await (await fetch(outputs.shouted)).text(), "A,B\n1,2\n3,4\n", "workers wrote the file to the server's store");
+
+    const { name } = JSON.parse(await ok("run", "--remote", FILE, "files_wf", "--f", input, "--json")) as { name: string };
+    const dir = join(home, "downloaded");
+    for (let i = 0; ; i++) {
+      const res = await flyte("get", "execution", name, "--json");
+      if ((JSON.parse(res.stdout) as { phase: string }).phase === "SUCCEEDED") break;
+      assert.ok(i < 300, `execution ${name} did not succeed: ${res.stdout}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const got = await flyte("get", "execution", name, "--download", dir);
+    assert.equal(got.status, 0, got.stderr);
+    assert.equal(readFileSync(join(dir, "shouted", "shouted.csv"), "utf8"), "A,B\n1,2\n3,4\n");
+  });
+
+  test("a directory output is uploaded file by file and listed by the next task on a worker", async () => {
+    const out = JSON.parse(await ok("run", "--remote", FILE, "folder_wf", "--n", "3", "--wait", "--json")) as { o0: string[] };
+    assert.deepEqual(out.o0, ["f1.txt:file 1", "nested/f0.txt:file 0", "nested/f2.txt:file 2"]);
+  });
+
+  test("a local folder given to run --remote is uploaded, and a map task reads its images on workers", async () => {
+    const out = await ok("run", "--remote", "examples/data/images.ts", "images_wf", "--images", "examples/data/images", "--wait", "--json");
+    assert.equal(out, '{"o0":["blue.png 16x16","green.png 8x2","red.png 4x3"],"o1":284}\n');
+  });
+
+  test("an Arrow table passes between tasks on workers as Parquet", async () => {
+    assert.equal(await ok("run", "--remote", FILE, "frame_wf", "--n", "100", "--wait", "--json"), '{"o0":4950}\n');
+  });
+
+  test("bad input: a URI outside the server's store fails the run naming the input", async () => {
+    const res = await flyte("run", "--remote", FILE, "count_lines", "--f", "s3://bucket/data.csv", "--wait", "--json");
+    assert.notEqual(res.status, 0);
+    assert.match(res.stderr, /input 'f': 's3:\/\/bucket\/data\.csv' is outside the stores this run may use/);
+  });
+
+  test("bad input: a missing local file fails before anything is sent, naming the input", async () => {
+    const res = await flyte("run", "--remote", FILE, "count_lines", "--f", join(home, "missing.csv"), "--wait");
+    assert.notEqual(res.status, 0);
+    assert.match(res.stderr, /input 'f': no file or folder at '.*missing\.csv'/);
+  });
+
+  test("large literals are offloaded to the store, outputs and inputs alike, and read back transparently", async () => {
+    const offloaded = (): string[] =>
+      (existsSync(join(home, "server", "uploads")) ? readdirSync(join(home, "server", "uploads"), { recursive: true }) : [])
+        .map(String)
+        .filter((p) => p.endsWith("_offloaded_metadata.pb"));
+    const before = offloaded().length;
+    const out = JSON.parse(await ok("run", "--remote", FILE, "big_wf", "--n", "50000", "--wait", "--json")) as { sum: number; xs: number[] };
+    assert.equal(out.sum, 1_249_975_000);
+    assert.equal(out.xs.length, 50_000);
+    const written = offloaded().slice(before);
+    assert.equal(written.length, 1, `the list is written once, by the task that made it: ${written.join(", ")}`);
+    assert.match(written[0]!, /\/raw\/.*\/o0_offloaded_metadata\.pb$/);
+    const xs = JSON.stringify(Array.from({ length: 15_000 }, (_, i) => i));
+    assert.equal(await ok("run", "--remote", FILE, "total", "--xs", xs, "--wait", "--json"), '{"o0":112492500}\n');
+    assert.ok(offloaded().some((p) => /\/inputs\/.*\/xs_offloaded_metadata\.pb$/.test(p)), "the CLI offloaded the large input");
+  });
+
+  test("an upload cut off halfway leaves nothing in the store", async () => {
+    const url = new URL(`${server.url}/upload/flytesnacks/development/cut/half.bin`);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write(`PUT ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: 100000\r\n\r\n`);
+        socket.write(Buffer.alloc(50_000, 7), () => setTimeout(() => socket.destroy(), 200));
+      });
+      socket.on("close", () => resolve());
+      socket.on("error", reject);
+    });
+    const download = `${server.url}/download/flytesnacks/development/cut/half.bin`;
+    for (let i = 0; i < 50 && existsSync(join(home, "server", "uploads", "flytesnacks", "development", "cut")); i++) {
+      const left = readdirSync(join(home, "server", "uploads", "flytesnacks", "development", "cut"));
+      if (left.length === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal((await fetch(download)).status, 404);
+    const folder = join(home, "server", "uploads", "flytesnacks", "development", "cut");
+    assert.deepEqual(existsSync(folder) ? readdirSync(folder) : [], [], "no partial file is kept");
+  });
+});

@@ -1,0 +1,54 @@
+// Files, directories and dataframes on a server: run by tests/data-remote.test.ts.
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tableFromArrays } from "apache-arrow";
+import { z } from "zod";
+import { dataFrame, directory, file, task, workflow } from "flytekit";
+
+export const shout_file = task({ inputs: { f: file("csv") }, outputs: file("csv") }, async ({ f }) => {
+  const out = join(mkdtempSync(join(tmpdir(), "shout-")), "shouted.csv");
+  writeFileSync(out, (await f.text()).toUpperCase());
+  return out;
+});
+
+export const count_lines = task({ inputs: { f: file() }, outputs: z.int() }, async ({ f }) => (await f.text()).trim().split("\n").length);
+
+export const files_wf = workflow({ inputs: { f: file("csv") }, outputs: { n: z.int(), shouted: file("csv") } }, ({ f }) => {
+  const shouted = shout_file({ f });
+  return { n: count_lines({ f: shouted }), shouted };
+});
+
+export const make_folder = task({ inputs: { n: z.int() }, outputs: directory("txt") }, ({ n }) => {
+  const dir = mkdtempSync(join(tmpdir(), "folder-"));
+  mkdirSync(join(dir, "nested"));
+  for (let i = 0; i < n; i++) writeFileSync(join(dir, i % 2 === 0 ? "nested" : ".", `f${i}.txt`), `file ${i}`);
+  return dir;
+});
+
+export const folder_sizes = task({ inputs: { d: directory("txt") }, outputs: z.array(z.string()) }, async ({ d }) => {
+  const files = await d.list();
+  return Promise.all(files.map(async (f) => `${f.uri.slice(d.uri.length + 1)}:${await f.text()}`));
+});
+
+export const folder_wf = workflow({ inputs: { n: z.int() }, outputs: z.array(z.string()) }, ({ n }) => folder_sizes({ d: make_folder({ n }) }));
+
+export const make_frame = task({ inputs: { n: z.int() }, outputs: dataFrame({ columns: { k: z.string(), v: z.int() } }) }, ({ n }) =>
+  tableFromArrays({ k: Array.from({ length: n }, (_, i) => `k${i % 3}`), v: Int32Array.from({ length: n }, (_, i) => i), w: Float64Array.from({ length: n }, () => 0.5) }),
+);
+
+export const sum_v = task({ inputs: { df: dataFrame({ columns: { v: z.int() } }) }, outputs: z.int() }, async ({ df }) => {
+  const t = await df.toArrow({ columns: ["v"] });
+  let s = 0;
+  for (const x of t.getChild("v") ?? []) s += Number(x);
+  return s;
+});
+
+export const frame_wf = workflow({ inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => sum_v({ df: make_frame({ n }) }));
+
+export const big_list = task({ inputs: { n: z.int() }, outputs: z.array(z.int()) }, ({ n }) => Array.from({ length: n }, (_, i) => i));
+export const total = task({ inputs: { xs: z.array(z.int()) }, outputs: z.int() }, ({ xs }) => xs.reduce((a, b) => a + b, 0));
+export const big_wf = workflow({ inputs: { n: z.int() }, outputs: { sum: z.int(), xs: z.array(z.int()) } }, ({ n }) => {
+  const xs = big_list({ n });
+  return { sum: total({ xs }), xs };
+});
