@@ -37,7 +37,6 @@ const FlyteNode = memo(function FlyteNode({ data }: NodeProps<Node<FlowData>>) {
       aria-label={`${node.kind} node ${node.label}, ${node.phase.toLowerCase()}`}
       data-node-id={node.id}
       data-phase={node.phase}
-      onClick={() => onSelect(node.id)}
       onKeyDown={(e) => {
         if (e.key === "Enter" || e.key === " ") {
           e.preventDefault();
@@ -91,7 +90,8 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect }: ExecutionGr
   return (
     <div className="graph" aria-label="Workflow graph">
       {positions === undefined ? <p className="muted">Laying out {nodes.length} nodes…</p> : null}
-      <ReactFlow nodes={flowNodes} edges={flowEdges} nodeTypes={nodeTypes} fitView fitViewOptions={{ maxZoom: 1 }} minZoom={0.05} onlyRenderVisibleElements proOptions={{ hideAttribution: true }} nodesFocusable={false} edgesFocusable={false}>
+      {/* Remounted once laid out, so the view fits the laid-out graph, not the empty one. */}
+      <ReactFlow key={positions === undefined ? "unlaid" : "laid"} nodes={flowNodes} edges={flowEdges} nodeTypes={nodeTypes} fitView fitViewOptions={{ maxZoom: 1 }} minZoom={0.05} onlyRenderVisibleElements proOptions={{ hideAttribution: true }} onNodeClick={(_, n) => onSelect(n.id)} nodesFocusable={false} edgesFocusable={false}>
         <Background />
         <Controls showInteractive={false} />
         {nodes.length > 50 ? <MiniMap pannable zoomable /> : null}

@@ -8,7 +8,6 @@ import { durationFromMs, timestampDate, timestampFromDate } from "@bufbuild/prot
 import { LiteralSchema, type Literal } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { SimpleType, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 import { literalToJson, typeName } from "../lib/literals.ts";
-import { encodeMsgpack } from "../lib/msgpack.ts";
 
 /** A value being edited: text for numbers/dates/durations, arrays, key/value pairs, fields, a union's choice. */
 export type FormValue = string | boolean | null | FormValue[] | { readonly entries: [string, FormValue][] } | { readonly fields: Record<string, FormValue> } | { readonly variant: number; readonly value: FormValue };
@@ -207,7 +206,9 @@ export function literalOf(value: FormValue, type: LiteralType, path: string): Li
             const p = plainOf(fieldValue, fieldType, `${path}.${name}`);
             if (p !== null || !isOptional(fieldType)) plain[name] = p;
           }
-          return scalarLiteral({ case: "scalar", value: { value: { case: "binary", value: { value: encodeMsgpack(plain), tag: "msgpack" } } } as never });
+          // Sent as a generic Struct (flytekit reads it as well as its MessagePack form, and the
+          // server types it STRUCT, as the input's type says).
+          return scalarLiteral({ case: "scalar", value: { value: { case: "generic", value: plain as JsonObject } } as never });
         }
         default:
           return fail(`inputs of type ${typeName(type)} cannot be given in the console yet`);

@@ -1,53 +1,8 @@
 /**
- * MessagePack for struct literals (flytekit stores structs as `Binary{tag: "msgpack"}`): encode
- * JSON values typed in the launch form, decode outputs for display. JSON values only: nil, bool,
- * numbers (ints as ints, others as float64), strings, arrays and maps.
+ * MessagePack decoding for struct literals (flytekit stores structs as `Binary{tag: "msgpack"}`),
+ * to show them as JSON: nil, bool, numbers, strings, bytes, arrays and maps.
  */
-
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** `value` (a JSON value) as MessagePack bytes. */
-export function encodeMsgpack(value: unknown): Uint8Array {
-  const out: number[] = [];
-  const u = (n: number, bytes: number): void => {
-    for (let i = bytes - 1; i >= 0; i--) out.push(Math.floor(n / 2 ** (8 * i)) & 0xff);
-  };
-  const write = (v: unknown): void => {
-    if (v === null || v === undefined) out.push(0xc0);
-    else if (v === false) out.push(0xc2);
-    else if (v === true) out.push(0xc3);
-    else if (typeof v === "number") {
-      if (Number.isSafeInteger(v) && v >= 0) {
-        if (v < 128) out.push(v);
-        else if (v < 2 ** 32) { out.push(0xce); u(v, 4); }
-        else { out.push(0xcf); u(v, 8); }
-      } else if (Number.isSafeInteger(v) && v >= -32) out.push(v & 0xff);
-      else if (Number.isSafeInteger(v) && v >= -(2 ** 31)) { out.push(0xd2); u(v >>> 0, 4); }
-      else {
-        const view = new DataView(new ArrayBuffer(8));
-        view.setFloat64(0, v);
-        out.push(0xcb, ...new Uint8Array(view.buffer));
-      }
-    } else if (typeof v === "string") {
-      const bytes = encoder.encode(v);
-      if (bytes.length < 32) out.push(0xa0 | bytes.length);
-      else { out.push(0xdb); u(bytes.length, 4); }
-      out.push(...bytes);
-    } else if (Array.isArray(v)) {
-      if (v.length < 16) out.push(0x90 | v.length);
-      else { out.push(0xdd); u(v.length, 4); }
-      v.forEach(write);
-    } else if (typeof v === "object") {
-      const entries = Object.entries(v);
-      if (entries.length < 16) out.push(0x80 | entries.length);
-      else { out.push(0xdf); u(entries.length, 4); }
-      for (const [k, x] of entries) { write(k); write(x); }
-    } else throw new Error(`cannot encode a ${typeof v} as MessagePack`);
-  };
-  write(value);
-  return new Uint8Array(out);
-}
 
 /** MessagePack bytes as a JSON value; throws on extension types. */
 export function decodeMsgpack(bytes: Uint8Array): unknown {

@@ -33,9 +33,13 @@ interface LiveExecution {
 
 const SPECIAL = new Set(["start-node", "end-node"]);
 
-/** The execution page. */
+/** The execution page: a fresh view (state, stream cursor) for every execution navigated to. */
 export function ExecutionPage() {
   const { project = "", domain = "", name = "" } = useParams();
+  return <ExecutionView key={`${project}/${domain}/${name}`} project={project} domain={domain} name={name} />;
+}
+
+function ExecutionView({ project, domain, name }: { readonly project: string; readonly domain: string; readonly name: string }) {
   const [params, setParams] = useSearchParams();
   const selected = params.get("node") ?? undefined;
   const id = useMemo(() => ({ project, domain, name }), [project, domain, name]);
