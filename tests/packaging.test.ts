@@ -142,6 +142,10 @@ describe("packaging: the packed packages in a project outside the repository", {
       assert.match(registered, /registered workflow\s+src\.workflow\.hello_wf/);
       const out = check(flyte("run", "--remote", "src/index.ts", "hello_wf", "--who", "Ada", "--wait", "--json", "--endpoint", server.url), "flyte run --remote");
       assert.deepEqual(JSON.parse(out), { greeting: "Hello, Ada!", letters: 8 });
+      // The console ships built in the packages: a deep link answers the app.
+      const page = await fetch(`${server.url}/console/projects/flytesnacks/executions?domain=development`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<script type="module"[^>]+\/console\/assets\//);
     } finally {
       await server.stop();
     }

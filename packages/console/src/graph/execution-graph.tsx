@@ -34,7 +34,6 @@ const FlyteNode = memo(function FlyteNode({ data }: NodeProps<Node<FlowData>>) {
       role="button"
       tabIndex={0}
       aria-pressed={selected}
-      aria-label={`${node.kind} node ${node.label}, ${node.phase.toLowerCase()}`}
       data-node-id={node.id}
       data-phase={node.phase}
       onKeyDown={(e) => {
