@@ -20,7 +20,7 @@ interface AxeViolation {
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: axePath });
   // Evaluated in the page (a string: this file is type-checked without the DOM's types).
-  const violations = (await page.evaluate("axe.run().then((result) => result.violations)")) as AxeViolation[];
+  const violations = await page.evaluate<AxeViolation[]>("axe.run().then((result) => result.violations)");
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
 
