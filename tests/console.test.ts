@@ -66,6 +66,15 @@ describe("the console", { timeout: 600_000 }, () => {
     await waitForPhase(page, "SUCCEEDED");
     const output = JSON.parse(await page.locator('[data-value="o0"]').first().innerText()) as string;
     for (const part of ["HELLO:3:2.5:TRUE", "2026-01-31T12:00:00.000Z", ":90000:LARGE:A|B:", '{"W":1.5}', ":7,0.5:FINE"]) assert.ok(output.includes(part), `${output} lacks ${part}`);
+
+    // Relaunch with changes: the form comes back prefilled with this execution's inputs.
+    await page.getByRole("link", { name: "Relaunch with changes" }).click();
+    await page.locator('input[name="title"]').waitFor();
+    assert.equal(await page.locator('input[name="title"]').inputValue(), "hello");
+    assert.equal(await page.locator('input[name="tags[1]"]').inputValue(), "b");
+    assert.equal(await page.locator('input[name="x"]').inputValue(), "7");
+    assert.equal(await page.locator('input[name="note"]').inputValue(), "fine");
+    assert.equal(await page.locator('input[name="when"]').inputValue(), "2026-01-31T12:00:00");
     await page.context().close();
   });
 
