@@ -15,8 +15,11 @@ export type FormValue = string | boolean | null | FormValue[] | { readonly entri
 /** A form value's problem, with the path of the input part it is in (e.g. `points[2].x`). */
 export class FormValueError extends Error {
   override readonly name = "FormValueError";
-  constructor(readonly path: string, message: string) {
+  /** Where in the input the problem is, e.g. `point.x`. */
+  readonly path: string;
+  constructor(path: string, message: string) {
     super(`${path}: ${message}`);
+    this.path = path;
   }
 }
 

@@ -90,7 +90,7 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
           label: n.metadata?.name === undefined || n.metadata.name === "" ? n.id : `${n.id} · ${n.metadata.name.split(".").at(-1) ?? ""}`,
           kind,
           phase: nodePhaseName(live.nodes.get(n.id)?.closure?.phase ?? 0),
-          map: live.maps.get(n.id) ?? (kind === "map" ? undefined : undefined),
+          map: live.maps.get(n.id),
         };
       }),
     [specNodes, live.nodes, live.maps],
