@@ -56,6 +56,7 @@ export async function benchConsole(): Promise<void> {
 
     const listTimes: number[] = [];
     const graphTimes: number[] = [];
+    const drawTimes: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
       const page = await context.newPage();
@@ -67,14 +68,20 @@ export async function benchConsole(): Promise<void> {
 
       start = performance.now();
       await page.goto(`${url}/console/projects/${PROJECT}/domains/${DOMAIN}/executions/${fan.id?.name ?? ""}`);
-      const node = page.locator('[data-node-id="n0"]');
+      // Only nodes in view are drawn: click the first one drawn.
+      const node = page.locator("[data-node-id]").first();
       await node.waitFor();
-      await node.click();
-      await page.getByRole("complementary", { name: "Node n0" }).waitFor();
+      const drawnAt = performance.now() - start;
+      const id = (await node.getAttribute("data-node-id")) ?? "";
+      await node.focus();
+      await page.keyboard.press("Enter");
+      await page.getByRole("complementary", { name: `Node ${id}` }).waitFor();
       graphTimes.push(performance.now() - start);
+      drawTimes.push(drawnAt);
       await context.close();
     }
     report({ bench: "console", metric: `executions page, first rows, ${EXECUTIONS} executions in the store`, value: median(listTimes), unit: "ms", target: 1000, runs: RUNS, note: "navigation (cold page load) to the first row; budget stated for 100,000 executions" });
+    report({ bench: "console", metric: `${GRAPH_NODES}-node execution: first nodes drawn`, value: median(drawTimes), unit: "ms", runs: RUNS, note: "navigation to the laid-out graph's first drawn node" });
     report({ bench: "console", metric: `${GRAPH_NODES}-node execution: graph drawn and a node's panel open`, value: median(graphTimes), unit: "ms", target: 2000, runs: RUNS, note: "navigation to the panel of a clicked node (layout in a Web Worker)" });
   } finally {
     await browser.close();

@@ -1,16 +1,19 @@
 /** The console's frame (header, project/domain switcher, navigation) and its routes. */
+import { lazy, Suspense } from "react";
 import { Navigate, NavLink, Route, Routes } from "react-router";
 import { ProjectSwitcher } from "./components/project-switcher.tsx";
 import { useScope } from "./lib/scope.ts";
 import { entitiesUrl, executionsUrl } from "./lib/urls.ts";
 import { EntitiesPage } from "./pages/entities-page.tsx";
-import { ExecutionPage } from "./pages/execution-page.tsx";
 import { ExecutionsPage } from "./pages/executions-page.tsx";
 import { LaunchPage } from "./pages/launch-page.tsx";
 import { LaunchPlanPage } from "./pages/launch-plan-page.tsx";
 import { ProjectsPage } from "./pages/projects-page.tsx";
 import { TaskPage } from "./pages/task-page.tsx";
-import { WorkflowPage } from "./pages/workflow-page.tsx";
+
+// The graph pages load React Flow and the layout worker: split off, so lists open fast.
+const ExecutionPage = lazy(async () => ({ default: (await import("./pages/execution-page.tsx")).ExecutionPage }));
+const WorkflowPage = lazy(async () => ({ default: (await import("./pages/workflow-page.tsx")).WorkflowPage }));
 
 function Nav() {
   const scope = useScope();
@@ -37,6 +40,7 @@ export function App() {
         <Nav />
       </header>
       <main id="main" tabIndex={-1}>
+        <Suspense fallback={<p>Loading…</p>}>
         <Routes>
           <Route path="/" element={<ProjectsPage />} />
           <Route path="/projects" element={<ProjectsPage />} />
@@ -52,6 +56,7 @@ export function App() {
           <Route path="/projects/:project/domains/:domain/launch" element={<LaunchPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
+        </Suspense>
       </main>
     </>
   );

@@ -90,9 +90,10 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect }: ExecutionGr
     <div className="graph" aria-label="Workflow graph">
       {positions === undefined ? <p className="muted">Laying out {nodes.length} nodes…</p> : null}
       {/* Remounted once laid out, so the view fits the laid-out graph, not the empty one. */}
-      <ReactFlow key={positions === undefined ? "unlaid" : "laid"} nodes={flowNodes} edges={flowEdges} nodeTypes={nodeTypes} fitView fitViewOptions={{ maxZoom: 1 }} minZoom={0.05} onlyRenderVisibleElements proOptions={{ hideAttribution: true }} onNodeClick={(_, n) => onSelect(n.id)} nodesFocusable={false} edgesFocusable={false}>
+      <ReactFlow key={positions === undefined ? "unlaid" : "laid"} nodes={flowNodes} edges={flowEdges} nodeTypes={nodeTypes} fitView fitViewOptions={{ maxZoom: 1, minZoom: 0.25 }} minZoom={0.05} onlyRenderVisibleElements proOptions={{ hideAttribution: true }} onNodeClick={(_, n) => onSelect(n.id)} nodesFocusable={false} edgesFocusable={false}>
         <Background />
         <Controls showInteractive={false} />
+        {/* Big graphs open readable (at least 25 %), centred; the minimap shows where. */}
         {nodes.length > 50 ? <MiniMap pannable zoomable /> : null}
       </ReactFlow>
     </div>
