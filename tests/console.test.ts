@@ -74,7 +74,8 @@ describe("the console", { timeout: 600_000 }, () => {
     assert.equal(await page.locator('input[name="tags[1]"]').inputValue(), "b");
     assert.equal(await page.locator('input[name="x"]').inputValue(), "7");
     assert.equal(await page.locator('input[name="note"]').inputValue(), "fine");
-    assert.equal(await page.locator('input[name="when"]').inputValue(), "2026-01-31T12:00:00");
+    // The browser writes a whole minute without its seconds.
+    assert.match(await page.locator('input[name="when"]').inputValue(), /^2026-01-31T12:00(:00)?$/);
     await page.context().close();
   });
 

@@ -69,6 +69,12 @@ export function emptyValue(type: LiteralType): FormValue {
   }
 }
 
+/** A date as a `datetime-local` value: the browser's local time, to the second. */
+function localDateTime(d: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
 function durationText(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
@@ -88,7 +94,7 @@ export function valueOf(literal: Literal, type: LiteralType): FormValue {
   if (t.case === "mapValueType" && v.case === "map") return { entries: Object.entries(v.value.literals).map(([k, l]) => [k, valueOf(l, t.value)]) };
   if (v.case === "scalar" && v.value.value.case === "primitive") {
     const p = v.value.value.value.value;
-    if (p.case === "datetime") return timestampDate(p.value).toISOString().slice(0, 19);
+    if (p.case === "datetime") return localDateTime(timestampDate(p.value));
     if (p.case === "duration") return durationText(Number(p.value.seconds) * 1000 + Math.floor(p.value.nanos / 1e6));
     if (p.case === "boolean") return p.value;
     if (p.case === "integer") return p.value.toString();
