@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, one JSON line per figure. `npm run bench -- NAME` runs one.
  * `end-to-end` is the headline suite (real server and worker processes, the public API); the
  * others measure parts in one process (the server's with fake workers: `durable-execution`).
+ * Opt-in benchmarks (the console's, which needs a browser) run only when named.
  */
 import { benchColdStart } from "./cold-start.ts";
 import { benchInnerLoop } from "./inner-loop.ts";
@@ -15,6 +16,7 @@ import { benchTypeEngine } from "./type-engine.ts";
 import { benchIsolation } from "./isolation.ts";
 import { benchEndToEnd } from "./end-to-end.ts";
 import { benchData } from "./data.ts";
+import { benchConsole } from "./console.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "end-to-end": benchEndToEnd,
@@ -29,9 +31,11 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "type-engine": benchTypeEngine,
   isolation: benchIsolation,
   data: benchData,
+  console: benchConsole,
 };
+const OPT_IN = new Set(["console"]);
 
 const wanted = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {
-  if (wanted.length === 0 || wanted.includes(name)) await bench();
+  if (wanted.length === 0 ? !OPT_IN.has(name) : wanted.includes(name)) await bench();
 }

@@ -59,6 +59,16 @@ function checkNoSourcePaths(dir: string): void {
 }
 
 /**
+ * A package of built static files (the console: no `exports`, nothing for Node to import): built
+ * with its own `build` script (Vite) and shipped as its dist/ folder, without its devDependencies.
+ */
+function buildStatic(source: string, out: string, manifest: Manifest, engines: Record<string, string>): void {
+  execFileSync(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: source, stdio: "inherit" });
+  cpSync(join(source, "dist"), join(out, "dist"), { recursive: true });
+  writeFileSync(join(out, "package.json"), `${JSON.stringify(installableManifest(manifest, engines), null, 2)}\n`);
+}
+
+/**
  * Compiles every package and assembles `<buildDir>/packages/`; returns the packages in workspace
  * order. `buildDir` (default build/) is emptied first.
  */
@@ -75,6 +85,10 @@ export function build(buildDir: string = BUILD_DIR): BuiltPackage[] {
     const out = join(buildDir, "packages", base);
     mkdirSync(out, { recursive: true });
     const manifest = JSON.parse(readFileSync(join(source, "package.json"), "utf8")) as Manifest;
+    if (manifest.exports === undefined) {
+      buildStatic(source, out, manifest, root.engines);
+      return { name: manifest.name, dir: out };
+    }
     cpSync(join(tscOut, base, "src"), join(out, "dist"), { recursive: true });
     // Generated protobuf-es code is JavaScript with declarations already: shipped as is.
     if (existsSync(join(source, "src/gen"))) cpSync(join(source, "src/gen"), join(out, "dist/gen"), { recursive: true });

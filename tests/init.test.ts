@@ -58,7 +58,7 @@ describe("flyte init", () => {
     const missing = init(join(work, "from-tarballs"), "--packages", tarballs);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /lacks flytekit-0\.1\.0\.tgz, flyte-cli-0\.1\.0\.tgz, .*npm run pack -- --out DIR/);
-    for (const name of ["flytekit", "flyte-cli", "flyte-idl", "flyte-engine", "flyte-server", "flyte-worker"]) writeFileSync(join(tarballs, `${name}-0.1.0.tgz`), "");
+    for (const name of ["flytekit", "flyte-cli", "flyte-idl", "flyte-engine", "flyte-server", "flyte-worker", "flyte-console"]) writeFileSync(join(tarballs, `${name}-0.1.0.tgz`), "");
     const res = init(join(work, "from-tarballs"), "--packages", tarballs);
     assert.equal(res.status, 0, res.stderr);
     const deps = (JSON.parse(readFileSync(join(work, "from-tarballs/package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies;

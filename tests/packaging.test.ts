@@ -4,7 +4,7 @@
 // the installed CLI, register the project and run it remotely.
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -110,13 +110,16 @@ describe("packaging: the packed packages in a project outside the repository", {
   after(() => rmSync(work, { recursive: true, force: true }));
 
   test("the installed packages ship JavaScript and declarations, no TypeScript sources", () => {
-    for (const pkg of ["flytekit", "@flyte/cli", "@flyte/idl", "@flyte/engine", "@flyte/server", "@flyte/worker"]) {
+    for (const pkg of ["flytekit", "@flyte/cli", "@flyte/idl", "@flyte/engine", "@flyte/server", "@flyte/worker", "@flyte/console"]) {
       const files = filesUnder(join(project, "node_modules", pkg)).filter((f) => !f.includes("/node_modules/", join(project, "node_modules", pkg).length));
       assert.ok(files.some((f) => f.endsWith(".js")), `${pkg} has no JavaScript`);
       assert.deepEqual(files.filter((f) => /\.[cm]?ts$/.test(f) && !/\.d\.[cm]?ts$/.test(f)), [], `${pkg} ships TypeScript sources`);
     }
     // The packages depend on each other by exact version: one copy of each, at the top.
-    assert.deepEqual(readdirSync(join(project, "node_modules/@flyte")).sort(), ["cli", "engine", "idl", "server", "worker"]);
+    assert.deepEqual(readdirSync(join(project, "node_modules/@flyte")).sort(), ["cli", "console", "engine", "idl", "server", "worker"]);
+    // The console ships as built files only: none of its build's dependencies (React, Vite) come along.
+    assert.deepEqual(Object.keys((JSON.parse(readFileSync(join(project, "node_modules/@flyte/console/package.json"), "utf8")) as { dependencies?: object }).dependencies ?? {}), []);
+    assert.ok(!existsSync(join(project, "node_modules/react")) && !existsSync(join(project, "node_modules/vite")), "React and Vite are not installed");
   });
 
   test("plain tsc (strict, module nodenext) type-checks the project and the packages' declarations", () => {
@@ -142,6 +145,10 @@ describe("packaging: the packed packages in a project outside the repository", {
       assert.match(registered, /registered workflow\s+src\.workflow\.hello_wf/);
       const out = check(flyte("run", "--remote", "src/index.ts", "hello_wf", "--who", "Ada", "--wait", "--json", "--endpoint", server.url), "flyte run --remote");
       assert.deepEqual(JSON.parse(out), { greeting: "Hello, Ada!", letters: 8 });
+      // The console ships built in the packages: a deep link answers the app.
+      const page = await fetch(`${server.url}/console/projects/flytesnacks/executions?domain=development`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<script type="module"[^>]+\/console\/assets\//);
     } finally {
       await server.stop();
     }

@@ -21,6 +21,7 @@ import { dataProxyService } from "./api/data-proxy.ts";
 import type { ExecutionService, ExecutionServiceFactory, ExecutionServiceHooks } from "./api/execution-service.ts";
 import { rpcHandler } from "./api/rpc-handler.ts";
 import { httpGateway } from "./http-gateway/gateway.ts";
+import { consoleHttp } from "./console/console-http.ts";
 import { DOWNLOAD_PREFIX, UPLOAD_PREFIX, handleDownload, handleUpload, writeHead, type AnyRequest, type AnyResponse } from "./api/uploads.ts";
 import { openDatabase } from "./db/database.ts";
 import { RegistryStore } from "./registry/registry-store.ts";
@@ -111,6 +112,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       { readMaxBytes: maxMessageBytes },
     );
 
+    const serveConsole = consoleHttp();
     const handle = (req: AnyRequest, res: AnyResponse): void => {
       // Split by hand: URL parsing would resolve '..' and hide path escapes from the checks.
       const pathname = (req.url ?? "/").split("?", 1)[0] ?? "/";
@@ -129,6 +131,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
       if (executions.http?.(req, res, pathname) === true) return;
+      if (serveConsole(req, res, pathname)) return;
       if (gateway(req, res, pathname)) return;
       if (rpc(req, res)) return;
       writeHead(res, 404, { "content-type": "text/plain" });

@@ -18,7 +18,7 @@ options:
                         on registry versions`;
 
 /** The packages a project installs: the SDK, the CLI, and the workspace packages they depend on. */
-const FLYTE_PACKAGES = ["flytekit", "@flyte/cli", "@flyte/idl", "@flyte/engine", "@flyte/server", "@flyte/worker"] as const;
+const FLYTE_PACKAGES = ["flytekit", "@flyte/cli", "@flyte/idl", "@flyte/engine", "@flyte/server", "@flyte/worker", "@flyte/console"] as const;
 
 /** The CLI's own manifest (src/commands/ in a checkout and dist/commands/ when installed sit at the same depth). */
 function cliManifest(): { version: string; engines: { node: string } } {

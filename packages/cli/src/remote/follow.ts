@@ -9,6 +9,7 @@ import type { Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import { NodeExecution_Phase, WorkflowExecution_Phase } from "@flyte/idl/gen/flyteidl/core/execution_pb.js";
 import type { CallableEntity } from "flytekit/internal";
 import type { Remote } from "./connection.ts";
+import { executionConsoleUrl } from "./console-url.ts";
 import { errorJson, executionError, executionOutputs, failureText, phaseName, waitForExecution } from "./executions.ts";
 import { resolveOutputs } from "./data-transfer.ts";
 import { literalMapToJson } from "./literal-json.ts";
@@ -29,6 +30,9 @@ export interface FollowOptions {
 
 /** Prints the execution's name, or waits for it and prints its outcome; returns the exit code. */
 export async function startedExecution(remote: Remote, name: string, wait: boolean, options: FollowOptions, io: FollowIo): Promise<number> {
+  // As pyflyte does: where to watch it in the browser (stderr, so stdout stays the name or the outputs).
+  const url = executionConsoleUrl(remote.endpoint, remote.project, remote.domain, name);
+  if (!options.json && url !== undefined) io.stderr.write(`flyte: Go to ${url} to see execution in the console.\n`);
   if (!wait) {
     io.stdout.write(options.json ? `${JSON.stringify({ name })}\n` : `${name}\n`);
     return 0;

@@ -18,6 +18,8 @@ import { SignalService } from "@flyte/idl/gen/flyteidl/service/signal_pb.js";
 import { AttemptQueue } from "../queue/attempt-queue.ts";
 import { Scheduler } from "../scheduler/scheduler.ts";
 import { signalService } from "../signals/signal-service.ts";
+import { WatchService } from "@flyte/idl/gen/flyte/watch/v1/watch_pb.js";
+import { watchService } from "../watch/watch-service.ts";
 import { SignalStore } from "../signals/signal-store.ts";
 import { SqliteStateStore } from "../store/sqlite-state-store.ts";
 import { executionKey } from "../store/execution-key.ts";
@@ -106,6 +108,8 @@ export function durableExecutions(options: DurableExecutionsOptions = {}): Execu
       routes(router) {
         router.service(WorkerService, workers);
         router.service(SignalService, signalService(signals));
+        // The console's live updates.
+        router.service(WatchService, watchService(context, closing.signal));
       },
       http(req, res, pathname) {
         if (!pathname.startsWith(LOGS_PREFIX)) return false;

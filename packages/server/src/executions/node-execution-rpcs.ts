@@ -74,7 +74,7 @@ function nodeKeyOf(id: NodeExecutionIdentifier | undefined, rpc: string): { exec
 }
 
 /** Parent id of each node (undefined for top-level nodes). */
-function parentsOf(nodes: readonly StoredNodeExecution[]): Map<string, string | undefined> {
+export function parentsOf(nodes: readonly StoredNodeExecution[]): Map<string, string | undefined> {
   const ids = new Set(nodes.map((n) => n.nodeId));
   const parents = new Map<string, string | undefined>();
   for (const { nodeId } of nodes) {
@@ -88,7 +88,7 @@ function parentsOf(nodes: readonly StoredNodeExecution[]): Map<string, string | 
   return parents;
 }
 
-function nodeExecutionOf(
+export function nodeExecutionOf(
   ctx: ExecutionsContext,
   executionId: string,
   node: StoredNodeExecution,

@@ -1,0 +1,91 @@
+/**
+ * Live data for one page over one server stream: reconnects after a disconnect (the caller's
+ * `stream` resumes from its own cursor), and after repeated failures falls back to polling until
+ * a stream works again. `done` ends both once nothing can change any more.
+ */
+import { useEffect, useRef, useState } from "react";
+
+/** How a page gets its live data. */
+export interface LiveSource<T> {
+  /** Opens the stream; called again on reconnect. */
+  readonly stream: (signal: AbortSignal) => AsyncIterable<T>;
+  /** One request for the same data, used while streaming fails. */
+  readonly poll: (signal: AbortSignal) => Promise<T>;
+  /** Receives every message, from either path. */
+  readonly onMessage: (message: T) => void;
+  /** True when `message` is final (an ended execution): stop watching. */
+  readonly done?: (message: T) => boolean;
+}
+
+/** Connection state shown to users: streaming, polling (degraded), or finished. */
+export type LiveState = "connecting" | "live" | "polling" | "done";
+
+const POLL_MS = 2000;
+const STREAM_FAILURES_BEFORE_POLLING = 3;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+/** Runs `source` while the component is mounted and `key` is unchanged; returns the state and last error. */
+export function useLive<T>(key: string, source: LiveSource<T>): { state: LiveState; error: string | undefined } {
+  const [state, setState] = useState<LiveState>("connecting");
+  const [error, setError] = useState<string | undefined>(undefined);
+  const ref = useRef(source);
+  ref.current = source;
+  useEffect(() => {
+    const abort = new AbortController();
+    const { signal } = abort;
+    setState("connecting");
+    setError(undefined);
+    void (async () => {
+      let failures = 0;
+      while (!signal.aborted) {
+        if (failures < STREAM_FAILURES_BEFORE_POLLING) {
+          try {
+            for await (const message of ref.current.stream(signal)) {
+              failures = 0;
+              setState("live");
+              setError(undefined);
+              ref.current.onMessage(message);
+              if (ref.current.done?.(message) === true) {
+                setState("done");
+                return;
+              }
+            }
+            // The server ended the stream (it closed): reconnect.
+          } catch (e) {
+            if (signal.aborted) return;
+            failures++;
+            setError(e instanceof Error ? e.message : String(e));
+          }
+          await sleep(Math.min(500 * 2 ** failures, 5000), signal);
+          continue;
+        }
+        setState("polling");
+        try {
+          const message = await ref.current.poll(signal);
+          ref.current.onMessage(message);
+          if (ref.current.done?.(message) === true) {
+            setState("done");
+            return;
+          }
+        } catch (e) {
+          if (signal.aborted) return;
+          setError(e instanceof Error ? e.message : String(e));
+        }
+        await sleep(POLL_MS, signal);
+        // Try the stream again now and then.
+        if (Math.random() < 0.2) failures = 0;
+      }
+    })();
+    return () => abort.abort();
+  }, [key]);
+  return { state, error };
+}

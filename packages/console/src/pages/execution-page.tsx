@@ -1,0 +1,166 @@
+/**
+ * One execution: its phase and actions (terminate, relaunch, relaunch with changes, recover), the
+ * graph with live node phases, every node in a list, and the selected node's panel (`?node=ID`).
+ * Everything live comes from one WatchExecution stream.
+ */
+import { create } from "@bufbuild/protobuf";
+import type { Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
+import type { NodeExecution } from "@flyte/idl/gen/flyteidl/admin/node_execution_pb.js";
+import { WatchExecutionRequestSchema, WatchExecutionResponseSchema, type MapItemSummary, type WatchExecutionResponse } from "@flyte/idl/gen/flyte/watch/v1/watch_pb.js";
+import { useQuery } from "@tanstack/react-query";
+import { useCallback, useMemo, useRef, useState } from "react";
+import { Link, useParams, useSearchParams } from "react-router";
+import { admin, watch } from "../api/clients.ts";
+import { fetchWorkflowById } from "../api/entities.ts";
+import { useLive } from "../api/use-live.ts";
+import { ExecutionActions } from "../components/execution-actions.tsx";
+import { LiveIndicator } from "../components/live-indicator.tsx";
+import { NodeList } from "../components/node-list.tsx";
+import { NodePanel } from "../components/node-panel.tsx";
+import { PhaseBadge } from "../components/phase-badge.tsx";
+import { ValueView } from "../components/value-view.tsx";
+import { ExecutionGraph, type GraphNode } from "../graph/execution-graph.tsx";
+import { executionPhaseName, isTerminal, nodePhaseName } from "../lib/phases.ts";
+import { durationMs, formatDuration, formatTime, msOf } from "../lib/time.ts";
+import { useNow } from "../lib/use-now.ts";
+import { workflowUrl } from "../lib/urls.ts";
+
+interface LiveExecution {
+  readonly execution: Execution | undefined;
+  readonly nodes: ReadonlyMap<string, NodeExecution>;
+  readonly maps: ReadonlyMap<string, MapItemSummary>;
+}
+
+const SPECIAL = new Set(["start-node", "end-node"]);
+
+/** The execution page: a fresh view (state, stream cursor) for every execution navigated to. */
+export function ExecutionPage() {
+  const { project = "", domain = "", name = "" } = useParams();
+  return <ExecutionView key={`${project}/${domain}/${name}`} project={project} domain={domain} name={name} />;
+}
+
+function ExecutionView({ project, domain, name }: { readonly project: string; readonly domain: string; readonly name: string }) {
+  const [params, setParams] = useSearchParams();
+  const selected = params.get("node") ?? undefined;
+  const id = useMemo(() => ({ project, domain, name }), [project, domain, name]);
+  const [live, setLive] = useState<LiveExecution>({ execution: undefined, nodes: new Map(), maps: new Map() });
+  const cursor = useRef(0n);
+  const apply = useCallback((res: WatchExecutionResponse) => {
+    cursor.current = res.cursor;
+    setLive((prev) => {
+      const nodes = new Map(res.full ? [] : prev.nodes);
+      for (const n of res.nodeExecutions) nodes.set(n.id?.nodeId ?? "", n);
+      const maps = new Map(res.full ? [] : prev.maps);
+      for (const m of res.mapItems) maps.set(m.nodeId, m);
+      return { execution: res.execution ?? prev.execution, nodes, maps };
+    });
+  }, []);
+  const status = useLive(`${project}/${domain}/${name}`, {
+    stream: (signal) => watch.watchExecution(create(WatchExecutionRequestSchema, { id, cursor: cursor.current }), { signal }),
+    poll: async (signal) => {
+      const [execution, list] = await Promise.all([admin.getExecution({ id }, { signal }), admin.listNodeExecutions({ workflowExecutionId: id, limit: 10_000 }, { signal })]);
+      return create(WatchExecutionResponseSchema, { execution, nodeExecutions: list.nodeExecutions, full: true, cursor: cursor.current });
+    },
+    onMessage: apply,
+    done: (res) => res.execution !== undefined && isTerminal(res.execution.closure?.phase ?? 0),
+  });
+  const execution = live.execution;
+  const workflowId = execution?.closure?.workflowId;
+  const workflow = useQuery({ queryKey: ["workflow", workflowId?.name, workflowId?.version], queryFn: () => fetchWorkflowById(workflowId!), enabled: workflowId !== undefined, staleTime: Infinity });
+  const phase = executionPhaseName(execution?.closure?.phase ?? 0);
+  const data = useQuery({ queryKey: ["executionData", name, phase], queryFn: () => admin.getExecutionData({ id }), enabled: execution !== undefined });
+  const now = useNow(1000);
+
+  const primary = workflow.data?.closure?.compiledWorkflow?.primary;
+  const specNodes = useMemo(() => (primary?.template?.nodes ?? []).filter((n) => !SPECIAL.has(n.id)), [primary]);
+  const edges = useMemo(() => {
+    const out: [string, string][] = [];
+    for (const [target, ids] of Object.entries(primary?.connections?.upstream ?? {})) {
+      if (SPECIAL.has(target)) continue;
+      for (const source of ids.ids) if (!SPECIAL.has(source)) out.push([source, target]);
+    }
+    return out;
+  }, [primary]);
+  const graphNodes = useMemo<GraphNode[]>(
+    () =>
+      specNodes.map((n) => {
+        const kind = n.target.case === "arrayNode" ? "map" : n.target.case === "gateNode" ? "gate" : n.target.case === "branchNode" ? "branch" : n.target.case === "workflowNode" ? "subworkflow" : "task";
+        return {
+          id: n.id,
+          label: n.metadata?.name === undefined || n.metadata.name === "" ? n.id : `${n.id} · ${n.metadata.name.split(".").at(-1) ?? ""}`,
+          kind,
+          phase: nodePhaseName(live.nodes.get(n.id)?.closure?.phase ?? 0),
+          map: live.maps.get(n.id),
+        };
+      }),
+    [specNodes, live.nodes, live.maps],
+  );
+  const allNodes = useMemo(() => [...live.nodes.values()].sort((a, b) => (a.id?.nodeId ?? "").localeCompare(b.id?.nodeId ?? "", undefined, { numeric: true })), [live.nodes]);
+  const select = useCallback(
+    (nodeId: string | undefined) => {
+      const next = new URLSearchParams(params);
+      if (nodeId === undefined) next.delete("node");
+      else next.set("node", nodeId);
+      setParams(next, { replace: true });
+    },
+    [params, setParams],
+  );
+  const onSelect = useCallback((nodeId: string) => select(nodeId), [select]);
+
+  if (status.error !== undefined && execution === undefined && status.state !== "connecting") return <p role="alert" className="error">{status.error}</p>;
+  if (execution === undefined) return <p>Loading execution {name}…</p>;
+  const started = msOf(execution.closure?.startedAt);
+  const running = !isTerminal(execution.closure?.phase ?? 0);
+  const duration = running && started !== undefined ? now - started : durationMs(execution.closure?.duration);
+  const selectedSpec = specNodes.find((n) => n.id === selected);
+  const taskId = selectedSpec?.target.case === "taskNode" && selectedSpec.target.value.reference.case === "referenceId" ? selectedSpec.target.value.reference.value : undefined;
+  const task = workflow.data?.closure?.compiledWorkflow?.tasks.find((t) => t.template?.id?.name === taskId?.name && t.template?.id?.version === taskId?.version);
+  const error = execution.closure?.outputResult.case === "error" ? execution.closure.outputResult.value : undefined;
+  const abort = execution.closure?.outputResult.case === "abortMetadata" ? execution.closure.outputResult.value : undefined;
+  return (
+    <section className="execution">
+      <div className="title-row">
+        <h1>{name}</h1>
+        <PhaseBadge phase={phase} />
+        <LiveIndicator state={status.state} error={status.error} />
+        <ExecutionActions execution={execution} running={running} />
+      </div>
+      <dl className="facts">
+        <dt>Workflow</dt>
+        <dd>{workflowId === undefined ? "—" : <Link to={workflowUrl(project, domain, workflowId.name, workflowId.version)}>{workflowId.name}</Link>}</dd>
+        <dt>Launch plan</dt><dd>{execution.spec?.launchPlan?.name ?? "—"}</dd>
+        <dt>Created</dt><dd>{formatTime(msOf(execution.closure?.createdAt))}</dd>
+        <dt>Duration</dt><dd data-duration>{formatDuration(duration)}</dd>
+      </dl>
+      {error === undefined ? null : <pre className="error" role="alert">{error.message}</pre>}
+      {abort === undefined ? null : <p className="muted">Terminated: {abort.cause}</p>}
+      <div className={`workspace ${selected === undefined ? "" : "with-panel"}`}>
+        <div className="main-col">
+          {workflow.isPending ? <p>Loading the graph…</p> : <ExecutionGraph nodes={graphNodes} edges={edges} selected={selected} onSelect={onSelect} />}
+          <details className="io" open>
+            <summary>Execution inputs and outputs</summary>
+            <h3>Inputs</h3>
+            <ValueView values={data.data?.fullInputs} types={primary?.template?.interface?.inputs} label="Execution inputs" />
+            <h3>Outputs</h3>
+            <ValueView values={data.data?.fullOutputs} types={primary?.template?.interface?.outputs} label="Execution outputs" />
+          </details>
+          <h2>Nodes</h2>
+          <NodeList nodes={allNodes} selected={selected} onSelect={onSelect} />
+        </div>
+        {selected === undefined ? null : (
+          <NodePanel
+            key={selected}
+            execution={id}
+            nodeId={selected}
+            node={live.nodes.get(selected)}
+            spec={selectedSpec}
+            iface={task?.template?.interface}
+            map={live.maps.get(selected)}
+            onSelect={onSelect}
+            onClose={() => select(undefined)}
+          />
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * The executions list's filters, in FlyteAdmin's grammar (`op(field,value)` joined with `+`), as
+ * the console puts them in its URLs. Phase filters go to the store (indexed); the others are
+ * checked on each listed execution.
+ */
+import type { Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
+import { invalidArgument } from "../api/errors.ts";
+
+/** Parsed filters: the store's phase filter and a check of the rest. */
+export interface ExecutionFilters {
+  /** `eq(phase,X)` / `value_in(phase,X;Y)` as the store's filter (empty when none). */
+  readonly phaseFilter: string;
+  /** Whether an execution passes the other filters. */
+  readonly matches: (execution: Execution) => boolean;
+  /** Whether there are filters besides phase (the store cannot page them by itself). */
+  readonly scans: boolean;
+}
+
+const FILTER = /^(eq|value_in|gte|lte)\(([a-z_.]+),([^)]*)\)$/;
+
+function millisOf(value: string, filter: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw invalidArgument(`WatchExecutions: filter '${filter}' needs an ISO date-time, e.g. 2026-01-31T12:00:00Z`);
+  return ms;
+}
+
+/** Parses `filters`; an unknown one is refused naming the filters that exist. */
+export function parseExecutionFilters(filters: string): ExecutionFilters {
+  const phases: string[] = [];
+  const checks: ((e: Execution) => boolean)[] = [];
+  for (const raw of filters.split("+").map((f) => f.trim()).filter((f) => f !== "")) {
+    const m = FILTER.exec(raw);
+    const [op, field, value] = m === null ? [] : [m[1], m[2], m[3] ?? ""];
+    if (field === "phase" && (op === "eq" || op === "value_in")) phases.push(raw);
+    else if (field === "workflow.name" && op === "eq") checks.push((e) => e.closure?.workflowId?.name === value);
+    else if (field === "launch_plan.name" && op === "eq") checks.push((e) => e.spec?.launchPlan?.name === value);
+    else if (field === "created_at" && (op === "gte" || op === "lte")) {
+      const bound = millisOf(value ?? "", raw);
+      checks.push((e) => {
+        const created = e.closure?.createdAt;
+        const ms = created === undefined ? 0 : Number(created.seconds) * 1000 + Math.floor(created.nanos / 1e6);
+        return op === "gte" ? ms >= bound : ms <= bound;
+      });
+    } else {
+      throw invalidArgument(
+        `WatchExecutions: unsupported filter '${raw}'; use eq(phase,X), value_in(phase,X;Y), eq(workflow.name,W), eq(launch_plan.name,L), gte(created_at,ISO) or lte(created_at,ISO), joined with '+'`,
+      );
+    }
+  }
+  if (phases.length > 1) throw invalidArgument(`WatchExecutions: one phase filter at most; got ${phases.join(" and ")} (use value_in(phase,A;B))`);
+  return { phaseFilter: phases[0] ?? "", matches: (e) => checks.every((c) => c(e)), scans: checks.length > 0 };
+}

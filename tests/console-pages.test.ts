@@ -1,0 +1,107 @@
+// The console's pages in a real browser: executions filters kept in the URL across a reload, dark
+// mode following the system, no serious accessibility violations (axe-core) on the main pages,
+// keyboard selection of a graph node, and screenshots of every main page in test-artifacts/.
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { after, before, describe, test } from "node:test";
+import type { Page } from "playwright-core";
+import { executionPath, startConsoleEnv, type ConsoleEnv } from "./console-helpers.ts";
+
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: readonly { readonly target: readonly string[] }[];
+}
+
+/** The serious and critical axe-core violations of the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  // Evaluated in the page (a string: this file is type-checked without the DOM's types).
+  const violations = await page.evaluate<AxeViolation[]>("axe.run().then((result) => result.violations)");
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+describe("the console's pages", { timeout: 600_000 }, () => {
+  let env: ConsoleEnv;
+  let succeeded: string;
+  let failed: string;
+  before(async () => {
+    env = await startConsoleEnv();
+    succeeded = await env.launch("map_wf", "--xs", "[1,2,3]");
+    failed = await env.launch("fail_wf", "--n", "3");
+  });
+  after(async () => {
+    await env?.close();
+  });
+
+  test("executions filters live in the URL and survive a reload", async () => {
+    const page = await env.open("/console/projects/flytesnacks/executions?domain=development");
+    await page.getByRole("link", { name: failed }).waitFor();
+    await page.getByLabel("failed").check();
+    await page.waitForURL(/phase=FAILED/, { waitUntil: "commit" });
+    await page.locator("table tbody tr").filter({ hasNotText: "failed" }).first().waitFor({ state: "detached" });
+    await page.getByLabel("Workflow").fill("fail_wf");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL(/workflow=fail_wf/, { waitUntil: "commit" });
+    await page.reload();
+    await page.getByRole("link", { name: failed }).waitFor();
+    assert.equal(await page.getByLabel("failed").isChecked(), true);
+    assert.equal(await page.getByLabel("Workflow").inputValue(), "fail_wf");
+    assert.equal(await page.getByRole("link", { name: succeeded }).count(), 0, "the succeeded execution is filtered out");
+    await env.shot(page, "executions-filtered");
+    await page.context().close();
+  });
+
+  test("dark mode follows the system setting", async () => {
+    const background = async (dark: boolean): Promise<string> => {
+      const page = await env.open(`${executionPath(succeeded)}?node=n0`, { dark });
+      await page.locator('[data-node-id="n0"]').waitFor();
+      const color = String(await page.evaluate("getComputedStyle(document.body).backgroundColor"));
+      await env.shot(page, dark ? "execution-dark" : "execution-light");
+      await page.context().close();
+      return color;
+    };
+    assert.equal(await background(false), "rgb(255, 255, 255)");
+    assert.equal(await background(true), "rgb(13, 17, 23)");
+  });
+
+  test("a graph node is selected with the keyboard", async () => {
+    const page = await env.open(executionPath(succeeded));
+    const node = page.locator('[data-node-id="n0"]');
+    await node.waitFor();
+    await node.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/node=n0/, { waitUntil: "commit" });
+    await page.getByRole("complementary", { name: "Node n0" }).waitFor();
+    await page.context().close();
+  });
+
+  const pages: [string, () => string][] = [
+    ["projects", () => "/console/"],
+    ["executions", () => "/console/projects/flytesnacks/executions?domain=development"],
+    ["execution", () => `${executionPath(failed)}?node=n1`],
+    ["workflows", () => "/console/projects/flytesnacks/workflows?domain=development"],
+    ["workflow", () => "/console/projects/flytesnacks/domains/development/workflows/typed_wf"],
+    ["launch-plans", () => "/console/projects/flytesnacks/launchPlans?domain=development"],
+    ["launch-plan", () => "/console/projects/flytesnacks/domains/development/launch_plans/typed_wf"],
+    ["tasks", () => "/console/projects/flytesnacks/tasks?domain=development"],
+    ["launch", () => "/console/projects/flytesnacks/domains/development/launch?lp=typed_wf"],
+  ];
+  for (const [name, path] of pages) {
+    test(`the ${name} page has no serious accessibility violations, light or dark`, async () => {
+      for (const dark of [false, true]) {
+        const page = await env.open(path(), { dark });
+        await page.locator("main h1").first().waitFor();
+        // Let queries settle (lists, graph layout) before judging the page.
+        await page.locator("main :text-matches('Loading', 'i')").first().waitFor({ state: "detached" }).catch(() => undefined);
+        await page.locator("main :is(table, .graph, form, .cards)").first().waitFor();
+        if (!dark) await env.shot(page, `page-${name}`);
+        assert.deepEqual(await seriousViolations(page), [], `${name} (${dark ? "dark" : "light"})`);
+        await page.context().close();
+      }
+    });
+  }
+});

@@ -1,0 +1,158 @@
+// The console in a real browser against a real server and workers: launching from the generated
+// form, phases changing live, a node's inputs, outputs and log, approving a gate, terminating,
+// relaunching and recovering, and a map task shown as one node with its items' histogram.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { Page } from "playwright-core";
+import { executionPath, startConsoleEnv, UI_TIMEOUT_MS, type ConsoleEnv } from "./console-helpers.ts";
+
+/** The execution's phase as the page shows it (the badge in the title row). */
+function executionPhase(page: Page) {
+  return page.locator(".title-row > [data-phase]");
+}
+
+/** Waits until the page has moved to another execution than `name` and shows it; returns its name. */
+async function waitForOtherExecution(page: Page, name: string): Promise<string> {
+  await page.waitForURL((url) => !url.pathname.endsWith(`/executions/${name}`), { waitUntil: "commit" });
+  const next = new URL(page.url()).pathname.split("/").at(-1) ?? "";
+  await page.locator("h1", { hasText: next }).waitFor();
+  return next;
+}
+
+/** Waits until the page shows the execution in `phase` (live: no reload). */
+async function waitForPhase(page: Page, phase: string): Promise<void> {
+  await page.locator(`.title-row > [data-phase="${phase}"]`).waitFor({ timeout: UI_TIMEOUT_MS * 2 });
+}
+
+describe("the console", { timeout: 600_000 }, () => {
+  let env: ConsoleEnv;
+  before(async () => {
+    env = await startConsoleEnv();
+  });
+  after(async () => {
+    await env?.close();
+  });
+
+  test("the launch form takes every input type, refuses invalid values, and launches", async () => {
+    const page = await env.open("/console/projects/flytesnacks/domains/development/launch?lp=typed_wf");
+    await page.locator('input[name="count"]').waitFor();
+    assert.equal(await page.locator('input[name="count"]').inputValue(), "3", "the default prefills its field");
+    await page.locator('input[name="title"]').fill("hello");
+    await page.getByRole("button", { name: "Launch" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /ratio: expected a number \(float\)/);
+    assert.match(page.url(), /\/launch\?/, "nothing was launched");
+
+    await page.locator('input[name="ratio"]').fill("2.5");
+    await page.locator('input[name="loud"]').check();
+    await page.locator('input[name="when"]').fill("2026-01-31T12:00:00");
+    await page.locator('input[name="wait"]').fill("90s");
+    await page.locator('select[name="size"]').selectOption("large");
+    await page.getByRole("button", { name: "Add item to tags" }).click();
+    await page.locator('input[name="tags[0]"]').fill("a");
+    await page.getByRole("button", { name: "Add item to tags" }).click();
+    await page.locator('input[name="tags[1]"]').fill("b");
+    await page.getByRole("button", { name: "Add entry to weights" }).click();
+    await page.getByLabel("key").fill("w");
+    await page.locator('input[name="weights[w]"]').fill("1.5");
+    await page.locator('input[name="x"]').fill("7");
+    await page.locator('input[name="y"]').fill("0.5");
+    await page.getByLabel("type of note").selectOption({ label: "string" });
+    await page.locator('input[name="note"]').fill("fine");
+    await env.shot(page, "launch-form");
+    await page.getByRole("button", { name: "Launch" }).click();
+    await page.waitForURL(/\/executions\/[a-z0-9]+$/, { waitUntil: "commit" });
+    await waitForPhase(page, "SUCCEEDED");
+    const output = JSON.parse(await page.locator('[data-value="o0"]').first().innerText()) as string;
+    for (const part of ["HELLO:3:2.5:TRUE", "2026-01-31T12:00:00.000Z", ":90000:LARGE:A|B:", '{"W":1.5}', ":7,0.5:FINE"]) assert.ok(output.includes(part), `${output} lacks ${part}`);
+
+    // Relaunch with changes: the form comes back prefilled with this execution's inputs.
+    await page.getByRole("link", { name: "Relaunch with changes" }).click();
+    await page.locator('input[name="title"]').waitFor();
+    assert.equal(await page.locator('input[name="title"]').inputValue(), "hello");
+    assert.equal(await page.locator('input[name="tags[1]"]').inputValue(), "b");
+    assert.equal(await page.locator('input[name="x"]').inputValue(), "7");
+    assert.equal(await page.locator('input[name="note"]').inputValue(), "fine");
+    // The browser writes a whole minute without its seconds.
+    assert.match(await page.locator('input[name="when"]').inputValue(), /^2026-01-31T12:00(:00)?$/);
+    await page.context().close();
+  });
+
+  test("phases change live, and a node shows its inputs, outputs and streaming log", async () => {
+    const name = await env.launch("slow_wf", "--seconds", "4");
+    const page = await env.open(executionPath(name));
+    const node = page.locator('[data-node-id="n0"]');
+    await page.locator('[data-node-id="n0"][data-phase="RUNNING"]').waitFor({ timeout: UI_TIMEOUT_MS * 2 });
+    await node.click();
+    await page.locator("[data-log]", { hasText: "tick 0" }).waitFor();
+    await env.shot(page, "execution-running");
+    await waitForPhase(page, "SUCCEEDED");
+    assert.equal(await node.getAttribute("data-phase"), "SUCCEEDED");
+    await page.locator('[data-value="o0"]', { hasText: "4" }).first().waitFor();
+    assert.match(await page.locator('[data-value="seconds"]').first().innerText(), /4/);
+    await page.locator("[data-log]", { hasText: "tick 15" }).waitFor();
+    await page.context().close();
+  });
+
+  test("a gate waits for approval and the execution goes on once approved", async () => {
+    const name = await env.launch("gate_wf", "--n", "4");
+    const page = await env.open(`${executionPath(name)}?node=n1`);
+    await page.locator('[data-node-id="n1"][data-phase="RUNNING"]').waitFor({ timeout: UI_TIMEOUT_MS * 2 });
+    const approve = page.getByRole("button", { name: "Approve" });
+    await approve.waitFor();
+    await env.shot(page, "execution-gate");
+    await approve.click();
+    await waitForPhase(page, "SUCCEEDED");
+    await page.locator('.io [data-value="o0"]', { hasText: "8" }).waitFor();
+    await page.context().close();
+  });
+
+  test("terminate ends a running execution; relaunch starts a new one with the same inputs", async () => {
+    const name = await env.launch("slow_wf", "--seconds", "120");
+    const page = await env.open(executionPath(name));
+    await waitForPhase(page, "RUNNING");
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "Terminate" }).click();
+    await waitForPhase(page, "ABORTED");
+    assert.match(await page.locator("main").innerText(), /terminated from the console/);
+    await page.getByRole("button", { name: "Relaunch", exact: true }).click();
+    await waitForOtherExecution(page, name);
+    await waitForPhase(page, "RUNNING");
+    await page.locator('.io [data-value="seconds"]', { hasText: "120" }).waitFor();
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "Terminate" }).click();
+    await waitForPhase(page, "ABORTED");
+    await page.context().close();
+  });
+
+  test("recover re-runs a failed execution from its failed node", async () => {
+    const name = await env.launch("fail_wf", "--n", "2");
+    const page = await env.open(`${executionPath(name)}?node=n1`);
+    await waitForPhase(page, "FAILED");
+    await page.locator(".node-error", { hasText: "exploded on 4" }).waitFor();
+    await page.getByRole("button", { name: "Recover" }).click();
+    await waitForOtherExecution(page, name);
+    await waitForPhase(page, "FAILED");
+    // The recovered execution reused n0's output instead of running it again.
+    await page.locator('[data-node-id="n0"][data-phase="RECOVERED"]').waitFor();
+    assert.equal(await executionPhase(page).getAttribute("data-phase"), "FAILED");
+    await page.context().close();
+  });
+
+  test("a map task is one node with a histogram of its items and a paged item list", async () => {
+    const xs = JSON.stringify(Array.from({ length: 30 }, (_, i) => i));
+    const name = await env.launch("map_wf", "--xs", xs);
+    const page = await env.open(`${executionPath(name)}?node=n0`);
+    await waitForPhase(page, "SUCCEEDED");
+    await page.locator('[data-node-id="n0"]').waitFor();
+    assert.equal(await page.locator("[data-node-id]").count(), 1, "the map is one node in the graph");
+    await page.locator('[data-histogram="30 succeeded"]').first().waitFor();
+    await page.getByRole("table", { name: "Items of n0" }).locator("tbody tr").first().waitFor();
+    assert.equal(await page.getByRole("table", { name: "Items of n0" }).locator("tbody tr").count(), 30);
+    await env.shot(page, "execution-map");
+    await page.getByRole("button", { name: "n0-7", exact: true }).click();
+    await page.locator('[data-value="o0"]', { hasText: "49" }).first().waitFor();
+    await page.context().close();
+  });
+});

@@ -1,0 +1,79 @@
+// Workflows the console's browser tests drive: a typed launch form, a slow task with a log, a
+// gate, a map task and a failing task (to recover).
+import { z } from "zod";
+import { approve, duration, mapTask, task, workflow } from "flytekit";
+
+const Point = z.object({ x: z.int(), y: z.number(), label: z.string().optional() });
+
+export const describe_inputs = task(
+  {
+    name: "describe_inputs",
+    inputs: {
+      count: z.int(),
+      ratio: z.number(),
+      title: z.string(),
+      loud: z.boolean(),
+      when: z.date(),
+      wait: duration(),
+      size: z.enum(["small", "large"]),
+      tags: z.array(z.string()),
+      weights: z.record(z.string(), z.number()),
+      point: Point,
+      note: z.string().optional(),
+    },
+    outputs: z.string(),
+  },
+  ({ count, ratio, title, loud, when, wait, size, tags, weights, point, note }) => {
+    const text = `${title}:${count}:${ratio}:${loud}:${when.toISOString()}:${wait}:${size}:${tags.join("|")}:${JSON.stringify(weights)}:${point.x},${point.y}:${note ?? "none"}`;
+    console.log(`describing ${text}`);
+    return loud ? text.toUpperCase() : text;
+  },
+);
+
+export const typed_wf = workflow(
+  {
+    name: "typed_wf",
+    inputs: {
+      count: z.int().default(3),
+      ratio: z.number(),
+      title: z.string(),
+      loud: z.boolean(),
+      when: z.date(),
+      wait: duration(),
+      size: z.enum(["small", "large"]),
+      tags: z.array(z.string()),
+      weights: z.record(z.string(), z.number()),
+      point: Point,
+      note: z.string().optional(),
+    },
+    outputs: z.string(),
+  },
+  (inputs) => describe_inputs(inputs),
+);
+
+export const slow = task({ name: "slow", inputs: { seconds: z.int() }, outputs: z.int() }, async ({ seconds }) => {
+  for (let i = 0; i < seconds * 4; i++) {
+    console.log(`tick ${i}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return seconds;
+});
+
+export const slow_wf = workflow({ name: "slow_wf", inputs: { seconds: z.int() }, outputs: z.int() }, ({ seconds }) => slow({ seconds }));
+
+export const double = task({ name: "double", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => n * 2);
+
+export const gate_wf = workflow({ name: "gate_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => {
+  const value = double({ n });
+  return approve(value, "ship_it", { timeout: "1h" });
+});
+
+export const square = task({ name: "square", inputs: { x: z.int() }, outputs: z.int() }, ({ x }) => x * x);
+
+export const map_wf = workflow({ name: "map_wf", inputs: { xs: z.array(z.int()) }, outputs: z.array(z.int()) }, ({ xs }) => mapTask(square, { concurrency: 4 })({ x: xs }));
+
+export const explode = task({ name: "explode", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => {
+  throw new Error(`exploded on ${n}`);
+});
+
+export const fail_wf = workflow({ name: "fail_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => explode({ n: double({ n }) }));
