@@ -51,19 +51,31 @@ export function LaunchPage() {
   if (lp.error !== null) return <p role="alert" className="error">{lp.error.message}</p>;
   if (lp.data === undefined || values === undefined) return <p>Loading the launch form…</p>;
 
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
+  /** The literals of the form's values, and a line for each value that is not valid. */
+  const check = (current: Record<string, FormValue>): { literals: Record<string, Literal>; problems: string[] } => {
     const problems: string[] = [];
     const literals: Record<string, Literal> = {};
     for (const [input, parameter] of Object.entries(parameters)) {
       const type = parameter.var?.type;
       if (type === undefined) continue;
       try {
-        literals[input] = literalOf(values[input] ?? emptyValue(type), type, input);
+        literals[input] = literalOf(current[input] ?? emptyValue(type), type, input);
       } catch (err) {
         problems.push(err instanceof FormValueError ? err.message : `${input}: ${String(err)}`);
       }
     }
+    return { literals, problems };
+  };
+  // Once problems are shown, they follow the edits, so a fixed input leaves the list at once.
+  const change = (input: string, v: FormValue): void => {
+    const next = { ...values, [input]: v };
+    setValues(next);
+    if (errors.length > 0) setErrors(check(next).problems);
+  };
+
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    const { literals, problems } = check(values);
     setErrors(problems);
     if (problems.length > 0) return;
     setSubmitting(true);
@@ -88,7 +100,7 @@ export function LaunchPage() {
       <form className="launch" onSubmit={(e) => void submit(e)} noValidate aria-label="Launch form">
         {Object.entries(parameters).map(([input, parameter]) =>
           parameter.var?.type === undefined ? null : (
-            <FormField key={input} label={input} type={parameter.var.type} value={values[input] ?? emptyValue(parameter.var.type)} description={parameter.var.description === "" ? undefined : parameter.var.description} onChange={(v) => setValues({ ...values, [input]: v })} />
+            <FormField key={input} label={input} type={parameter.var.type} value={values[input] ?? emptyValue(parameter.var.type)} description={parameter.var.description === "" ? undefined : parameter.var.description} onChange={(v) => change(input, v)} />
           ),
         )}
         {Object.keys(fixed).length > 0 ? (

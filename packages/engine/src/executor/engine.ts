@@ -68,6 +68,12 @@ export interface ExecuteRequest {
    * RECOVERED with the earlier outputs. Other nodes run normally. @default none
    */
   readonly recoverFrom?: string;
+  /**
+   * Called once the execution is in the store (created, or found when resuming), before any node
+   * runs. A server answers CreateExecution only then, so that a GetExecution sent right after the
+   * answer finds it. Not called when recording fails (the returned promise rejects instead).
+   */
+  readonly onRecorded?: () => void;
 }
 
 /**
@@ -113,7 +119,10 @@ export class Engine {
     let prior: PriorNodes | undefined;
     if (existing !== undefined) {
       const ended = endedResult(existing);
-      if (ended !== undefined) return ended;
+      if (ended !== undefined) {
+        request.onRecorded?.();
+        return ended;
+      }
       prior = { mode: "resume", outputs: await succeededOutputs(this.#store, executionId), phase: existing.phase };
     } else {
       await this.#store.createExecution({ executionId, closure, inputs, createdAt: this.#clock.now() });
@@ -121,6 +130,7 @@ export class Engine {
         prior = { mode: "recover", outputs: await succeededOutputs(this.#store, request.recoverFrom) };
       }
     }
+    request.onRecorded?.();
     let graph: ExecutionGraph;
     try {
       graph = buildExecutionGraph(closure, {

@@ -111,6 +111,19 @@ describe("execution RPCs", () => {
     assert.deepEqual(intsOf(taskData.fullOutputs), { o0: 6n });
   });
 
+  test("an execution is readable as soon as CreateExecution answers", async () => {
+    // A burst of creates, each read back at once: without waiting for the record, the read raced
+    // the engine's first write and was NOT_FOUND.
+    const ids = await Promise.all(Array.from({ length: 8 }, async () => {
+      const res = await admin.createExecution({ project: PROJECT, domain: DOMAIN, spec: { launchPlan: lp("chain") }, inputs: intMap({ x: 1 }) });
+      const id = res.id as NonNullable<typeof res.id>;
+      const read = await admin.getExecution({ id });
+      assert.equal(read.id?.name, id.name);
+      return id;
+    }));
+    for (const id of ids) await finished(id);
+  });
+
   test("an unknown launch plan is NOT_FOUND naming it", async () => {
     const message = await fails(admin.createExecution({ project: PROJECT, domain: DOMAIN, spec: { launchPlan: lp("nope") }, inputs: intMap({}) }), Code.NotFound);
     assert.match(message, /launch plan 'flytesnacks\/development\/nope@v1' is not registered/);

@@ -50,6 +50,8 @@ export interface LaunchRequest {
 interface Running {
   readonly controller: AbortController;
   readonly done: Promise<ExecutionResult | undefined>;
+  /** Settles once the execution is in the store, or once it stopped without getting there. */
+  readonly recorded: Promise<void>;
 }
 
 /** Runs and tracks executions. */
@@ -82,9 +84,12 @@ export class Orchestrator {
     const existing = this.#running.get(request.executionId);
     if (existing !== undefined) return existing.done;
     const controller = new AbortController();
+    let markRecorded = (): void => {};
+    const recorded = new Promise<void>((resolve) => (markRecorded = resolve));
     const done = this.engine
       .execute({
         executionId: request.executionId,
+        onRecorded: markRecorded,
         closure: request.closure,
         inputs: request.inputs,
         signal: controller.signal,
@@ -100,9 +105,20 @@ export class Orchestrator {
           return undefined;
         },
       )
-      .finally(() => this.#running.delete(request.executionId));
-    this.#running.set(request.executionId, { controller, done });
+      .finally(() => {
+        markRecorded();
+        this.#running.delete(request.executionId);
+      });
+    this.#running.set(request.executionId, { controller, done, recorded });
     return done;
+  }
+
+  /**
+   * Resolves once a launched execution is in the store (or has stopped trying): what
+   * CreateExecution waits for before it answers, so that reads right after it find the execution.
+   */
+  async recorded(executionId: string): Promise<void> {
+    await this.#running.get(executionId)?.recorded;
   }
 
   /** Resumes every unfinished execution the server started; returns how many. */

@@ -83,6 +83,8 @@ export async function startExecution(ctx: ExecutionsContext, request: NewExecuti
     overwriteCache: spec.overwriteCache,
     ...(request.recoverFrom === undefined ? {} : { recoverFrom: request.recoverFrom }),
   });
+  // Answer once the execution is in the store: a client that reads it right away must find it.
+  await ctx.orchestrator.recorded(executionId);
   return workflowExecutionIdOf(executionId);
 }
 
