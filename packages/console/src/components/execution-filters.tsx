@@ -1,5 +1,5 @@
 /** The executions list's filter bar; every change goes into the URL. */
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import type { SetURLSearchParams } from "react-router";
 import { paramsWithFilters, type ExecutionFilterValues } from "../lib/execution-filters.ts";
 import { FILTER_PHASES } from "../lib/phases.ts";
@@ -7,13 +7,20 @@ import { FILTER_PHASES } from "../lib/phases.ts";
 /** Phase toggles and text/date filters, applied on submit. */
 export function ExecutionFilters({ filters, params, setParams }: { readonly filters: ExecutionFilterValues; readonly params: URLSearchParams; readonly setParams: SetURLSearchParams }) {
   const [draft, setDraft] = useState(filters);
+  // The phase toggles show the draft, which changes in the click's own render: the URL's change
+  // comes later (the router navigates in a transition), and a checkbox bound to it would spring
+  // back unchecked until then. A change of the URL from elsewhere (back, a link) resets the draft.
+  const urlPhases = filters.phases.join(",");
+  useEffect(() => {
+    setDraft((d) => (d.phases.join(",") === urlPhases ? d : { ...d, phases: urlPhases === "" ? [] : urlPhases.split(",") }));
+  }, [urlPhases]);
   const apply = (next: ExecutionFilterValues): void => setParams(paramsWithFilters(params, next));
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     apply(draft);
   };
   const togglePhase = (phase: string): void => {
-    const phases = filters.phases.includes(phase) ? filters.phases.filter((p) => p !== phase) : [...filters.phases, phase];
+    const phases = draft.phases.includes(phase) ? draft.phases.filter((p) => p !== phase) : [...draft.phases, phase];
     setDraft({ ...draft, phases });
     apply({ ...filters, phases });
   };
@@ -23,7 +30,7 @@ export function ExecutionFilters({ filters, params, setParams }: { readonly filt
         <legend>Phase</legend>
         {FILTER_PHASES.map((p) => (
           <label key={p} className="chip">
-            <input type="checkbox" checked={filters.phases.includes(p)} onChange={() => togglePhase(p)} />
+            <input type="checkbox" checked={draft.phases.includes(p)} onChange={() => togglePhase(p)} />
             {p.toLowerCase().replace("_", " ")}
           </label>
         ))}
