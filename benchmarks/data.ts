@@ -92,7 +92,8 @@ function runCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ stdo
   });
 }
 
-async function benchFileThroughTasks(): Promise<void> {
+/** The file through three tasks on a real server. */
+export async function benchFileThroughTasks(): Promise<void> {
   const mb = Number(process.env["FLYTE_BENCH_FILE_MB"] ?? "64");
   const home = mkdtempSync(join(tmpdir(), "flyte-bench-data-"));
   const env = { XDG_DATA_HOME: join(home, "xdg"), XDG_CACHE_HOME: join(home, "cache"), FLYTE_CONFIG: "/dev/null" };
@@ -127,7 +128,8 @@ async function benchFileThroughTasks(): Promise<void> {
   }
 }
 
-async function benchDataFrame(): Promise<void> {
+/** The wide dataframe, of which a task reads 2 of 20 columns. */
+export async function benchDataFrame(): Promise<void> {
   const rows = Number(process.env["FLYTE_BENCH_ROWS"] ?? "200000");
   const home = mkdtempSync(join(tmpdir(), "flyte-bench-frame-"));
   process.env["XDG_DATA_HOME"] = join(home, "xdg");
