@@ -105,6 +105,13 @@ describe("files, directories and dataframes on flyte start", () => {
     assert.ok(offloaded().some((p) => /\/inputs\/.*\/xs_offloaded_metadata\.pb$/.test(p)), "the CLI offloaded the large input");
   });
 
+  test("a map task runs over an offloaded list: the server reads the list from its store", async () => {
+    const out = await ok("run", "--remote", FILE, "map_big_wf", "--n", "5", "--wait", "--json");
+    assert.equal(out, '{"o0":[30002,30002,30002,30002,30002]}\n');
+    const lists = readdirSync(join(home, "server", "uploads"), { recursive: true }).map(String).filter((p) => p.endsWith("_offloaded_metadata.pb"));
+    assert.ok(lists.length > 0, "the mapped list was offloaded");
+  });
+
   test("an upload cut off halfway leaves nothing in the store", async () => {
     const url = new URL(`${server.url}/upload/flytesnacks/development/cut/half.bin`);
     await new Promise<void>((resolve, reject) => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromArrays } from "apache-arrow";
 import { z } from "zod";
-import { dataFrame, directory, file, task, workflow } from "flytekit";
+import { dataFrame, directory, file, mapTask, task, workflow } from "flytekit";
 
 export const shout_file = task({ inputs: { f: file("csv") }, outputs: file("csv") }, async ({ f }) => {
   const out = join(mkdtempSync(join(tmpdir(), "shout-")), "shouted.csv");
@@ -52,3 +52,8 @@ export const big_wf = workflow({ inputs: { n: z.int() }, outputs: { sum: z.int()
   const xs = big_list({ n });
   return { sum: total({ xs }), xs };
 });
+
+/** `n` strings of 30 kB: a list over the tests' 100 kB offloading threshold with few items. */
+export const big_strings = task({ inputs: { n: z.int() }, outputs: z.array(z.string()) }, ({ n }) => Array.from({ length: n }, (_, i) => `${i}:${"x".repeat(30_000)}`));
+export const str_len = task({ inputs: { s: z.string() }, outputs: z.int() }, ({ s }) => s.length);
+export const map_big_wf = workflow({ inputs: { n: z.int() }, outputs: z.array(z.int()) }, ({ n }) => mapTask(str_len)({ s: big_strings({ n }) }));

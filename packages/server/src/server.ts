@@ -22,7 +22,7 @@ import type { ExecutionService, ExecutionServiceFactory, ExecutionServiceHooks }
 import { rpcHandler } from "./api/rpc-handler.ts";
 import { httpGateway } from "./http-gateway/gateway.ts";
 import { consoleHttp } from "./console/console-http.ts";
-import { DOWNLOAD_PREFIX, UPLOAD_PREFIX, handleDownload, handleUpload, writeHead, type AnyRequest, type AnyResponse } from "./api/uploads.ts";
+import { DOWNLOAD_PREFIX, UPLOAD_PREFIX, handleDownload, handleUpload, uploadsRoot, writeHead, type AnyRequest, type AnyResponse } from "./api/uploads.ts";
 import { openDatabase } from "./db/database.ts";
 import { RegistryStore } from "./registry/registry-store.ts";
 import { durableExecutions } from "./executions/durable-executions.ts";
@@ -91,7 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const fsync = options.fsync ?? true;
     const executions: ExecutionService & ExecutionServiceHooks = (options.executions ?? durableExecutions())({ db, registry: store, dataDir, fsync });
     closeExecutions = () => executions.close?.();
-    const uploads = { root: join(dataDir, "uploads"), maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
+    const uploads = { root: uploadsRoot(dataDir), maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
     const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     const admin = adminService(ctx, executions);
     const dataProxy = dataProxyService(ctx, { baseUrl: () => url });

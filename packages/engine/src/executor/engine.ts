@@ -12,7 +12,7 @@ import { buildExecutionGraph, type ExecutionGraph } from "./execution-graph.ts";
 import type { ExecutionResult } from "./execution-result.ts";
 import { ExecutionRun, type PriorNodes } from "./execution-run.ts";
 import { endedResult, succeededOutputs } from "./prior-nodes.ts";
-import { NodePreparationError, type LaunchPlanResolver } from "./nodes/node-handler.ts";
+import { NodePreparationError, type LaunchPlanResolver, type OffloadedLiteralReader } from "./nodes/node-handler.ts";
 
 /** What an {@link Engine} talks to. Local runs and the server differ only here. */
 export interface EngineOptions {
@@ -37,6 +37,8 @@ export interface EngineOptions {
   readonly catalog?: Catalog;
   /** Signal values for gate nodes. @default none (gates that wait for a signal fail) */
   readonly signals?: SignalSource;
+  /** Reads offloaded literals, for map tasks over offloaded lists. @default none (such maps fail saying so) */
+  readonly offloadedLiterals?: OffloadedLiteralReader;
 }
 
 /** One execution to run. */
@@ -96,6 +98,7 @@ export class Engine {
   readonly #launchPlans: LaunchPlanResolver | undefined;
   readonly #catalog: Catalog | undefined;
   readonly #signals: SignalSource | undefined;
+  readonly #offloadedLiterals: OffloadedLiteralReader | undefined;
 
   constructor(options: EngineOptions) {
     this.#runner = options.runner;
@@ -107,6 +110,7 @@ export class Engine {
     this.#launchPlans = options.launchPlans;
     this.#catalog = options.catalog;
     this.#signals = options.signals;
+    this.#offloadedLiterals = options.offloadedLiterals;
   }
 
   /**
@@ -155,7 +159,12 @@ export class Engine {
         request.maxParallelism === undefined ? this.#maxParallelism : Math.max(0, Math.floor(request.maxParallelism)),
       signal: request.signal,
       prior,
-      services: { catalog: this.#catalog, signals: this.#signals, overwriteCache: request.overwriteCache ?? false },
+      services: {
+        catalog: this.#catalog,
+        signals: this.#signals,
+        offloadedLiterals: this.#offloadedLiterals,
+        overwriteCache: request.overwriteCache ?? false,
+      },
     });
     return run.start();
   }

@@ -1,5 +1,5 @@
 export { Engine } from "./engine.ts";
-export type { ChildExecutionRequest, LaunchPlanResolver, ResolvedLaunchPlan } from "./nodes/node-handler.ts";
+export type { ChildExecutionRequest, LaunchPlanResolver, OffloadedLiteralReader, ResolvedLaunchPlan } from "./nodes/node-handler.ts";
 export type { EngineOptions, ExecuteRequest } from "./engine.ts";
 export type { ExecutionResult } from "./execution-result.ts";
 export { resolveBinding, resolveBindings } from "./bindings.ts";

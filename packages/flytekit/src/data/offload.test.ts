@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { task, workflow } from "../index.ts";
+import { mapTask, task, workflow } from "../index.ts";
 
 const home = mkdtempSync(join(tmpdir(), "flyte-offload-test-"));
 process.env["XDG_DATA_HOME"] = join(home, "data");
@@ -40,4 +40,16 @@ test("a literal under the threshold stays inline", async () => {
   const before = offloaded().length;
   assert.deepEqual(await offload_wf({ n: 10 }), [45, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]);
   assert.equal(offloaded().length, before);
+});
+
+export const double = task({ name: "offload_double", inputs: { x: z.int() }, outputs: z.int() }, ({ x }) => 2 * x);
+export const offload_map_wf = workflow({ name: "offload_map_wf", inputs: { n: z.int() }, outputs: z.array(z.int()) }, ({ n }) => mapTask(double, { concurrency: 64 })({ x: big_list({ n }) }));
+
+test("a map task runs over an offloaded list: the list is read back from the store before items start", async () => {
+  const before = offloaded().length;
+  const out = await offload_map_wf({ n: 12_000 });
+  assert.equal(offloaded().length, before + 1, "the mapped list was offloaded by the task that made it");
+  assert.equal(out.length, 12_000);
+  assert.equal(out[11_999], 23_998);
+  assert.equal(out.reduce((a, b) => a + b, 0), 12_000 * 11_999);
 });

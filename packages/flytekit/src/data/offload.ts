@@ -43,16 +43,22 @@ export async function offloadLargeLiterals(
   return out === undefined ? map : create(LiteralMapSchema, { literals: out });
 }
 
+/**
+ * The literal an offloaded literal points to, read from the current context's stores.
+ *
+ * @throws FlyteError `E_DATA_NOT_FOUND`, `E_DATA_STORE`, `E_DATA_TRANSFER` (a size other than recorded), naming `what`.
+ */
+export async function readOffloadedLiteral(uri: string, sizeBytes: bigint, what: string): Promise<Literal> {
+  const bytes = await buffer(await currentStoreFor(uri, what).read(uri));
+  if (BigInt(bytes.byteLength) !== sizeBytes) {
+    throw new FlyteError("E_DATA_TRANSFER", `${what}: the offloaded literal at '${uri}' has ${bytes.byteLength} bytes, not the ${String(sizeBytes)} recorded`);
+  }
+  return fromBinary(LiteralSchema, bytes);
+}
+
 async function resolveLiteral(literal: Literal, what: string): Promise<Literal> {
   const v = literal.value;
-  if (v.case === "offloadedMetadata") {
-    const { uri, sizeBytes } = v.value;
-    const bytes = await buffer(await currentStoreFor(uri, what).read(uri));
-    if (BigInt(bytes.byteLength) !== sizeBytes) {
-      throw new FlyteError("E_DATA_TRANSFER", `${what}: the offloaded literal at '${uri}' has ${bytes.byteLength} bytes, not the ${String(sizeBytes)} recorded`);
-    }
-    return fromBinary(LiteralSchema, bytes);
-  }
+  if (v.case === "offloadedMetadata") return readOffloadedLiteral(v.value.uri, v.value.sizeBytes, what);
   if (v.case === "collection" && v.value.literals.some(hasOffloaded)) {
     const literals = await Promise.all(v.value.literals.map((l, i) => resolveLiteral(l, `${what}[${i}]`)));
     return create(LiteralSchema, { value: { case: "collection", value: { literals } }, hash: literal.hash });

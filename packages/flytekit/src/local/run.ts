@@ -108,6 +108,8 @@ export async function runLocally(entity: CallableEntity, inputs: Record<string, 
     ...(options.events ? { events: options.events } : {}),
     ...((options.cache ?? localCacheEnabled()) ? { catalog: new DiskCatalog() } : {}),
     signals: new LocalSignalSource(entity, options.signals, options.askSignal),
+    // Map tasks over a list a task offloaded read it back from the local data folder.
+    offloadedLiterals: async (uri, size) => (await import("../data/offload.ts")).readOffloadedLiteral(uri, size, `${entityPhrase(entity)}: offloaded list`),
   });
   const result = await engine.execute({
     executionId: `l${randomBytes(10).toString("hex").slice(0, 19)}`,

@@ -27,6 +27,11 @@ export interface UploadOptions {
   readonly maxBytes: number;
 }
 
+/** The uploads folder of a server's data folder. */
+export function uploadsRoot(dataDir: string): string {
+  return join(dataDir, "uploads");
+}
+
 /** URL prefix of uploads. */
 export const UPLOAD_PREFIX = "/upload/";
 /** URL prefix of downloads. */

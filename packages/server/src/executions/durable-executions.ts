@@ -28,6 +28,8 @@ import * as rpcs from "./execution-rpcs.ts";
 import type { ExecutionsContext } from "./executions-context.ts";
 import * as nodes from "./node-execution-rpcs.ts";
 import { Orchestrator } from "./orchestrator.ts";
+import { uploadsLiteralReader } from "../api/offloaded-literals.ts";
+import { uploadsRoot } from "../api/uploads.ts";
 
 /** Options of {@link durableExecutions}. */
 export interface DurableExecutionsOptions {
@@ -65,6 +67,7 @@ export function durableExecutions(options: DurableExecutionsOptions = {}): Execu
     const runner = new WorkerTaskRunner({ queue, ...(options.expiryCheckMs === undefined ? {} : { expiryCheckMs: options.expiryCheckMs }) });
     const orchestrator = new Orchestrator({
       store, queue, runner, specs, registry: env.registry, catalog, signals,
+      offloadedLiterals: uploadsLiteralReader(uploadsRoot(env.dataDir)),
       ...(options.systemRetries === undefined ? {} : { systemRetries: options.systemRetries }),
     });
     const context: ExecutionsContext = { registry: env.registry, store, specs, orchestrator, queue, blobs, now };

@@ -10,7 +10,7 @@
  * attempts, asked for again with the same ids, are found in the queue — so nothing that finished
  * runs twice, while attempts lost in flight run again (at least once; recorded exactly once).
  */
-import { Engine, type Catalog, type ExecutionResult, type SignalSource } from "@flyte/engine";
+import { Engine, type Catalog, type ExecutionResult, type OffloadedLiteralReader, type SignalSource } from "@flyte/engine";
 import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { AttemptQueue } from "../queue/attempt-queue.ts";
@@ -32,6 +32,8 @@ export interface OrchestratorOptions {
   readonly registry: RegistryStore;
   readonly catalog?: Catalog;
   readonly signals?: SignalSource;
+  /** Reads offloaded literals (map tasks over offloaded lists). @default none */
+  readonly offloadedLiterals?: OffloadedLiteralReader;
   /** Retries per node for recoverable system failures (lease expiry, lost workers). @default 3 */
   readonly systemRetries?: number;
   readonly onError?: (message: string, error: unknown) => void;
@@ -73,6 +75,7 @@ export class Orchestrator {
       launchPlans: registryLaunchPlanResolver(options.registry),
       ...(options.catalog === undefined ? {} : { catalog: options.catalog }),
       ...(options.signals === undefined ? {} : { signals: options.signals }),
+      ...(options.offloadedLiterals === undefined ? {} : { offloadedLiterals: options.offloadedLiterals }),
     });
   }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
-import { BindingDataSchema, type BindingData, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { BindingDataSchema, LiteralSchema, type BindingData, type Literal, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { ResourceType } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import { Engine } from "../engine.ts";
 import { buildClosure, ref } from "../testing/closures.ts";
@@ -22,8 +22,9 @@ function ints(values: readonly number[]): BindingData {
 }
 
 /** A workflow with one array node a0 over task `task`, mapping input x. */
-function arrayClosure(values: readonly number[], options: { parallelism?: number; minSuccessRatio?: number; task?: string; retries?: number } = {}) {
+function arrayClosure(values: readonly number[], options: { parallelism?: number; minSuccessRatio?: number; task?: string; retries?: number; binding?: BindingData } = {}) {
   const task = options.task ?? "inc";
+  const binding = options.binding ?? ints(values);
   return buildClosure({
     tasks: [{ name: task, ...(options.retries === undefined ? {} : { retries: options.retries }) }],
     nodes: [],
@@ -32,13 +33,13 @@ function arrayClosure(values: readonly number[], options: { parallelism?: number
       {
         id: "a0",
         upstreamNodeIds: ["start-node"],
-        inputs: [{ var: "x", binding: ints(values) }],
+        inputs: [{ var: "x", binding }],
         target: {
           case: "arrayNode",
           value: {
             node: {
               id: "a0",
-              inputs: [{ var: "x", binding: ints(values) }],
+              inputs: [{ var: "x", binding }],
               target: { case: "taskNode", value: { reference: { case: "referenceId", value: { resourceType: ResourceType.TASK, project: "p", domain: "d", name: task, version: "v1" } } } },
             },
             parallelismOption: { case: "parallelism", value: options.parallelism ?? 0 },
@@ -212,6 +213,42 @@ describe("array nodes", () => {
       assert.match(result.error.message, /3 of 10 items failed \(items 0, 1, 2\); at least 8 had to succeed/);
       const items = store.getNodeExecution("e1", "a0")?.arrayItems;
       assert.deepEqual(items?.phaseCounts, { FAILED: 3, ABORTED: 4, UNDEFINED: 3 });
+    });
+  });
+
+  describe("over an offloaded list", () => {
+    const uri = "file:///store/raw/ab/x/o0_offloaded_metadata.pb";
+    const offloaded = create(BindingDataSchema, { value: { case: "offloadedMetadata", value: { uri, sizeBytes: 123n } } });
+    const list = (values: readonly number[]): Literal =>
+      create(LiteralSchema, { value: { case: "collection", value: { literals: values.map((v) => intLiteral(v)) } } });
+    const inc = (): FunctionRunner => new FunctionRunner({ inc: (i) => intMap({ o0: intOf(i.literals["x"]) + 1n }) });
+
+    test("reads the list back from the store, then runs one item per element", async () => {
+      const reads: [string, bigint][] = [];
+      const offloadedLiterals = async (at: string, size: bigint): Promise<Literal> => {
+        reads.push([at, size]);
+        await sleep(1);
+        return list([10, 20, 30]);
+      };
+      const result = await new Engine({ runner: inc(), offloadedLiterals }).execute({ executionId: "e1", closure: arrayClosure([], { binding: offloaded }), inputs: intMap({}) });
+      assert.equal(result.phase, "SUCCEEDED");
+      if (result.phase === "SUCCEEDED") assert.deepEqual(listOf(result.outputs), [11n, 21n, 31n]);
+      assert.deepEqual(reads, [[uri, 123n]]);
+    });
+
+    test("a list that cannot be read fails the node naming the input and the URI", async () => {
+      const offloadedLiterals = (): Promise<Literal> => Promise.reject(new Error("nothing is stored there"));
+      const result = await new Engine({ runner: inc(), offloadedLiterals }).execute({ executionId: "e1", closure: arrayClosure([], { binding: offloaded }), inputs: intMap({}) });
+      assert.equal(result.phase, "FAILED");
+      if (result.phase !== "FAILED") return;
+      assert.equal(result.error.code, "USER:ArrayNodeInputs");
+      assert.match(result.error.message, /input "x" is an offloaded list that could not be read from file:\/\/\/store\/.*: nothing is stored there/);
+    });
+
+    test("without a reader, the node fails saying so", async () => {
+      const result = await new Engine({ runner: inc() }).execute({ executionId: "e1", closure: arrayClosure([], { binding: offloaded }), inputs: intMap({}) });
+      assert.equal(result.phase, "FAILED");
+      if (result.phase === "FAILED") assert.match(result.error.message, /offloaded list \(123 bytes at file:.*no way to read offloaded literals/);
     });
   });
 });

@@ -169,16 +169,50 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
   }
 
   begin(inputs: LiteralMap): void {
+    const offloaded = Object.entries(inputs.literals).filter(([name, l]) => !this.#node.bound.has(name) && l.value.case === "offloadedMetadata");
+    if (offloaded.length === 0) {
+      this.#beginWith(inputs.literals);
+      return;
+    }
+    // A mapped list too large for the database was offloaded by the task that made it: read it
+    // back from the store before items can be built. The node is running meanwhile; an abort
+    // while reading leaves it stopped (#done) and the read's result unused.
+    const reader = this.#parent.services?.offloadedLiterals;
+    if (reader === undefined) {
+      const [name, literal] = offloaded[0] as [string, Literal];
+      const meta = literal.value.value as { uri: string; sizeBytes: bigint };
+      this.#failInputs(`input "${name}" is an offloaded list (${String(meta.sizeBytes)} bytes at ${meta.uri}) and this engine was given no way to read offloaded literals.`);
+      return;
+    }
+    const literals = { ...inputs.literals };
+    Promise.all(
+      offloaded.map(async ([name, literal]) => {
+        const meta = literal.value.value as { uri: string; sizeBytes: bigint };
+        try {
+          literals[name] = await reader(meta.uri, meta.sizeBytes);
+        } catch (err) {
+          throw new Error(`input "${name}" is an offloaded list that could not be read from ${meta.uri}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        }
+      }),
+    ).then(
+      () => {
+        if (!this.#done) this.#beginWith(literals);
+      },
+      (err: unknown) => {
+        if (!this.#done) this.#failInputs(err instanceof Error ? err.message : String(err));
+      },
+    );
+  }
+
+  #beginWith(inputs: Readonly<Record<string, Literal>>): void {
     let count: number | undefined;
-    for (const [name, literal] of Object.entries(inputs.literals)) {
+    for (const [name, literal] of Object.entries(inputs)) {
       if (this.#node.bound.has(name)) {
         this.#fixed[name] = literal;
         continue;
       }
       if (literal.value.case === "offloadedMetadata") {
-        this.#failInputs(
-          `input "${name}" is an offloaded list (${String(literal.value.value.sizeBytes)} bytes at ${literal.value.value.uri}); map tasks over offloaded lists are not supported yet: pass a smaller list, or raise FLYTE_OFFLOAD_MIN_BYTES on the workers.`,
-        );
+        this.#failInputs(`input "${name}" is an offloaded literal that holds another offloaded literal (${literal.value.value.uri}); map over a list.`);
         return;
       }
       if (literal.value.case !== "collection") {

@@ -5,7 +5,7 @@
  */
 import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import type { Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
-import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { Literal, LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import type { Node } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import type { CacheStatus, Catalog } from "../../runtime/catalog.ts";
@@ -72,7 +72,16 @@ export interface NodeServices {
   readonly overwriteCache?: boolean | undefined;
   /** Where gate nodes get signal values; absent when none can be given. */
   readonly signals?: SignalSource | undefined;
+  /** Reads offloaded literals back (array nodes over offloaded lists); absent: such nodes fail saying so. */
+  readonly offloadedLiterals?: OffloadedLiteralReader | undefined;
 }
+
+/**
+ * Reads the literal an offloaded literal points to (`offloaded_metadata.uri`, of `sizeBytes`
+ * serialized bytes) from the store it was written to. Local runs read the local data folder; the
+ * server reads its own store.
+ */
+export type OffloadedLiteralReader = (uri: string, sizeBytes: bigint) => Promise<Literal>;
 
 /** A node that is running; the run keeps it so it can stop it. */
 export interface ActiveNode {
