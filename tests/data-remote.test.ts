@@ -112,6 +112,17 @@ describe("files, directories and dataframes on flyte start", () => {
     assert.ok(lists.length > 0, "the mapped list was offloaded");
   });
 
+  test("eager and dynamic tasks on workers: local paths they pass on or return are uploaded to the server's store", async () => {
+    const eagerOut = JSON.parse(await ok("run", "--remote", FILE, "eager_files", "--text", "hi", "--wait", "--json")) as { n: number; out: string };
+    assert.equal(eagerOut.n, 2, "the called task read the file the eager body wrote");
+    assert.match(eagerOut.out, new RegExp(`^${server.url}/download/.*/out\\.csv$`));
+    assert.equal(await (await fetch(eagerOut.out)).text(), "HI");
+    assert.equal(await ok("run", "--remote", FILE, "dynamic_files", "--text", "hi", "--wait", "--json"), '{"o0":3}\n');
+    const made = (JSON.parse(await ok("run", "--remote", FILE, "dynamic_path", "--text", "made", "--wait", "--json")) as { o0: string }).o0;
+    assert.match(made, new RegExp(`^${server.url}/download/.*/made\\.txt$`));
+    assert.equal(await (await fetch(made)).text(), "made");
+  });
+
   test("an upload cut off halfway leaves nothing in the store", async () => {
     const url = new URL(`${server.url}/upload/flytesnacks/development/cut/half.bin`);
     await new Promise<void>((resolve, reject) => {

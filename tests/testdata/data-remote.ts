@@ -2,9 +2,10 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { tableFromArrays } from "apache-arrow";
 import { z } from "zod";
-import { dataFrame, directory, file, mapTask, task, workflow } from "flytekit";
+import { dataFrame, directory, dynamic, eager, file, FlyteFile, mapTask, task, workflow } from "flytekit";
 
 export const shout_file = task({ inputs: { f: file("csv") }, outputs: file("csv") }, async ({ f }) => {
   const out = join(mkdtempSync(join(tmpdir(), "shout-")), "shouted.csv");
@@ -57,3 +58,26 @@ export const big_wf = workflow({ inputs: { n: z.int() }, outputs: { sum: z.int()
 export const big_strings = task({ inputs: { n: z.int() }, outputs: z.array(z.string()) }, ({ n }) => Array.from({ length: n }, (_, i) => `${i}:${"x".repeat(30_000)}`));
 export const str_len = task({ inputs: { s: z.string() }, outputs: z.int() }, ({ s }) => s.length);
 export const map_big_wf = workflow({ inputs: { n: z.int() }, outputs: z.array(z.int()) }, ({ n }) => mapTask(str_len)({ s: big_strings({ n }) }));
+
+/** An eager task that writes a file, passes its path to a task, and returns another local path. */
+export const eager_files = eager({ inputs: { text: z.string() }, outputs: { n: z.int(), out: file("csv") } }, async ({ text }) => {
+  const dir = mkdtempSync(join(tmpdir(), "eager-"));
+  writeFileSync(join(dir, "in.csv"), `${text}\n${text}\n`);
+  const n = await count_lines({ f: join(dir, "in.csv") });
+  writeFileSync(join(dir, "out.csv"), text.toUpperCase());
+  return { n, out: join(dir, "out.csv") };
+});
+
+/** A dynamic task that writes a file (synchronously, as its body must be) and passes it on. */
+export const dynamic_files = dynamic({ inputs: { text: z.string() }, outputs: z.int() }, ({ text }) => {
+  const dir = mkdtempSync(join(tmpdir(), "dynamic-"));
+  writeFileSync(join(dir, "in.csv"), `${text}\n${text}\n${text}\n`);
+  return count_lines({ f: join(dir, "in.csv") });
+});
+
+/** A dynamic task that calls nothing and returns a local file. */
+export const dynamic_path = dynamic({ inputs: { text: z.string() }, outputs: file() }, ({ text }) => {
+  const path = join(mkdtempSync(join(tmpdir(), "dynamic-")), "made.txt");
+  writeFileSync(path, text);
+  return new FlyteFile(pathToFileURL(path).href);
+});

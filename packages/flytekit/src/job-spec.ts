@@ -20,11 +20,17 @@ import { taskTemplateOf } from "./serialize/task-template.ts";
 import { nodesOfBuilder } from "./serialize/workflow-template.ts";
 import type { TaskDefinition } from "./task.ts";
 import { toLiteralMap } from "./types/index.ts";
+import { hasData } from "./types/blob.ts";
 
 /** What running a graph-building body produced. */
 export type JobSpecResult =
   /** The body called nothing: its outputs are plain values. */
   | { readonly kind: "outputs"; readonly outputs: LiteralMap }
+  /**
+   * The body called nothing and returned data values (local paths, streams, Arrow tables) that
+   * must be written to the store before they are encoded: the caller does that asynchronously.
+   */
+  | { readonly kind: "values"; readonly record: Record<string, unknown> }
   /** The body built a graph; `definitions` are the tasks it uses, by name, for in-process runners. */
   | { readonly kind: "spec"; readonly spec: DynamicJobSpec; readonly definitions: ReadonlyMap<string, TaskDefinition> };
 
@@ -50,6 +56,7 @@ export function buildJobSpec(
   const sig = owner.signature;
   const record = outputsToRecord(owner, sig.outputForm === "none" && isHandle(returned) ? undefined : returned);
   if (builder.nodes.length === 0) {
+    if (Object.values(sig.outputs).some(hasData)) return { kind: "values", record };
     return { kind: "outputs", outputs: toLiteralMap(record, sig.outputs, what, "output") };
   }
   const outputs: Binding[] = sig.outputNames.map((name) => {

@@ -81,7 +81,16 @@ export class TaskDefinition implements CallableEntity {
     const inputData = Object.values(this.signature.inputs).some(hasData);
     if (inputData) await (await import("./data/prepare.ts")).verifyInputs(natives, this.signature.inputs, this.name);
     const returned = await this.fn(natives);
-    let record = outputsToRecord(this, returned);
+    return this.encodeOutputs(outputsToRecord(this, returned));
+  }
+
+  /**
+   * Encodes what the task's body returned (by output name) as its literal outputs: local paths,
+   * streams and Arrow tables are written to the current store first, and literals over the
+   * offloading threshold are offloaded. Plain, dynamic and eager tasks all end here.
+   */
+  async encodeOutputs(returned: Record<string, unknown>): Promise<LiteralMap> {
+    let record = returned;
     if (Object.values(this.signature.outputs).some(hasData)) {
       // Local paths, streams and Arrow tables are written to the store before they are encoded.
       record = await (await import("./data/prepare.ts")).prepareValues(record, this.signature.outputs, this.name, "output", "upload");

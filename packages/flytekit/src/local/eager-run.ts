@@ -15,7 +15,9 @@ import { buildJobSpec, settingsOf } from "../job-spec.ts";
 import { outputsToRecord, shapeNativeOutputs } from "../outputs.ts";
 import { typedInterfaceOf } from "../serialize/interface.ts";
 import type { TaskDefinition } from "../task.ts";
-import { fromLiteralMap, toLiteralMap } from "../types/index.ts";
+import { fromLiteralMap } from "../types/index.ts";
+import { hasData } from "../types/blob.ts";
+import { hasOffloadedLiterals } from "../data/offload-check.ts";
 
 /** Where calls made inside an eager body go. */
 interface EagerScope {
@@ -45,15 +47,25 @@ export async function executeEager(
   fallback: (entity: CallableEntity, inputs: Record<string, unknown>) => Promise<unknown>,
 ): Promise<LiteralMap> {
   const sig = task.signature;
-  const natives = fromLiteralMap(request.inputs, sig.inputs, task.name, "input");
+  const inputs = hasOffloadedLiterals(request.inputs)
+    ? await (await import("../data/offload.ts")).resolveOffloaded(request.inputs, `eager '${task.name}' input`)
+    : request.inputs;
+  const natives = fromLiteralMap(inputs, sig.inputs, task.name, "input");
   const settings = settingsOf(request.task.id);
   const controller = request.eager;
   const what = `eager '${task.name}'`;
   const scope: EagerScope = {
     async call(entity, inputs) {
       if (controller === undefined) return outsideEager(() => fallback(entity, inputs));
-      const built = buildJobSpec(entity, "n", () => callEntity(entity, [inputs]), settings, `call of ${entityPhrase(entity)} in ${what}`);
+      const label = `call of ${entityPhrase(entity)} in ${what}`;
+      // Local files the body made (a path it passes on) go to the attempt's store, where the
+      // called task — perhaps on another worker — can read them.
+      const args = Object.values(entity.signature.inputs).some(hasData)
+        ? await (await import("../data/prepare.ts")).prepareValues(inputs, entity.signature.inputs, label, "input", "upload")
+        : inputs;
+      const built = buildJobSpec(entity, "n", () => callEntity(entity, [args]), settings, label);
       if (built.kind === "outputs") return shapeNativeOutputs(entity.signature, fromLiteralMap(built.outputs, entity.signature.outputs, entity.name, "output"));
+      if (built.kind === "values") return shapeNativeOutputs(entity.signature, built.record);
       register(built.definitions);
       const iface = typedInterfaceOf(entity.name, { ...entity.signature, inputs: {}, inputNames: [] });
       const result = await controller.run({ spec: built.spec, interface: iface });
@@ -67,5 +79,6 @@ export async function executeEager(
     },
   };
   const returned = await scopes.run(scope, () => task.fn(natives));
-  return toLiteralMap(outputsToRecord(task, returned), sig.outputs, task.name, "output");
+  // Returned local paths, streams and tables are uploaded; large outputs are offloaded.
+  return task.encodeOutputs(outputsToRecord(task, returned));
 }

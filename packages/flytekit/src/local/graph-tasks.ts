@@ -4,6 +4,7 @@
  * its calls routed to the engine's controller. Plain tasks are not handled here.
  */
 import type { TaskRunRequest, TaskRunResult } from "@flyte/engine";
+import { uploadLocalBindings } from "../data/local-bindings.ts";
 import { DynamicDefinition } from "../dynamic.ts";
 import { EagerDefinition } from "../eager.ts";
 import type { CallableEntity } from "../entity.ts";
@@ -27,11 +28,16 @@ export function runGraphTask(
   if (task instanceof DynamicDefinition) {
     const built = task.expand(request.inputs, settingsOf(request.task.id));
     if (built.kind === "outputs") return Promise.resolve({ kind: "success", outputs: built.outputs });
+    // Returned data values (a local path, an Arrow table) are written to the attempt's store.
+    if (built.kind === "values") return task.encodeOutputs(built.record).then((outputs) => ({ kind: "success", outputs }));
     register(built.definitions);
-    return Promise.resolve({ kind: "dynamic", spec: built.spec });
+    // Local files the body bound as constants go to the store first (data/local-bindings.ts).
+    const spec = built.spec;
+    return uploadLocalBindings(spec, `dynamic '${task.name}'`).then(() => ({ kind: "dynamic", spec }));
   }
   if (task instanceof EagerDefinition) {
     return executeEager(task, request, register, runLocally).then((outputs) => ({ kind: "success", outputs }));
   }
   return undefined;
 }
+

@@ -47,7 +47,11 @@ export class InProcessTaskRunner implements TaskRunner {
       if (isolated !== undefined) return isolated;
     }
     try {
-      const graph = runGraphTask(task, request, (found) => found.forEach((d, n) => this.#discovered.set(n, d)), (e, i) => runLocally(e, i));
+      // Dynamic and eager bodies write data too (returned paths, files passed to calls): in the attempt's store.
+      const data = attemptDataContext(request.executionId, request.nodeId, request.attempt, request.rawOutputBase);
+      const graph = runInDataContext(data, () =>
+        runGraphTask(task, request, (found) => found.forEach((d, n) => this.#discovered.set(n, d)), (e, i) => runLocally(e, i)),
+      );
       if (graph !== undefined) return await graph;
       const context = {
         executionId: request.executionId,
@@ -58,7 +62,6 @@ export class InProcessTaskRunner implements TaskRunner {
         signal: request.signal,
         secrets: secretStoreFor(name, task.options.secrets),
       };
-      const data = attemptDataContext(request.executionId, request.nodeId, request.attempt, request.rawOutputBase);
       const outputs = await runInDataContext(data, () => runInTaskContext(context, () => outsideEager(() => task.execute(request.inputs))));
       return { kind: "success", outputs };
     } catch (err) {
