@@ -123,6 +123,14 @@ describe("files, directories and dataframes on flyte start", () => {
     assert.equal(await (await fetch(made)).text(), "made");
   });
 
+  test("files a task downloaded are removed when its attempt ends", async () => {
+    const input = join(home, "dl.txt");
+    writeFileSync(input, "downloaded");
+    const path = (JSON.parse(await ok("run", "--remote", FILE, "download_path", "--f", input, "--wait", "--json")) as { o0: string }).o0;
+    assert.ok(path.startsWith(join(home, "tmp", "flyte-downloads-")), `downloaded under the worker's temporary folder: ${path}`);
+    assert.equal(existsSync(path), false, "the copy is gone after the attempt");
+  });
+
   test("an upload cut off halfway leaves nothing in the store", async () => {
     const url = new URL(`${server.url}/upload/flytesnacks/development/cut/half.bin`);
     await new Promise<void>((resolve, reject) => {

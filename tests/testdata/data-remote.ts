@@ -1,5 +1,5 @@
 // Files, directories and dataframes on a server: run by tests/data-remote.test.ts.
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -80,4 +80,11 @@ export const dynamic_path = dynamic({ inputs: { text: z.string() }, outputs: fil
   const path = join(mkdtempSync(join(tmpdir(), "dynamic-")), "made.txt");
   writeFileSync(path, text);
   return new FlyteFile(pathToFileURL(path).href);
+});
+
+/** Downloads its input and returns where the copy was: it must be gone once the attempt ends. */
+export const download_path = task({ inputs: { f: file() }, outputs: z.string() }, async ({ f }) => {
+  const path = await f.download();
+  if (!existsSync(path)) throw new Error(`the download at ${path} is missing while the attempt runs`);
+  return path;
 });

@@ -8,7 +8,9 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash, randomBytes } from "node:crypto";
-import { homedir } from "node:os";
+import { rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileStore, fileUriOf } from "./file-store.ts";
 import { HttpStore } from "./http-store.ts";
@@ -20,6 +22,11 @@ export interface DataContext {
   readonly stores: readonly DataStore[];
   /** Folder-like URI under which this attempt writes new objects (Flyte's raw output prefix). */
   readonly rawPrefix: string;
+  /**
+   * Local folder that `download()` copies files into; an attempt's is removed when the attempt
+   * ends ({@link removeAttemptDownloads}). @default a folder of the process, removed at exit
+   */
+  readonly downloadRoot?: string;
 }
 
 const storage = new AsyncLocalStorage<DataContext>();
@@ -49,16 +56,45 @@ export function attemptRawPrefix(base: string, executionId: string, nodeId: stri
  * `http(s)://<server>/download/<project>/<domain>/raw`): a worker reads and writes only its server's store.
  */
 export function attemptDataContext(executionId: string, nodeId: string, attempt: number, rawBase?: string): DataContext {
+  const downloadRoot = join(processDownloadRoot(), randomBytes(6).toString("hex"));
   if (rawBase !== undefined && /^https?:\/\//.test(rawBase)) {
-    return { stores: [new HttpStore(rawBase)], rawPrefix: attemptRawPrefix(rawBase, executionId, nodeId, attempt) };
+    return { stores: [new HttpStore(rawBase)], rawPrefix: attemptRawPrefix(rawBase, executionId, nodeId, attempt), downloadRoot };
   }
   const base = rawBase ?? fileUriOf(join(localDataDir(), "raw"));
-  return { stores: LOCAL_STORES, rawPrefix: attemptRawPrefix(base, executionId, nodeId, attempt) };
+  return { stores: LOCAL_STORES, rawPrefix: attemptRawPrefix(base, executionId, nodeId, attempt), downloadRoot };
 }
 
 /** The current data context: the attempt's, else the local defaults (a fresh raw prefix each call). */
 export function currentDataContext(): DataContext {
-  return storage.getStore() ?? attemptDataContext("local", "outside", 0);
+  return storage.getStore() ?? outsideContext();
+}
+
+function outsideContext(): DataContext {
+  const ctx = attemptDataContext("local", "outside", 0);
+  return { stores: ctx.stores, rawPrefix: ctx.rawPrefix };
+}
+
+let exitHook = false;
+
+/**
+ * `<tmp>/flyte-downloads-<pid>`: the downloads of this process, removed when it exits (downloads
+ * outside any attempt — a local run's caller reading an output — live until then).
+ */
+export function processDownloadRoot(): string {
+  const root = join(tmpdir(), `flyte-downloads-${process.pid}`);
+  if (!exitHook) {
+    exitHook = true;
+    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+  }
+  return root;
+}
+
+/**
+ * Removes what the attempt of `context` downloaded (`FlyteFile.download()`, `FlyteDirectory.download()`):
+ * its outputs are in the store by now, so nothing refers to those copies any more.
+ */
+export async function removeAttemptDownloads(context: DataContext): Promise<void> {
+  if (context.downloadRoot !== undefined) await rm(context.downloadRoot, { recursive: true, force: true });
 }
 
 /** @internal Runs `fn` with `context` as the data context. */

@@ -4,12 +4,11 @@
  */
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { randomBytes } from "node:crypto";
-import { currentStoreFor } from "./data-context.ts";
+import { currentDataContext, currentStoreFor, processDownloadRoot } from "./data-context.ts";
 import { localPathOf } from "./file-store.ts";
 import { baseName } from "./store.ts";
 
@@ -23,9 +22,12 @@ export interface FlyteFileOptions {
   readonly hash?: string;
 }
 
-/** Where downloads of this process go: one folder per process, one sub-folder per download. */
+/**
+ * A new folder for one download: under the attempt's download folder (removed when the attempt
+ * ends), else under the process's (removed when it exits).
+ */
 export function downloadDir(): string {
-  return join(tmpdir(), `flyte-downloads-${process.pid}`, randomBytes(6).toString("hex"));
+  return join(currentDataContext().downloadRoot ?? processDownloadRoot(), randomBytes(6).toString("hex"));
 }
 
 /** Copies the object at `uri` to `target`, streamed, through a temporary file (no partial file is left). */

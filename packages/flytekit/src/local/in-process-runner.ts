@@ -12,7 +12,7 @@ import { runGraphTask } from "./graph-tasks.ts";
 import { runLocally } from "./run.ts";
 import { runIsolated, runsIsolated } from "./isolated-attempt.ts";
 import { secretStoreFor } from "../secrets.ts";
-import { attemptDataContext, runInDataContext } from "../data/data-context.ts";
+import { attemptDataContext, removeAttemptDownloads, runInDataContext } from "../data/data-context.ts";
 
 /**
  * A runner over the task definitions a workflow references, found by task name. Tasks with a
@@ -46,9 +46,9 @@ export class InProcessTaskRunner implements TaskRunner {
       const isolated = await runIsolated(task, request);
       if (isolated !== undefined) return isolated;
     }
+    // Dynamic and eager bodies write data too (returned paths, files passed to calls): in the attempt's store.
+    const data = attemptDataContext(request.executionId, request.nodeId, request.attempt, request.rawOutputBase);
     try {
-      // Dynamic and eager bodies write data too (returned paths, files passed to calls): in the attempt's store.
-      const data = attemptDataContext(request.executionId, request.nodeId, request.attempt, request.rawOutputBase);
       const graph = runInDataContext(data, () =>
         runGraphTask(task, request, (found) => found.forEach((d, n) => this.#discovered.set(n, d)), (e, i) => runLocally(e, i)),
       );
@@ -66,6 +66,10 @@ export class InProcessTaskRunner implements TaskRunner {
       return { kind: "success", outputs };
     } catch (err) {
       return { kind: "failure", error: failureOf(err) };
+    } finally {
+      // The attempt's outputs are in the store: its downloaded copies can go.
+      // A cleanup that fails (a file still open) must not fail the attempt; the exit hook retries.
+      await removeAttemptDownloads(data).catch(() => undefined);
     }
   }
 }
