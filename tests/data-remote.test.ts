@@ -131,6 +131,18 @@ describe("files, directories and dataframes on flyte start", () => {
     assert.equal(existsSync(path), false, "the copy is gone after the attempt");
   });
 
+  test("run --remote --launch-plan takes a local file for a file input: uploaded, then passed", async () => {
+    await ok("register", FILE, "--version", "lp-files");
+    const input = join(home, "lp.csv");
+    writeFileSync(input, "x\ny\n");
+    const out = JSON.parse(await ok("run", "--remote", "--launch-plan", "files_lp", "--f", input, "--wait", "--json")) as { n: number; shouted: string };
+    assert.equal(out.n, 2);
+    assert.equal(await (await fetch(out.shouted)).text(), "X\nY\n");
+    const wrong = await flyte("run", "--remote", "--launch-plan", "files_lp", "--f", join(home, "missing.csv"));
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /launch plan 'files_lp' input 'f': no file or folder at '.*missing\.csv'/);
+  });
+
   test("an upload cut off halfway leaves nothing in the store", async () => {
     const url = new URL(`${server.url}/upload/flytesnacks/development/cut/half.bin`);
     await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tableFromArrays } from "apache-arrow";
 import { z } from "zod";
-import { dataFrame, directory, dynamic, eager, file, FlyteFile, mapTask, task, workflow } from "flytekit";
+import { dataFrame, directory, dynamic, eager, file, FlyteFile, launchPlan, mapTask, task, workflow } from "flytekit";
 
 export const shout_file = task({ inputs: { f: file("csv") }, outputs: file("csv") }, async ({ f }) => {
   const out = join(mkdtempSync(join(tmpdir(), "shout-")), "shouted.csv");
@@ -88,3 +88,6 @@ export const download_path = task({ inputs: { f: file() }, outputs: z.string() }
   if (!existsSync(path)) throw new Error(`the download at ${path} is missing while the attempt runs`);
   return path;
 });
+
+/** A launch plan with a file input, run by name (`run --remote --launch-plan files_lp --f ./local.csv`). */
+export const files_lp = launchPlan(files_wf, { name: "files_lp" });

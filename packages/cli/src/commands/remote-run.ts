@@ -9,7 +9,7 @@ import { userInfo } from "node:os";
 import { ExecutionMetadata_ExecutionMode } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import { ResourceType } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
-import { uploadInputs } from "../remote/data-transfer.ts";
+import { uploadDataInputs, uploadInputs } from "../remote/data-transfer.ts";
 import { findEntity, loadEntities, transformerFor, type CallableEntity } from "flytekit/internal";
 import { parseArgs, UsageError } from "../args.ts";
 import { connect, remoteTargetOf, REMOTE_OPTIONS, REMOTE_OPTIONS_USAGE, type Remote } from "../remote/connection.ts";
@@ -66,7 +66,7 @@ export async function remoteRunCommand(argv: readonly string[], io: Io): Promise
       io.stdout.write(`${launchPlanHelp(lp)}\n`);
       return 0;
     }
-    const inputs = launchPlanInputLiterals(lp, inputOptions);
+    const inputs = await launchPlanInputLiterals(lp, inputOptions, (values, types) => uploadDataInputs(`launch plan '${launchPlan}'`, values, types, remote));
     const name = await createExecution(remote, lp.id!, inputs, executionName ?? "");
     return startedExecution(remote, name, args.flags.has("wait"), { json: args.flags.has("json") }, io);
   }

@@ -6,8 +6,20 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Literal, LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
-import { BlobType_BlobDimensionality } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
-import { downloadTo, HttpStore, literalTypeOf, offloadLargeLiterals, prepareValues, resolveOffloaded, runInDataContext, type CallableEntity } from "flytekit/internal";
+import { BlobType_BlobDimensionality, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
+import { dataFrame, directory, file } from "flytekit";
+import {
+  downloadTo,
+  HttpStore,
+  literalTypeOf,
+  offloadLargeLiterals,
+  prepareValues,
+  resolveOffloaded,
+  runInDataContext,
+  transformerFor,
+  type CallableEntity,
+  type DataContext,
+} from "flytekit/internal";
 
 /**
  * The input literals of `natives`, with every local file, folder or Arrow table uploaded to the
@@ -22,14 +34,51 @@ export async function uploadInputs(
   project: string,
   domain: string,
 ): Promise<LiteralMap> {
-  const base = endpoint.replace(/\/+$/, "");
-  const id = randomBytes(8).toString("hex");
-  const rawPrefix = `${base}/download/${encodeURIComponent(project)}/${encodeURIComponent(domain)}/inputs/${id.slice(0, 2)}/${id}`;
-  return runInDataContext({ stores: [new HttpStore(base)], rawPrefix }, async () => {
+  return runInDataContext(inputsDataContext(endpoint, project, domain), async () => {
     const literals = toLiterals(await prepareValues(natives, entity.signature.inputs, entity.name, "input", "upload"));
     // Large inputs (a long list) go to the store too, so the execution request stays small.
     const types = Object.fromEntries(Object.entries(entity.signature.inputs).map(([k, s]) => [k, literalTypeOf(s)]));
     return offloadLargeLiterals(literals, types, `${entity.kind} '${entity.name}' input`);
+  });
+}
+
+/** Where a remote run's inputs go: the server's store, under `<project>/<domain>/inputs/<shard>/<id>`. */
+function inputsDataContext(endpoint: string, project: string, domain: string): DataContext {
+  const base = endpoint.replace(/\/+$/, "");
+  const id = randomBytes(8).toString("hex");
+  const rawPrefix = `${base}/download/${encodeURIComponent(project)}/${encodeURIComponent(domain)}/inputs/${id.slice(0, 2)}/${id}`;
+  return { stores: [new HttpStore(base)], rawPrefix };
+}
+
+/** The SDK schema of a file, directory or dataframe type; undefined for other types. */
+function dataSchemaOf(type: LiteralType): ReturnType<typeof file> | ReturnType<typeof directory> | ReturnType<typeof dataFrame> | undefined {
+  const t = type.type;
+  if (t.case === "blob") return t.value.dimensionality === BlobType_BlobDimensionality.MULTIPART ? directory(t.value.format) : file(t.value.format);
+  if (t.case === "structuredDatasetType") return dataFrame({ format: t.value.format || "parquet" });
+  return undefined;
+}
+
+/** Whether inputs of `type` are files, directories or dataframes (given as a local path or a URI). */
+export function isDataType(type: LiteralType): boolean {
+  return dataSchemaOf(type) !== undefined;
+}
+
+/**
+ * Literals of file, directory and dataframe inputs given as text (a local path or a URI) for a
+ * registered entity whose source is not at hand (`run --remote --launch-plan`): local paths are
+ * uploaded to the server's store (streamed, hashed) as for any remote run; URIs of the server's
+ * store pass as they are; others fail with `E_DATA_STORE` naming the input.
+ */
+export async function uploadDataInputs(
+  entity: string,
+  values: Readonly<Record<string, string>>,
+  types: Readonly<Record<string, LiteralType>>,
+  target: { readonly endpoint: string; readonly project: string; readonly domain: string },
+): Promise<Record<string, Literal>> {
+  const schemas = Object.fromEntries(Object.keys(values).map((k) => [k, dataSchemaOf(types[k]!)!]));
+  return runInDataContext(inputsDataContext(target.endpoint, target.project, target.domain), async () => {
+    const prepared = await prepareValues(values, schemas, entity, "input", "upload");
+    return Object.fromEntries(Object.entries(schemas).map(([k, schema]) => [k, transformerFor(schema).toLiteral(prepared[k], { entity, side: "input", variable: k })]));
   });
 }
 

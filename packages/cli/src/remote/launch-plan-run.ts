@@ -8,10 +8,12 @@ import { Sort_Direction } from "@flyte/idl/gen/flyteidl/admin/common_pb.js";
 import type { LaunchPlan } from "@flyte/idl/gen/flyteidl/admin/launch_plan_pb.js";
 import { ResourceType } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import type { Literal, LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import type { LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 import { UsageError } from "../args.ts";
 import { entityHelp, requireInputs, typeText, type InputLine, type OutputLine } from "../entity-help.ts";
 import { parseInputValue } from "../input-parse.ts";
 import { isNotFound, type Remote } from "./connection.ts";
+import { isDataType } from "./data-transfer.ts";
 import { literalToJson } from "./literal-json.ts";
 import { literalOf } from "./native-literal.ts";
 
@@ -74,13 +76,24 @@ export function launchPlanHelp(lp: LaunchPlan): string {
   return entityHelp(`flyte run --remote --launch-plan ${id.name}`, `launch plan ${id.name} version ${id.version} (${id.project}/${id.domain})`, launchPlanInputs(lp), launchPlanOutputs(lp), extra);
 }
 
-/** The inputs given on the command line as literals, checked against the launch plan's interface. */
-export function launchPlanInputLiterals(lp: LaunchPlan, options: ReadonlyMap<string, readonly string[]>): LiteralMap {
+/**
+ * Uploads local paths given for file, directory and dataframe inputs (by name, with their types)
+ * and returns their literals: `uploadDataInputs` of data-transfer.ts, bound to the server.
+ */
+export type UploadDataInputs = (values: Record<string, string>, types: Record<string, LiteralType>) => Promise<Record<string, Literal>>;
+
+/**
+ * The inputs given on the command line as literals, checked against the launch plan's interface;
+ * file, directory and dataframe inputs (a local path or a URI) go through `uploadData`.
+ */
+export async function launchPlanInputLiterals(lp: LaunchPlan, options: ReadonlyMap<string, readonly string[]>, uploadData: UploadDataInputs): Promise<LiteralMap> {
   const name = lp.id?.name ?? "?";
   const help = `flyte run --remote --launch-plan ${name} --help`;
   const params = lp.closure?.expectedInputs?.parameters ?? {};
   const fixed = lp.spec?.fixedInputs?.literals ?? {};
   const literals: Record<string, Literal> = {};
+  const data: Record<string, string> = {};
+  const dataTypes: Record<string, LiteralType> = {};
   for (const [input, values] of options) {
     if (input in fixed) {
       throw new UsageError(`input --${input} is fixed by launch plan '${name}' to ${JSON.stringify(literalToJson(fixed[input]!))} and cannot be given; run '${help}' for its inputs`);
@@ -91,12 +104,19 @@ export function launchPlanInputLiterals(lp: LaunchPlan, options: ReadonlyMap<str
       throw new UsageError(`launch plan '${name}' has no input or option --${input} (its inputs: ${known}); run '${help}' for its inputs`);
     }
     if (values.length > 1) throw new UsageError(`--${input} was given ${values.length} times`);
+    if (isDataType(type)) {
+      data[input] = values[0]!;
+      dataTypes[input] = type;
+      continue;
+    }
     try {
       literals[input] = literalOf(parseInputValue(input, values[0]!, type), type);
     } catch (err) {
       throw new UsageError(`${err instanceof Error ? err.message : String(err)} (--${input}, ${typeText(type)}); run '${help}' for its inputs`);
     }
   }
-  requireInputs(launchPlanInputs(lp), new Set(Object.keys(literals)), help);
+  requireInputs(launchPlanInputs(lp), new Set([...Object.keys(literals), ...Object.keys(data)]), help);
+  // Checked first, uploaded last: a usage error never leaves uploads behind.
+  if (Object.keys(data).length > 0) Object.assign(literals, await uploadData(data, dataTypes));
   return { $typeName: "flyteidl.core.LiteralMap", literals };
 }
