@@ -46,7 +46,9 @@ export async function* watchExecution(ctx: ExecutionsContext, req: WatchExecutio
   let full = cursor === 0;
   let sentExecution = "";
   for (let waited = 0; ; ) {
-    const record = await ctx.store.getExecution(executionId);
+    // The summary, not the record: the record decodes the whole workflow closure (megabytes for
+    // 5,000 nodes), and this runs every tick of every open page.
+    const record = await ctx.store.getExecutionSummary(executionId);
     if (record === undefined) {
       // CreateExecution answers before the engine records the execution: wait for it a little.
       if (ctx.specs.get(executionId) === undefined || ++waited > MAX_WAIT_TICKS) {
@@ -58,6 +60,7 @@ export async function* watchExecution(ctx: ExecutionsContext, req: WatchExecutio
     const nodes = await ctx.store.listNodeExecutions(executionId);
     const parents = parentsOf(nodes);
     const withChildren = new Set([...parents.values()].filter((p) => p !== undefined));
+    const children = await ctx.store.listChildExecutionIds(executionId);
     const changed: NodeExecution[] = [];
     const mapItems: MapItemSummary[] = [];
     let newest = record.updatedAt;
@@ -71,7 +74,7 @@ export async function* watchExecution(ctx: ExecutionsContext, req: WatchExecutio
       // On a resumed stream, the first look skips what the client had before its cursor.
       if (!full && isNew && node.updatedAt < cursor && summary === undefined) continue;
       const childId = `${executionId}-${node.nodeId}`;
-      const child = node.attempts === 0 && (await ctx.store.getExecution(childId)) !== undefined ? childId : undefined;
+      const child = node.attempts === 0 && children.has(childId) ? childId : undefined;
       changed.push(nodeExecutionOf(ctx, executionId, node, parents.get(node.nodeId), withChildren.has(node.nodeId), child));
       if (summary !== undefined) mapItems.push(summary);
     }
