@@ -18,6 +18,7 @@ import { LiveIndicator } from "../components/live-indicator.tsx";
 import { NodeList } from "../components/node-list.tsx";
 import { NodePanel } from "../components/node-panel.tsx";
 import { PhaseBadge } from "../components/phase-badge.tsx";
+import { Timeline } from "../components/timeline.tsx";
 import { ValueView } from "../components/value-view.tsx";
 import { ExecutionGraph, type GraphNode } from "../graph/execution-graph.tsx";
 import { executionPhaseName, isTerminal, nodePhaseName } from "../lib/phases.ts";
@@ -32,6 +33,8 @@ interface LiveExecution {
 }
 
 const SPECIAL = new Set(["start-node", "end-node"]);
+/** Node ids in natural order (n2 before n10). */
+const BY_ID = new Intl.Collator(undefined, { numeric: true });
 
 /** The execution page: a fresh view (state, stream cursor) for every execution navigated to. */
 export function ExecutionPage() {
@@ -42,6 +45,9 @@ export function ExecutionPage() {
 function ExecutionView({ project, domain, name }: { readonly project: string; readonly domain: string; readonly name: string }) {
   const [params, setParams] = useSearchParams();
   const selected = params.get("node") ?? undefined;
+  // The tab shown is local state set in the click (the URL follows in the router's transition),
+  // so the tabs never spring back while it navigates.
+  const [view, setView] = useState<"graph" | "timeline">(params.get("view") === "timeline" ? "timeline" : "graph");
   const id = useMemo(() => ({ project, domain, name }), [project, domain, name]);
   const [live, setLive] = useState<LiveExecution>({ execution: undefined, nodes: new Map(), maps: new Map() });
   const cursor = useRef(0n);
@@ -95,7 +101,7 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
       }),
     [specNodes, live.nodes, live.maps],
   );
-  const allNodes = useMemo(() => [...live.nodes.values()].sort((a, b) => (a.id?.nodeId ?? "").localeCompare(b.id?.nodeId ?? "", undefined, { numeric: true })), [live.nodes]);
+  const allNodes = useMemo(() => [...live.nodes.values()].sort((a, b) => BY_ID.compare(a.id?.nodeId ?? "", b.id?.nodeId ?? "")), [live.nodes]);
   const select = useCallback(
     (nodeId: string | undefined) => {
       const next = new URLSearchParams(params);
@@ -106,6 +112,13 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
     [params, setParams],
   );
   const onSelect = useCallback((nodeId: string) => select(nodeId), [select]);
+  const showView = (next: "graph" | "timeline"): void => {
+    setView(next);
+    const p = new URLSearchParams(params);
+    if (next === "graph") p.delete("view");
+    else p.set("view", next);
+    setParams(p, { replace: true });
+  };
 
   if (status.error !== undefined && execution === undefined && status.state !== "connecting") return <p role="alert" className="error">{status.error}</p>;
   if (execution === undefined) return <p>Loading execution {name}…</p>;
@@ -136,7 +149,19 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
       {abort === undefined ? null : <p className="muted">Terminated: {abort.cause}</p>}
       <div className={`workspace ${selected === undefined ? "" : "with-panel"}`}>
         <div className="main-col">
-          {workflow.isPending ? <p>Loading the graph…</p> : <ExecutionGraph nodes={graphNodes} edges={edges} selected={selected} onSelect={onSelect} />}
+          <div className="view-tabs" role="tablist" aria-label="View">
+            <button type="button" role="tab" id="tab-graph" aria-controls="view-panel" aria-selected={view === "graph"} onClick={() => showView("graph")}>Graph</button>
+            <button type="button" role="tab" id="tab-timeline" aria-controls="view-panel" aria-selected={view === "timeline"} onClick={() => showView("timeline")}>Timeline</button>
+          </div>
+          <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
+            {view === "timeline" ? (
+              <Timeline execution={id} startedAt={msOf(execution.closure?.startedAt)} nodes={allNodes} now={now} selected={selected} onSelect={onSelect} />
+            ) : workflow.isPending ? (
+              <p>Loading the graph…</p>
+            ) : (
+              <ExecutionGraph nodes={graphNodes} edges={edges} selected={selected} onSelect={onSelect} />
+            )}
+          </div>
           <details className="io" open>
             <summary>Execution inputs and outputs</summary>
             <h3>Inputs</h3>
