@@ -11,6 +11,8 @@ import { phaseTone } from "../lib/phases.ts";
 import { MapHistogram } from "../components/map-histogram.tsx";
 import { useLayout } from "./use-layout.ts";
 
+export { prestartLayoutWorker } from "./use-layout.ts";
+
 /** One node of the graph as the page knows it. */
 export interface GraphNode {
   readonly id: string;

@@ -8,7 +8,7 @@ import type { Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import type { NodeExecution } from "@flyte/idl/gen/flyteidl/admin/node_execution_pb.js";
 import { WatchExecutionRequestSchema, WatchExecutionResponseSchema, type MapItemSummary, type WatchExecutionResponse } from "@flyte/idl/gen/flyte/watch/v1/watch_pb.js";
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { admin, watch } from "../api/clients.ts";
 import { fetchWorkflowById } from "../api/entities.ts";
@@ -20,7 +20,7 @@ import { NodePanel } from "../components/node-panel.tsx";
 import { PhaseBadge } from "../components/phase-badge.tsx";
 import { Timeline } from "../components/timeline.tsx";
 import { ValueView } from "../components/value-view.tsx";
-import { ExecutionGraph, type GraphNode } from "../graph/execution-graph.tsx";
+import { ExecutionGraph, prestartLayoutWorker, type GraphNode } from "../graph/execution-graph.tsx";
 import { executionPhaseName, isTerminal, nodePhaseName } from "../lib/phases.ts";
 import { durationMs, formatDuration, formatTime, msOf } from "../lib/time.ts";
 import { useNow } from "../lib/use-now.ts";
@@ -51,6 +51,7 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
   const id = useMemo(() => ({ project, domain, name }), [project, domain, name]);
   const [live, setLive] = useState<LiveExecution>({ execution: undefined, nodes: new Map(), maps: new Map() });
   const cursor = useRef(0n);
+  useEffect(prestartLayoutWorker, []);
   const apply = useCallback((res: WatchExecutionResponse) => {
     cursor.current = res.cursor;
     setLive((prev) => {

@@ -1,7 +1,9 @@
 /**
  * WatchExecution: one execution and its nodes, streamed. The first response holds every node
  * (`full`); later ones hold the nodes whose phase, attempts or update time changed, and the item
- * counts of map nodes whose items moved. Map items are never listed one by one here: a 10,000-item
+ * counts of map nodes whose items moved. While the execution runs, that first response is split:
+ * the execution alone (still `full`, no nodes), then every node (not `full`: added to it), so a
+ * page can fetch the workflow while the server reads and encodes thousands of nodes. Map items are never listed one by one here: a 10,000-item
  * map is one node and one small histogram. A client that reconnects passes the last `cursor` and
  * gets the nodes updated since (a few it already has may come again; merging is idempotent).
  */
@@ -56,6 +58,11 @@ export async function* watchExecution(ctx: ExecutionsContext, req: WatchExecutio
       }
       if (!(await tick(WATCH_TICK_MS, signal))) return;
       continue;
+    }
+    if (full && cursor === 0 && !TERMINAL.has(record.phase)) {
+      sentExecution = `${record.phase}:${record.updatedAt}`;
+      yield create(WatchExecutionResponseSchema, { execution: await getExecution(ctx, create(WorkflowExecutionGetRequestSchema, { id: req.id })), cursor: 0n, full: true });
+      full = false;
     }
     const nodes = await ctx.store.listNodeExecutions(executionId);
     const parents = parentsOf(nodes);
