@@ -91,6 +91,20 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     await page.context().close();
   });
 
+  test("without the watch stream the list polls, and goes live again once the stream is back", async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    context.setDefaultTimeout(120_000);
+    await context.route("**/flyte.watch.v1.WatchService/**", (route) => route.abort());
+    const page = await context.newPage();
+    await page.goto(`${env.server.url}/console/projects/flytesnacks/executions?domain=development`);
+    await page.locator('[data-live="polling"]').waitFor();
+    await page.getByRole("link", { name: failed }).waitFor();
+    await context.unroute("**/flyte.watch.v1.WatchService/**");
+    await page.locator('[data-live="live"]').waitFor();
+    await page.getByRole("link", { name: failed }).waitFor();
+    await context.close();
+  });
+
   test("dark mode follows the system setting", async () => {
     const background = async (dark: boolean): Promise<string> => {
       const page = await env.open(`${executionPath(succeeded)}?node=n0`, { dark });
