@@ -5,51 +5,28 @@ import { approve, duration, mapTask, task, workflow } from "flytekit";
 
 const Point = z.object({ x: z.int(), y: z.number(), label: z.string().optional() });
 
-export const describe_inputs = task(
-  {
-    name: "describe_inputs",
-    inputs: {
-      count: z.int(),
-      ratio: z.number(),
-      title: z.string(),
-      loud: z.boolean(),
-      when: z.date(),
-      wait: duration(),
-      size: z.enum(["small", "large"]),
-      tags: z.array(z.string()),
-      weights: z.record(z.string(), z.number()),
-      point: Point,
-      note: z.string().optional(),
-    },
-    outputs: z.string(),
-  },
-  ({ count, ratio, title, loud, when, wait, size, tags, weights, point, note }) => {
-    const text = `${title}:${count}:${ratio}:${loud}:${when.toISOString()}:${wait}:${size}:${tags.join("|")}:${JSON.stringify(weights)}:${point.x},${point.y}:${note ?? "none"}`;
-    console.log(`describing ${text}`);
-    return loud ? text.toUpperCase() : text;
-  },
-);
+/** Every input type the launch form handles, once: the task's inputs, and the workflow's with one default. */
+const TYPED_INPUTS = {
+  count: z.int(),
+  ratio: z.number(),
+  title: z.string(),
+  loud: z.boolean(),
+  when: z.date(),
+  wait: duration(),
+  size: z.enum(["small", "large"]),
+  tags: z.array(z.string()),
+  weights: z.record(z.string(), z.number()),
+  point: Point,
+  note: z.string().optional(),
+};
 
-export const typed_wf = workflow(
-  {
-    name: "typed_wf",
-    inputs: {
-      count: z.int().default(3),
-      ratio: z.number(),
-      title: z.string(),
-      loud: z.boolean(),
-      when: z.date(),
-      wait: duration(),
-      size: z.enum(["small", "large"]),
-      tags: z.array(z.string()),
-      weights: z.record(z.string(), z.number()),
-      point: Point,
-      note: z.string().optional(),
-    },
-    outputs: z.string(),
-  },
-  (inputs) => describe_inputs(inputs),
-);
+export const describe_inputs = task({ name: "describe_inputs", inputs: TYPED_INPUTS, outputs: z.string() }, ({ count, ratio, title, loud, when, wait, size, tags, weights, point, note }) => {
+  const text = `${title}:${count}:${ratio}:${loud}:${when.toISOString()}:${wait}:${size}:${tags.join("|")}:${JSON.stringify(weights)}:${point.x},${point.y}:${note ?? "none"}`;
+  console.log(`describing ${text}`);
+  return loud ? text.toUpperCase() : text;
+});
+
+export const typed_wf = workflow({ name: "typed_wf", inputs: { ...TYPED_INPUTS, count: z.int().default(3) }, outputs: z.string() }, (inputs) => describe_inputs(inputs));
 
 export const slow = task({ name: "slow", inputs: { seconds: z.int() }, outputs: z.int() }, async ({ seconds }) => {
   for (let i = 0; i < seconds * 4; i++) {
