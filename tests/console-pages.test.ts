@@ -30,11 +30,13 @@ describe("the console's pages", { timeout: 600_000 }, () => {
   let succeeded: string;
   let failed: string;
   let relaunched: string;
+  let nested: string;
   before(async () => {
     env = await startConsoleEnv();
     succeeded = await env.launch("map_wf", "--xs", "[1,2,3]");
     failed = await env.launch("fail_wf", "--n", "3");
     relaunched = (await env.flyte("relaunch", succeeded)).trim().split(/\s+/)[0] ?? "";
+    nested = await env.launch("nested_wf", "--n", "2");
   });
   after(async () => {
     await env?.close();
@@ -103,6 +105,25 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     await page.locator('[data-live="live"]').waitFor();
     await page.getByRole("link", { name: failed }).waitFor();
     await context.close();
+  });
+
+  test("a sub-workflow is one node that expands into a group of its nodes, kept in the URL", async () => {
+    const page = await env.open(executionPath(nested));
+    const expand = page.getByRole("button", { name: "Expand n0 (2 nested)" });
+    await expand.click();
+    await page.waitForURL(/expand=n0/, { waitUntil: "commit" });
+    const group = page.getByRole("group", { name: "n0: 2 nested nodes" });
+    await group.waitFor();
+    await page.locator('.gnode[data-node-id="n0-0-n0"][data-phase="SUCCEEDED"]').waitFor();
+    await page.locator('.gnode[data-node-id="n0-0-n1"][data-phase="SUCCEEDED"]').click();
+    await page.getByRole("complementary", { name: "Node n0-0-n1" }).waitFor();
+    await env.shot(page, "execution-subworkflow-expanded");
+    await page.reload();
+    await page.locator('.gnode[data-node-id="n0-0-n0"]').waitFor();
+    await page.getByRole("button", { name: "Collapse n0 (2 nested)" }).click();
+    await page.locator('.gnode[data-node-id="n0-0-n0"]').waitFor({ state: "detached" });
+    assert.equal(await page.getByRole("button", { name: "Expand n0 (2 nested)" }).getAttribute("aria-expanded"), "false");
+    await page.context().close();
   });
 
   test("dark mode follows the system setting", async () => {

@@ -1,5 +1,5 @@
 // Workflows the console's browser tests drive: a typed launch form, a slow task with a log, a
-// gate, a map task and a failing task (to recover).
+// gate, a map task, a sub-workflow and a failing task (to recover).
 import { z } from "zod";
 import { approve, duration, mapTask, task, workflow } from "flytekit";
 
@@ -48,6 +48,10 @@ export const gate_wf = workflow({ name: "gate_wf", inputs: { n: z.int() }, outpu
 export const square = task({ name: "square", inputs: { x: z.int() }, outputs: z.int() }, ({ x }) => x * x);
 
 export const map_wf = workflow({ name: "map_wf", inputs: { xs: z.array(z.int()) }, outputs: z.array(z.int()) }, ({ xs }) => mapTask(square, { concurrency: 4 })({ x: xs }));
+
+// A sub-workflow: one node (n0) of nested_wf, whose two nodes the graph shows as a group.
+export const inner_wf = workflow({ name: "inner_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => square({ x: double({ n }) }));
+export const nested_wf = workflow({ name: "nested_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => double({ n: inner_wf({ n }) }));
 
 export const explode = task({ name: "explode", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => {
   throw new Error(`exploded on ${n}`);

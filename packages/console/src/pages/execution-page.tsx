@@ -6,6 +6,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import type { NodeExecution } from "@flyte/idl/gen/flyteidl/admin/node_execution_pb.js";
+import type { Node as WorkflowNode } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import { WatchExecutionRequestSchema, WatchExecutionResponseSchema, type MapItemSummary, type WatchExecutionResponse } from "@flyte/idl/gen/flyte/watch/v1/watch_pb.js";
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -36,6 +37,59 @@ const SPECIAL = new Set(["start-node", "end-node"]);
 /** Node ids in natural order (n2 before n10). */
 const BY_ID = new Intl.Collator(undefined, { numeric: true });
 
+function kindOf(n: WorkflowNode): string {
+  return n.target.case === "arrayNode" ? "map" : n.target.case === "gateNode" ? "gate" : n.target.case === "branchNode" ? "branch" : n.target.case === "workflowNode" ? "subworkflow" : "task";
+}
+
+function labelOf(id: string, name: string | undefined): string {
+  return name === undefined || name === "" ? id : `${id} · ${name.split(".").at(-1) ?? ""}`;
+}
+
+/**
+ * Recorded nested nodes (ids `<top>-...`: sub-workflow, branch and dynamic children, and theirs)
+ * by the top-level node they are under, in natural order. Top-level ids are taken to hold no "-".
+ */
+function nestedByTop(sorted: readonly NodeExecution[]): ReadonlyMap<string, NodeExecution[]> {
+  const out = new Map<string, NodeExecution[]>();
+  for (const n of sorted) {
+    const id = n.id?.nodeId ?? "";
+    const cut = id.indexOf("-");
+    if (cut <= 0) continue;
+    const top = id.slice(0, cut);
+    const list = out.get(top) ?? [];
+    list.push(n);
+    out.set(top, list);
+  }
+  return out;
+}
+
+/**
+ * The graph's nodes: the workflow's, with live phases; a node with nested nodes recorded knows
+ * how many, and lists them (as a group) when expanded. Nested nodes are drawn flat in their group,
+ * each labelled with the rest of its id.
+ */
+function graphNodesOf(specNodes: readonly WorkflowNode[], live: LiveExecution, nested: ReadonlyMap<string, NodeExecution[]>, expanded: ReadonlySet<string>): GraphNode[] {
+  return specNodes.map((n) => {
+    const inner = nested.get(n.id) ?? [];
+    const children = expanded.has(n.id) && inner.length > 0
+      ? inner.map((c): GraphNode => {
+          const id = c.id?.nodeId ?? "";
+          // `n0-0-n1`: node n1 of the sub-workflow that n0's attempt 0 ran.
+          return { id, label: id.slice(n.id.length + 1).replace(/^\d+-/, ""), kind: c.metadata?.isParentNode === true ? "parent" : "task", phase: nodePhaseName(c.closure?.phase ?? 0), map: live.maps.get(id) };
+        })
+      : undefined;
+    return {
+      id: n.id,
+      label: labelOf(n.id, n.metadata?.name),
+      kind: kindOf(n),
+      phase: nodePhaseName(live.nodes.get(n.id)?.closure?.phase ?? 0),
+      map: live.maps.get(n.id),
+      childCount: inner.length,
+      children,
+    };
+  });
+}
+
 /** The execution page: a fresh view (state, stream cursor) for every execution navigated to. */
 export function ExecutionPage() {
   const { project = "", domain = "", name = "" } = useParams();
@@ -48,6 +102,8 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
   // The tab shown is local state set in the click (the URL follows in the router's transition),
   // so the tabs never spring back while it navigates.
   const [view, setView] = useState<"graph" | "timeline">(params.get("view") === "timeline" ? "timeline" : "graph");
+  // Expanded groups (`?expand=n1,n3`), local state for the same reason.
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set((params.get("expand") ?? "").split(",").filter((x) => x !== "")));
   const id = useMemo(() => ({ project, domain, name }), [project, domain, name]);
   const [live, setLive] = useState<LiveExecution>({ execution: undefined, nodes: new Map(), maps: new Map() });
   const cursor = useRef(0n);
@@ -88,21 +144,8 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
     }
     return out;
   }, [primary]);
-  const graphNodes = useMemo<GraphNode[]>(
-    () =>
-      specNodes.map((n) => {
-        const kind = n.target.case === "arrayNode" ? "map" : n.target.case === "gateNode" ? "gate" : n.target.case === "branchNode" ? "branch" : n.target.case === "workflowNode" ? "subworkflow" : "task";
-        return {
-          id: n.id,
-          label: n.metadata?.name === undefined || n.metadata.name === "" ? n.id : `${n.id} · ${n.metadata.name.split(".").at(-1) ?? ""}`,
-          kind,
-          phase: nodePhaseName(live.nodes.get(n.id)?.closure?.phase ?? 0),
-          map: live.maps.get(n.id),
-        };
-      }),
-    [specNodes, live.nodes, live.maps],
-  );
   const allNodes = useMemo(() => [...live.nodes.values()].sort((a, b) => BY_ID.compare(a.id?.nodeId ?? "", b.id?.nodeId ?? "")), [live.nodes]);
+  const graphNodes = useMemo(() => graphNodesOf(specNodes, live, nestedByTop(allNodes), expanded), [specNodes, live, allNodes, expanded]);
   const select = useCallback(
     (nodeId: string | undefined) => {
       const next = new URLSearchParams(params);
@@ -113,6 +156,18 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
     [params, setParams],
   );
   const onSelect = useCallback((nodeId: string) => select(nodeId), [select]);
+  const toggle = useCallback(
+    (nodeId: string) => {
+      const next = new Set(expanded);
+      if (!next.delete(nodeId)) next.add(nodeId);
+      setExpanded(next);
+      const p = new URLSearchParams(params);
+      if (next.size === 0) p.delete("expand");
+      else p.set("expand", [...next].join(","));
+      setParams(p, { replace: true });
+    },
+    [expanded, params, setParams],
+  );
   const showView = (next: "graph" | "timeline"): void => {
     setView(next);
     const p = new URLSearchParams(params);
@@ -160,7 +215,7 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
             ) : workflow.isPending ? (
               <p>Loading the graph…</p>
             ) : (
-              <ExecutionGraph nodes={graphNodes} edges={edges} selected={selected} onSelect={onSelect} />
+              <ExecutionGraph nodes={graphNodes} edges={edges} selected={selected} onSelect={onSelect} onToggle={toggle} />
             )}
           </div>
           <details className="io" open>
