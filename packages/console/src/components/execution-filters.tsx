@@ -45,7 +45,7 @@ export function ExecutionFilters({ filters, params, setParams }: { readonly filt
       {/* A label beside the select, not around it: wrapped, its options' text ("child workflow")
           would join the label and match the Workflow filter's name too. */}
       <span className="select-filter">
-        <label htmlFor="filter-mode">Mode</label>{" "}
+        <label htmlFor="filter-mode">Mode</label>
         <select
           id="filter-mode"
           name="mode"
