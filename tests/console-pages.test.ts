@@ -1,4 +1,5 @@
-// The console's pages in a real browser: executions filters kept in the URL across a reload, dark
+// The console's pages in a real browser: executions filters (mode too) kept in the URL across a
+// reload, the execution timeline, dark
 // mode following the system, no serious accessibility violations (axe-core) on the main pages,
 // keyboard selection of a graph node, and screenshots of every main page in test-artifacts/.
 import assert from "node:assert/strict";
@@ -28,10 +29,14 @@ describe("the console's pages", { timeout: 600_000 }, () => {
   let env: ConsoleEnv;
   let succeeded: string;
   let failed: string;
+  let relaunched: string;
+  let nested: string;
   before(async () => {
     env = await startConsoleEnv();
     succeeded = await env.launch("map_wf", "--xs", "[1,2,3]");
     failed = await env.launch("fail_wf", "--n", "3");
+    relaunched = (await env.flyte("relaunch", succeeded)).trim().split(/\s+/)[0] ?? "";
+    nested = await env.launch("nested_wf", "--n", "2");
   });
   after(async () => {
     await env?.close();
@@ -52,6 +57,72 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     assert.equal(await page.getByLabel("Workflow").inputValue(), "fail_wf");
     assert.equal(await page.getByRole("link", { name: succeeded }).count(), 0, "the succeeded execution is filtered out");
     await env.shot(page, "executions-filtered");
+    await page.context().close();
+  });
+
+  test("the mode filter keeps relaunches only, in the URL across a reload", async () => {
+    const page = await env.open("/console/projects/flytesnacks/executions?domain=development");
+    await page.getByRole("link", { name: succeeded }).waitFor();
+    await page.getByLabel("Mode").selectOption("RELAUNCH");
+    await page.waitForURL(/mode=RELAUNCH/, { waitUntil: "commit" });
+    await page.getByRole("link", { name: succeeded }).waitFor({ state: "detached" });
+    await page.reload();
+    await page.getByRole("link", { name: relaunched }).waitFor();
+    assert.equal(await page.getByLabel("Mode").inputValue(), "RELAUNCH");
+    assert.equal(await page.getByRole("link", { name: failed }).count(), 0, "a manual execution is filtered out");
+    assert.match(await page.locator("table tbody").innerText(), /relaunch/);
+    await page.context().close();
+  });
+
+  test("the timeline draws each node's bar and the selected node's attempts, from the URL too", async () => {
+    const page = await env.open(executionPath(failed));
+    await page.getByRole("tab", { name: "Timeline" }).click();
+    await page.waitForURL(/view=timeline/, { waitUntil: "commit" });
+    const timeline = page.getByRole("list", { name: "Nodes over time" });
+    await timeline.locator('[data-node-id="n0"][data-phase="SUCCEEDED"] .tl-bar.ok').waitFor();
+    await timeline.locator('[data-node-id="n1"][data-phase="FAILED"] .tl-bar.bad').waitFor();
+    await timeline.getByRole("button", { name: "n1" }).click();
+    await page.getByRole("complementary", { name: "Node n1" }).waitFor();
+    await timeline.locator('[data-node-id="n1"] .tl-attempt[data-attempt="0"]').waitFor();
+    await env.shot(page, "execution-timeline");
+    await page.reload();
+    assert.equal(await page.getByRole("tab", { name: "Timeline" }).getAttribute("aria-selected"), "true");
+    await page.getByRole("list", { name: "Nodes over time" }).locator('[data-node-id="n0"] .tl-bar').waitFor();
+    await page.getByRole("tab", { name: "Graph" }).click();
+    await page.locator('[data-node-id="n0"].gnode').waitFor();
+    await page.context().close();
+  });
+
+  test("without the watch stream the list polls, and goes live again once the stream is back", async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    context.setDefaultTimeout(120_000);
+    await context.route("**/flyte.watch.v1.WatchService/**", (route) => route.abort());
+    const page = await context.newPage();
+    await page.goto(`${env.server.url}/console/projects/flytesnacks/executions?domain=development`);
+    await page.locator('[data-live="polling"]').waitFor();
+    await page.getByRole("link", { name: failed }).waitFor();
+    await context.unroute("**/flyte.watch.v1.WatchService/**");
+    await page.locator('[data-live="live"]').waitFor();
+    await page.getByRole("link", { name: failed }).waitFor();
+    await context.close();
+  });
+
+  test("a sub-workflow is one node that expands into a group of its nodes, kept in the URL", async () => {
+    const page = await env.open(executionPath(nested));
+    const expand = page.getByRole("button", { name: "Expand n0 (2 nested)" });
+    await expand.click();
+    await page.waitForURL(/expand=n0/, { waitUntil: "commit" });
+    const group = page.getByRole("group", { name: "n0: 2 nested nodes" });
+    await group.waitFor();
+    await page.locator('.gnode[data-node-id="n0-0-n0"][data-phase="SUCCEEDED"]').waitFor();
+    await page.locator('.gnode[data-node-id="n0-0-n1"][data-phase="SUCCEEDED"]').click();
+    await page.getByRole("complementary", { name: "Node n0-0-n1" }).waitFor();
+    await env.shot(page, "execution-subworkflow-expanded");
+    await page.reload();
+    await page.locator('.gnode[data-node-id="n0-0-n0"]').waitFor();
+    await page.getByRole("button", { name: "Collapse n0 (2 nested)" }).click();
+    await page.locator('.gnode[data-node-id="n0-0-n0"]').waitFor({ state: "detached" });
+    assert.equal(await page.getByRole("button", { name: "Expand n0 (2 nested)" }).getAttribute("aria-expanded"), "false");
     await page.context().close();
   });
 
@@ -83,6 +154,7 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     ["projects", () => "/console/"],
     ["executions", () => "/console/projects/flytesnacks/executions?domain=development"],
     ["execution", () => `${executionPath(failed)}?node=n1`],
+    ["execution-timeline", () => `${executionPath(failed)}?view=timeline&node=n1`],
     ["workflows", () => "/console/projects/flytesnacks/workflows?domain=development"],
     ["workflow", () => "/console/projects/flytesnacks/domains/development/workflows/typed_wf"],
     ["launch-plans", () => "/console/projects/flytesnacks/launchPlans?domain=development"],
@@ -97,7 +169,7 @@ describe("the console's pages", { timeout: 600_000 }, () => {
         await page.locator("main h1").first().waitFor();
         // Let queries settle (lists, graph layout) before judging the page.
         await page.locator("main :text-matches('Loading', 'i')").first().waitFor({ state: "detached" }).catch(() => undefined);
-        await page.locator("main :is(table, .graph, form, .cards)").first().waitFor();
+        await page.locator("main :is(table, .graph, .timeline, form, .cards)").first().waitFor();
         if (!dark) await env.shot(page, `page-${name}`);
         assert.deepEqual(await seriousViolations(page), [], `${name} (${dark ? "dark" : "light"})`);
         await page.context().close();

@@ -76,6 +76,10 @@ describe("the console's serving and WatchService", { timeout: 600_000 }, () => {
     assert.ok(seen.length >= 2, `expected a first state and changes, got ${seen.length} responses`);
     assert.equal(seen[0]?.full, true);
     assert.ok(seen.slice(1).every((r) => !r.full));
+    // Running, the first state comes in two parts: the execution alone (so a page can fetch its
+    // workflow at once), then its nodes.
+    assert.ok(seen[0]?.execution !== undefined && seen[0].nodeExecutions.length === 0, "the execution comes first, alone");
+    assert.ok(seen.slice(1).find((r) => r.nodeExecutions.length > 0)?.nodeExecutions.some((n) => n.id?.nodeId === "n0"), "then its nodes");
     const last = seen.at(-1)!;
     assert.equal(last.execution?.closure?.phase, WorkflowExecution_Phase.SUCCEEDED, "the stream ends once the execution has ended");
     const nodePhases = seen.flatMap((r) => r.nodeExecutions.filter((n) => n.id?.nodeId === "n0").map((n) => n.closure?.phase));

@@ -1,55 +1,32 @@
 // Workflows the console's browser tests drive: a typed launch form, a slow task with a log, a
-// gate, a map task and a failing task (to recover).
+// gate, a map task, a sub-workflow and a failing task (to recover).
 import { z } from "zod";
 import { approve, duration, mapTask, task, workflow } from "flytekit";
 
 const Point = z.object({ x: z.int(), y: z.number(), label: z.string().optional() });
 
-export const describe_inputs = task(
-  {
-    name: "describe_inputs",
-    inputs: {
-      count: z.int(),
-      ratio: z.number(),
-      title: z.string(),
-      loud: z.boolean(),
-      when: z.date(),
-      wait: duration(),
-      size: z.enum(["small", "large"]),
-      tags: z.array(z.string()),
-      weights: z.record(z.string(), z.number()),
-      point: Point,
-      note: z.string().optional(),
-    },
-    outputs: z.string(),
-  },
-  ({ count, ratio, title, loud, when, wait, size, tags, weights, point, note }) => {
-    const text = `${title}:${count}:${ratio}:${loud}:${when.toISOString()}:${wait}:${size}:${tags.join("|")}:${JSON.stringify(weights)}:${point.x},${point.y}:${note ?? "none"}`;
-    console.log(`describing ${text}`);
-    return loud ? text.toUpperCase() : text;
-  },
-);
+/** Every input type the launch form handles, once: the task's inputs, and the workflow's with one default. */
+const TYPED_INPUTS = {
+  count: z.int(),
+  ratio: z.number(),
+  title: z.string(),
+  loud: z.boolean(),
+  when: z.date(),
+  wait: duration(),
+  size: z.enum(["small", "large"]),
+  tags: z.array(z.string()),
+  weights: z.record(z.string(), z.number()),
+  point: Point,
+  note: z.string().optional(),
+};
 
-export const typed_wf = workflow(
-  {
-    name: "typed_wf",
-    inputs: {
-      count: z.int().default(3),
-      ratio: z.number(),
-      title: z.string(),
-      loud: z.boolean(),
-      when: z.date(),
-      wait: duration(),
-      size: z.enum(["small", "large"]),
-      tags: z.array(z.string()),
-      weights: z.record(z.string(), z.number()),
-      point: Point,
-      note: z.string().optional(),
-    },
-    outputs: z.string(),
-  },
-  (inputs) => describe_inputs(inputs),
-);
+export const describe_inputs = task({ name: "describe_inputs", inputs: TYPED_INPUTS, outputs: z.string() }, ({ count, ratio, title, loud, when, wait, size, tags, weights, point, note }) => {
+  const text = `${title}:${count}:${ratio}:${loud}:${when.toISOString()}:${wait}:${size}:${tags.join("|")}:${JSON.stringify(weights)}:${point.x},${point.y}:${note ?? "none"}`;
+  console.log(`describing ${text}`);
+  return loud ? text.toUpperCase() : text;
+});
+
+export const typed_wf = workflow({ name: "typed_wf", inputs: { ...TYPED_INPUTS, count: z.int().default(3) }, outputs: z.string() }, (inputs) => describe_inputs(inputs));
 
 export const slow = task({ name: "slow", inputs: { seconds: z.int() }, outputs: z.int() }, async ({ seconds }) => {
   for (let i = 0; i < seconds * 4; i++) {
@@ -71,6 +48,10 @@ export const gate_wf = workflow({ name: "gate_wf", inputs: { n: z.int() }, outpu
 export const square = task({ name: "square", inputs: { x: z.int() }, outputs: z.int() }, ({ x }) => x * x);
 
 export const map_wf = workflow({ name: "map_wf", inputs: { xs: z.array(z.int()) }, outputs: z.array(z.int()) }, ({ xs }) => mapTask(square, { concurrency: 4 })({ x: xs }));
+
+// A sub-workflow: one node (n0) of nested_wf, whose two nodes the graph shows as a group.
+export const inner_wf = workflow({ name: "inner_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => square({ x: double({ n }) }));
+export const nested_wf = workflow({ name: "nested_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => double({ n: inner_wf({ n }) }));
 
 export const explode = task({ name: "explode", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => {
   throw new Error(`exploded on ${n}`);

@@ -13,8 +13,8 @@ import { UsageError } from "../args.ts";
 import { entityHelp, requireInputs, typeText, type InputLine, type OutputLine } from "../entity-help.ts";
 import { parseInputValue } from "../input-parse.ts";
 import { isNotFound, type Remote } from "./connection.ts";
+import { literalToJson } from "@flyte/idl/literal-json";
 import { isDataType } from "./data-transfer.ts";
-import { literalToJson } from "./literal-json.ts";
 import { literalOf } from "./native-literal.ts";
 
 /**
@@ -96,7 +96,7 @@ export async function launchPlanInputLiterals(lp: LaunchPlan, options: ReadonlyM
   const dataTypes: Record<string, LiteralType> = {};
   for (const [input, values] of options) {
     if (input in fixed) {
-      throw new UsageError(`input --${input} is fixed by launch plan '${name}' to ${JSON.stringify(literalToJson(fixed[input]!))} and cannot be given; run '${help}' for its inputs`);
+      throw new UsageError(`input --${input} is fixed by launch plan '${name}' to ${JSON.stringify(literalToJson(fixed[input]))} and cannot be given; run '${help}' for its inputs`);
     }
     const type = params[input]?.var?.type;
     if (type === undefined) {

@@ -22,6 +22,8 @@ export type LiveState = "connecting" | "live" | "polling" | "done";
 
 const POLL_MS = 2000;
 const STREAM_FAILURES_BEFORE_POLLING = 3;
+/** While polling, the stream is tried again after this many polls. */
+const POLLS_BEFORE_STREAM_RETRY = 5;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -31,6 +33,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }, { once: true });
   });
+}
+
+/** One poll as a stream of one message, so both paths share one loop. */
+async function* once<T>(message: Promise<T>): AsyncIterable<T> {
+  yield await message;
 }
 
 /** Runs `source` while the component is mounted and `key` is unchanged; returns the state and last error. */
@@ -45,44 +52,34 @@ export function useLive<T>(key: string, source: LiveSource<T>): { state: LiveSta
     setState("connecting");
     setError(undefined);
     void (async () => {
+      // Stream failures in a row; from STREAM_FAILURES_BEFORE_POLLING on, each turn polls instead.
       let failures = 0;
+      let polls = 0;
       while (!signal.aborted) {
-        if (failures < STREAM_FAILURES_BEFORE_POLLING) {
-          try {
-            for await (const message of ref.current.stream(signal)) {
+        const polling = failures >= STREAM_FAILURES_BEFORE_POLLING;
+        if (polling) setState("polling");
+        try {
+          const messages = polling ? once(ref.current.poll(signal)) : ref.current.stream(signal);
+          for await (const message of messages) {
+            if (!polling) {
               failures = 0;
               setState("live");
-              setError(undefined);
-              ref.current.onMessage(message);
-              if (ref.current.done?.(message) === true) {
-                setState("done");
-                return;
-              }
             }
-            // The server ended the stream (it closed): reconnect.
-          } catch (e) {
-            if (signal.aborted) return;
-            failures++;
-            setError(e instanceof Error ? e.message : String(e));
+            setError(undefined);
+            ref.current.onMessage(message);
+            if (ref.current.done?.(message) === true) {
+              setState("done");
+              return;
+            }
           }
-          await sleep(Math.min(500 * 2 ** failures, 5000), signal);
-          continue;
-        }
-        setState("polling");
-        try {
-          const message = await ref.current.poll(signal);
-          ref.current.onMessage(message);
-          if (ref.current.done?.(message) === true) {
-            setState("done");
-            return;
-          }
+          // A stream the server ended (it closed) is simply opened again.
         } catch (e) {
           if (signal.aborted) return;
+          if (!polling) failures++;
           setError(e instanceof Error ? e.message : String(e));
         }
-        await sleep(POLL_MS, signal);
-        // Try the stream again now and then.
-        if (Math.random() < 0.2) failures = 0;
+        if (polling && ++polls % POLLS_BEFORE_STREAM_RETRY === 0) failures = STREAM_FAILURES_BEFORE_POLLING - 1; // one more stream try
+        await sleep(polling ? POLL_MS : Math.min(500 * 2 ** failures, 5000), signal);
       }
     })();
     return () => abort.abort();

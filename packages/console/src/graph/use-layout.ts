@@ -3,13 +3,27 @@ import { useEffect, useRef, useState } from "react";
 import type { LayoutRequest, LayoutResponse } from "./layout-types.ts";
 
 let nextId = 1;
+let spare: Worker | undefined;
+
+function newWorker(): Worker {
+  return new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
+}
+
+/**
+ * Starts a layout worker ahead of need (the execution page calls this as it opens), so that its
+ * script is loaded and compiled while the execution and workflow are still being fetched.
+ */
+export function prestartLayoutWorker(): void {
+  spare ??= newWorker();
+}
 
 /** Positions of `nodes` laid out with `edges`; recomputed only when the graph's shape changes. */
 export function useLayout(nodes: LayoutRequest["nodes"], edges: LayoutRequest["edges"], shapeKey: string): LayoutResponse["positions"] | undefined {
   const [positions, setPositions] = useState<LayoutResponse["positions"] | undefined>(undefined);
   const worker = useRef<Worker | undefined>(undefined);
   useEffect(() => {
-    const w = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
+    const w = spare ?? newWorker();
+    spare = undefined;
     worker.current = w;
     return () => w.terminate();
   }, []);

@@ -9,10 +9,18 @@ export interface ExecutionFilterValues {
   readonly phases: readonly string[];
   readonly workflow: string;
   readonly launchPlan: string;
+  /** Execution mode name (`SCHEDULED`, `RELAUNCH`, ...), or "" for every mode. */
+  readonly mode: string;
   /** `datetime-local` values (local time), or "". */
   readonly from: string;
   readonly to: string;
 }
+
+/** Flyte's execution modes, as the mode filter offers them. */
+export const FILTER_MODES = ["MANUAL", "SCHEDULED", "SYSTEM", "RELAUNCH", "CHILD_WORKFLOW", "RECOVERED"] as const;
+
+/** No filter at all. */
+export const NO_FILTERS: ExecutionFilterValues = { phases: [], workflow: "", launchPlan: "", mode: "", from: "", to: "" };
 
 /** The filters in `params`. */
 export function filtersFromParams(params: URLSearchParams): ExecutionFilterValues {
@@ -20,6 +28,7 @@ export function filtersFromParams(params: URLSearchParams): ExecutionFilterValue
     phases: (params.get("phase") ?? "").split(",").filter((p) => p !== ""),
     workflow: params.get("workflow") ?? "",
     launchPlan: params.get("launchPlan") ?? "",
+    mode: params.get("mode") ?? "",
     from: params.get("from") ?? "",
     to: params.get("to") ?? "",
   };
@@ -35,6 +44,7 @@ export function paramsWithFilters(params: URLSearchParams, filters: ExecutionFil
   set("phase", filters.phases.join(","));
   set("workflow", filters.workflow.trim());
   set("launchPlan", filters.launchPlan.trim());
+  set("mode", filters.mode);
   set("from", filters.from);
   set("to", filters.to);
   next.delete("page");
@@ -48,6 +58,7 @@ export function serverFilters(filters: ExecutionFilterValues): string {
   else if (filters.phases.length > 1) out.push(`value_in(phase,${filters.phases.join(";")})`);
   if (filters.workflow !== "") out.push(`eq(workflow.name,${filters.workflow})`);
   if (filters.launchPlan !== "") out.push(`eq(launch_plan.name,${filters.launchPlan})`);
+  if (filters.mode !== "") out.push(`eq(mode,${filters.mode})`);
   if (filters.from !== "") out.push(`gte(created_at,${new Date(filters.from).toISOString()})`);
   if (filters.to !== "") out.push(`lte(created_at,${new Date(filters.to).toISOString()})`);
   return out.join("+");

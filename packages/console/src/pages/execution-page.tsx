@@ -6,9 +6,10 @@
 import { create } from "@bufbuild/protobuf";
 import type { Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import type { NodeExecution } from "@flyte/idl/gen/flyteidl/admin/node_execution_pb.js";
+import type { Node as WorkflowNode } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import { WatchExecutionRequestSchema, WatchExecutionResponseSchema, type MapItemSummary, type WatchExecutionResponse } from "@flyte/idl/gen/flyte/watch/v1/watch_pb.js";
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { admin, watch } from "../api/clients.ts";
 import { fetchWorkflowById } from "../api/entities.ts";
@@ -18,8 +19,9 @@ import { LiveIndicator } from "../components/live-indicator.tsx";
 import { NodeList } from "../components/node-list.tsx";
 import { NodePanel } from "../components/node-panel.tsx";
 import { PhaseBadge } from "../components/phase-badge.tsx";
+import { Timeline } from "../components/timeline.tsx";
 import { ValueView } from "../components/value-view.tsx";
-import { ExecutionGraph, type GraphNode } from "../graph/execution-graph.tsx";
+import { ExecutionGraph, prestartLayoutWorker, type GraphNode } from "../graph/execution-graph.tsx";
 import { executionPhaseName, isTerminal, nodePhaseName } from "../lib/phases.ts";
 import { durationMs, formatDuration, formatTime, msOf } from "../lib/time.ts";
 import { useNow } from "../lib/use-now.ts";
@@ -32,6 +34,61 @@ interface LiveExecution {
 }
 
 const SPECIAL = new Set(["start-node", "end-node"]);
+/** Node ids in natural order (n2 before n10). */
+const BY_ID = new Intl.Collator(undefined, { numeric: true });
+
+function kindOf(n: WorkflowNode): string {
+  return n.target.case === "arrayNode" ? "map" : n.target.case === "gateNode" ? "gate" : n.target.case === "branchNode" ? "branch" : n.target.case === "workflowNode" ? "subworkflow" : "task";
+}
+
+function labelOf(id: string, name: string | undefined): string {
+  return name === undefined || name === "" ? id : `${id} · ${name.split(".").at(-1) ?? ""}`;
+}
+
+/**
+ * Recorded nested nodes (ids `<top>-...`: sub-workflow, branch and dynamic children, and theirs)
+ * by the top-level node they are under, in natural order. Top-level ids are taken to hold no "-".
+ */
+function nestedByTop(sorted: readonly NodeExecution[]): ReadonlyMap<string, NodeExecution[]> {
+  const out = new Map<string, NodeExecution[]>();
+  for (const n of sorted) {
+    const id = n.id?.nodeId ?? "";
+    const cut = id.indexOf("-");
+    if (cut <= 0) continue;
+    const top = id.slice(0, cut);
+    const list = out.get(top) ?? [];
+    list.push(n);
+    out.set(top, list);
+  }
+  return out;
+}
+
+/**
+ * The graph's nodes: the workflow's, with live phases; a node with nested nodes recorded knows
+ * how many, and lists them (as a group) when expanded. Nested nodes are drawn flat in their group,
+ * each labelled with the rest of its id.
+ */
+function graphNodesOf(specNodes: readonly WorkflowNode[], live: LiveExecution, nested: ReadonlyMap<string, NodeExecution[]>, expanded: ReadonlySet<string>): GraphNode[] {
+  return specNodes.map((n) => {
+    const inner = nested.get(n.id) ?? [];
+    const children = expanded.has(n.id) && inner.length > 0
+      ? inner.map((c): GraphNode => {
+          const id = c.id?.nodeId ?? "";
+          // `n0-0-n1`: node n1 of the sub-workflow that n0's attempt 0 ran.
+          return { id, label: id.slice(n.id.length + 1).replace(/^\d+-/, ""), kind: c.metadata?.isParentNode === true ? "parent" : "task", phase: nodePhaseName(c.closure?.phase ?? 0), map: live.maps.get(id) };
+        })
+      : undefined;
+    return {
+      id: n.id,
+      label: labelOf(n.id, n.metadata?.name),
+      kind: kindOf(n),
+      phase: nodePhaseName(live.nodes.get(n.id)?.closure?.phase ?? 0),
+      map: live.maps.get(n.id),
+      childCount: inner.length,
+      children,
+    };
+  });
+}
 
 /** The execution page: a fresh view (state, stream cursor) for every execution navigated to. */
 export function ExecutionPage() {
@@ -42,9 +99,15 @@ export function ExecutionPage() {
 function ExecutionView({ project, domain, name }: { readonly project: string; readonly domain: string; readonly name: string }) {
   const [params, setParams] = useSearchParams();
   const selected = params.get("node") ?? undefined;
+  // The tab shown is local state set in the click (the URL follows in the router's transition),
+  // so the tabs never spring back while it navigates.
+  const [view, setView] = useState<"graph" | "timeline">(params.get("view") === "timeline" ? "timeline" : "graph");
+  // Expanded groups (`?expand=n1,n3`), local state for the same reason.
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set((params.get("expand") ?? "").split(",").filter((x) => x !== "")));
   const id = useMemo(() => ({ project, domain, name }), [project, domain, name]);
   const [live, setLive] = useState<LiveExecution>({ execution: undefined, nodes: new Map(), maps: new Map() });
   const cursor = useRef(0n);
+  useEffect(prestartLayoutWorker, []);
   const apply = useCallback((res: WatchExecutionResponse) => {
     cursor.current = res.cursor;
     setLive((prev) => {
@@ -81,21 +144,8 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
     }
     return out;
   }, [primary]);
-  const graphNodes = useMemo<GraphNode[]>(
-    () =>
-      specNodes.map((n) => {
-        const kind = n.target.case === "arrayNode" ? "map" : n.target.case === "gateNode" ? "gate" : n.target.case === "branchNode" ? "branch" : n.target.case === "workflowNode" ? "subworkflow" : "task";
-        return {
-          id: n.id,
-          label: n.metadata?.name === undefined || n.metadata.name === "" ? n.id : `${n.id} · ${n.metadata.name.split(".").at(-1) ?? ""}`,
-          kind,
-          phase: nodePhaseName(live.nodes.get(n.id)?.closure?.phase ?? 0),
-          map: live.maps.get(n.id),
-        };
-      }),
-    [specNodes, live.nodes, live.maps],
-  );
-  const allNodes = useMemo(() => [...live.nodes.values()].sort((a, b) => (a.id?.nodeId ?? "").localeCompare(b.id?.nodeId ?? "", undefined, { numeric: true })), [live.nodes]);
+  const allNodes = useMemo(() => [...live.nodes.values()].sort((a, b) => BY_ID.compare(a.id?.nodeId ?? "", b.id?.nodeId ?? "")), [live.nodes]);
+  const graphNodes = useMemo(() => graphNodesOf(specNodes, live, nestedByTop(allNodes), expanded), [specNodes, live, allNodes, expanded]);
   const select = useCallback(
     (nodeId: string | undefined) => {
       const next = new URLSearchParams(params);
@@ -106,6 +156,25 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
     [params, setParams],
   );
   const onSelect = useCallback((nodeId: string) => select(nodeId), [select]);
+  const toggle = useCallback(
+    (nodeId: string) => {
+      const next = new Set(expanded);
+      if (!next.delete(nodeId)) next.add(nodeId);
+      setExpanded(next);
+      const p = new URLSearchParams(params);
+      if (next.size === 0) p.delete("expand");
+      else p.set("expand", [...next].join(","));
+      setParams(p, { replace: true });
+    },
+    [expanded, params, setParams],
+  );
+  const showView = (next: "graph" | "timeline"): void => {
+    setView(next);
+    const p = new URLSearchParams(params);
+    if (next === "graph") p.delete("view");
+    else p.set("view", next);
+    setParams(p, { replace: true });
+  };
 
   if (status.error !== undefined && execution === undefined && status.state !== "connecting") return <p role="alert" className="error">{status.error}</p>;
   if (execution === undefined) return <p>Loading execution {name}…</p>;
@@ -136,7 +205,19 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
       {abort === undefined ? null : <p className="muted">Terminated: {abort.cause}</p>}
       <div className={`workspace ${selected === undefined ? "" : "with-panel"}`}>
         <div className="main-col">
-          {workflow.isPending ? <p>Loading the graph…</p> : <ExecutionGraph nodes={graphNodes} edges={edges} selected={selected} onSelect={onSelect} />}
+          <div className="view-tabs" role="tablist" aria-label="View">
+            <button type="button" role="tab" id="tab-graph" aria-controls="view-panel" aria-selected={view === "graph"} onClick={() => showView("graph")}>Graph</button>
+            <button type="button" role="tab" id="tab-timeline" aria-controls="view-panel" aria-selected={view === "timeline"} onClick={() => showView("timeline")}>Timeline</button>
+          </div>
+          <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
+            {view === "timeline" ? (
+              <Timeline execution={id} startedAt={msOf(execution.closure?.startedAt)} nodes={allNodes} now={now} selected={selected} onSelect={onSelect} />
+            ) : workflow.isPending ? (
+              <p>Loading the graph…</p>
+            ) : (
+              <ExecutionGraph nodes={graphNodes} edges={edges} selected={selected} onSelect={onSelect} onToggle={toggle} />
+            )}
+          </div>
           <details className="io" open>
             <summary>Execution inputs and outputs</summary>
             <h3>Inputs</h3>

@@ -9,7 +9,7 @@ import type { LaunchPlanSpec } from "@flyte/idl/gen/flyteidl/admin/launch_plan_p
 import { ParameterMapSchema, ParameterSchema, type Parameter, type TypedInterface } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
 import { SimpleType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 import type { ParameterMap } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
-import { literalTypeOf, typeSummary } from "./literal-type.ts";
+import { literalCastsTo, literalTypeOf, typeSummary } from "./literal-type.ts";
 
 /** The outcome: expected inputs, or the problems found. */
 export type LaunchPlanCheck = { ok: true; expectedInputs: ParameterMap } | { ok: false; problems: string[] };
@@ -34,7 +34,7 @@ export function checkLaunchPlan(spec: LaunchPlanSpec, workflow: TypedInterface |
     }
     if (param.behavior.case === "default") {
       const valueType = literalTypeOf(param.behavior.value);
-      if (valueType !== undefined && !isCastable(valueType, expected)) {
+      if (!literalCastsTo(param.behavior.value, valueType, expected)) {
         problems.push(`invalid default_input value ${name}: the default is a ${typeSummary(valueType)}, the input is a ${typeSummary(expected)}`);
       }
     }
@@ -46,7 +46,7 @@ export function checkLaunchPlan(spec: LaunchPlanSpec, workflow: TypedInterface |
       continue;
     }
     const given = literalTypeOf(literal);
-    if (expected === undefined || (given !== undefined && !isCastable(given, expected))) {
+    if (expected === undefined || !literalCastsTo(literal, given, expected)) {
       problems.push(`invalid fixed_input wrong type ${name}, expected ${typeSummary(expected)}, got ${typeSummary(given)} instead`);
     }
     if (defaults[name] !== undefined) problems.push(`input ${name} is both a default_input and a fixed_input; keep one of them`);

@@ -4,6 +4,7 @@
  * messages.
  */
 import { create } from "@bufbuild/protobuf";
+import { isCastable } from "@flyte/engine";
 import type { Literal } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { LiteralTypeSchema, SimpleType, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 
@@ -69,6 +70,29 @@ export function literalTypeOf(literal: Literal): LiteralType | undefined {
     case undefined:
       return undefined;
   }
+}
+
+/**
+ * Whether `literal` may be passed where `expected` is declared. As in Flyte 1.x, a STRUCT input
+ * (a dataclass, a pydantic model, an untyped dict) also takes a `Binary{tag: "msgpack"}` literal:
+ * newer flytekits send structs that way, and tasks read either form. Such a literal is kept as it
+ * was sent (no conversion), as Flyte's propeller passes it on.
+ */
+export function literalCastsTo(literal: Literal, given: LiteralType | undefined, expected: LiteralType): boolean {
+  if (given === undefined || isCastable(given, expected)) return true;
+  return isMsgpackBinary(literal) && isStructType(expected);
+}
+
+function isMsgpackBinary(literal: Literal): boolean {
+  const v = literal.value;
+  return v.case === "scalar" && v.value.value.case === "binary" && v.value.value.value.tag === "msgpack";
+}
+
+function isStructType(t: LiteralType): boolean {
+  if (t.type.case === "simple") return t.type.value === SimpleType.STRUCT;
+  // An optional struct (`Point | None`) takes one too.
+  if (t.type.case === "unionType") return t.type.value.variants.some(isStructType);
+  return false;
 }
 
 /** A short rendering of a type for messages: `INTEGER`, `list<STRING>`, `map<FLOAT>`, `union<...>`. */

@@ -5,12 +5,11 @@
  * plan's defaults, overlaid with the given inputs, plus the fixed inputs.
  */
 import { create } from "@bufbuild/protobuf";
-import { isCastable } from "@flyte/engine";
 import type { LaunchPlanSpec } from "@flyte/idl/gen/flyteidl/admin/launch_plan_pb.js";
 import type { ParameterMap } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
 import { LiteralMapSchema, type Literal, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { invalidArgument } from "../api/errors.ts";
-import { literalTypeOf, typeSummary } from "../api/literal-type.ts";
+import { literalCastsTo, literalTypeOf, typeSummary } from "../api/literal-type.ts";
 
 /**
  * The merged inputs, or INVALID_ARGUMENT listing every problem with the given inputs.
@@ -45,7 +44,7 @@ export function mergeExecutionInputs(
     }
     const want = param.var?.type;
     const got = literalTypeOf(literal);
-    if (want !== undefined && got !== undefined && !isCastable(got, want)) {
+    if (want !== undefined && !literalCastsTo(literal, got, want)) {
       problems.push(`invalid input '${name}': expected ${typeSummary(want)}, got ${typeSummary(got)}`);
       continue;
     }

@@ -118,6 +118,18 @@ export class SqliteStateStore implements StateStore {
     return this.#reader.execution(executionId);
   }
 
+  /** The execution's phase and times, cheaply (no closure or literals decoded): for watchers. */
+  async getExecutionSummary(executionId: string): Promise<ExecutionSummary | undefined> {
+    await this.#settled();
+    return this.#reader.summary(executionId);
+  }
+
+  /** Ids of the child executions of `executionId` (named `<executionId>-<node>...`). */
+  async listChildExecutionIds(executionId: string): Promise<ReadonlySet<string>> {
+    await this.#settled();
+    return this.#reader.childIds(executionId);
+  }
+
   async getNodeExecution(executionId: string, nodeId: string): Promise<StoredNodeExecution | undefined> {
     await this.#settled();
     return this.#reader.node(executionId, nodeId);

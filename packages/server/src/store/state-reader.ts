@@ -81,7 +81,7 @@ const MAX_PAGE = 1000;
 export class StateReader {
   readonly #sqlite: DatabaseSync;
   readonly #blobs: BlobStore | undefined;
-  readonly #sql: Record<"execution" | "node" | "nodes" | "nodeOutputs" | "tasks" | "unfinished" | "items", StatementSync>;
+  readonly #sql: Record<"execution" | "summary" | "children" | "node" | "nodes" | "nodeOutputs" | "tasks" | "unfinished" | "items", StatementSync>;
 
   constructor(sqlite: DatabaseSync, blobs: BlobStore | undefined) {
     this.#sqlite = sqlite;
@@ -90,6 +90,9 @@ export class StateReader {
       execution: sqlite.prepare(
         `SELECT ${SUMMARY_COLUMNS}, closure, inputs, inputs_uri, outputs, outputs_uri FROM executions WHERE execution_id = ?`,
       ),
+      summary: sqlite.prepare(`SELECT ${SUMMARY_COLUMNS} FROM executions WHERE execution_id = ?`),
+      // Child executions are named `<parent>-<node>`: a range of the unique index ('.' follows '-').
+      children: sqlite.prepare("SELECT execution_id FROM executions WHERE execution_id >= ? || '-' AND execution_id < ? || '.'"),
       node: sqlite.prepare(`SELECT ${NODE_COLUMNS} FROM node_executions WHERE execution_id = ? AND node_id = ?`),
       nodes: sqlite.prepare(`SELECT ${NODE_COLUMNS} FROM node_executions WHERE execution_id = ? ORDER BY id`),
       nodeOutputs: sqlite.prepare(
@@ -129,6 +132,18 @@ export class StateReader {
     if (row.started_at !== null) record.startedAt = row.started_at;
     if (row.ended_at !== null) record.endedAt = row.ended_at;
     return record;
+  }
+
+  /** The execution's phase and times, without decoding its workflow closure or literals. */
+  summary(executionId: string): ExecutionSummary | undefined {
+    const row = this.#sql.summary.get(executionId) as SummaryRow | undefined;
+    return row === undefined ? undefined : summary(row);
+  }
+
+  /** Ids of the executions named `<executionId>-...` (its sub-workflow and launch plan children, and theirs). */
+  childIds(executionId: string): Set<string> {
+    const rows = this.#sql.children.all(executionId, executionId) as unknown as { execution_id: string }[];
+    return new Set(rows.map((r) => r.execution_id));
   }
 
   async node(executionId: string, nodeId: string): Promise<StoredNodeExecution | undefined> {

@@ -3,8 +3,22 @@
  * the console puts them in its URLs. Phase filters go to the store (indexed); the others are
  * checked on each listed execution.
  */
-import type { Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
+import { ExecutionMetadata_ExecutionMode, type Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import { invalidArgument } from "../api/errors.ts";
+
+const MODES = Object.keys(ExecutionMetadata_ExecutionMode).filter((k) => !/^\d+$/.test(k));
+
+/**
+ * The execution mode `value` names: a name (`SCHEDULED`, any case) or FlyteAdmin's stored number
+ * (`1`); refused naming the modes otherwise.
+ */
+function modeOf(value: string, filter: string): ExecutionMetadata_ExecutionMode {
+  // The enum object maps names to numbers and numbers back to names: only the first kind counts.
+  const byName = (ExecutionMetadata_ExecutionMode as unknown as Record<string, unknown>)[value.toUpperCase()];
+  if (typeof byName === "number") return byName;
+  if (/^\d+$/.test(value) && ExecutionMetadata_ExecutionMode[Number(value)] !== undefined) return Number(value);
+  throw invalidArgument(`WatchExecutions: filter '${filter}' names no execution mode; use one of ${MODES.join(", ")}`);
+}
 
 /** Parsed filters: the store's phase filter and a check of the rest. */
 export interface ExecutionFilters {
@@ -34,6 +48,10 @@ export function parseExecutionFilters(filters: string): ExecutionFilters {
     if (field === "phase" && (op === "eq" || op === "value_in")) phases.push(raw);
     else if (field === "workflow.name" && op === "eq") checks.push((e) => e.closure?.workflowId?.name === value);
     else if (field === "launch_plan.name" && op === "eq") checks.push((e) => e.spec?.launchPlan?.name === value);
+    else if (field === "mode" && (op === "eq" || op === "value_in")) {
+      const modes = new Set((value ?? "").split(";").map((v) => modeOf(v, raw)));
+      checks.push((e) => modes.has(e.spec?.metadata?.mode ?? ExecutionMetadata_ExecutionMode.MANUAL));
+    }
     else if (field === "created_at" && (op === "gte" || op === "lte")) {
       const bound = millisOf(value ?? "", raw);
       checks.push((e) => {
@@ -43,7 +61,7 @@ export function parseExecutionFilters(filters: string): ExecutionFilters {
       });
     } else {
       throw invalidArgument(
-        `WatchExecutions: unsupported filter '${raw}'; use eq(phase,X), value_in(phase,X;Y), eq(workflow.name,W), eq(launch_plan.name,L), gte(created_at,ISO) or lte(created_at,ISO), joined with '+'`,
+        `WatchExecutions: unsupported filter '${raw}'; use eq(phase,X), value_in(phase,X;Y), eq(workflow.name,W), eq(launch_plan.name,L), eq(mode,M), value_in(mode,M;N), gte(created_at,ISO) or lte(created_at,ISO), joined with '+'`,
       );
     }
   }

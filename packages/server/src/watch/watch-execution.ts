@@ -1,7 +1,9 @@
 /**
  * WatchExecution: one execution and its nodes, streamed. The first response holds every node
  * (`full`); later ones hold the nodes whose phase, attempts or update time changed, and the item
- * counts of map nodes whose items moved. Map items are never listed one by one here: a 10,000-item
+ * counts of map nodes whose items moved. While the execution runs, that first response is split:
+ * the execution alone (still `full`, no nodes), then every node (not `full`: added to it), so a
+ * page can fetch the workflow while the server reads and encodes thousands of nodes. Map items are never listed one by one here: a 10,000-item
  * map is one node and one small histogram. A client that reconnects passes the last `cursor` and
  * gets the nodes updated since (a few it already has may come again; merging is idempotent).
  */
@@ -46,7 +48,9 @@ export async function* watchExecution(ctx: ExecutionsContext, req: WatchExecutio
   let full = cursor === 0;
   let sentExecution = "";
   for (let waited = 0; ; ) {
-    const record = await ctx.store.getExecution(executionId);
+    // The summary, not the record: the record decodes the whole workflow closure (megabytes for
+    // 5,000 nodes), and this runs every tick of every open page.
+    const record = await ctx.store.getExecutionSummary(executionId);
     if (record === undefined) {
       // CreateExecution answers before the engine records the execution: wait for it a little.
       if (ctx.specs.get(executionId) === undefined || ++waited > MAX_WAIT_TICKS) {
@@ -55,9 +59,15 @@ export async function* watchExecution(ctx: ExecutionsContext, req: WatchExecutio
       if (!(await tick(WATCH_TICK_MS, signal))) return;
       continue;
     }
+    if (full && cursor === 0 && !TERMINAL.has(record.phase)) {
+      sentExecution = `${record.phase}:${record.updatedAt}`;
+      yield create(WatchExecutionResponseSchema, { execution: await getExecution(ctx, create(WorkflowExecutionGetRequestSchema, { id: req.id })), cursor: 0n, full: true });
+      full = false;
+    }
     const nodes = await ctx.store.listNodeExecutions(executionId);
     const parents = parentsOf(nodes);
     const withChildren = new Set([...parents.values()].filter((p) => p !== undefined));
+    const children = await ctx.store.listChildExecutionIds(executionId);
     const changed: NodeExecution[] = [];
     const mapItems: MapItemSummary[] = [];
     let newest = record.updatedAt;
@@ -71,7 +81,7 @@ export async function* watchExecution(ctx: ExecutionsContext, req: WatchExecutio
       // On a resumed stream, the first look skips what the client had before its cursor.
       if (!full && isNew && node.updatedAt < cursor && summary === undefined) continue;
       const childId = `${executionId}-${node.nodeId}`;
-      const child = node.attempts === 0 && (await ctx.store.getExecution(childId)) !== undefined ? childId : undefined;
+      const child = node.attempts === 0 && children.has(childId) ? childId : undefined;
       changed.push(nodeExecutionOf(ctx, executionId, node, parents.get(node.nodeId), withChildren.has(node.nodeId), child));
       if (summary !== undefined) mapItems.push(summary);
     }

@@ -1,6 +1,7 @@
 /**
- * MessagePack decoding for struct literals (flytekit stores structs as `Binary{tag: "msgpack"}`),
- * to show them as JSON: nil, bool, numbers, strings, bytes, arrays and maps.
+ * MessagePack decoding for showing struct literals (flytekit stores structs as
+ * `Binary{tag: "msgpack"}`) as JSON: nil, bool, numbers, strings, bytes, arrays and maps. Runs in
+ * browsers too (no Buffer). flytekit has its own codec for its type engine; this one only reads.
  */
 const decoder = new TextDecoder();
 

@@ -1,0 +1,74 @@
+/**
+ * The console while an execution streams updates: a map task of CONSOLE_BENCH_MAP_ITEMS items
+ * (default 10,000) run by real workers, its page open for CONSOLE_BENCH_STREAM_SECONDS (default
+ * 120; the issue's figure is 10 minutes). Figures: the map drawn as one node, and the page's JS
+ * heap (after a forced GC, sampled every 10 s) as a slope in MB per minute.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Browser } from "playwright-core";
+import { flyte, startServer } from "./console-server.ts";
+import { report } from "./report.ts";
+
+const ITEMS = Number(process.env["CONSOLE_BENCH_MAP_ITEMS"] ?? "10000");
+const SECONDS = Number(process.env["CONSOLE_BENCH_STREAM_SECONDS"] ?? "120");
+const SAMPLE_MS = 10_000;
+
+/** Least-squares slope of `ys` over `xs`. */
+function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  xs.forEach((x, i) => {
+    num += (x - mx) * ((ys[i] ?? 0) - my);
+    den += (x - mx) ** 2;
+  });
+  return den === 0 ? 0 : num / den;
+}
+
+/** Map-task and memory figures with a server running 2 workers. */
+export async function benchConsoleStream(browser: Browser): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), "flyte-bench-console-stream-"));
+  const env = { XDG_DATA_HOME: join(home, "data"), XDG_CACHE_HOME: join(home, "cache"), XDG_CONFIG_HOME: join(home, "config"), HOME: home };
+  const server = await startServer(join(home, "server"), 2);
+  try {
+    flyte(server.url, env, "register", "tests/testdata/console/flows.ts");
+    const xs = JSON.stringify(Array.from({ length: ITEMS }, (_, i) => i));
+    const name = flyte(server.url, env, "run", "--remote", "--launch-plan", "map_wf", "--xs", xs).trim();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(120_000);
+    const start = performance.now();
+    await page.goto(`${server.url}/console/projects/flytesnacks/domains/development/executions/${name}`);
+    await page.locator(".gnode .histogram").first().waitFor();
+    const drawn = performance.now() - start;
+    const nodes = await page.locator("[data-node-id]").count();
+    report({ bench: "console", metric: `map task of ${ITEMS} items: graph drawn`, value: drawn, unit: "ms", note: `${nodes} graph node(s) drawn for the map (one node, items as a histogram)` });
+    const cdp = await context.newCDPSession(page);
+    const minutes: number[] = [];
+    const heapMb: number[] = [];
+    for (let t = 0; t <= SECONDS * 1000; t += SAMPLE_MS) {
+      await cdp.send("HeapProfiler.collectGarbage");
+      const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+      minutes.push((performance.now() - start) / 60_000);
+      heapMb.push(usedSize / 1024 / 1024);
+      await page.waitForTimeout(SAMPLE_MS);
+    }
+    const phase = await page.locator(".title-row .badge").first().textContent().catch(() => "?");
+    report({
+      bench: "console",
+      metric: `execution page heap while a ${ITEMS}-item map streams, slope`,
+      value: slope(minutes, heapMb),
+      unit: "MB/min",
+      note: `${SECONDS} s, ${heapMb.length} samples after GC: first ${heapMb[0]?.toFixed(1)} MB, last ${heapMb.at(-1)?.toFixed(1)} MB, max ${Math.max(...heapMb).toFixed(1)} MB; execution ${phase ?? "?"} at the end`,
+    });
+    await context.close();
+  } finally {
+    await server.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
