@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, describe, test } from "node:test";
-import { BUNDLE_FORMAT, parseBundleHeader, workerFlytekit } from "@flyte/worker";
+import { BUNDLE_FORMAT, parseBundleHeader, workerFlytekit } from "@flyte/worker/bundle";
 import { loadAndBundle } from "./registration.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../../..");

@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleEntrySource, bundleHeader, flytekitPackageOf, type FlytekitPackage } from "@flyte/worker";
+import { bundleEntrySource, bundleHeader, flytekitPackageOf, type FlytekitPackage } from "@flyte/worker/bundle";
 import { projectRootOf } from "flytekit/internal";
 
 /**

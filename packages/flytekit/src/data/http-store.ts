@@ -4,8 +4,7 @@
  * `PUT /upload/<key>`, read with `GET` (ranges too) and listed with `GET /download/<prefix>?list`.
  * Bytes stream between the worker and the server's disk: neither side holds a file in memory.
  */
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { IncomingMessage } from "node:http";
 import { Readable, Transform } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { pipeline } from "node:stream/promises";
@@ -97,7 +96,9 @@ export class HttpStore implements DataStore {
     // node:http rather than fetch: a piped request body keeps backpressure end to end, so an upload
     // holds a few chunks in memory whatever the file's size.
     const url = new URL(uploadUrlOf(uri));
-    const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method: "PUT", headers: { "content-type": "application/octet-stream" } });
+    // Loaded on first use: every command loads this module, few upload (node:https brings TLS).
+    const client = url.protocol === "https:" ? process.getBuiltinModule("node:https") : process.getBuiltinModule("node:http");
+    const request = client.request(url, { method: "PUT", headers: { "content-type": "application/octet-stream" } });
     const response = new Promise<IncomingMessage>((resolve, reject) => {
       request.once("response", resolve);
       request.once("error", reject);
