@@ -5,7 +5,7 @@
  * given, whose message points at that help.
  */
 import { SimpleType, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
-import { describeType, literalTypeOf, type CallableEntity, type LoadedEntity } from "flytekit/internal";
+import { describeType, literalTypeOf, type CallableEntity, type LoadedEntity } from "flytekit/internal/local";
 import { UsageError } from "./args.ts";
 import { toJsonValue } from "./json-value.ts";
 

@@ -4,7 +4,7 @@
  * structs and unions.
  */
 import { SimpleType, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
-import { parseDuration } from "flytekit/internal";
+import { parseDuration } from "flytekit/internal/local";
 import { UsageError } from "./args.ts";
 
 /** Parses `text` given for input `name` of type `type`. */

@@ -4,7 +4,7 @@
  * is a terminal.
  */
 import { createInterface } from "node:readline/promises";
-import { describeType, gatesOf, literalTypeOf, type CallableEntity, type GateInfo, type SignalPrompt } from "flytekit/internal";
+import { describeType, gatesOf, literalTypeOf, type CallableEntity, type GateInfo, type SignalPrompt } from "flytekit/internal/local";
 import { UsageError } from "./args.ts";
 import { parseInputValue } from "./input-parse.ts";
 import { toJsonValue } from "./json-value.ts";

@@ -15,7 +15,7 @@ export { TaskDefinition } from "./task.ts";
 export { WorkflowDefinition } from "./workflow.ts";
 export { LaunchPlanDefinition } from "./launch-plan.ts";
 export { ConditionalDefinition } from "./conditional.ts";
-export { launchPlanOf } from "./serialize/launch-plan.ts";
+export { launchPlanOf } from "./serialize/launch-plan-spec.ts";
 export { cronProblem } from "./schedule.ts";
 export { MapTaskDefinition } from "./map-task.ts";
 export { DynamicDefinition } from "./dynamic.ts";

@@ -8,7 +8,7 @@ import { FlyteError } from "./errors.ts";
 import { LaunchPlanDefinition, launchPlan } from "./launch-plan.ts";
 import { runLocally } from "./local/run.ts";
 import { cronProblem } from "./schedule.ts";
-import { launchPlanOf } from "./serialize/launch-plan.ts";
+import { launchPlanOf } from "./serialize/launch-plan-spec.ts";
 import { LOCAL_SETTINGS } from "./serialize/settings.ts";
 import { workflowBundleOf } from "./serialize/workflow-template.ts";
 import { task } from "./task.ts";

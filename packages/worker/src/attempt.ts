@@ -1,8 +1,9 @@
 /**
  * One attempt of one task, from assignment to outcome: find the task's code, run it through the
- * SDK (the bundle's own copy), and turn the result into what `Complete` reports — outputs, an
- * error document, or a dynamic task's job spec. An eager task's awaited calls run on the server
- * as child nodes while the attempt runs (remote-eager.ts).
+ * SDK (the worker's copy, which the bundle imports; a format 2 bundle's own), and turn the
+ * result into what `Complete` reports — outputs, an error document, or a dynamic task's job spec.
+ * An eager task's awaited calls run on the server as child nodes while the attempt runs
+ * (remote-eager.ts).
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
@@ -58,7 +59,7 @@ export async function runAssignment(
     signal,
     // Files, directories and dataframes go straight to the server's store, streamed (not through RPCs).
     ...(endpoint !== undefined ? { rawOutputBase: rawOutputBaseOf(endpoint, assignment) } : {}),
-    // The bundle's flytekit routes the eager body's awaited calls to `request.eager`.
+    // The bundle runtime's flytekit routes the eager body's awaited calls to `request.eager`.
     ...(isEager && runEagerChild !== undefined ? { eager: eagerController(runEagerChild, assignment, location, signal, workerId) } : {}),
   });
   switch (result.kind) {

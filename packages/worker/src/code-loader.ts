@@ -5,14 +5,16 @@
  * directory (code baked into the image), imported once per module.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { TaskRunRequest, TaskRunResult } from "@flyte/engine";
 import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import * as ownRuntime from "flytekit/internal";
-import { BUNDLE_FORMAT, type BundleRuntime, type CodeBundle } from "./bundle-format.ts";
+import { BUNDLE_FORMAT, parseBundleHeader, SELF_CONTAINED_BUNDLE_FORMAT, type BundleRuntime, type CodeBundle } from "./bundle-format.ts";
+import { resolveBundleImportsFromWorker } from "./bundle-resolution.ts";
 import { CodeLoadError } from "./code-errors.ts";
+import { sdkMismatch, workerFlytekit } from "./sdk-version.ts";
 import type { TaskLocation } from "./task-args.ts";
 
 /** Runs attempts of one task. */
@@ -101,8 +103,12 @@ export class CodeLoader {
     return file;
   }
 
+  #bundlesDir(): string {
+    return join(this.#options.cacheDir, "bundles");
+  }
+
   async #download(url: string): Promise<string> {
-    const dir = join(this.#options.cacheDir, "bundles");
+    const dir = this.#bundlesDir();
     const file = join(dir, `${createHash("sha256").update(url).digest("hex").slice(0, 40)}.mjs`);
     if (!existsSync(file)) {
       const bytes = await download(url);
@@ -118,14 +124,31 @@ export class CodeLoader {
 
   async #loadBundle(url: string): Promise<LoadedCode> {
     const file = await this.fetchBundle(url);
+    // Checked before the import: a bundle built against another flytekit would fail to link (a
+    // missing export) or misbehave, with an error that does not say why.
+    const header = parseBundleHeader(firstBytes(file));
+    if (header !== undefined) {
+      if (header.format !== BUNDLE_FORMAT) throw new CodeLoadError(`${url} is a flyte code bundle of format ${header.format}; this worker runs format ${BUNDLE_FORMAT} (run a worker of the flyte version that registered it, or register the code again with this version of flyte)`);
+      const sdk = workerFlytekit();
+      const mismatch = sdkMismatch(header.flytekit, sdk.version);
+      if (mismatch !== undefined) {
+        throw new CodeLoadError(
+          `the code bundle ${url} was built against flytekit ${header.flytekit}, but this worker runs flytekit ${sdk.version} (${sdk.dir}), ${mismatch}: ` +
+            `bundles use the worker's flytekit, so install flytekit ${header.flytekit} where the worker runs, or register the code from a project with flytekit ${sdk.version}`,
+        );
+      }
+      resolveBundleImportsFromWorker(this.#bundlesDir());
+    }
     let exports: Partial<CodeBundle>;
     try {
       exports = (await import(pathToFileURL(file).href)) as Partial<CodeBundle>;
     } catch (err) {
       throw new CodeLoadError(`could not import the code bundle ${url}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-    if (exports.format !== BUNDLE_FORMAT || exports.modules === undefined || exports.runtime === undefined) {
-      throw new CodeLoadError(`${url} is not a flyte code bundle of format ${BUNDLE_FORMAT} (register the code again with this version of flyte)`);
+    const format = header?.format ?? SELF_CONTAINED_BUNDLE_FORMAT;
+    if (exports.format !== format || exports.modules === undefined || exports.runtime === undefined) {
+      const expected = header !== undefined ? `${format}` : `${BUNDLE_FORMAT} (or the self-contained ${SELF_CONTAINED_BUNDLE_FORMAT})`;
+      throw new CodeLoadError(`${url} is not a flyte code bundle of format ${expected} (register the code again with this version of flyte)`);
     }
     // The bundle's entry named its entities as registration did.
     return { runtime: exports.runtime, modules: exports.modules };
@@ -155,6 +178,17 @@ export class CodeLoader {
     } catch (err) {
       throw new CodeLoadError(`could not load module '${module}' from ${join(root, file)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
+  }
+}
+
+/** The start of `file`, enough for a bundle's header line. */
+function firstBytes(file: string): string {
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(512);
+    return buffer.toString("utf8", 0, readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    closeSync(fd);
   }
 }
 

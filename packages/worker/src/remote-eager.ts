@@ -1,9 +1,10 @@
 /**
  * The worker's `EagerController`: each call an eager task's body awaits goes to the server with
  * `WorkerService.RunEagerChild`, which runs it as a recorded child node of the attempt's node and
- * answers with the child's outputs or error. The bundle's flytekit receives this controller in
- * the `TaskRunRequest` (its `InProcessTaskRunner` routes the body's calls to `request.eager`), so
- * a failed child rejects the awaited call with `E_EAGER_CALL_FAILED` exactly as in a local run.
+ * answers with the child's outputs or error. The bundle runtime's flytekit receives this
+ * controller in the `TaskRunRequest` (its `InProcessTaskRunner` routes the body's calls to
+ * `request.eager`), so a failed child rejects the awaited call with `E_EAGER_CALL_FAILED` exactly
+ * as in a local run.
  *
  * Calls are numbered per attempt; the server treats a repeated number as the same call. So a
  * dropped connection (or a server restarting) is retried without starting the child twice.

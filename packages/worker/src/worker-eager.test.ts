@@ -15,6 +15,7 @@ import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import type { CompleteRequest, RunEagerChildRequest } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { loadProject, namesOf, specsOf } from "flytekit/internal";
 import { bundleEntrySource } from "./bundle-format.ts";
+import { workerFlytekit } from "./sdk-version.ts";
 import { withFastExecute } from "./task-args.ts";
 import { FakeWorkerService } from "./testing/fake-worker-service.ts";
 import { intOf, ints } from "./testing/literals.ts";
@@ -67,7 +68,7 @@ describe("eager tasks on the worker", () => {
     for (const spec of specsOf(entities.map((e) => e.definition), { project: "p", domain: "d", version: "v1" })) {
       if (spec.kind === "task") templates.set(spec.name, spec.message.template!);
     }
-    server.bundles.set("good.mjs", bundleEntrySource([{ module: "tasks", path: join(TESTDATA, "tasks.ts") }], RUNTIME, namesOf(project.modules)));
+    server.bundles.set("good.mjs", bundleEntrySource([{ module: "tasks", path: join(TESTDATA, "tasks.ts") }], RUNTIME, namesOf(project.modules), workerFlytekit().version));
     bundleUrl = `${server.url}/bundles/good.mjs`;
     worker = new Worker({ endpoint: server.url, cacheDir, leaseMs: 300, waitMs: 200, workerId: "w1", log: () => undefined });
     void worker.run();

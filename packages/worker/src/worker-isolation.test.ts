@@ -14,6 +14,7 @@ import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import type { CompleteRequest } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { loadProject, namesOf, specsOf } from "flytekit/internal";
 import { bundleEntrySource } from "./bundle-format.ts";
+import { workerFlytekit } from "./sdk-version.ts";
 import { withFastExecute } from "./task-args.ts";
 import { FakeWorkerService } from "./testing/fake-worker-service.ts";
 import { intOf, ints } from "./testing/literals.ts";
@@ -69,7 +70,7 @@ describe("attempts in isolates", () => {
     for (const spec of specsOf(entities.map((e) => e.definition), { project: "p", domain: "d", version: "v1" })) {
       if (spec.kind === "task") templates.set(spec.name, spec.message.template!);
     }
-    server.bundles.set("hostile.mjs", bundleEntrySource([{ module: "hostile", path: join(TESTDATA, "hostile.ts") }], RUNTIME, namesOf(project.modules)));
+    server.bundles.set("hostile.mjs", bundleEntrySource([{ module: "hostile", path: join(TESTDATA, "hostile.ts") }], RUNTIME, namesOf(project.modules), workerFlytekit().version));
     bundleUrl = `${server.url}/bundles/hostile.mjs`;
     worker = new Worker({ endpoint: server.url, cacheDir, leaseMs: 600, waitMs: 200, workerId: "w-iso", graceMs: 200, logFlushMs: 100, log: () => {} });
     void worker.run();

@@ -15,7 +15,8 @@ import { LiteralMapSchema, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/
 import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import type { CompleteRequest } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { loadProject, namesOf, specsOf } from "flytekit/internal";
-import { bundleEntrySource } from "./bundle-format.ts";
+import { bundleEntrySource, bundleHeader } from "./bundle-format.ts";
+import { workerFlytekit } from "./sdk-version.ts";
 import { withFastExecute } from "./task-args.ts";
 import { FakeWorkerService } from "./testing/fake-worker-service.ts";
 import { intOf, ints } from "./testing/literals.ts";
@@ -55,9 +56,12 @@ describe("the worker", () => {
     for (const spec of specsOf(entities.map((e) => e.definition), { project: "p", domain: "d", version: "v1" })) {
       if (spec.kind === "task") templates.set(spec.name, spec.message.template!);
     }
-    server.bundles.set("good.mjs", bundleEntrySource([{ module: "tasks", path: join(TESTDATA, "tasks.ts") }], RUNTIME, namesOf(project.modules)));
+    server.bundles.set("good.mjs", bundleEntrySource([{ module: "tasks", path: join(TESTDATA, "tasks.ts") }], RUNTIME, namesOf(project.modules), workerFlytekit().version));
     server.bundles.set("garbage.mjs", "this is not javascript {");
     server.bundles.set("other.mjs", "export const format = 99;");
+    // Built against a flytekit this worker cannot stand in for, and by a future flyte.
+    server.bundles.set("newer-sdk.mjs", `${bundleHeader("99.0.0")}\nimport "flytekit-99-only";\n`);
+    server.bundles.set("future.mjs", `// flyte-bundle {"format":4,"flytekit":"0.1.0"}\nexport const format = 4;\n`);
     bundleUrl = `${server.url}/bundles/good.mjs`;
     worker = new Worker({ endpoint: server.url, cacheDir, leaseMs: 300, waitMs: 200, workerId: "w1", onDownload: (u) => downloads.push(u), log: (l) => statusLines.push(l) });
     void worker.run();
@@ -138,7 +142,9 @@ describe("the worker", () => {
     const cases: Array<[string, RegExp]> = [
       [`${server.url}/bundles/missing.mjs`, /could not download the code bundle .*missing\.mjs: HTTP 404/],
       [`${server.url}/bundles/garbage.mjs`, /could not import the code bundle .*garbage\.mjs/],
-      [`${server.url}/bundles/other.mjs`, /is not a flyte code bundle of format 2/],
+      [`${server.url}/bundles/other.mjs`, /is not a flyte code bundle of format 3 \(or the self-contained 2\)/],
+      [`${server.url}/bundles/newer-sdk.mjs`, /newer-sdk\.mjs was built against flytekit 99\.0\.0, but this worker runs flytekit \d+\.\d+\.\d+ \(.+\), another major version: .*install flytekit 99\.0\.0 where the worker runs/],
+      [`${server.url}/bundles/future.mjs`, /future\.mjs is a flyte code bundle of format 4; this worker runs format 3/],
     ];
     for (const [url, message] of cases) {
       const err = errorOf(await server.completion(push("add", ints({ a: 1, b: 1 }), url).attemptId));

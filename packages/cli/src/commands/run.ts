@@ -2,7 +2,7 @@
  * `flyte run FILE ENTITY --input value ...`: runs a task or workflow locally.
  */
 import { inspect } from "node:util";
-import { findEntity, literalTypeOf, loadEntities, planOf, runLocally, type CallableEntity } from "flytekit/internal";
+import { findEntity, literalTypeOf, loadEntities, planOf, runLocally, type CallableEntity } from "flytekit/internal/local";
 import { parseArgs, UsageError } from "../args.ts";
 import { parseInputValue } from "../input-parse.ts";
 import { ProgressLine } from "../progress.ts";

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { buildPlannedBundle, type BundlePlan, type CodeBundleFile } from "./bundle.ts";
 
 /** Bump when the bundle's build options change: older entries then no longer match. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /** What one cache entry records besides the bundle's bytes (`<sha256>.mjs` beside it). */
 interface Entry {
@@ -64,7 +64,7 @@ export async function cachedBundle(plan: BundlePlan, dir: string = bundleCacheDi
 
 /** The name of a plan's entry: the entry module, the bundler's version and the cache format. */
 function entryKey(plan: BundlePlan): string {
-  return createHash("sha256").update(JSON.stringify({ format: CACHE_FORMAT, esbuild: esbuildVersion(), root: plan.root, source: plan.source })).digest("hex");
+  return createHash("sha256").update(JSON.stringify({ format: CACHE_FORMAT, esbuild: esbuildVersion(), root: plan.root, source: plan.source, external: plan.external })).digest("hex");
 }
 
 /** esbuild's version (its package.json, not the module: loading esbuild is what a hit avoids). */

@@ -1,13 +1,18 @@
 /**
- * Fast registration's code bundle: the user's modules, flytekit and every other dependency in ONE
- * self-contained ESM file (esbuild), so a worker needs nothing but the file to run the tasks.
- * Its format is @flyte/worker's bundle contract (see bundle-format.ts there).
+ * Fast registration's code bundle: the user's modules and the packages they use in ONE ESM file
+ * (esbuild) — but not flytekit nor flytekit's own dependencies (zod, protobuf-es, the IDL, the
+ * engine, ...): those the worker has, and resolves from its own installation. So a bundle is the
+ * size of the project's code, esbuild reads only that, and a worker picks up a new version by
+ * importing the project's modules into an isolate that has the SDK loaded already. The header
+ * names the flytekit the project uses; a worker whose flytekit cannot stand in for it refuses the
+ * bundle with a message saying so. Its format is @flyte/worker's bundle contract (see
+ * bundle-format.ts and sdk-version.ts there).
  */
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleEntrySource } from "@flyte/worker";
+import { bundleEntrySource, bundleHeader, flytekitPackageOf, type FlytekitPackage } from "@flyte/worker/bundle";
 import { projectRootOf } from "flytekit/internal";
 
 /**
@@ -44,6 +49,10 @@ export interface BundlePlan {
   readonly source: string;
   /** Module paths, sorted. */
   readonly modules: readonly string[];
+  /** Packages left to the worker: flytekit and its dependencies (sdk-version.ts of @flyte/worker). */
+  readonly external: readonly string[];
+  /** The first line of the bundle: the format and the flytekit version the project uses. */
+  readonly header: string;
 }
 
 /**
@@ -56,12 +65,15 @@ export function bundlePlan(modules: readonly BundleModule[], names: Readonly<Rec
   const root = projectRootOf(first.file);
   // Sorted, so the bytes (and the derived version) do not depend on the order files were given in.
   const sorted = [...modules].sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
+  const sdk = projectFlytekit(root);
+  // The runtime by bare name, like the user's imports of flytekit: the worker resolves both to its copy.
   const source = bundleEntrySource(
     sorted.map((m) => ({ module: m.module, path: m.file })),
-    flytekitRuntimePath(root),
+    "flytekit/internal",
     names,
+    sdk.version,
   );
-  return { root, source, modules: sorted.map((m) => m.module) };
+  return { root, source, modules: sorted.map((m) => m.module), external: ["flytekit", ...sdk.dependencies], header: bundleHeader(sdk.version) };
 }
 
 /**
@@ -75,7 +87,7 @@ export async function buildBundle(modules: readonly BundleModule[], names: Reado
 
 /** Runs esbuild on `plan`. */
 export async function buildPlannedBundle(plan: BundlePlan): Promise<CodeBundleFile> {
-  const { root, source } = plan;
+  const { root, source, external, header } = plan;
   // Loaded here, not at the top: a bundle found in the cache (bundle-cache.ts) needs no esbuild.
   const { build } = await import("esbuild");
   const result = await build({
@@ -95,8 +107,11 @@ export async function buildPlannedBundle(plan: BundlePlan): Promise<CodeBundleFi
     sourceRoot: BUNDLE_SOURCE_ROOT,
     // esbuild renames clashing functions (check → check2); stack frames should show the user's names.
     keepNames: true,
-    // CommonJS dependencies may `require` Node's modules; ESM has no `require` of its own.
-    banner: { js: 'import { createRequire as __flyteCreateRequire } from "node:module"; const require = __flyteCreateRequire(import.meta.url);' },
+    // A package path also covers its subpaths (`flytekit/internal`, `zod/mini`).
+    external: [...external],
+    // The header first (the worker reads it before importing). CommonJS dependencies may
+    // `require` Node's modules; ESM has no `require` of its own.
+    banner: { js: `${header}\nimport { createRequire as __flyteCreateRequire } from "node:module"; const require = __flyteCreateRequire(import.meta.url);` },
   }).catch((err: unknown) => {
     throw new Error(`could not bundle ${plan.modules.join(", ")}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   });
@@ -111,13 +126,15 @@ export async function buildPlannedBundle(plan: BundlePlan): Promise<CodeBundleFi
 }
 
 /**
- * flytekit's internal API as the user's code resolves it (from the project root), so the bundle
- * holds one copy of the SDK; the CLI's own copy when the project does not resolve one.
+ * The flytekit the project's code uses (resolved from the project root); the CLI's own copy
+ * when the project does not resolve one.
  */
-function flytekitRuntimePath(root: string): string {
+function projectFlytekit(root: string): FlytekitPackage {
+  let internal: string;
   try {
-    return createRequire(join(root, "package.json")).resolve("flytekit/internal");
+    internal = createRequire(join(root, "package.json")).resolve("flytekit/internal");
   } catch {
-    return fileURLToPath(import.meta.resolve("flytekit/internal"));
+    internal = fileURLToPath(import.meta.resolve("flytekit/internal"));
   }
+  return flytekitPackageOf(internal);
 }

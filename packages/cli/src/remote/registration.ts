@@ -20,7 +20,7 @@ import {
   type LoadedProject,
   type SerializationSettings,
 } from "flytekit/internal";
-import { withFastExecute } from "@flyte/worker";
+import { parseTaskArgs, withFastExecute } from "@flyte/worker/bundle";
 import { bundlePlan, buildPlannedBundle, type CodeBundleFile } from "./bundle.ts";
 import { bundleCacheDir, bundleCacheEnabled, cachedBundle } from "./bundle-cache.ts";
 import { isAlreadyExists, isNotFound, type Remote } from "./connection.ts";
@@ -112,12 +112,16 @@ export async function registerFiles(remote: Remote, paths: readonly string[], op
   const settings: SerializationSettings = { project: remote.project, domain: remote.domain, version };
   const specs = specsOf(definitions, settings);
   // Which of these ids does the server have? Asked all at once (a few connections at a time).
-  const existing = await mapConcurrently(specs, 8, (spec) => exists(remote, spec));
+  const found = await mapConcurrently(specs, 8, (spec) => exists(remote, spec));
+  const existing = found.map((f) => f !== false);
   mark("check");
   const complete = derived && existing.every(Boolean);
-  // Entities under a derived version exist only once their project and bundle did.
+  // Entities under a derived version exist only once their project and bundle did. So when all
+  // of them exist, their tasks name where this very bundle is (the version digests it): nothing
+  // to upload, nor to ask the server about.
   if (!complete) await ensureProject(remote);
-  const bundleUrl = await upload(remote, bundle.bytes, bundle.sha256);
+  const registered = complete ? found.find((f): f is string => typeof f === "string") : undefined;
+  const bundleUrl = registered ?? (await upload(remote, bundle.bytes, bundle.sha256));
   mark("upload");
   for (const spec of specs) {
     if (spec.kind === "task") {
@@ -172,16 +176,31 @@ async function registerSpec(remote: Remote, spec: EntitySpec, existed: boolean):
   return existed ? "unchanged" : "registered";
 }
 
-async function exists(remote: Remote, spec: EntitySpec): Promise<boolean> {
+/**
+ * Whether the server has the entity of `spec`: false when not; for a task, the bundle URL its
+ * registered args name (when they name one); else true.
+ */
+async function exists(remote: Remote, spec: EntitySpec): Promise<boolean | string> {
   const id = idOf(spec);
   try {
-    if (spec.kind === "task") await remote.admin.getTask({ id });
-    else if (spec.kind === "workflow") await remote.admin.getWorkflow({ id });
+    if (spec.kind === "task") {
+      const target = (await remote.admin.getTask({ id })).closure?.compiledTask?.template?.target;
+      return (target?.case === "container" ? registeredBundleUrl(target.value.args) : undefined) ?? true;
+    } else if (spec.kind === "workflow") await remote.admin.getWorkflow({ id });
     else await remote.admin.getLaunchPlan({ id });
     return true;
   } catch (err) {
     if (isNotFound(err)) return false;
     throw err;
+  }
+}
+
+/** The bundle URL of a registered task's args, or undefined when they name none. */
+function registeredBundleUrl(args: readonly string[]): string | undefined {
+  try {
+    return parseTaskArgs(args).bundleUrl;
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,8 +4,7 @@
  * `PUT /upload/<key>`, read with `GET` (ranges too) and listed with `GET /download/<prefix>?list`.
  * Bytes stream between the worker and the server's disk: neither side holds a file in memory.
  */
-import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { IncomingMessage, request as httpRequest } from "node:http";
 import { Transform, type Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { pipeline } from "node:stream/promises";
@@ -73,7 +72,7 @@ export class HttpStore implements DataStore {
     // node:http rather than fetch: the body arrives as Node buffers, without a web stream (and its
     // per-chunk promises and garbage) in between — most of a download's CPU time with fetch.
     const url = new URL(uri);
-    const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method: "GET" });
+    const request = clientFor(url).request(url, { method: "GET" });
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       request.once("response", resolve);
       request.once("error", reject);
@@ -129,7 +128,7 @@ export class HttpStore implements DataStore {
     // node:http rather than fetch: a piped request body keeps backpressure end to end, so an upload
     // holds a few chunks in memory whatever the file's size.
     const url = new URL(uploadUrlOf(uri));
-    const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method: "PUT", headers: { "content-type": "application/octet-stream" } });
+    const request = clientFor(url).request(url, { method: "PUT", headers: { "content-type": "application/octet-stream" } });
     const response = new Promise<IncomingMessage>((resolve, reject) => {
       request.once("response", resolve);
       request.once("error", reject);
@@ -161,4 +160,9 @@ export class HttpStore implements DataStore {
     const files = Array.isArray(body.files) ? body.files.filter((f): f is string => typeof f === "string") : [];
     return files.map((f) => `${base}/${f.split("/").map(encodeURIComponent).join("/")}`).sort();
   }
+}
+
+/** node:http or node:https for a URL, loaded on first use: every command loads this module, few transfer data (node:https brings TLS). */
+function clientFor(url: URL): { request: typeof httpRequest } {
+  return url.protocol === "https:" ? process.getBuiltinModule("node:https") : process.getBuiltinModule("node:http");
 }

@@ -17,7 +17,7 @@ import { identifierOf, type SerializationSettings } from "./settings.ts";
 import { taskTemplateOf } from "./task-template.ts";
 import { workflowBundleOf } from "./workflow-template.ts";
 import { LaunchPlanDefinition } from "../launch-plan.ts";
-import { launchPlanOf } from "./launch-plan.ts";
+import { launchPlanOf } from "./launch-plan-spec.ts";
 import { registrationOrder } from "./registration-order.ts";
 
 /** One registrable spec. `suffix` is pyflyte's file suffix: 1 task, 2 workflow, 3 launch plan. */

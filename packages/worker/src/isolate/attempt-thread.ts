@@ -1,7 +1,7 @@
 /**
  * Entry of a worker's isolate thread: runs attempts (attempt.ts) with the code loaded in this
- * thread — the bundle's own flytekit for fast-registered code, else the worker's copy for modules
- * in its directory. An eager task's calls go to the worker's main thread as requests, which makes
+ * thread — fast-registered bundles, whose flytekit imports resolve to the worker's copy
+ * (bundle-resolution.ts), or modules in its directory. An eager task's calls go to the worker's main thread as requests, which makes
  * them on the server (worker.ts). The bundle file is already on disk (the main thread downloads
  * it), so the thread's loader only imports it.
  *

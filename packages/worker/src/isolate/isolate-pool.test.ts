@@ -89,6 +89,22 @@ describe("the isolate pool", () => {
     }
   });
 
+  test("a released isolate leaves a spare loading, which serves the next version of the code", async () => {
+    const pool = newPool(2);
+    try {
+      const a = await pool.acquire("bundle:a", undefined, false);
+      assert.ok(a !== undefined);
+      assert.equal(pool.size, 1);
+      pool.release("bundle:a", a, false);
+      assert.equal(pool.size, 2, "the warm isolate of bundle:a and a spare");
+      const b = await pool.acquire("bundle:b", undefined, false);
+      assert.ok(b !== undefined && b !== a);
+      assert.equal(pool.size, 2, "bundle:b took the spare rather than starting a thread of its own");
+    } finally {
+      await pool.close();
+    }
+  });
+
   test("an attempt aborted while it waits gets no isolate; closing answers the others", async () => {
     const pool = newPool(1);
     try {

@@ -114,6 +114,10 @@ export class IsolatePool {
       this.#idle.push({ full: `${key}\0${isolate.memoryMb ?? ""}`, isolate });
     }
     this.#pump();
+    // Keep a spare loaded while nothing waits: a new version of the code (an edit, registered
+    // again) then starts in an isolate that has the SDK loaded and imports only the project's
+    // modules, instead of waiting for a thread to start and load the SDK.
+    if (this.#waiters.length === 0) this.prepare();
     this.#idle = this.#idle.filter((e) => e.isolate.alive);
     while (this.#idle.length + this.#blank.length > this.#options.maxIdle) {
       const oldest = this.#idle.shift()?.isolate ?? this.#blank.shift();
