@@ -212,7 +212,7 @@ export class Worker {
     else log.seal();
     // No last chunk: Complete carries the whole log (one RPC and one write per attempt).
     await log.settled();
-    const request = create(CompleteRequestSchema, { workerId: this.id, attemptId: id, outcome, log: log.text(), startedAt: BigInt(startedAt), finishedAt: BigInt(Date.now()) });
+    const request = create(CompleteRequestSchema, { workerId: this.id, attemptId: id, leaseToken: assignment.leaseToken, outcome, log: log.text(), startedAt: BigInt(startedAt), finishedAt: BigInt(Date.now()) });
     // Acknowledged once durable; resent on a new stream if this one breaks first (session.ts).
     const status = await this.#session.complete(request);
     if (status === CompletionAck_Status.LEASE_LOST) this.#log(`${what}: the lease was lost before completion; the server ignored the outcome`);

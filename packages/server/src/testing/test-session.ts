@@ -49,6 +49,8 @@ export class TestSession {
   readonly #stop = new AbortController();
   readonly #acks = new Map<string, Array<(status: CompletionAck_Status | undefined) => void>>();
   readonly #unacked = new Map<string, CompleteRequest>();
+  /** Lease tokens of the assignments received, echoed by their completions. */
+  readonly #tokens = new Map<string, number>();
   #channel: Channel | undefined;
   #wake: (() => void) | undefined;
   #credit: number;
@@ -81,7 +83,7 @@ export class TestSession {
 
   /** Sends a completion; resolves with its ack (undefined if the session ended first). */
   complete(init: MessageInitShape<typeof CompleteRequestSchema>): Promise<CompletionAck_Status | undefined> {
-    const request = create(CompleteRequestSchema, { workerId: this.#options.workerId, ...init });
+    const request = create(CompleteRequestSchema, { workerId: this.#options.workerId, leaseToken: this.#tokens.get(init.attemptId ?? "") ?? 0, ...init });
     this.held.delete(request.attemptId);
     this.#unacked.set(request.attemptId, request);
     const { promise, resolve } = Promise.withResolvers<CompletionAck_Status | undefined>();
@@ -137,7 +139,10 @@ export class TestSession {
       for await (const res of this.#open(channel, this.#stop.signal)) {
         if (res.assignments.length > 0) {
           this.#credit -= res.assignments.length;
-          for (const a of res.assignments) this.held.add(a.attemptId);
+          for (const a of res.assignments) {
+            this.held.add(a.attemptId);
+            this.#tokens.set(a.attemptId, a.leaseToken);
+          }
           this.assignments.push(...res.assignments);
           this.#options.onAssigned?.(res.assignments);
           this.#wake?.();

@@ -88,6 +88,14 @@ export declare type Assignment = Message<"flyte.worker.v1.Assignment"> & {
    * @generated from field: int64 lease_expires_at = 11;
    */
   leaseExpiresAt: bigint;
+
+  /**
+   * Names this lease; the completion echoes it (a completion for another lease of the same
+   * attempt id is refused as LEASE_LOST).
+   *
+   * @generated from field: uint32 lease_token = 12;
+   */
+  leaseToken: number;
 };
 
 /**
@@ -233,6 +241,13 @@ export declare type CompleteRequest = Message<"flyte.worker.v1.CompleteRequest">
    * @generated from field: int64 finished_at = 8;
    */
   finishedAt: bigint;
+
+  /**
+   * The Assignment's lease_token.
+   *
+   * @generated from field: uint32 lease_token = 9;
+   */
+  leaseToken: number;
 };
 
 /**
