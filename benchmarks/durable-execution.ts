@@ -25,6 +25,7 @@ import { WorkerService } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { startServer } from "../packages/server/src/server.ts";
 import { DOMAIN, PROJECT, idOf, registerFixtures } from "../packages/server/src/testing/fixtures.ts";
 import { intMap, intsOf } from "../packages/server/src/testing/literals.ts";
+import { TestSession } from "../packages/server/src/testing/test-session.ts";
 import { median, report } from "./report.ts";
 import { registerChain } from "./bench-workflows.ts";
 import { durabilityNote, fsyncCommitLatency } from "./fsync-baseline.ts";
@@ -42,10 +43,12 @@ function percentile(values: readonly number[], p: number): number {
 export async function benchDurableExecution(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "flyte-bench-durable-"));
   const server = await startServer({ dataDir, port: 0, fsync: process.env["BENCH_FSYNC"] !== "0" });
+  let session: TestSession | undefined;
   try {
     const transport = createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" });
     const admin = createClient(AdminService, transport);
-    const workers = createClient(WorkerService, transport);
+    const workers = createClient(WorkerService, createConnectTransport({ baseUrl: server.url, httpVersion: "2", acceptCompression: [] }));
+    session = new TestSession((requests, signal) => workers.session(requests, { signal }), { workerId: "bench", credit: 1 });
     await registerFixtures(admin);
     await registerChain(admin, "long_chain", NODES);
 
@@ -55,16 +58,15 @@ export async function benchDurableExecution(): Promise<void> {
       const id = (await admin.createExecution({ project: PROJECT, domain: DOMAIN, spec: { launchPlan: idOf(ResourceType.LAUNCH_PLAN, "long_chain") }, inputs: intMap({ x: 0 }) })).id!;
       const started = performance.now();
       let lastComplete: number | undefined;
-      for (let done = 0; done < NODES; ) {
-        const { assignments } = await workers.lease({ workerId: "bench", max: 1, waitMs: 5000, leaseMs: 30_000 });
+      for (let done = 0; done < NODES; done++) {
+        const a = await session.next();
         const received = performance.now();
-        for (const a of assignments) {
-          if (lastComplete !== undefined) gaps.push(received - lastComplete);
-          const x = intsOf(a.inputs)["x"] ?? 0n;
-          lastComplete = performance.now();
-          await workers.complete({ workerId: "bench", attemptId: a.attemptId, outcome: { case: "outputs", value: intMap({ o0: x + 1n }) } });
-          done++;
-        }
+        if (lastComplete !== undefined) gaps.push(received - lastComplete);
+        const x = intsOf(a.inputs)["x"] ?? 0n;
+        lastComplete = performance.now();
+        // The slot is free again once the outcome is sent, as a worker's is.
+        void session.complete({ attemptId: a.attemptId, outcome: { case: "outputs", value: intMap({ o0: x + 1n }) } });
+        session.grant(1);
       }
       let phase = WorkflowExecution_Phase.RUNNING;
       while (phase !== WorkflowExecution_Phase.SUCCEEDED) {
@@ -80,6 +82,7 @@ export async function benchDurableExecution(): Promise<void> {
     report({ bench: "durable-execution", metric: "node-to-node p99 (warm worker)", value: percentile(gaps, 99), unit: "ms", baseline: commit.p99, target: 50, runs: RUNS, note });
     report({ bench: "durable-execution", metric: "chain time per node, create to SUCCEEDED", value: median(perRun), unit: "ms", runs: RUNS, note: durabilityNote(fsync) });
   } finally {
+    await session?.close();
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

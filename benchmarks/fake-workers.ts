@@ -1,7 +1,7 @@
 /**
  * Trivial workers for the durable benchmarks, in a worker thread (their own core and event loop,
- * as real worker processes would have): `loops` long-polling clients, each leasing up to `batch`
- * attempts and completing every one with o0 = x + 1 (the fixtures' `inc`). The thread posts the
+ * as real worker processes would have): `loops` sessions (test-session.ts), each granting `batch`
+ * credit and completing every attempt with o0 = x + 1 (the fixtures' `inc`). The thread posts the
  * number of completions when told to stop. Start it with {@link startFakeWorkers}.
  */
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
@@ -9,6 +9,7 @@ import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { WorkerService } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { intMap, intsOf } from "../packages/server/src/testing/literals.ts";
+import { TestSession } from "../packages/server/src/testing/test-session.ts";
 
 interface Options {
   readonly endpoint: string;
@@ -34,31 +35,30 @@ export function startFakeWorkers(options: Options): { stop(): Promise<number> } 
 }
 
 async function runLoops({ endpoint, loops, batch }: Options): Promise<void> {
-  const client = createClient(WorkerService, createConnectTransport({ baseUrl: endpoint, httpVersion: "1.1" }));
-  let stopping = false;
+  const client = createClient(WorkerService, createConnectTransport({ baseUrl: endpoint, httpVersion: "2", acceptCompression: [] }));
   let completed = 0;
-  parentPort?.once("message", () => (stopping = true));
-  await Promise.all(
-    Array.from({ length: loops }, async (_, l) => {
-      const workerId = `fake-${l}`;
-      while (!stopping) {
-        // A server that is down (restarting) is polled again shortly, as warm workers do.
-        const leased = await client.lease({ workerId, max: batch, waitMs: 200, leaseMs: 60_000 }).catch(() => undefined);
-        if (leased === undefined) {
-          await new Promise((r) => setTimeout(r, 5));
-          continue;
+  // A server that is down (restarting) is reconnected to shortly, as warm workers do.
+  const sessions = Array.from({ length: loops }, (_, l) => {
+    const session: TestSession = new TestSession((requests, signal) => client.session(requests, { signal }), {
+      workerId: `fake-${l}`,
+      leaseMs: 60_000,
+      credit: batch,
+      reconnect: true,
+      onAssigned: (assignments) => {
+        session.assignments.length = 0;
+        for (const a of assignments) {
+          const x = intsOf(a.inputs)["x"] ?? 0n;
+          void session.complete({ attemptId: a.attemptId, outcome: { case: "outputs", value: intMap({ o0: x + 1n }) } }).then((status) => {
+            if (status !== undefined) completed++;
+          });
         }
-        const { assignments } = leased;
-        await Promise.all(
-          assignments.map(async (a) => {
-            const x = intsOf(a.inputs)["x"] ?? 0n;
-            await client.complete({ workerId, attemptId: a.attemptId, outcome: { case: "outputs", value: intMap({ o0: x + 1n }) } });
-            completed++;
-          }),
-        );
-      }
-    }),
-  );
+        session.grant(assignments.length);
+      },
+    });
+    return session;
+  });
+  await new Promise((resolve) => parentPort?.once("message", resolve));
+  await Promise.all(sessions.map((s) => s.close()));
   parentPort?.postMessage(completed);
 }
 

@@ -70,7 +70,7 @@ describe("eager tasks on the worker", () => {
     }
     server.bundles.set("good.mjs", bundleEntrySource([{ module: "tasks", path: join(TESTDATA, "tasks.ts") }], RUNTIME, namesOf(project.modules), workerFlytekit().version));
     bundleUrl = `${server.url}/bundles/good.mjs`;
-    worker = new Worker({ endpoint: server.url, cacheDir, leaseMs: 300, waitMs: 200, workerId: "w1", log: () => undefined });
+    worker = new Worker({ endpoint: server.url, cacheDir, leaseMs: 300, workerId: "w1", log: () => undefined });
     void worker.run();
   });
 

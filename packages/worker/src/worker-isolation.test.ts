@@ -72,7 +72,7 @@ describe("attempts in isolates", () => {
     }
     server.bundles.set("hostile.mjs", bundleEntrySource([{ module: "hostile", path: join(TESTDATA, "hostile.ts") }], RUNTIME, namesOf(project.modules), workerFlytekit().version));
     bundleUrl = `${server.url}/bundles/hostile.mjs`;
-    worker = new Worker({ endpoint: server.url, cacheDir, leaseMs: 600, waitMs: 200, workerId: "w-iso", graceMs: 200, logFlushMs: 100, log: () => {} });
+    worker = new Worker({ endpoint: server.url, cacheDir, leaseMs: 600, workerId: "w-iso", graceMs: 200, logFlushMs: 100, log: () => {} });
     void worker.run();
     // Loads the bundle into a warm isolate, so that timed bodies start at once.
     await stillWorks();
@@ -103,7 +103,7 @@ describe("attempts in isolates", () => {
 
   test("a cancel from the server stops a synchronous loop", async () => {
     const a = push("spinUntilStopped");
-    await until("a heartbeat names the attempt", () => server.heartbeats.some((h) => h.attemptIds.includes(a.attemptId)));
+    await until("the attempt runs", () => worker.runningAttempts.includes(a.attemptId));
     server.cancelled.add(a.attemptId);
     await until("the attempt is stopped and its log closed", () => !worker.runningAttempts.includes(a.attemptId) && server.streamedLog(a.attemptId).includes("cancelled by the server"));
     await stillWorks();

@@ -1,21 +1,22 @@
 /**
- * The worker loop: long-polls `WorkerService.Lease` for attempts while it has free slots, runs
- * each one in an isolate (a worker thread: isolate/, attempt.ts) with its output streamed to the
- * server (attempt-log.ts), heartbeats the running ones every lease/3, and reports each outcome
- * with `Complete`. A timeout (the task's own, enforced here too) or a cancel from the server
- * aborts the attempt's signal, then stops its isolate after the grace period; the slot is free at
- * once. It survives task crashes and a server that goes away (it retries with backoff).
+ * The worker: holds one `WorkerService.Session` stream to the server (session.ts), which grants
+ * the server credit for its free slots, receives assignments as soon as they are enqueued and
+ * reports outcomes; runs each attempt in an isolate (a worker thread: isolate/, attempt.ts) with
+ * its output streamed to the server (attempt-log.ts). A timeout (the task's own, enforced here
+ * too) or a cancel from the server aborts the attempt's signal, then stops its isolate after the
+ * grace period; the slot is free at once. It survives task crashes and a server that goes away
+ * (the session reconnects with backoff).
  */
 import { randomBytes } from "node:crypto";
 import { hostname, homedir } from "node:os";
 import { join } from "node:path";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import {
   AssignmentSchema,
   CompleteRequestSchema,
-  CompleteResponse_Status,
+  CompletionAck_Status,
   RunEagerChildRequestSchema,
   RunEagerChildResponseSchema,
   WorkerService,
@@ -29,6 +30,7 @@ import { CodeLoader } from "./code-loader.ts";
 import { IsolatePool } from "./isolate/isolate-pool.ts";
 import type { EagerCallReply, EagerCallRequest } from "./isolate/attempt-thread.ts";
 import type { RunEagerChildCall } from "./remote-eager.ts";
+import { WorkerSession } from "./session.ts";
 
 /** Options of {@link Worker}. */
 export interface WorkerOptions {
@@ -40,10 +42,8 @@ export interface WorkerOptions {
   readonly workerId?: string;
   /** Downloaded bundles. @default $XDG_CACHE_HOME/flyte/worker or ~/.cache/flyte/worker */
   readonly cacheDir?: string;
-  /** Lease length asked for; heartbeats go every third of it. @default 30 s */
+  /** Lease length asked for; the server extends leases every third of it while the session is open. @default 30 s */
   readonly leaseMs?: number;
-  /** How long one Lease call waits for work. @default 20 s */
-  readonly waitMs?: number;
   /** Where code without a bundle is looked up. @default process.cwd() */
   readonly root?: string;
   /** Status lines (not task output). @default stderr */
@@ -80,8 +80,8 @@ export class Worker {
   readonly #running = new Map<string, Running>();
   readonly #stopping = new AbortController();
   readonly #concurrency: number;
-  readonly #leaseMs: number;
-  #slotFreed: (() => void) | undefined;
+  readonly #session: WorkerSession;
+  readonly #attempts = new Set<Promise<void>>();
   /** Slots lent by eager attempts while they wait on a child call (see #eagerCall). */
   #lent = 0;
   #done: Promise<void> | undefined;
@@ -90,8 +90,20 @@ export class Worker {
     this.#options = options;
     this.id = options.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
     this.#concurrency = Math.max(1, options.concurrency ?? 1);
-    this.#leaseMs = options.leaseMs ?? 30_000;
-    this.#client = createClient(WorkerService, createConnectTransport({ baseUrl: options.endpoint, httpVersion: "1.1" }));
+    // HTTP/2: the session is a bidirectional stream, and the other calls share its connection.
+    // No compression: assignments are small and the server is near; gzip cost more CPU than it saved.
+    this.#client = createClient(WorkerService, createConnectTransport({ baseUrl: options.endpoint, httpVersion: "2", acceptCompression: [] }));
+    this.#session = new WorkerSession(this.#client, { workerId: this.id, endpoint: options.endpoint, leaseMs: options.leaseMs ?? 30_000 }, {
+      assigned: (assignments) => {
+        for (const assignment of assignments) this.#start(assignment);
+      },
+      cancelled: (ids) => {
+        for (const id of ids) this.#running.get(id)?.abort.abort(new DOMException("cancelled by the server", "AbortError"));
+      },
+      free: () => (this.#stopping.signal.aborted ? 0 : this.#concurrency - this.#running.size + this.#lent),
+      running: () => [...this.#running.keys()],
+      log: (line) => this.#log(line),
+    });
     this.#loader = new CodeLoader({
       cacheDir: options.cacheDir ?? defaultWorkerCacheDir(),
       ...(options.root !== undefined ? { root: options.root } : {}),
@@ -121,12 +133,13 @@ export class Worker {
    */
   async stop(graceMs = 5_000): Promise<void> {
     this.#stopping.abort();
-    this.#slotFreed?.();
     const done = this.#done ?? Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
     for (const running of this.#running.values()) running.abort.abort(new DOMException("the worker is stopping", "AbortError"));
+    // Outcomes still unacknowledged are abandoned: their leases expire and the server retries them.
+    this.#session.close();
     await done;
     await this.#isolates.close();
   }
@@ -137,49 +150,17 @@ export class Worker {
 
   async #loop(): Promise<void> {
     this.#isolates.prepare();
-    const heartbeat = setInterval(() => void this.#heartbeat(), Math.max(50, Math.floor(this.#leaseMs / 3)));
-    const attempts = new Set<Promise<void>>();
-    let failures = 0;
-    let failingSince = 0;
-    try {
-      while (!this.#stopping.signal.aborted) {
-        const free = this.#concurrency - this.#running.size + this.#lent;
-        if (free <= 0) {
-          await new Promise<void>((r) => (this.#slotFreed = r));
-          continue;
-        }
-        let assignments: Assignment[];
-        try {
-          const res = await this.#client.lease(
-            { workerId: this.id, max: free, waitMs: this.#options.waitMs ?? 20_000, leaseMs: this.#leaseMs },
-            { signal: this.#stopping.signal },
-          );
-          assignments = res.assignments;
-          if (failures > 0) this.#log(`connected to ${this.#options.endpoint}`);
-          failures = 0;
-        } catch (err) {
-          if (this.#stopping.signal.aborted) break;
-          if (failures++ === 0) {
-            failingSince = Date.now();
-            this.#log(`cannot lease from ${this.#options.endpoint} (${describe(err)}); retrying with backoff (up to every 5 s) until it answers`);
-          } else if (failures % 12 === 0) {
-            this.#log(`still cannot lease from ${this.#options.endpoint} after ${Math.round((Date.now() - failingSince) / 1000)} s (${describe(err)}); retrying`);
-          }
-          await sleep(Math.min(5_000, 250 * 2 ** Math.min(failures, 5)), this.#stopping.signal);
-          continue;
-        }
-        for (const assignment of assignments) {
-          const attempt = this.#attempt(assignment).finally(() => {
-            attempts.delete(attempt);
-            this.#slotFreed?.();
-          });
-          attempts.add(attempt);
-        }
-      }
-      await Promise.all(attempts);
-    } finally {
-      clearInterval(heartbeat);
-    }
+    const session = this.#session.run();
+    await new Promise<void>((resolve) => this.#stopping.signal.addEventListener("abort", () => resolve(), { once: true }));
+    // Running attempts finish and report (stop() cuts this short after its grace period).
+    while (this.#attempts.size > 0) await Promise.all(this.#attempts);
+    this.#session.close();
+    await session;
+  }
+
+  #start(assignment: Assignment): void {
+    const attempt = this.#attempt(assignment).finally(() => this.#attempts.delete(attempt));
+    this.#attempts.add(attempt);
   }
 
   async #attempt(assignment: Assignment): Promise<void> {
@@ -216,7 +197,7 @@ export class Worker {
       this.#isolates.release(isolation.key, isolate, isolation.fresh);
     }
     this.#running.delete(id);
-    this.#slotFreed?.();
+    this.#session.refresh();
     const cause = abort.signal.aborted ? this.#abortCause(abort.signal) : undefined;
     if (cause !== undefined) {
       // The server decides what an aborted attempt was (it timed it out or cancelled it); the log is kept.
@@ -231,20 +212,12 @@ export class Worker {
     else log.seal();
     // No last chunk: Complete carries the whole log (one RPC and one write per attempt).
     await log.settled();
-    const request = create(CompleteRequestSchema, { workerId: this.id, attemptId: id, outcome, log: log.text(), startedAt: BigInt(startedAt), finishedAt: BigInt(Date.now()) });
-    for (let tries = 1; ; tries++) {
-      try {
-        const res = await this.#client.complete(request);
-        if (res.status === CompleteResponse_Status.LEASE_LOST) this.#log(`${what}: the lease was lost before completion; the server ignored the outcome`);
-        return;
-      } catch (err) {
-        if (tries >= 5 || !isTransient(err)) {
-          this.#log(`${what}: could not report the outcome (${describe(err)}); the server will retry the attempt when its lease expires`);
-          return;
-        }
-        await sleep(200 * 2 ** tries);
-      }
-    }
+    const request = create(CompleteRequestSchema, { workerId: this.id, attemptId: id, leaseToken: assignment.leaseToken, outcome, log: log.text(), startedAt: BigInt(startedAt), finishedAt: BigInt(Date.now()) });
+    // Acknowledged once durable; resent on a new stream if this one breaks first (session.ts).
+    const status = await this.#session.complete(request);
+    if (status === CompletionAck_Status.LEASE_LOST) this.#log(`${what}: the lease was lost before completion; the server ignored the outcome`);
+    else if (status === CompletionAck_Status.UNKNOWN_ATTEMPT) this.#log(`${what}: the server does not know attempt id ${id}; the outcome was dropped`);
+    else if (status === undefined) this.#log(`${what}: the worker stopped before the server acknowledged the outcome; the server will retry the attempt when its lease expires`);
   }
 
   #abortCause(signal: AbortSignal): AbortCause {
@@ -270,38 +243,11 @@ export class Worker {
    */
   async #eagerCall(...args: Parameters<RunEagerChildCall>): Promise<RunEagerChildResponse> {
     this.#lent++;
-    this.#slotFreed?.();
+    this.#session.refresh();
     try {
       return await this.#client.runEagerChild(...args);
     } finally {
       this.#lent--;
     }
   }
-
-  async #heartbeat(): Promise<void> {
-    if (this.#running.size === 0) return;
-    try {
-      const res = await this.#client.heartbeat({ workerId: this.id, attemptIds: [...this.#running.keys()], leaseMs: this.#leaseMs });
-      for (const id of res.cancelledAttemptIds) this.#running.get(id)?.abort.abort(new DOMException("cancelled by the server", "AbortError"));
-    } catch (err) {
-      this.#log(`heartbeat failed (${describe(err)})`);
-    }
-  }
-}
-
-function isTransient(err: unknown): boolean {
-  const code = ConnectError.from(err).code;
-  return code === Code.Unavailable || code === Code.Unknown || code === Code.Internal || code === Code.DeadlineExceeded;
-}
-
-function describe(err: unknown): string {
-  const e = ConnectError.from(err);
-  return `${Code[e.code]}: ${e.rawMessage}`;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-  });
 }

@@ -18,7 +18,7 @@ options:
   --concurrency N    attempts run at once (default 1)
   --cache-dir D      where bundles are kept (default ${defaultWorkerCacheDir()})
   --id ID            the worker's id in the server's records (default host-pid-random)
-  --lease-ms MS      lease length asked for; heartbeats every third of it (default
+  --lease-ms MS      lease length asked for; kept alive every third of it (default
                      $FLYTE_WORKER_LEASE_MS or 30000)
   --grace-ms MS      how long a timed-out or cancelled attempt may run on after its
                      abort signal before its isolate is stopped (default 1000)

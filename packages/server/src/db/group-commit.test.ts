@@ -144,6 +144,24 @@ describe("group commit", () => {
     assert.ok(committer.stats.walSyncs >= 1 && committer.stats.walSyncs <= committer.stats.commits, `fsyncs ${committer.stats.walSyncs}, commits ${committer.stats.commits}`);
   });
 
+  test("afterCommit hooks run once their operation committed, before its fsync resolves it; not for a failed operation", async () => {
+    const committer = new GroupCommitter(db);
+    const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const order: string[] = [];
+    const ok = committer.submit(() => {
+      insert.run(1, "a");
+      committer.afterCommit(() => order.push(`hook sees ${count()} row(s)`));
+    });
+    const failed = committer.submit(() => {
+      committer.afterCommit(() => order.push("hook of a failed operation"));
+      throw new Error("refused");
+    });
+    await ok.then(() => order.push("resolved"));
+    await assert.rejects(failed, /refused/);
+    assert.deepEqual(order, ["hook sees 1 row(s)", "resolved"]);
+    assert.throws(() => committer.afterCommit(() => undefined), /only from inside a submitted operation/);
+  });
+
   test("without fsync (or in memory) a synced write waits for no fsync", async () => {
     const memory = openDatabase(":memory:");
     const relaxed = openDatabase(join(dir, "relaxed.sqlite"), { fsync: false });

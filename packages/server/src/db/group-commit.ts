@@ -95,6 +95,8 @@ export class GroupCommitter {
   #savepoint: { begin: StatementSync; release: StatementSync; rollback: StatementSync } | undefined;
   /** Undefined when commits need no fsync (fsync off, or an in-memory database). */
   readonly #wal: WalSync | undefined;
+  /** `afterCommit` callbacks of the operation running now, then of the group's committed operations. */
+  #opHooks: Array<() => void> | undefined;
   /** The pending `synced()` barrier of the next group, shared by every caller until it runs. */
   #barrier: Promise<void> | undefined;
   readonly #run = (): void => {
@@ -158,6 +160,17 @@ export class GroupCommitter {
       if (this.#barrier === barrier) this.#barrier = undefined;
     });
     return barrier;
+  }
+
+  /**
+   * Called from inside an operation: runs `hook` as soon as the operation's transaction has
+   * committed — before its fsync — and not at all if the operation or the commit fails. For
+   * waking readers of the new rows early (a worker may lease an attempt while its enqueue is
+   * being fsynced); never for acknowledging anything.
+   */
+  afterCommit(hook: () => void): void {
+    if (this.#opHooks === undefined) throw new Error("GroupCommitter.afterCommit is callable only from inside a submitted operation");
+    this.#opHooks.push(hook);
   }
 
   /** Resolves when everything submitted so far has committed (or failed). */
@@ -250,17 +263,22 @@ export class GroupCommitter {
       return;
     }
     let failed = 0;
+    const hooks: Array<() => void> = [];
     try {
       for (let i = 0; i < group.length; i++) {
         savepoint.begin.run();
+        this.#opHooks = [];
         try {
           outcomes[i] = { ok: true, value: (group[i] as Pending).op() };
           savepoint.release.run();
+          hooks.push(...this.#opHooks);
         } catch (error) {
           savepoint.rollback.run();
           savepoint.release.run();
           outcomes[i] = { ok: false, value: error };
           failed++;
+        } finally {
+          this.#opHooks = undefined;
         }
       }
       sqlite.exec("COMMIT");
@@ -269,6 +287,7 @@ export class GroupCommitter {
       this.#failGroup(group, error);
       return;
     }
+    for (const hook of hooks) hook();
     if (synced) this.#commits++;
     else this.#unsyncedCommits++;
     this.#operations += group.length - failed;

@@ -7,23 +7,16 @@ import { create } from "@bufbuild/protobuf";
 import { createContextValues, type HandlerContext } from "@connectrpc/connect";
 import type { TaskRunRequest } from "@flyte/engine";
 import { TaskTemplateSchema } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
-import {
-  CompleteRequestSchema,
-  CompleteResponse_Status,
-  HeartbeatRequestSchema,
-  LeaseRequestSchema,
-  type CompleteResponse,
-  type HeartbeatResponse,
-  type LeaseResponse,
-} from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { CompletionAck_Status, type SessionResponse } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { openDatabase, type Database } from "../db/database.ts";
 import { groupCommitterFor } from "../db/group-commit.ts";
 import { AttemptQueue } from "../queue/attempt-queue.ts";
 import { intMap, intsOf } from "../testing/literals.ts";
+import { TestSession } from "../testing/test-session.ts";
 import { workerService } from "./worker-service.ts";
 import { WorkerTaskRunner, bundleUrlOf } from "./worker-task-runner.ts";
 
-const ctx = { signal: new AbortController().signal, values: createContextValues() } as unknown as HandlerContext;
+const ctxOf = (signal: AbortSignal) => ({ signal, values: createContextValues() }) as unknown as HandlerContext;
 const task = create(TaskTemplateSchema, {
   id: { project: "p", domain: "d", name: "t", version: "v" },
   target: { case: "container", value: { args: ["run", "--additional-distribution", "http://x/b.tgz"] } },
@@ -38,9 +31,10 @@ describe("dispatch to workers", () => {
   let queue: AttemptQueue;
   let runner: WorkerTaskRunner;
   let service: ReturnType<typeof workerService>;
-  let lease: (leaseMs?: number) => Promise<LeaseResponse>;
-  let complete: (workerId: string, attemptId: string, o0: number) => Promise<CompleteResponse>;
-  let heartbeat: (attemptId: string) => Promise<HeartbeatResponse>;
+  /** A session on the handler itself (no network), as worker `w` unless told otherwise. */
+  const session = (workerId = "w", leaseMs = 30_000, credit = 1) =>
+    new TestSession((requests, signal) => service.session(requests, ctxOf(signal)) as AsyncIterable<SessionResponse>, { workerId, leaseMs, credit });
+  const outputs = (o0: number) => ({ case: "outputs" as const, value: intMap({ o0 }) });
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "flyte-dispatch-unit-"));
@@ -48,10 +42,6 @@ describe("dispatch to workers", () => {
     queue = new AttemptQueue(db);
     runner = new WorkerTaskRunner({ queue, expiryCheckMs: 60_000 });
     service = workerService({ queue, runner });
-    lease = async (leaseMs = 30_000) => (await service.lease(create(LeaseRequestSchema, { workerId: "w", max: 1, waitMs: 1000, leaseMs }), ctx)) as LeaseResponse;
-    complete = async (workerId: string, attemptId: string, o0: number) =>
-      (await service.complete(create(CompleteRequestSchema, { workerId, attemptId, outcome: { case: "outputs", value: intMap({ o0 }) } }), ctx)) as CompleteResponse;
-    heartbeat = async (attemptId: string) => (await service.heartbeat(create(HeartbeatRequestSchema, { workerId: "w", attemptIds: [attemptId] }), ctx)) as HeartbeatResponse;
   });
 
   after(async () => {
@@ -61,21 +51,27 @@ describe("dispatch to workers", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test("an attempt is leased with its assignment, and Complete wakes the runner with the outputs", async () => {
-    const pending = runner.run(request(0));
-    const a = (await lease()).assignments[0]!;
-    assert.equal(a.bundleUrl, "http://x/b.tgz");
-    assert.equal(a.executionName, "e1");
-    assert.equal(a.outputPrefix, "metadata/p-d-e1/n0/data/0");
-    const done = await complete("w", a.attemptId, 2);
-    assert.equal(done.status, CompleteResponse_Status.RECORDED);
-    const result = await pending;
-    assert.equal(result.kind, "success");
-    assert.deepEqual(result.kind === "success" && intsOf(result.outputs), { o0: 2n });
-    const again = await complete("w", a.attemptId, 3);
-    assert.equal(again.status, CompleteResponse_Status.DUPLICATE);
-    const other = await complete("other", a.attemptId, 3);
-    assert.equal(other.status, CompleteResponse_Status.DUPLICATE);
+  test("an attempt is handed to a session with its assignment, and its completion wakes the runner with the outputs, once", async () => {
+    const w = session();
+    const other = session("other", 30_000, 0);
+    try {
+      const pending = runner.run(request(0));
+      const a = await w.next();
+      assert.equal(a.bundleUrl, "http://x/b.tgz");
+      assert.equal(a.executionName, "e1");
+      assert.equal(a.outputPrefix, "metadata/p-d-e1/n0/data/0");
+      assert.ok(a.leaseExpiresAt > 0n);
+      assert.equal(await w.complete({ attemptId: a.attemptId, outcome: outputs(2) }), CompletionAck_Status.RECORDED);
+      const result = await pending;
+      assert.equal(result.kind, "success");
+      assert.deepEqual(result.kind === "success" && intsOf(result.outputs), { o0: 2n });
+      assert.equal(await w.complete({ attemptId: a.attemptId, outcome: outputs(3) }), CompletionAck_Status.DUPLICATE);
+      assert.equal(await other.complete({ attemptId: a.attemptId, outcome: outputs(3) }), CompletionAck_Status.DUPLICATE);
+      assert.equal(await w.complete({ attemptId: "999999", outcome: outputs(3) }), CompletionAck_Status.UNKNOWN_ATTEMPT);
+      assert.equal(await w.complete({ attemptId: "not-an-id", outcome: outputs(3) }), CompletionAck_Status.UNKNOWN_ATTEMPT);
+    } finally {
+      await Promise.all([w.close(), other.close()]);
+    }
   });
 
   test("asking again for an attempt that already completed returns the recorded outcome without queueing it again", async () => {
@@ -84,42 +80,84 @@ describe("dispatch to workers", () => {
     assert.equal((await queue.listByExecution("p:d:e1")).length, 1);
   });
 
-  test("an aborted attempt is cancelled in the queue and its worker learns it on the next heartbeat", async () => {
-    const controller = new AbortController();
-    const pending = runner.run(request(1, controller.signal));
-    const id = (await lease()).assignments[0]!.attemptId;
-    controller.abort();
-    assert.equal((await pending).kind, "failure");
-    for (let i = 0; i < 50; i++) {
-      const beat = await heartbeat(id);
-      if (beat.cancelledAttemptIds.includes(id)) return;
-      await new Promise((r) => setTimeout(r, 5));
+  test("a session hands out no more attempts than its credit, and more as credit arrives", async () => {
+    const w = session("w", 30_000, 1);
+    try {
+      const runs = [runner.run({ ...request(0), nodeId: "c0" }), runner.run({ ...request(0), nodeId: "c1" })];
+      const first = await w.next();
+      await assert.rejects(w.next(300), /no assignment/);
+      w.grant(1);
+      const second = await w.next();
+      assert.deepEqual([first.nodeId, second.nodeId].sort(), ["c0", "c1"]);
+      await Promise.all([first, second].map((a) => w.complete({ attemptId: a.attemptId, outcome: outputs(1) })));
+      await Promise.all(runs);
+    } finally {
+      await w.close();
     }
-    assert.fail("the heartbeat never reported the cancelled attempt");
   });
 
-  test("a lapsed lease fails the attempt as a recoverable SYSTEM:LeaseExpired", async () => {
-    const pending = runner.run(request(2));
-    await lease(1);
-    await new Promise((r) => setTimeout(r, 5));
-    await runner.sweep();
-    const result = await pending;
-    assert.equal(result.kind === "failure" && result.error.code, "SYSTEM:LeaseExpired");
-    assert.equal(result.kind === "failure" && result.error.recoverable, true);
+  test("an aborted attempt is cancelled in the queue and its session is told", async () => {
+    const w = session("w", 60);
+    const beat = setInterval(() => w.send({}), 20);
+    try {
+      const controller = new AbortController();
+      const pending = runner.run(request(1, controller.signal));
+      const id = (await w.next()).attemptId;
+      controller.abort();
+      assert.equal((await pending).kind, "failure");
+      for (let i = 0; i < 250 && !w.cancelled.includes(id); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(w.cancelled.includes(id), "the session never reported the cancelled attempt");
+    } finally {
+      clearInterval(beat);
+      await w.close();
+    }
   });
 
-  test("Complete wakes the runner before its commit: the next node's enqueue shares the completion's fsync", async () => {
-    const next = { ...request(0), nodeId: "n1" };
-    const chain = runner.run({ ...request(0), nodeId: "n0b" }).then(() => runner.run(next));
-    const a = (await lease()).assignments[0]!;
-    const committer = groupCommitterFor(db);
-    const before = committer.stats.commits;
-    assert.equal((await complete("w", a.attemptId, 5)).status, CompleteResponse_Status.RECORDED);
-    const b = (await service.lease(create(LeaseRequestSchema, { workerId: "w", max: 1, waitMs: 0 }), ctx)) as LeaseResponse;
-    assert.equal(b.assignments[0]?.nodeId, "n1", "the next attempt was durable when Complete answered");
-    assert.equal(committer.stats.commits - before, 1, "one fsync'd commit: completion, reaction and enqueue");
-    await complete("w", b.assignments[0]?.attemptId ?? "", 6);
-    assert.equal((await chain).kind, "success");
+  test("a session keeps its leases alive while the worker is heard from; a silent one loses them", async () => {
+    const w = session("w", 60);
+    const beat = setInterval(() => w.send({}), 20);
+    try {
+      const pending = runner.run(request(3));
+      const a = await w.next();
+      await new Promise((r) => setTimeout(r, 300));
+      await runner.sweep();
+      assert.equal((await queue.get(Number(a.attemptId)))?.state, "leased", "the lease was extended");
+      clearInterval(beat);
+      // Silent for longer than the lease: no more extensions.
+      for (let i = 0; i < 100 && (await queue.get(Number(a.attemptId)))?.state === "leased"; i++) {
+        await new Promise((r) => setTimeout(r, 30));
+        await runner.sweep();
+      }
+      const result = await pending;
+      assert.equal(result.kind === "failure" && result.error.code, "SYSTEM:LeaseExpired");
+      assert.equal(result.kind === "failure" && result.error.recoverable, true);
+      assert.equal(await w.complete({ attemptId: a.attemptId, outcome: outputs(1) }), CompletionAck_Status.LEASE_LOST);
+    } finally {
+      clearInterval(beat);
+      await w.close();
+    }
+  });
+
+  test("a completion wakes the runner before its commit: the next node's enqueue shares the completion's fsync", async () => {
+    const w = session();
+    try {
+      const next = { ...request(0), nodeId: "n1" };
+      const chain = runner.run({ ...request(0), nodeId: "n0b" }).then(() => runner.run(next));
+      const a = await w.next();
+      const committer = groupCommitterFor(db);
+      const before = committer.stats.commits;
+      assert.equal(await w.complete({ attemptId: a.attemptId, outcome: outputs(5) }), CompletionAck_Status.RECORDED);
+      assert.equal(committer.stats.commits - before, 1, "one fsync'd commit: completion, reaction and enqueue");
+      const n1 = (await queue.listByExecution("p:d:e1")).find((q) => q.nodeId === "n1");
+      assert.ok(n1 !== undefined, "the next attempt was durable when the completion was acknowledged");
+      w.grant(1);
+      const b = await w.next();
+      assert.equal(b.nodeId, "n1");
+      await w.complete({ attemptId: b.attemptId, outcome: outputs(6) });
+      assert.equal((await chain).kind, "success");
+    } finally {
+      await w.close();
+    }
   });
 
   test("the bundle URL is read from --additional-distribution, in either spelling", () => {

@@ -113,6 +113,26 @@ describe("AttemptQueue", () => {
     await assert.rejects(queue.complete(9999, "w1", bytes("x")), (e) => isQueueError(e) && e.code === "E_ATTEMPT_NOT_FOUND" && /attempt 9999/.test(e.message));
   });
 
+  test("a completion for another lease of the attempt (a stale lease token) is refused as lost-lease", async () => {
+    await queue.enqueue(request("tok"));
+    const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(attempt);
+    assert.ok(attempt.leaseToken > 0);
+    assert.equal(await queue.complete(attempt.id, "w1", bytes("x"), undefined, undefined, attempt.leaseToken + 1), "lost-lease");
+    assert.equal(await queue.complete(attempt.id, "w1", bytes("x"), undefined, undefined, attempt.leaseToken), "recorded");
+  });
+
+  test("an enqueue wakes waiting workers at its commit, before its fsync acknowledges it", async () => {
+    const order: string[] = [];
+    const woken = queue.waitForWork(60_000).then((w) => order.push(`woken ${w}`));
+    // The wake-up runs right after COMMIT; the acknowledgement waits for the fsync (thread pool).
+    const enqueued = queue.enqueue(request("early")).then(() => order.push("acknowledged"));
+    await Promise.all([woken, enqueued]);
+    assert.deepEqual(order, ["woken true", "acknowledged"]);
+    const [leased] = await queue.lease("w1", { max: 1, leaseMs: 1000 });
+    assert.equal(leased?.nodeId, "early");
+  });
+
   test("a completion reaches onRecorded before its fsync, so writes made there share the completion's commit", async () => {
     await queue.enqueue(request("a"));
     const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
@@ -211,9 +231,10 @@ describe("AttemptQueue", () => {
   // wake-up were lost, the test's own (generous) timeout reports it.
   test("a waiting worker is woken as soon as work is enqueued", { timeout: 120_000 }, async () => {
     const waiting = queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 3_600_000 });
-    setTimeout(() => void queue.enqueue(request("a")), 20);
+    const enqueued = new Promise((resolve) => setTimeout(() => resolve(queue.enqueue(request("a"))), 20));
     const leased = await waiting;
     assert.deepEqual(leased.map((a) => a.nodeId), ["a"]);
+    await enqueued;
   });
 
   test("a long poll ends empty when it times out or is aborted", async () => {

@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { EventEmitter, once } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { StatementSync } from "node:sqlite";
@@ -37,6 +38,7 @@ interface AttemptRow {
   lease_count: number;
   result: Uint8Array | null;
   log: string | null;
+  lease_token: number | null;
   enqueued_at: number;
   completed_at: number | null;
 }
@@ -97,14 +99,14 @@ export class AttemptQueue {
         `UPDATE queue_attempts SET state = 'cancelled' WHERE id = ? AND state IN ('pending', 'leased') RETURNING ${RELEASED_COLUMNS}`,
       ),
       lease: sqlite.prepare(
-        `UPDATE queue_attempts SET state = 'leased', worker_id = :worker, lease_until = :until, lease_count = lease_count + 1
+        `UPDATE queue_attempts SET state = 'leased', worker_id = :worker, lease_until = :until, lease_count = lease_count + 1, lease_token = :token
          WHERE id IN (SELECT id FROM queue_attempts WHERE state = 'pending' ORDER BY priority DESC, id LIMIT :max)
-         RETURNING id, execution_id, node_id, attempt, task_key, payload, priority, lease_until`,
+         RETURNING id, execution_id, node_id, attempt, task_key, payload, priority, lease_until, lease_token`,
       ),
       heartbeat: sqlite.prepare(
         "UPDATE queue_attempts SET lease_until = ? WHERE id = ? AND worker_id = ? AND state = 'leased'",
       ),
-      state: sqlite.prepare("SELECT state, worker_id FROM queue_attempts WHERE id = ?"),
+      state: sqlite.prepare("SELECT state, worker_id, lease_token FROM queue_attempts WHERE id = ?"),
       complete: sqlite.prepare(
         "UPDATE queue_attempts SET state = 'completed', result = ?, log = coalesce(?, log), completed_at = ?, lease_until = NULL WHERE id = ?",
       ),
@@ -125,7 +127,9 @@ export class AttemptQueue {
   }
 
   /**
-   * Queues an attempt; resolves with its id once durable, and wakes waiting workers. Idempotent:
+   * Queues an attempt; resolves with its id once durable. Waiting workers are woken as soon as
+   * it commits, before the fsync (a lease may hand it out then: nothing is acknowledged to a
+   * client before the fsync, and the lease token keeps a reused row id apart). Idempotent:
    * enqueuing the same (execution, node, attempt) again returns the existing id and changes
    * nothing (a restarted server may re-enqueue what it had already queued).
    */
@@ -136,13 +140,11 @@ export class AttemptQueue {
         `Cannot enqueue node "${request.nodeId}" of execution "${request.executionId}": attempt must be a non-negative integer, got ${request.attempt}.`,
       );
     }
-    const id = await this.#mutate(() => {
+    return this.#mutate(() => {
       const { executionId, nodeId, attempt } = request;
-      this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now());
+      if (this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now()).changes > 0) this.#wakeAtCommit();
       return (this.#sql.findId.get(executionId, nodeId, attempt) as { id: number }).id;
     });
-    this.#work.emit("work");
-    return id;
   }
 
   /**
@@ -154,12 +156,10 @@ export class AttemptQueue {
     if (!Number.isInteger(request.attempt) || request.attempt < 0) return { id: await this.enqueue(request), state: "pending" };
     const found = await this.#mutate(() => {
       const { executionId, nodeId, attempt } = request;
-      const inserted = this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now()).changes > 0;
-      const row = this.#sql.findRow.get(executionId, nodeId, attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
-      return { inserted, row };
+      if (this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now()).changes > 0) this.#wakeAtCommit();
+      return this.#sql.findRow.get(executionId, nodeId, attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
     });
-    if (found.inserted) this.#work.emit("work");
-    const { id, state, result } = found.row;
+    const { id, state, result } = found;
     return result === null ? { id, state } : { id, state, result };
   }
 
@@ -183,7 +183,9 @@ export class AttemptQueue {
     const max = Math.floor(options.max);
     if (max < 1) return Promise.resolve([]);
     return this.#unsynced(() => {
-      const rows = this.#sql.lease.all({ worker: workerId, until: this.#now() + options.leaseMs, max }) as unknown as AttemptRow[];
+      // Random per lease, never 0 (0 is "no token" on the wire).
+      const token = 1 + randomInt(0xffff_fffe);
+      const rows = this.#sql.lease.all({ worker: workerId, until: this.#now() + options.leaseMs, max, token }) as unknown as AttemptRow[];
       // RETURNING does not promise an order; hand attempts out in lease order.
       rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
       return rows.map((row) => ({
@@ -195,6 +197,7 @@ export class AttemptQueue {
         payload: row.payload,
         priority: row.priority,
         leaseUntil: row.lease_until as number,
+        leaseToken: row.lease_token as number,
       }));
     });
   }
@@ -241,7 +244,8 @@ export class AttemptQueue {
 
   /**
    * Records a worker's result, exactly once. A result counts only from the worker holding the
-   * lease, even if the lease time ran out, until `expire` reclaims the attempt.
+   * lease (and, given `leaseToken`, for the lease that token names), even if the lease time ran
+   * out, until `expire` reclaims the attempt.
    *
    * The outcome is decided and committed without waiting for an fsync, then `onRecorded` is
    * called when this call recorded the result — before any fsync — so whatever the caller
@@ -253,14 +257,15 @@ export class AttemptQueue {
    *
    * @throws QueueError `E_ATTEMPT_NOT_FOUND` for an id the queue never issued.
    */
-  async complete(attemptId: number, workerId: string, result: Uint8Array, onRecorded?: () => void, log?: string): Promise<CompletionOutcome> {
+  async complete(attemptId: number, workerId: string, result: Uint8Array, onRecorded?: () => void, log?: string, leaseToken?: number): Promise<CompletionOutcome> {
     const outcome = await this.#unsynced((): CompletionOutcome => {
-      const row = this.#sql.state.get(attemptId) as { state: AttemptState; worker_id: string | null } | undefined;
+      const row = this.#sql.state.get(attemptId) as { state: AttemptState; worker_id: string | null; lease_token: number | null } | undefined;
       if (row === undefined) {
         throw new QueueError("E_ATTEMPT_NOT_FOUND", `Worker "${workerId}" completed attempt ${attemptId}, which the queue never issued.`);
       }
       if (row.state === "completed") return "duplicate";
       if (row.state !== "leased" || row.worker_id !== workerId) return "lost-lease";
+      if (leaseToken !== undefined && row.lease_token !== leaseToken) return "lost-lease";
       this.#sql.complete.run(result, log ?? null, this.#now(), attemptId);
       return "recorded";
     });
@@ -346,6 +351,11 @@ export class AttemptQueue {
 
   async #settled(): Promise<void> {
     if (this.#outstanding > 0) await this.#committer.flush().catch(() => undefined);
+  }
+
+  /** From inside an enqueue: wake waiting workers once it commits (before its fsync). */
+  #wakeAtCommit(): void {
+    this.#committer.afterCommit(() => this.#work.emit("work"));
   }
 
   #nextWork(timeoutMs: number, signal?: AbortSignal): { promise: Promise<boolean>; cancel: () => void } {

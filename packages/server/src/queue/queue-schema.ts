@@ -38,4 +38,12 @@ export const queueMigrations: readonly Migration[] = [
     name: "attempt logs",
     sql: "ALTER TABLE queue_attempts ADD COLUMN log TEXT;",
   },
+  {
+    // A random token per lease, echoed by the worker's completion: an attempt may be handed out
+    // as soon as its enqueue commits, before the fsync, so after a power loss a row id can be
+    // reused by another attempt; the token keeps the old holder's completion from counting for it.
+    version: 3,
+    name: "lease tokens",
+    sql: "ALTER TABLE queue_attempts ADD COLUMN lease_token INTEGER;",
+  },
 ];

@@ -50,6 +50,8 @@ export interface LeasedAttempt {
   readonly priority: number;
   /** The lease runs out at this time unless the worker heartbeats. */
   readonly leaseUntil: number;
+  /** Names this lease: a completion must echo it (see AttemptQueue.complete). */
+  readonly leaseToken: number;
 }
 
 /** Options of `lease`. */

@@ -1,6 +1,7 @@
 /**
- * A worker for the server's tests, on the generated WorkerService Connect client: it leases
- * attempts, runs integer functions by task name, heartbeats long ones and completes. Functions:
+ * A worker for the server's tests, on the generated WorkerService Connect client: it holds a
+ * session (test-session.ts: reconnecting, as real workers do), runs integer functions by task
+ * name, keeps its leases alive and completes. Functions:
  * inc (x+1), double (2x), add (x+y), cached_inc (x+1), boom (non-recoverable user error),
  * flaky (recoverable user error on attempt 0), slow (waits until cancelled or `release()`).
  * Tests add tasks of their own with `handlers` (eager tasks call the server from one).
@@ -11,6 +12,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { ContainerError_Kind, ErrorDocumentSchema } from "@flyte/idl/gen/flyteidl/core/errors_pb.js";
 import { ExecutionError_ErrorKind } from "@flyte/idl/gen/flyteidl/core/execution_pb.js";
 import { WorkerService, type Assignment } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { TestSession } from "./test-session.ts";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { CompleteRequestSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { intMap, intsOf } from "./literals.ts";
@@ -38,7 +40,7 @@ export function startTestWorker(
   baseUrl: string,
   options: { id?: string; completeSlow?: boolean; leaseMs?: number; handlers?: Readonly<Record<string, TestTaskHandler>> } = {},
 ): TestWorker {
-  const client = createClient(WorkerService, createConnectTransport({ baseUrl, httpVersion: "1.1" }));
+  const client = createClient(WorkerService, createConnectTransport({ baseUrl, httpVersion: "2" }));
   const workerId = options.id ?? `test-worker-${process.pid}`;
   const seen: Assignment[] = [];
   const cancelled: string[] = [];
@@ -75,16 +77,7 @@ export function startTestWorker(
         break;
       case "slow": {
         if (options.completeSlow === false) return;
-        const beat = setInterval(() => {
-          void client.heartbeat({ workerId, attemptIds: [a.attemptId], leaseMs: options.leaseMs ?? 5000 }).then((r) => {
-            if (r.cancelledAttemptIds.length > 0) {
-              cancelled.push(...r.cancelledAttemptIds);
-              releaseSlow.resolve();
-            }
-          }, () => undefined);
-        }, 20);
-        await releaseSlow.promise;
-        clearInterval(beat);
+        await Promise.race([releaseSlow.promise, cancelledNow(a.attemptId)]);
         outcome = { case: "outputs", value: intMap({ o0: x["x"] ?? 0n }) };
         break;
       }
@@ -94,32 +87,32 @@ export function startTestWorker(
       }
     }
     const request: MessageInitShape<typeof CompleteRequestSchema> = { workerId, attemptId: a.attemptId, outcome, log: `ran ${name} on ${JSON.stringify(x, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))}\n` };
-    // Retried until the server answers: a restarting server must still get the report.
-    for (;;) {
-      try {
-        await client.complete(request);
-        return;
-      } catch {
-        if (stopping.signal.aborted) return;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
+    // Resent on a new stream until the server answers: a restarting server must still get the report.
+    await session.complete(request);
+    session.grant(1);
   };
 
-  const loop = (async () => {
-    while (!stopping.signal.aborted) {
-      try {
-        const res = await client.lease({ workerId, max: 8, waitMs: 2000, leaseMs: options.leaseMs ?? 5000 }, { signal: stopping.signal });
-        for (const a of res.assignments) {
-          seen.push(a);
-          const p = run(a).finally(() => running.delete(p));
-          running.add(p);
-        }
-      } catch {
-        if (!stopping.signal.aborted) await new Promise((r) => setTimeout(r, 50));
+  const cancelWaiters = new Map<string, () => void>();
+  const cancelledNow = (attemptId: string): Promise<void> => new Promise((resolve) => cancelWaiters.set(attemptId, resolve));
+  const session = new TestSession((requests, signal) => client.session(requests, { signal }), {
+    workerId,
+    leaseMs: options.leaseMs ?? 5000,
+    credit: 8,
+    reconnect: true,
+    onAssigned: (assignments) => {
+      for (const a of assignments) {
+        seen.push(a);
+        const p = run(a).finally(() => running.delete(p));
+        running.add(p);
       }
-    }
-  })();
+    },
+    onCancelled: (ids) => {
+      cancelled.push(...ids);
+      for (const id of ids) cancelWaiters.get(id)?.();
+    },
+  });
+  // A dead worker (completeSlow: false) says nothing more, so its leases lapse.
+  const keepAlive = options.completeSlow === false ? undefined : setInterval(() => session.send({}), Math.max(10, Math.floor((options.leaseMs ?? 5000) / 3)));
 
   return {
     client,
@@ -131,9 +124,10 @@ export function startTestWorker(
     },
     async stop() {
       stopping.abort();
+      clearInterval(keepAlive);
       releaseSlow.resolve();
-      await loop;
       await Promise.all([...running]);
+      await session.close();
     },
   };
 }

@@ -21,44 +21,13 @@ import type { ExecutionError } from "../../../flyteidl/core/execution_pb.js";
 export declare const file_flyte_worker_v1_worker: GenFile;
 
 /**
- * @generated from message flyte.worker.v1.LeaseRequest
- */
-export declare type LeaseRequest = Message<"flyte.worker.v1.LeaseRequest"> & {
-  /**
-   * @generated from field: string worker_id = 1;
-   */
-  workerId: string;
-
-  /**
-   * @generated from field: uint32 max = 2;
-   */
-  max: number;
-
-  /**
-   * @generated from field: uint32 wait_ms = 3;
-   */
-  waitMs: number;
-
-  /**
-   * @generated from field: uint32 lease_ms = 4;
-   */
-  leaseMs: number;
-};
-
-/**
- * Describes the message flyte.worker.v1.LeaseRequest.
- * Use `create(LeaseRequestSchema)` to create a new message.
- */
-export declare const LeaseRequestSchema: GenMessage<LeaseRequest>;
-
-/**
  * One attempt of one task node, with everything needed to run it.
  *
  * @generated from message flyte.worker.v1.Assignment
  */
 export declare type Assignment = Message<"flyte.worker.v1.Assignment"> & {
   /**
-   * Opaque, unique per attempt; used in Heartbeat and Complete.
+   * Opaque, unique per attempt; used in completions and cancellations.
    *
    * @generated from field: string attempt_id = 1;
    */
@@ -119,6 +88,14 @@ export declare type Assignment = Message<"flyte.worker.v1.Assignment"> & {
    * @generated from field: int64 lease_expires_at = 11;
    */
   leaseExpiresAt: bigint;
+
+  /**
+   * Names this lease; the completion echoes it (a completion for another lease of the same
+   * attempt id is refused as LEASE_LOST).
+   *
+   * @generated from field: uint32 lease_token = 12;
+   */
+  leaseToken: number;
 };
 
 /**
@@ -128,70 +105,94 @@ export declare type Assignment = Message<"flyte.worker.v1.Assignment"> & {
 export declare const AssignmentSchema: GenMessage<Assignment>;
 
 /**
- * @generated from message flyte.worker.v1.LeaseResponse
+ * @generated from message flyte.worker.v1.SessionRequest
  */
-export declare type LeaseResponse = Message<"flyte.worker.v1.LeaseResponse"> & {
+export declare type SessionRequest = Message<"flyte.worker.v1.SessionRequest"> & {
   /**
-   * @generated from field: repeated flyte.worker.v1.Assignment assignments = 1;
-   */
-  assignments: Assignment[];
-};
-
-/**
- * Describes the message flyte.worker.v1.LeaseResponse.
- * Use `create(LeaseResponseSchema)` to create a new message.
- */
-export declare const LeaseResponseSchema: GenMessage<LeaseResponse>;
-
-/**
- * @generated from message flyte.worker.v1.HeartbeatRequest
- */
-export declare type HeartbeatRequest = Message<"flyte.worker.v1.HeartbeatRequest"> & {
-  /**
+   * The worker, in the first message (ignored after it): a stable id per worker process.
+   *
    * @generated from field: string worker_id = 1;
    */
   workerId: string;
 
   /**
-   * @generated from field: repeated string attempt_ids = 2;
-   */
-  attemptIds: string[];
-
-  /**
-   * @generated from field: uint32 lease_ms = 3;
+   * Lease length wanted, in the first message; 0 for the server's default (30 s).
+   *
+   * @generated from field: uint32 lease_ms = 2;
    */
   leaseMs: number;
+
+  /**
+   * First message after a reconnect: attempts the worker still runs from an earlier stream, so
+   * this one keeps their leases alive (those it no longer holds come back as cancelled).
+   *
+   * @generated from field: repeated string held_attempt_ids = 3;
+   */
+  heldAttemptIds: string[];
+
+  /**
+   * How many more attempts the worker can take now, on top of the credit it granted before.
+   *
+   * @generated from field: uint32 credit = 4;
+   */
+  credit: number;
+
+  /**
+   * Attempts that ended. Idempotent: a completion sent again (after a reconnect) is acknowledged
+   * as DUPLICATE, never recorded twice.
+   *
+   * @generated from field: repeated flyte.worker.v1.CompleteRequest completions = 5;
+   */
+  completions: CompleteRequest[];
 };
 
 /**
- * Describes the message flyte.worker.v1.HeartbeatRequest.
- * Use `create(HeartbeatRequestSchema)` to create a new message.
+ * Describes the message flyte.worker.v1.SessionRequest.
+ * Use `create(SessionRequestSchema)` to create a new message.
  */
-export declare const HeartbeatRequestSchema: GenMessage<HeartbeatRequest>;
+export declare const SessionRequestSchema: GenMessage<SessionRequest>;
 
 /**
- * @generated from message flyte.worker.v1.HeartbeatResponse
+ * @generated from message flyte.worker.v1.SessionResponse
  */
-export declare type HeartbeatResponse = Message<"flyte.worker.v1.HeartbeatResponse"> & {
+export declare type SessionResponse = Message<"flyte.worker.v1.SessionResponse"> & {
+  /**
+   * Attempts leased to this worker, at most the credit it granted.
+   *
+   * @generated from field: repeated flyte.worker.v1.Assignment assignments = 1;
+   */
+  assignments: Assignment[];
+
+  /**
+   * One per completion, sent once its outcome is durable.
+   *
+   * @generated from field: repeated flyte.worker.v1.CompletionAck acks = 2;
+   */
+  acks: CompletionAck[];
+
   /**
    * Attempts the worker should stop (terminated executions, timeouts, leases lost).
    *
-   * @generated from field: repeated string cancelled_attempt_ids = 1;
+   * @generated from field: repeated string cancelled_attempt_ids = 3;
    */
   cancelledAttemptIds: string[];
 };
 
 /**
- * Describes the message flyte.worker.v1.HeartbeatResponse.
- * Use `create(HeartbeatResponseSchema)` to create a new message.
+ * Describes the message flyte.worker.v1.SessionResponse.
+ * Use `create(SessionResponseSchema)` to create a new message.
  */
-export declare const HeartbeatResponseSchema: GenMessage<HeartbeatResponse>;
+export declare const SessionResponseSchema: GenMessage<SessionResponse>;
 
 /**
+ * The outcome of one attempt, sent in SessionRequest.completions.
+ *
  * @generated from message flyte.worker.v1.CompleteRequest
  */
 export declare type CompleteRequest = Message<"flyte.worker.v1.CompleteRequest"> & {
   /**
+   * Unused in a session (the stream names its worker).
+   *
    * @generated from field: string worker_id = 1;
    */
   workerId: string;
@@ -240,6 +241,13 @@ export declare type CompleteRequest = Message<"flyte.worker.v1.CompleteRequest">
    * @generated from field: int64 finished_at = 8;
    */
   finishedAt: bigint;
+
+  /**
+   * The Assignment's lease_token.
+   *
+   * @generated from field: uint32 lease_token = 9;
+   */
+  leaseToken: number;
 };
 
 /**
@@ -249,50 +257,68 @@ export declare type CompleteRequest = Message<"flyte.worker.v1.CompleteRequest">
 export declare const CompleteRequestSchema: GenMessage<CompleteRequest>;
 
 /**
- * @generated from message flyte.worker.v1.CompleteResponse
+ * @generated from message flyte.worker.v1.CompletionAck
  */
-export declare type CompleteResponse = Message<"flyte.worker.v1.CompleteResponse"> & {
+export declare type CompletionAck = Message<"flyte.worker.v1.CompletionAck"> & {
   /**
-   * @generated from field: flyte.worker.v1.CompleteResponse.Status status = 1;
+   * @generated from field: string attempt_id = 1;
    */
-  status: CompleteResponse_Status;
+  attemptId: string;
+
+  /**
+   * @generated from field: flyte.worker.v1.CompletionAck.Status status = 2;
+   */
+  status: CompletionAck_Status;
 };
 
 /**
- * Describes the message flyte.worker.v1.CompleteResponse.
- * Use `create(CompleteResponseSchema)` to create a new message.
+ * Describes the message flyte.worker.v1.CompletionAck.
+ * Use `create(CompletionAckSchema)` to create a new message.
  */
-export declare const CompleteResponseSchema: GenMessage<CompleteResponse>;
+export declare const CompletionAckSchema: GenMessage<CompletionAck>;
 
 /**
- * @generated from enum flyte.worker.v1.CompleteResponse.Status
+ * @generated from enum flyte.worker.v1.CompletionAck.Status
  */
-export enum CompleteResponse_Status {
+export enum CompletionAck_Status {
   /**
    * @generated from enum value: STATUS_UNSPECIFIED = 0;
    */
   STATUS_UNSPECIFIED = 0,
 
   /**
+   * Recorded now, durably.
+   *
    * @generated from enum value: RECORDED = 1;
    */
   RECORDED = 1,
 
   /**
+   * Recorded before (a completion sent again): nothing changed.
+   *
    * @generated from enum value: DUPLICATE = 2;
    */
   DUPLICATE = 2,
 
   /**
+   * The worker no longer held the attempt's lease (it expired, or the attempt was cancelled).
+   *
    * @generated from enum value: LEASE_LOST = 3;
    */
   LEASE_LOST = 3,
+
+  /**
+   * The attempt id is not one this server issued.
+   *
+   * @generated from enum value: UNKNOWN_ATTEMPT = 4;
+   */
+  UNKNOWN_ATTEMPT = 4,
 }
 
 /**
- * Describes the enum flyte.worker.v1.CompleteResponse.Status.
+ * Describes the enum flyte.worker.v1.CompletionAck.Status.
  */
-export declare const CompleteResponse_StatusSchema: GenEnum<CompleteResponse_Status>;
+export declare const CompletionAck_StatusSchema: GenEnum<CompletionAck_Status>;
 
 /**
  * @generated from message flyte.worker.v1.RunEagerChildRequest
@@ -423,34 +449,19 @@ export declare const AppendLogResponseSchema: GenMessage<AppendLogResponse>;
  */
 export declare const WorkerService: GenService<{
   /**
-   * Claims up to `max` attempts, waiting up to `wait_ms` for work to arrive (long poll).
+   * One stream per worker process for as long as it runs (HTTP/2): the worker grants credit (how
+   * many more attempts it can take) and reports completions, many per message; the server pushes
+   * assignments as soon as they are enqueued and acknowledges each completion once it is durable.
+   * While the stream is open and the worker sends something at least every lease_ms / 3 (an empty
+   * message will do), the server keeps the leases of the attempts it handed out alive and tells
+   * the worker which of them were cancelled; when the stream dies, they expire after lease_ms.
    *
-   * @generated from rpc flyte.worker.v1.WorkerService.Lease
+   * @generated from rpc flyte.worker.v1.WorkerService.Session
    */
-  lease: {
-    methodKind: "unary";
-    input: typeof LeaseRequestSchema;
-    output: typeof LeaseResponseSchema;
-  },
-  /**
-   * Extends the leases of attempts still running; tells the worker which ones were cancelled.
-   *
-   * @generated from rpc flyte.worker.v1.WorkerService.Heartbeat
-   */
-  heartbeat: {
-    methodKind: "unary";
-    input: typeof HeartbeatRequestSchema;
-    output: typeof HeartbeatResponseSchema;
-  },
-  /**
-   * Reports the outcome of one attempt. Idempotent: a repeated or late report is answered, not recorded twice.
-   *
-   * @generated from rpc flyte.worker.v1.WorkerService.Complete
-   */
-  complete: {
-    methodKind: "unary";
-    input: typeof CompleteRequestSchema;
-    output: typeof CompleteResponseSchema;
+  session: {
+    methodKind: "bidi_streaming";
+    input: typeof SessionRequestSchema;
+    output: typeof SessionResponseSchema;
   },
   /**
    * Runs one call an eager task's body awaits as a recorded child node (`<node_id>-e<k>`) of the

@@ -18,96 +18,82 @@ import { file_flyteidl_core_tasks } from "../../../flyteidl/core/tasks_pb.js";
  * Describes the file flyte/worker/v1/worker.proto.
  */
 export const file_flyte_worker_v1_worker = /*@__PURE__*/
-  fileDesc("ChxmbHl0ZS93b3JrZXIvdjEvd29ya2VyLnByb3RvEg9mbHl0ZS53b3JrZXIudjEiUQoMTGVhc2VSZXF1ZXN0EhEKCXdvcmtlcl9pZBgBIAEoCRILCgNtYXgYAiABKA0SDwoHd2FpdF9tcxgDIAEoDRIQCghsZWFzZV9tcxgEIAEoDSKcAgoKQXNzaWdubWVudBISCgphdHRlbXB0X2lkGAEgASgJEg8KB3Byb2plY3QYAiABKAkSDgoGZG9tYWluGAMgASgJEhYKDmV4ZWN1dGlvbl9uYW1lGAQgASgJEg8KB25vZGVfaWQYBSABKAkSFQoNcmV0cnlfYXR0ZW1wdBgGIAEoDRIpCgR0YXNrGAcgASgLMhsuZmx5dGVpZGwuY29yZS5UYXNrVGVtcGxhdGUSKQoGaW5wdXRzGAggASgLMhkuZmx5dGVpZGwuY29yZS5MaXRlcmFsTWFwEhIKCmJ1bmRsZV91cmwYCSABKAkSFQoNb3V0cHV0X3ByZWZpeBgKIAEoCRIYChBsZWFzZV9leHBpcmVzX2F0GAsgASgDIkEKDUxlYXNlUmVzcG9uc2USMAoLYXNzaWdubWVudHMYASADKAsyGy5mbHl0ZS53b3JrZXIudjEuQXNzaWdubWVudCJMChBIZWFydGJlYXRSZXF1ZXN0EhEKCXdvcmtlcl9pZBgBIAEoCRITCgthdHRlbXB0X2lkcxgCIAMoCRIQCghsZWFzZV9tcxgDIAEoDSIyChFIZWFydGJlYXRSZXNwb25zZRIdChVjYW5jZWxsZWRfYXR0ZW1wdF9pZHMYASADKAkiiAIKD0NvbXBsZXRlUmVxdWVzdBIRCgl3b3JrZXJfaWQYASABKAkSEgoKYXR0ZW1wdF9pZBgCIAEoCRIsCgdvdXRwdXRzGAMgASgLMhkuZmx5dGVpZGwuY29yZS5MaXRlcmFsTWFwSAASLQoFZXJyb3IYBCABKAsyHC5mbHl0ZWlkbC5jb3JlLkVycm9yRG9jdW1lbnRIABIwCgdmdXR1cmVzGAUgASgLMh0uZmx5dGVpZGwuY29yZS5EeW5hbWljSm9iU3BlY0gAEgsKA2xvZxgGIAEoCRISCgpzdGFydGVkX2F0GAcgASgDEhMKC2ZpbmlzaGVkX2F0GAggASgDQgkKB291dGNvbWUimwEKEENvbXBsZXRlUmVzcG9uc2USOAoGc3RhdHVzGAEgASgOMiguZmx5dGUud29ya2VyLnYxLkNvbXBsZXRlUmVzcG9uc2UuU3RhdHVzIk0KBlN0YXR1cxIWChJTVEFUVVNfVU5TUEVDSUZJRUQQABIMCghSRUNPUkRFRBABEg0KCURVUExJQ0FURRACEg4KCkxFQVNFX0xPU1QQAyKwAQoUUnVuRWFnZXJDaGlsZFJlcXVlc3QSEQoJd29ya2VyX2lkGAEgASgJEhIKCmF0dGVtcHRfaWQYAiABKAkSEgoKY2FsbF9pbmRleBgDIAEoDRIrCgRzcGVjGAQgASgLMh0uZmx5dGVpZGwuY29yZS5EeW5hbWljSm9iU3BlYxIwCglpbnRlcmZhY2UYBSABKAsyHS5mbHl0ZWlkbC5jb3JlLlR5cGVkSW50ZXJmYWNlIpIBChVSdW5FYWdlckNoaWxkUmVzcG9uc2USEAoIY2hpbGRfaWQYASABKAkSLAoHb3V0cHV0cxgCIAEoCzIZLmZseXRlaWRsLmNvcmUuTGl0ZXJhbE1hcEgAEi4KBWVycm9yGAMgASgLMh0uZmx5dGVpZGwuY29yZS5FeGVjdXRpb25FcnJvckgAQgkKB291dGNvbWUiVwoQQXBwZW5kTG9nUmVxdWVzdBIRCgl3b3JrZXJfaWQYASABKAkSEgoKYXR0ZW1wdF9pZBgCIAEoCRIOCgZvZmZzZXQYAyABKAQSDAoEdGV4dBgEIAEoCSITChFBcHBlbmRMb2dSZXNwb25zZTKwAwoNV29ya2VyU2VydmljZRJGCgVMZWFzZRIdLmZseXRlLndvcmtlci52MS5MZWFzZVJlcXVlc3QaHi5mbHl0ZS53b3JrZXIudjEuTGVhc2VSZXNwb25zZRJSCglIZWFydGJlYXQSIS5mbHl0ZS53b3JrZXIudjEuSGVhcnRiZWF0UmVxdWVzdBoiLmZseXRlLndvcmtlci52MS5IZWFydGJlYXRSZXNwb25zZRJPCghDb21wbGV0ZRIgLmZseXRlLndvcmtlci52MS5Db21wbGV0ZVJlcXVlc3QaIS5mbHl0ZS53b3JrZXIudjEuQ29tcGxldGVSZXNwb25zZRJeCg1SdW5FYWdlckNoaWxkEiUuZmx5dGUud29ya2VyLnYxLlJ1bkVhZ2VyQ2hpbGRSZXF1ZXN0GiYuZmx5dGUud29ya2VyLnYxLlJ1bkVhZ2VyQ2hpbGRSZXNwb25zZRJSCglBcHBlbmRMb2cSIS5mbHl0ZS53b3JrZXIudjEuQXBwZW5kTG9nUmVxdWVzdBoiLmZseXRlLndvcmtlci52MS5BcHBlbmRMb2dSZXNwb25zZWIGcHJvdG8z", [file_flyteidl_core_dynamic_job, file_flyteidl_core_errors, file_flyteidl_core_execution, file_flyteidl_core_interface, file_flyteidl_core_literals, file_flyteidl_core_tasks]);
-
-/**
- * Describes the message flyte.worker.v1.LeaseRequest.
- * Use `create(LeaseRequestSchema)` to create a new message.
- */
-export const LeaseRequestSchema = /*@__PURE__*/
-  messageDesc(file_flyte_worker_v1_worker, 0);
+  fileDesc("ChxmbHl0ZS93b3JrZXIvdjEvd29ya2VyLnByb3RvEg9mbHl0ZS53b3JrZXIudjEisQIKCkFzc2lnbm1lbnQSEgoKYXR0ZW1wdF9pZBgBIAEoCRIPCgdwcm9qZWN0GAIgASgJEg4KBmRvbWFpbhgDIAEoCRIWCg5leGVjdXRpb25fbmFtZRgEIAEoCRIPCgdub2RlX2lkGAUgASgJEhUKDXJldHJ5X2F0dGVtcHQYBiABKA0SKQoEdGFzaxgHIAEoCzIbLmZseXRlaWRsLmNvcmUuVGFza1RlbXBsYXRlEikKBmlucHV0cxgIIAEoCzIZLmZseXRlaWRsLmNvcmUuTGl0ZXJhbE1hcBISCgpidW5kbGVfdXJsGAkgASgJEhUKDW91dHB1dF9wcmVmaXgYCiABKAkSGAoQbGVhc2VfZXhwaXJlc19hdBgLIAEoAxITCgtsZWFzZV90b2tlbhgMIAEoDSKWAQoOU2Vzc2lvblJlcXVlc3QSEQoJd29ya2VyX2lkGAEgASgJEhAKCGxlYXNlX21zGAIgASgNEhgKEGhlbGRfYXR0ZW1wdF9pZHMYAyADKAkSDgoGY3JlZGl0GAQgASgNEjUKC2NvbXBsZXRpb25zGAUgAygLMiAuZmx5dGUud29ya2VyLnYxLkNvbXBsZXRlUmVxdWVzdCKQAQoPU2Vzc2lvblJlc3BvbnNlEjAKC2Fzc2lnbm1lbnRzGAEgAygLMhsuZmx5dGUud29ya2VyLnYxLkFzc2lnbm1lbnQSLAoEYWNrcxgCIAMoCzIeLmZseXRlLndvcmtlci52MS5Db21wbGV0aW9uQWNrEh0KFWNhbmNlbGxlZF9hdHRlbXB0X2lkcxgDIAMoCSKdAgoPQ29tcGxldGVSZXF1ZXN0EhEKCXdvcmtlcl9pZBgBIAEoCRISCgphdHRlbXB0X2lkGAIgASgJEiwKB291dHB1dHMYAyABKAsyGS5mbHl0ZWlkbC5jb3JlLkxpdGVyYWxNYXBIABItCgVlcnJvchgEIAEoCzIcLmZseXRlaWRsLmNvcmUuRXJyb3JEb2N1bWVudEgAEjAKB2Z1dHVyZXMYBSABKAsyHS5mbHl0ZWlkbC5jb3JlLkR5bmFtaWNKb2JTcGVjSAASCwoDbG9nGAYgASgJEhIKCnN0YXJ0ZWRfYXQYByABKAMSEwoLZmluaXNoZWRfYXQYCCABKAMSEwoLbGVhc2VfdG9rZW4YCSABKA1CCQoHb3V0Y29tZSK+AQoNQ29tcGxldGlvbkFjaxISCgphdHRlbXB0X2lkGAEgASgJEjUKBnN0YXR1cxgCIAEoDjIlLmZseXRlLndvcmtlci52MS5Db21wbGV0aW9uQWNrLlN0YXR1cyJiCgZTdGF0dXMSFgoSU1RBVFVTX1VOU1BFQ0lGSUVEEAASDAoIUkVDT1JERUQQARINCglEVVBMSUNBVEUQAhIOCgpMRUFTRV9MT1NUEAMSEwoPVU5LTk9XTl9BVFRFTVBUEAQisAEKFFJ1bkVhZ2VyQ2hpbGRSZXF1ZXN0EhEKCXdvcmtlcl9pZBgBIAEoCRISCgphdHRlbXB0X2lkGAIgASgJEhIKCmNhbGxfaW5kZXgYAyABKA0SKwoEc3BlYxgEIAEoCzIdLmZseXRlaWRsLmNvcmUuRHluYW1pY0pvYlNwZWMSMAoJaW50ZXJmYWNlGAUgASgLMh0uZmx5dGVpZGwuY29yZS5UeXBlZEludGVyZmFjZSKSAQoVUnVuRWFnZXJDaGlsZFJlc3BvbnNlEhAKCGNoaWxkX2lkGAEgASgJEiwKB291dHB1dHMYAiABKAsyGS5mbHl0ZWlkbC5jb3JlLkxpdGVyYWxNYXBIABIuCgVlcnJvchgDIAEoCzIdLmZseXRlaWRsLmNvcmUuRXhlY3V0aW9uRXJyb3JIAEIJCgdvdXRjb21lIlcKEEFwcGVuZExvZ1JlcXVlc3QSEQoJd29ya2VyX2lkGAEgASgJEhIKCmF0dGVtcHRfaWQYAiABKAkSDgoGb2Zmc2V0GAMgASgEEgwKBHRleHQYBCABKAkiEwoRQXBwZW5kTG9nUmVzcG9uc2UylQIKDVdvcmtlclNlcnZpY2USUAoHU2Vzc2lvbhIfLmZseXRlLndvcmtlci52MS5TZXNzaW9uUmVxdWVzdBogLmZseXRlLndvcmtlci52MS5TZXNzaW9uUmVzcG9uc2UoATABEl4KDVJ1bkVhZ2VyQ2hpbGQSJS5mbHl0ZS53b3JrZXIudjEuUnVuRWFnZXJDaGlsZFJlcXVlc3QaJi5mbHl0ZS53b3JrZXIudjEuUnVuRWFnZXJDaGlsZFJlc3BvbnNlElIKCUFwcGVuZExvZxIhLmZseXRlLndvcmtlci52MS5BcHBlbmRMb2dSZXF1ZXN0GiIuZmx5dGUud29ya2VyLnYxLkFwcGVuZExvZ1Jlc3BvbnNlYgZwcm90bzM", [file_flyteidl_core_dynamic_job, file_flyteidl_core_errors, file_flyteidl_core_execution, file_flyteidl_core_interface, file_flyteidl_core_literals, file_flyteidl_core_tasks]);
 
 /**
  * Describes the message flyte.worker.v1.Assignment.
  * Use `create(AssignmentSchema)` to create a new message.
  */
 export const AssignmentSchema = /*@__PURE__*/
+  messageDesc(file_flyte_worker_v1_worker, 0);
+
+/**
+ * Describes the message flyte.worker.v1.SessionRequest.
+ * Use `create(SessionRequestSchema)` to create a new message.
+ */
+export const SessionRequestSchema = /*@__PURE__*/
   messageDesc(file_flyte_worker_v1_worker, 1);
 
 /**
- * Describes the message flyte.worker.v1.LeaseResponse.
- * Use `create(LeaseResponseSchema)` to create a new message.
+ * Describes the message flyte.worker.v1.SessionResponse.
+ * Use `create(SessionResponseSchema)` to create a new message.
  */
-export const LeaseResponseSchema = /*@__PURE__*/
+export const SessionResponseSchema = /*@__PURE__*/
   messageDesc(file_flyte_worker_v1_worker, 2);
-
-/**
- * Describes the message flyte.worker.v1.HeartbeatRequest.
- * Use `create(HeartbeatRequestSchema)` to create a new message.
- */
-export const HeartbeatRequestSchema = /*@__PURE__*/
-  messageDesc(file_flyte_worker_v1_worker, 3);
-
-/**
- * Describes the message flyte.worker.v1.HeartbeatResponse.
- * Use `create(HeartbeatResponseSchema)` to create a new message.
- */
-export const HeartbeatResponseSchema = /*@__PURE__*/
-  messageDesc(file_flyte_worker_v1_worker, 4);
 
 /**
  * Describes the message flyte.worker.v1.CompleteRequest.
  * Use `create(CompleteRequestSchema)` to create a new message.
  */
 export const CompleteRequestSchema = /*@__PURE__*/
-  messageDesc(file_flyte_worker_v1_worker, 5);
+  messageDesc(file_flyte_worker_v1_worker, 3);
 
 /**
- * Describes the message flyte.worker.v1.CompleteResponse.
- * Use `create(CompleteResponseSchema)` to create a new message.
+ * Describes the message flyte.worker.v1.CompletionAck.
+ * Use `create(CompletionAckSchema)` to create a new message.
  */
-export const CompleteResponseSchema = /*@__PURE__*/
-  messageDesc(file_flyte_worker_v1_worker, 6);
+export const CompletionAckSchema = /*@__PURE__*/
+  messageDesc(file_flyte_worker_v1_worker, 4);
 
 /**
- * Describes the enum flyte.worker.v1.CompleteResponse.Status.
+ * Describes the enum flyte.worker.v1.CompletionAck.Status.
  */
-export const CompleteResponse_StatusSchema = /*@__PURE__*/
-  enumDesc(file_flyte_worker_v1_worker, 6, 0);
+export const CompletionAck_StatusSchema = /*@__PURE__*/
+  enumDesc(file_flyte_worker_v1_worker, 4, 0);
 
 /**
- * @generated from enum flyte.worker.v1.CompleteResponse.Status
+ * @generated from enum flyte.worker.v1.CompletionAck.Status
  */
-export const CompleteResponse_Status = /*@__PURE__*/
-  tsEnum(CompleteResponse_StatusSchema);
+export const CompletionAck_Status = /*@__PURE__*/
+  tsEnum(CompletionAck_StatusSchema);
 
 /**
  * Describes the message flyte.worker.v1.RunEagerChildRequest.
  * Use `create(RunEagerChildRequestSchema)` to create a new message.
  */
 export const RunEagerChildRequestSchema = /*@__PURE__*/
-  messageDesc(file_flyte_worker_v1_worker, 7);
+  messageDesc(file_flyte_worker_v1_worker, 5);
 
 /**
  * Describes the message flyte.worker.v1.RunEagerChildResponse.
  * Use `create(RunEagerChildResponseSchema)` to create a new message.
  */
 export const RunEagerChildResponseSchema = /*@__PURE__*/
-  messageDesc(file_flyte_worker_v1_worker, 8);
+  messageDesc(file_flyte_worker_v1_worker, 6);
 
 /**
  * Describes the message flyte.worker.v1.AppendLogRequest.
  * Use `create(AppendLogRequestSchema)` to create a new message.
  */
 export const AppendLogRequestSchema = /*@__PURE__*/
-  messageDesc(file_flyte_worker_v1_worker, 9);
+  messageDesc(file_flyte_worker_v1_worker, 7);
 
 /**
  * Describes the message flyte.worker.v1.AppendLogResponse.
  * Use `create(AppendLogResponseSchema)` to create a new message.
  */
 export const AppendLogResponseSchema = /*@__PURE__*/
-  messageDesc(file_flyte_worker_v1_worker, 10);
+  messageDesc(file_flyte_worker_v1_worker, 8);
 
 /**
  * @generated from service flyte.worker.v1.WorkerService

@@ -1,0 +1,276 @@
+/**
+ * `WorkerService.Session` on the server: one bidirectional stream per worker process replaces
+ * the long-polled `Lease`, the per-attempt `Complete` and the `Heartbeat` RPCs (docs/benchmarks.md).
+ * The worker grants credit; a lease loop hands out that many attempts as soon as they are
+ * enqueued; completions arrive many per message and are recorded exactly once each (the queue
+ * decides), then acknowledged after their fsync; while the worker is heard from, a timer keeps its
+ * leases alive and reports cancelled attempts. When the stream ends the session stops extending
+ * leases, so a worker that died or hung loses its attempts when their leases run out.
+ */
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
+import {
+  AssignmentSchema,
+  CompletionAck_Status,
+  type Assignment,
+  type CompleteRequest,
+  type CompletionAck,
+  type SessionRequest,
+  type SessionResponse,
+  SessionResponseSchema,
+} from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import type { AttemptQueue } from "../queue/attempt-queue.ts";
+import type { LeasedAttempt } from "../queue/queue-types.ts";
+import { isQueueError } from "../queue/queue-error.ts";
+import { encodeCompletion } from "./attempt-outcome.ts";
+import type { WorkerTaskRunner } from "./worker-task-runner.ts";
+
+/** Defaults and bounds of the worker protocol. */
+export const WORKER_PROTOCOL = {
+  /** Lease length when a worker asks for 0. */
+  defaultLeaseMs: 30_000,
+  /** Longest wait of one lease round; the loop starts another after it. */
+  maxWaitMs: 30_000,
+  /** Most attempts one lease round hands out. */
+  maxLease: 64,
+} as const;
+
+/** What a session works on. */
+export interface WorkerSessionEnv {
+  readonly queue: AttemptQueue;
+  readonly runner: WorkerTaskRunner;
+  /** Aborted on shutdown: ends every session at once. */
+  readonly closing?: AbortSignal;
+}
+
+/** Serves one worker's stream until it ends, the worker goes quiet, or the server shuts down. */
+export async function* workerSession(env: WorkerSessionEnv, requests: AsyncIterable<SessionRequest>, ctx: HandlerContext): AsyncGenerator<SessionResponse> {
+  const out = new Outbox();
+  const stop = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, stop.signal, ...(env.closing !== undefined ? [env.closing] : [])]);
+  const reading = readRequests(env, requests, out, signal).then(
+    () => out.close(),
+    (error: unknown) => out.close(error),
+  );
+  try {
+    for (;;) {
+      const next = await out.take(signal);
+      if (next === undefined) break;
+      yield next;
+    }
+  } finally {
+    stop.abort();
+    await reading;
+  }
+}
+
+/** Reads the worker's messages; resolves when the worker ended its side and every ack is out. */
+async function readRequests(env: WorkerSessionEnv, requests: AsyncIterable<SessionRequest>, out: Outbox, signal: AbortSignal): Promise<void> {
+  const { queue, runner } = env;
+  let state: SessionState | undefined;
+  const completing = new Set<Promise<void>>();
+  try {
+    for await (const req of requests) {
+      if (state === undefined) {
+        if (req.workerId === "") throw new ConnectError("Session needs worker_id in its first message; send a stable id per worker process", Code.InvalidArgument);
+        state = new SessionState(queue, req.workerId, req.leaseMs === 0 ? WORKER_PROTOCOL.defaultLeaseMs : req.leaseMs, out, signal);
+        for (const id of req.heldAttemptIds) state.hold(id);
+      }
+      state.heard(req.credit);
+      for (const completion of req.completions) {
+        state.release(completion.attemptId);
+        const done = complete(queue, runner, state.workerId, completion).then((ack) => out.ack(ack));
+        completing.add(done);
+        void done.finally(() => completing.delete(done)).catch(() => undefined);
+      }
+    }
+    // The worker ended its side (it is stopping): answer what it sent, then end ours.
+    await Promise.all(completing);
+  } finally {
+    state?.close();
+  }
+}
+
+/** Records one completion; its ack once durable (see AttemptQueue.complete). */
+async function complete(queue: AttemptQueue, runner: WorkerTaskRunner, workerId: string, req: CompleteRequest): Promise<CompletionAck> {
+  const ack = (status: CompletionAck_Status): CompletionAck => ({ $typeName: "flyte.worker.v1.CompletionAck", attemptId: req.attemptId, status });
+  const id = Number(req.attemptId);
+  if (!/^\d+$/.test(req.attemptId) || !Number.isSafeInteger(id)) return ack(CompletionAck_Status.UNKNOWN_ATTEMPT);
+  const recorded = encodeCompletion(req);
+  try {
+    // The runner wakes as soon as the completion is recorded, before its fsync: the engine's
+    // reaction (node events, the next attempt's enqueue) then shares that fsync'd commit, and
+    // the ack still waits for it.
+    const outcome = await queue.complete(id, workerId, recorded, () => runner.completed(id, recorded), req.log, req.leaseToken);
+    return ack(outcome === "recorded" ? CompletionAck_Status.RECORDED : outcome === "duplicate" ? CompletionAck_Status.DUPLICATE : CompletionAck_Status.LEASE_LOST);
+  } catch (error) {
+    if (isQueueError(error) && error.code === "E_ATTEMPT_NOT_FOUND") return ack(CompletionAck_Status.UNKNOWN_ATTEMPT);
+    throw error;
+  }
+}
+
+/** A session's worker, its credit, the attempts it holds, its lease loop and lease keeper. */
+class SessionState {
+  readonly workerId: string;
+  readonly #queue: AttemptQueue;
+  readonly #leaseMs: number;
+  readonly #out: Outbox;
+  readonly #signal: AbortSignal;
+  /** Attempts handed out and not completed: their leases are kept alive. */
+  readonly #held = new Set<number>();
+  readonly #keeper: NodeJS.Timeout;
+  readonly #closed = new AbortController();
+  #credit = 0;
+  #creditArrived: (() => void) | undefined;
+  #lastHeard = performance.now();
+  #keeping = false;
+
+  constructor(queue: AttemptQueue, workerId: string, leaseMs: number, out: Outbox, signal: AbortSignal) {
+    this.#queue = queue;
+    this.workerId = workerId;
+    this.#leaseMs = leaseMs;
+    this.#out = out;
+    this.#signal = AbortSignal.any([signal, this.#closed.signal]);
+    this.#keeper = setInterval(() => void this.#keep(), Math.max(20, Math.floor(leaseMs / 3)));
+    void this.#leaseLoop().catch((error: unknown) => out.close(error));
+  }
+
+  hold(attemptId: string): void {
+    const id = Number(attemptId);
+    if (Number.isSafeInteger(id)) this.#held.add(id);
+  }
+
+  release(attemptId: string): void {
+    this.#held.delete(Number(attemptId));
+  }
+
+  /** Any message from the worker: it is alive; `credit` more attempts may be handed out. */
+  heard(credit: number): void {
+    this.#lastHeard = performance.now();
+    if (credit <= 0) return;
+    this.#credit += credit;
+    this.#creditArrived?.();
+  }
+
+  /** The worker's side ended: no more leases, no more extensions. */
+  close(): void {
+    clearInterval(this.#keeper);
+    this.#closed.abort();
+  }
+
+  async #leaseLoop(): Promise<void> {
+    while (!this.#signal.aborted) {
+      if (this.#credit <= 0) {
+        await wakeOrAbort((wake) => (this.#creditArrived = wake), this.#signal);
+        this.#creditArrived = undefined;
+        continue;
+      }
+      const leased = await this.#queue.leaseOrWait(this.workerId, {
+        max: Math.min(this.#credit, WORKER_PROTOCOL.maxLease),
+        leaseMs: this.#leaseMs,
+        waitMs: WORKER_PROTOCOL.maxWaitMs,
+        signal: this.#signal,
+      });
+      // Leased after the stream ended: never delivered, so they expire and are retried.
+      if (this.#signal.aborted) return;
+      this.#credit -= leased.length;
+      for (const attempt of leased) this.#held.add(attempt.id);
+      this.#out.assign(leased);
+    }
+  }
+
+  /** Extends the held leases while the worker is heard from; reports the ones it lost. */
+  async #keep(): Promise<void> {
+    if (this.#keeping || this.#held.size === 0 || this.#signal.aborted) return;
+    // A worker whose loop hangs keeps its connection open but sends nothing: its leases lapse.
+    if (performance.now() - this.#lastHeard > this.#leaseMs) return;
+    this.#keeping = true;
+    try {
+      const ids = [...this.#held];
+      const kept = new Set(await this.#queue.heartbeat(this.workerId, ids, this.#leaseMs));
+      const lost = ids.filter((id) => !kept.has(id) && this.#held.delete(id));
+      if (lost.length > 0) this.#out.cancel(lost.map(String));
+    } catch (error) {
+      this.#out.close(error);
+    } finally {
+      this.#keeping = false;
+    }
+  }
+}
+
+/**
+ * What the session sends next: everything pushed since the last message goes out as ONE
+ * message (assignments, acks and cancellations of many attempts together).
+ */
+class Outbox {
+  #next: SessionResponse | undefined;
+  #wake: (() => void) | undefined;
+  #closed = false;
+  #error: unknown;
+
+  assign(leased: readonly LeasedAttempt[]): void {
+    if (leased.length === 0) return;
+    this.#pending().assignments.push(...leased.map(assignmentOf));
+  }
+
+  ack(ack: CompletionAck): void {
+    this.#pending().acks.push(ack);
+  }
+
+  cancel(ids: readonly string[]): void {
+    this.#pending().cancelledAttemptIds.push(...ids);
+  }
+
+  /** No more messages after those pending; `error` ends the stream with it. */
+  close(error?: unknown): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#error = error;
+    this.#wake?.();
+  }
+
+  /** The next message; undefined once closed and drained (or when `signal` aborts). */
+  async take(signal: AbortSignal): Promise<SessionResponse | undefined> {
+    while (this.#next === undefined) {
+      if (this.#closed) {
+        if (this.#error !== undefined) throw ConnectError.from(this.#error);
+        return undefined;
+      }
+      if (signal.aborted) return undefined;
+      await wakeOrAbort((wake) => (this.#wake = wake), signal);
+      this.#wake = undefined;
+    }
+    const next = this.#next;
+    this.#next = undefined;
+    return next;
+  }
+
+  #pending(): SessionResponse {
+    if (this.#next === undefined) {
+      this.#next = create(SessionResponseSchema);
+      this.#wake?.();
+    }
+    return this.#next;
+  }
+}
+
+/** The queued assignment with the ids the worker needs: its attempt id and lease deadline. */
+function assignmentOf(attempt: LeasedAttempt): Assignment {
+  const assignment = fromBinary(AssignmentSchema, attempt.payload);
+  assignment.attemptId = String(attempt.id);
+  assignment.leaseExpiresAt = BigInt(attempt.leaseUntil);
+  assignment.leaseToken = attempt.leaseToken;
+  return assignment;
+}
+
+/** Resolves when `arm`'s wake-up is called or `signal` aborts, leaving no listener behind. */
+function wakeOrAbort(arm: (wake: () => void) => void, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done, { once: true });
+    arm(done);
+  });
+}

@@ -1,0 +1,228 @@
+/**
+ * The worker's end of `WorkerService.Session`: one HTTP/2 stream to the server for as long as the
+ * worker runs. Up go credit (free slots not yet granted), completions (many per message, batched
+ * per turn of the event loop) and, when nothing else was sent for a third of the lease, an empty
+ * message that keeps the leases alive; down come assignments, acks and cancellations. A stream
+ * that breaks is opened again with backoff; the new one names the attempts still running (so
+ * their leases stay alive) and carries every completion not yet acknowledged (the server answers
+ * DUPLICATE for any it had recorded: nothing is recorded twice).
+ */
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, type Client } from "@connectrpc/connect";
+import type {
+  Assignment,
+  CompleteRequest,
+  CompletionAck_Status,
+  SessionRequestSchema,
+  WorkerService,
+} from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+
+type SessionRequestInit = MessageInitShape<typeof SessionRequestSchema>;
+
+/** What the session asks of its worker. */
+export interface SessionHost {
+  /** Attempts leased to this worker: run them. */
+  assigned(assignments: readonly Assignment[]): void;
+  /** Attempts the server stopped (cancelled, timed out, lease lost). */
+  cancelled(attemptIds: readonly string[]): void;
+  /** Slots free now (concurrency − running + lent); 0 while stopping. */
+  free(): number;
+  /** Attempts running now (their leases must stay alive across a reconnect). */
+  running(): string[];
+  /** Status lines. */
+  log(line: string): void;
+}
+
+/** Options of {@link WorkerSession}. */
+export interface WorkerSessionOptions {
+  readonly workerId: string;
+  readonly endpoint: string;
+  readonly leaseMs: number;
+}
+
+/** One worker's stream, reopened while it runs. `run()` until `close()`. */
+export class WorkerSession {
+  readonly #client: Client<typeof WorkerService>;
+  readonly #options: WorkerSessionOptions;
+  readonly #host: SessionHost;
+  readonly #closing = new AbortController();
+  /** Completions sent and not acknowledged, by attempt id, with who waits for the ack. */
+  readonly #unacked = new Map<string, { request: CompleteRequest; acked: (status: CompletionAck_Status | undefined) => void }>();
+  #requests: Channel<SessionRequestInit> | undefined;
+  /** Credit granted on the current stream and not used by assignments yet. */
+  #outstanding = 0;
+  #toSend: CompleteRequest[] = [];
+  #flushScheduled = false;
+  #lastSent = 0;
+
+  constructor(client: Client<typeof WorkerService>, options: WorkerSessionOptions, host: SessionHost) {
+    this.#client = client;
+    this.#options = options;
+    this.#host = host;
+  }
+
+  /** Keeps a stream open (reconnecting with backoff) until {@link close}. */
+  async run(): Promise<void> {
+    const keepAlive = setInterval(() => {
+      if (performance.now() - this.#lastSent >= this.#options.leaseMs / 3) this.#send({});
+    }, Math.max(20, Math.floor(this.#options.leaseMs / 3)));
+    let failures = 0;
+    let failingSince = 0;
+    try {
+      while (!this.#closing.signal.aborted) {
+        let error: unknown;
+        const opened = await this.#stream().then(
+          (answered) => answered,
+          (err: unknown) => ((error = err), false),
+        );
+        if (this.#closing.signal.aborted) break;
+        if (opened) failures = 0;
+        const why = error === undefined ? "the server ended the stream" : describe(error);
+        if (failures++ === 0) {
+          failingSince = Date.now();
+          this.#host.log(`lost the session with ${this.#options.endpoint} (${why}); reconnecting with backoff (up to every 5 s)`);
+        } else if (failures % 12 === 0) {
+          this.#host.log(`still cannot reach ${this.#options.endpoint} after ${Math.round((Date.now() - failingSince) / 1000)} s (${why}); retrying`);
+        }
+        await sleep(Math.min(5_000, 50 * 2 ** Math.min(failures, 7)), this.#closing.signal);
+      }
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  /** Free slots may have grown: grant the server the difference (batched per turn). */
+  refresh(): void {
+    if (this.#host.free() > this.#outstanding) this.#schedule();
+  }
+
+  /** Reports an attempt's outcome; resolves with the server's ack, or undefined when closed first. */
+  complete(request: CompleteRequest): Promise<CompletionAck_Status | undefined> {
+    if (this.#closing.signal.aborted) return Promise.resolve(undefined);
+    const { promise, resolve } = Promise.withResolvers<CompletionAck_Status | undefined>();
+    this.#unacked.set(request.attemptId, { request, acked: resolve });
+    this.#toSend.push(request);
+    this.#schedule();
+    return promise;
+  }
+
+  /** Ends the stream; completions still unacknowledged resolve undefined. */
+  close(): void {
+    this.#closing.abort();
+    this.#requests?.end();
+    for (const { acked } of this.#unacked.values()) acked(undefined);
+    this.#unacked.clear();
+  }
+
+  /** One stream, until it ends; resolves whether the server answered at all. */
+  async #stream(): Promise<boolean> {
+    const requests = new Channel<SessionRequestInit>();
+    this.#requests = requests;
+    this.#outstanding = 0;
+    // Everything unacknowledged goes again on the new stream (the old one's fate is unknown).
+    this.#toSend = [];
+    const credit = Math.max(0, this.#host.free());
+    this.#outstanding = credit;
+    this.#push({ workerId: this.#options.workerId, leaseMs: this.#options.leaseMs, heldAttemptIds: this.#host.running(), credit, completions: [...this.#unacked.values()].map((u) => u.request) });
+    let answered = false;
+    try {
+      for await (const res of this.#client.session(requests, { signal: this.#closing.signal })) {
+        answered = true;
+        if (res.assignments.length > 0) {
+          this.#outstanding -= res.assignments.length;
+          this.#host.assigned(res.assignments);
+        }
+        for (const ack of res.acks) {
+          const waiting = this.#unacked.get(ack.attemptId);
+          this.#unacked.delete(ack.attemptId);
+          waiting?.acked(ack.status);
+        }
+        if (res.cancelledAttemptIds.length > 0) this.#host.cancelled(res.cancelledAttemptIds);
+      }
+      return answered;
+    } catch (err) {
+      if (answered || this.#closing.signal.aborted) return answered;
+      throw err;
+    } finally {
+      requests.end();
+      if (this.#requests === requests) this.#requests = undefined;
+    }
+  }
+
+  #schedule(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // One message per turn: completions of attempts that end together travel together.
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      const free = this.#host.free();
+      const credit = Math.max(0, free - this.#outstanding);
+      const completions = this.#toSend;
+      this.#toSend = [];
+      if (credit === 0 && completions.length === 0) return;
+      this.#outstanding += credit;
+      this.#send({ credit, completions });
+    });
+  }
+
+  #send(message: SessionRequestInit): void {
+    // No stream now: the next one's first message carries the unacknowledged completions and fresh credit.
+    if (this.#requests === undefined) return;
+    this.#push(message);
+  }
+
+  #push(message: SessionRequestInit): void {
+    this.#lastSent = performance.now();
+    this.#requests?.push(message);
+  }
+}
+
+/** An async iterable fed by `push` until `end` (the request side of a stream). */
+class Channel<T> implements AsyncIterable<T> {
+  #items: T[] = [];
+  #wake: (() => void) | undefined;
+  #ended = false;
+
+  push(item: T): void {
+    if (this.#ended) return;
+    this.#items.push(item);
+    this.#wake?.();
+  }
+
+  end(): void {
+    this.#ended = true;
+    this.#wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    for (;;) {
+      if (this.#items.length > 0) {
+        const items = this.#items;
+        this.#items = [];
+        yield* items;
+        continue;
+      }
+      if (this.#ended) return;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+      this.#wake = undefined;
+    }
+  }
+}
+
+/** `Code: message` of an RPC error. */
+export function describe(err: unknown): string {
+  const e = ConnectError.from(err);
+  return `${Code[e.code]}: ${e.rawMessage}`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
