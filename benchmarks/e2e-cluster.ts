@@ -5,7 +5,7 @@
  * worker caches, XDG dirs), removed by `stop()`.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -16,6 +16,8 @@ const FLYTE = join(ROOT, "packages/cli/bin/flyte.js");
 /** A running server with its workers. */
 export interface Cluster {
   readonly url: string;
+  /** CPU time (user + system, all threads) the server and its workers have used so far, in ms. */
+  cpuMs(): number;
   /** Stops the workers, then the server, and removes the folder. */
   stop(): Promise<void>;
 }
@@ -56,7 +58,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       { cwd: ROOT, env, encoding: "utf8", timeout: 120_000 },
     );
     if (registered.status !== 0) throw new Error(`flyte register ${options.file} failed (exit ${registered.status}): ${registered.stderr}`);
-    return { url, stop };
+    return { url, stop, cpuMs: () => children.reduce((sum, child) => sum + cpuMsOf(child.pid), 0) };
   } catch (error) {
     await stop();
     throw error;
@@ -85,3 +87,18 @@ async function terminate(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/** utime + stime of a process (every thread) from /proc, in ms; 0 where /proc is missing. */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // Fields after the command's closing parenthesis: state is 3rd, utime 14th, stime 15th.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** USER_HZ: Linux reports /proc times in 1/100 s on every architecture Node runs on. */
+const CLOCK_TICKS = 100;
