@@ -1,7 +1,8 @@
 // Every composition feature end to end: the examples run through `flyte run --remote --wait
 // --json` on a real `flyte start` with two pooled workers, and print what a local `flyte run
 // --json` prints; failures fail both ways with the same message. The tests run concurrently
-// against one server (independent executions), so the file stays well under a minute.
+// against one server (independent executions), four at a time: each test starts two `flyte`
+// processes, and all of them at once on a 2-core machine starve the server and its workers.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +22,7 @@ const EX = "examples/composition";
 
 type State = { phase: string; outputs?: unknown; error?: { code: string; message: string } };
 
-describe("composition features run remotely as they run locally", { concurrency: true }, () => {
+describe("composition features run remotely as they run locally", { concurrency: 4 }, () => {
   let dataDir: string;
   let server: ServerProcess;
   let admin: Client<typeof AdminService>;
