@@ -2,6 +2,7 @@
  * @flyte/engine: the compiler and the one execution core shared by local runs and the server.
  */
 export type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
+export { Channel } from "./runtime/channel.ts";
 export { systemClock, type Clock } from "./runtime/clock.ts";
 export type { ErrorKind, ExecutionError, TaskFailure } from "./runtime/errors.ts";
 export type { ArrayItemRef, EventSink, ExecutionEvent, NodeExecutionEvent, TaskExecutionEvent, WorkflowExecutionEvent } from "./runtime/events.ts";

@@ -9,6 +9,7 @@
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
+import { Channel } from "@flyte/engine";
 import type {
   Assignment,
   CompleteRequest,
@@ -174,38 +175,6 @@ export class WorkerSession {
   #push(message: SessionRequestInit): void {
     this.#lastSent = performance.now();
     this.#requests?.push(message);
-  }
-}
-
-/** An async iterable fed by `push` until `end` (the request side of a stream). */
-class Channel<T> implements AsyncIterable<T> {
-  #items: T[] = [];
-  #wake: (() => void) | undefined;
-  #ended = false;
-
-  push(item: T): void {
-    if (this.#ended) return;
-    this.#items.push(item);
-    this.#wake?.();
-  }
-
-  end(): void {
-    this.#ended = true;
-    this.#wake?.();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
-    for (;;) {
-      if (this.#items.length > 0) {
-        const items = this.#items;
-        this.#items = [];
-        yield* items;
-        continue;
-      }
-      if (this.#ended) return;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-      this.#wake = undefined;
-    }
   }
 }
 

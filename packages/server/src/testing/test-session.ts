@@ -6,6 +6,7 @@
  * `open` is the RPC (a client's `session`) or, in unit tests, the handler itself.
  */
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { Channel } from "@flyte/engine";
 import {
   CompleteRequestSchema,
   SessionRequestSchema,
@@ -51,7 +52,7 @@ export class TestSession {
   readonly #unacked = new Map<string, CompleteRequest>();
   /** Lease tokens of the assignments received, echoed by their completions. */
   readonly #tokens = new Map<string, number>();
-  #channel: Channel | undefined;
+  #channel: Channel<SessionRequest> | undefined;
   #wake: (() => void) | undefined;
   #credit: number;
 
@@ -123,7 +124,7 @@ export class TestSession {
   }
 
   async #stream(): Promise<void> {
-    const channel = new Channel();
+    const channel = new Channel<SessionRequest>();
     this.#channel = channel;
     channel.push(
       create(SessionRequestSchema, {
@@ -158,38 +159,6 @@ export class TestSession {
       }
     } finally {
       channel.end();
-    }
-  }
-}
-
-/** The request side of a stream: pushed messages until `end`. */
-class Channel implements AsyncIterable<SessionRequest> {
-  #items: SessionRequest[] = [];
-  #wake: (() => void) | undefined;
-  #ended = false;
-
-  push(item: SessionRequest): void {
-    if (this.#ended) return;
-    this.#items.push(item);
-    this.#wake?.();
-  }
-
-  end(): void {
-    this.#ended = true;
-    this.#wake?.();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<SessionRequest> {
-    for (;;) {
-      if (this.#items.length > 0) {
-        const items = this.#items;
-        this.#items = [];
-        yield* items;
-        continue;
-      }
-      if (this.#ended) return;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-      this.#wake = undefined;
     }
   }
 }
