@@ -47,11 +47,9 @@ describe("mapTask", () => {
   test("too many failures fail the node, naming the failed items and the first cause", async () => {
     await assert.rejects(mapTask(sq, { minSuccessRatio: 0.5 })({ x: [-1, -2, 3] }), (err: unknown) => {
       assert.ok(err instanceof FlyteError);
-      // Items run concurrently, so either failing item may be recorded first.
-      assert.match(err.message, /2 of 3 items failed \(items (0, 1|1, 0)\); at least 2 had to succeed/);
-      assert.match(err.message, /First failure \(item ([01])\): .*negative: -(1|2)/);
-      const [, item, value] = /First failure \(item ([01])\): .*negative: -(1|2)/.exec(err.message) ?? [];
-      assert.equal(Number(value), Number(item) + 1, "the first failure's item and its cause agree");
+      // Items may end in either order; the message names them in index order and the lowest first.
+      assert.match(err.message, /2 of 3 items failed \(items 0, 1\); at least 2 had to succeed/);
+      assert.match(err.message, /First failure \(item 0\): .*negative: -1/);
       return true;
     });
   });

@@ -214,6 +214,28 @@ describe("array nodes", () => {
       const items = store.getNodeExecution("e1", "a0")?.arrayItems;
       assert.deepEqual(items?.phaseCounts, { FAILED: 3, ABORTED: 4, UNDEFINED: 3 });
     });
+    test("failures are named in index order, the lowest first, whatever order they ended in", async () => {
+      // Items 0 and 1 fail, item 1 first: item 0's attempt waits until item 1's failure is recorded.
+      let item1Failed!: () => void;
+      const afterItem1 = new Promise<void>((resolve) => (item1Failed = resolve));
+      const sink = {
+        emit: (event: ExecutionEvent) => {
+          if (event.kind === "node" && event.nodeId === "a0-1" && event.phase === "FAILED") item1Failed();
+        },
+      };
+      const runner = new FunctionRunner({
+        inc: async (i) => {
+          const x = intOf(i.literals["x"]);
+          if (x === 0n) await afterItem1;
+          if (x < 2n) throw new TaskFailureError({ code: "USER:Low", message: `low ${x}`, kind: "USER", recoverable: false });
+          return intMap({ o0: x });
+        },
+      });
+      const result = await new Engine({ runner, events: sink }).execute({ executionId: "e1", closure: arrayClosure([0, 1, 2], { minSuccessRatio: 0.5 }), inputs: intMap({}) });
+      assert.equal(result.phase, "FAILED");
+      if (result.phase !== "FAILED") return;
+      assert.match(result.error.message, /2 of 3 items failed \(items 0, 1\); at least 2 had to succeed\. First failure \(item 0\): .*low 0/);
+    });
   });
 
   describe("over an offloaded list", () => {

@@ -43,7 +43,7 @@ import {
 /** Items running at once when the node sets no parallelism. */
 export const UNBOUNDED_WINDOW = 4096;
 
-/** Failed item indexes kept for the failure message. */
+/** Failed items kept for the failure message (the lowest indexes). */
 const SHOWN_FAILURES = 20;
 
 /** Codes of array-node failures. */
@@ -142,8 +142,12 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
   #next = 0;
   #succeeded = 0;
   #failed = 0;
-  #failedShown: number[] = [];
-  #firstFailure: ExecutionError | undefined;
+  /**
+   * The lowest-indexed failures so far, in index order, at most {@link SHOWN_FAILURES}: items end
+   * in whatever order their attempts complete, so the message names failures by index, not by
+   * arrival, and reads the same however the items raced.
+   */
+  #failures: { item: number; error: ExecutionError }[] = [];
   #done = false;
   #pumping = false;
   /** Per item: the mapped inputs' elements and the bound inputs' literals. */
@@ -277,8 +281,7 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
     if (this.#done || !this.#active.delete(item)) return;
     this.#failed++;
     this.#itemEvent(item, phase, error);
-    this.#firstFailure ??= error;
-    if (this.#failedShown.length < SHOWN_FAILURES) this.#failedShown.push(item);
+    this.#keepFailure(item, error);
     if (this.#failed > this.#count - this.#required) {
       this.#finishFailed();
       return;
@@ -350,17 +353,27 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
     this.#parent.succeed(this.#index, { $typeName: "flyteidl.core.LiteralMap", literals });
   }
 
+  /** Inserts a failure in index order, keeping only the {@link SHOWN_FAILURES} lowest. */
+  #keepFailure(item: number, error: ExecutionError): void {
+    const kept = this.#failures;
+    if (kept.length >= SHOWN_FAILURES && item > (kept[kept.length - 1] as { item: number }).item) return;
+    let at = kept.length;
+    while (at > 0 && (kept[at - 1] as { item: number }).item > item) at--;
+    kept.splice(at, 0, { item, error });
+    if (kept.length > SHOWN_FAILURES) kept.pop();
+  }
+
   #finishFailed(): void {
     this.#done = true;
     this.#abortItems();
-    const first = this.#firstFailure;
-    const shown = this.#failedShown.join(", ") + (this.#failed > this.#failedShown.length ? ", ..." : "");
+    const first = this.#failures[0];
+    const shown = this.#failures.map((f) => f.item).join(", ") + (this.#failed > this.#failures.length ? ", ..." : "");
     const message =
       `${this.#failed} of ${this.#count} items failed (items ${shown}); at least ${this.#required} had to succeed. ` +
-      `First failure (item ${this.#failedShown[0] ?? "?"}): ${first?.message ?? "unknown"}`;
+      `First failure (item ${first?.item ?? "?"}): ${first?.error.message ?? "unknown"}`;
     this.#parent.fail(
       this.#index,
-      nodeError(arrayErrorCodes.tooManyFailures, first?.kind ?? "USER", message, this.#id, this.#node.taskName),
+      nodeError(arrayErrorCodes.tooManyFailures, first?.error.kind ?? "USER", message, this.#id, this.#node.taskName),
       "FAILED",
     );
   }
