@@ -9,6 +9,7 @@
  * attempt has not ended after the grace period, the thread is terminated. An isolate that crashed,
  * exited, ran out of memory or was stopped is dead; its host starts another.
  */
+import type { EventLoopUtilization } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import type { ErrorInfo, FromThread, LogStream, ToThread } from "./protocol.ts";
 import { heapLimitsOf } from "./memory-limit.ts";
@@ -59,6 +60,7 @@ export class Isolate {
   readonly #worker: Worker;
   #alive = true;
   #busy = false;
+  #lastWaitedMs = 0;
   /** Ends the running attempt; set while one runs. */
   #end: ((end: IsolateEnd) => void) | undefined;
   #onLog: ((text: string, stream: LogStream) => void) | undefined;
@@ -98,6 +100,23 @@ export class Isolate {
    */
   get ready(): Promise<boolean> {
     return this.#ready.promise;
+  }
+
+  /**
+   * How busy the thread's event loop has been (Node's `eventLoopUtilization`, read from this
+   * side): since the thread started, or since `previous` (an earlier reading). Its `idle` share of
+   * a running attempt is about the time the attempt has awaited so far.
+   */
+  eventLoopUtilization(previous?: EventLoopUtilization): EventLoopUtilization {
+    return this.#worker.performance.eventLoopUtilization(previous);
+  }
+
+  /**
+   * How long the last attempt that ended normally awaited (the thread's event loop was idle while
+   * it ran), in ms; 0 before any. Attempts that compute gain nothing from more threads than cores.
+   */
+  get lastWaitedMs(): number {
+    return this.#lastWaitedMs;
   }
 
   /** True while an attempt runs. */
@@ -159,6 +178,7 @@ export class Isolate {
         this.#onLog?.(message.text, message.stream);
         return;
       case "done":
+        this.#lastWaitedMs = message.waitedMs;
         this.#finish({ kind: "done", value: message.value });
         return;
       case "crash":

@@ -25,7 +25,8 @@ export type FromThread =
   /** Sent once, when the thread's entry has loaded and serves attempts: it can start one at once. */
   | { readonly kind: "ready" }
   | { readonly kind: "log"; readonly stream: LogStream; readonly text: string }
-  | { readonly kind: "done"; readonly value: unknown }
+  /** `waitedMs`: how long the attempt's code awaited (the thread's event loop was idle) while it ran. */
+  | { readonly kind: "done"; readonly value: unknown; readonly waitedMs: number }
   /** An error nobody caught (a throw in a timer, an unhandled rejection): it ends the attempt and the isolate. */
   | { readonly kind: "crash"; readonly error: ErrorInfo }
   /** A question the attempt asks the host (for example an eager task's call); answered by a `reply`. */

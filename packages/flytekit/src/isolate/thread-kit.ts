@@ -3,6 +3,7 @@
  * AbortSignal, sends what they print as it is printed, and reports errors nobody caught (which end
  * the attempt and the isolate). A thread entry module calls {@link serveIsolate} once.
  */
+import { performance } from "node:perf_hooks";
 import { parentPort } from "node:worker_threads";
 import { errorInfoOf, type FromThread, type LogStream, type ToThread } from "./protocol.ts";
 import { redactSecrets } from "./secret-redaction.ts";
@@ -58,8 +59,11 @@ export function serveIsolate(handler: AttemptHandler): void {
       case "run": {
         const current = new AbortController();
         controller = current;
+        // The loop's idle time while the attempt runs is the time its code awaited something: the
+        // host starts more isolates only for attempts that wait (isolate-pool.ts in the worker).
+        const before = performance.eventLoopUtilization();
         handler(message.payload, attempt(current.signal)).then(
-          (value) => send({ kind: "done", value }),
+          (value) => send({ kind: "done", value, waitedMs: performance.eventLoopUtilization(before).idle }),
           crash,
         );
         return;

@@ -9,7 +9,17 @@ import { IsolatePool } from "./isolate-pool.ts";
 
 const cacheDir = mkdtempSync(join(tmpdir(), "flyte-pool-"));
 after(() => rmSync(cacheDir, { recursive: true, force: true }));
-const newPool = (maxStarting = 2): IsolatePool => new IsolatePool({ thread: { cacheDir, workerId: "pool-test" }, maxIdle: 8, maxStarting });
+const newPool = (maxStarting = 2, cores?: number): IsolatePool =>
+  new IsolatePool({ thread: { cacheDir, workerId: "pool-test" }, maxIdle: 8, maxStarting, ...(cores !== undefined ? { cores } : {}) });
+
+/** Waits (generously) until `ready()` holds. */
+async function until(ready: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!ready()) {
+    if (Date.now() > deadline) assert.fail(`gave up waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 describe("the isolate pool", () => {
   test("a burst of attempts starts at most maxStarting isolates at once, and each attempt gets one", async () => {
@@ -100,6 +110,26 @@ describe("the isolate pool", () => {
       const b = await pool.acquire("bundle:b", undefined, false);
       assert.ok(b !== undefined && b !== a);
       assert.equal(pool.size, 2, "bundle:b took the spare rather than starting a thread of its own");
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("with every core's isolate busy on attempts that do not await, a waiting attempt leaves the spare alone", async () => {
+    // One core: one busy isolate fills it. Another thread would not shorten the line, so the
+    // waiting attempt neither takes the loaded spare nor starts a thread; it gets the warm one back.
+    const pool = newPool(2, 1);
+    try {
+      const warm = await pool.acquire("bundle:a", undefined, false);
+      assert.ok(warm !== undefined);
+      pool.release("bundle:a", warm, false);
+      await until(() => pool.spares === 1, "the spare loaded after the release");
+      assert.equal(await pool.acquire("bundle:a", undefined, false), warm);
+      const next = pool.acquire("bundle:a", undefined, false);
+      assert.equal(pool.spares, 1, "the waiting attempt did not take the spare");
+      assert.equal(pool.size, 2, "nor start a thread");
+      pool.release("bundle:a", warm, false);
+      assert.equal(await next, warm);
     } finally {
       await pool.close();
     }

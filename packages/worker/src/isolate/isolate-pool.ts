@@ -14,8 +14,19 @@
  * longer) divided by the isolates serving its bundle. At most `maxStarting` load at a time (on
  * two cores, more at once is no faster). A burst of 64 trivial attempts then runs in one or two
  * warm isolates instead of starting 64 threads, while attempts that run long still get their own
- * isolates within about one start time. See docs/benchmarks.md.
+ * isolates within about one start time.
+ *
+ * More threads beyond the machine's cores only shorten the line by the time attempts spend
+ * awaiting (I/O, timers): attempts that compute share the cores whatever the thread count, and a
+ * start takes a core's worth of CPU from them. So once as many isolates as cores serve a bundle,
+ * the expected wait counts only the time an attempt awaits (measured in its thread, or for a
+ * running one the idle time of its thread so far). Without this, a steady stream of trivial
+ * attempts on a loaded machine — each slowed by the others and by the worker's own thread —
+ * always looked long enough to start another isolate: 18–22 per worker in one 20-second
+ * throughput run, each costing a second of CPU. See docs/benchmarks.md.
  */
+import { availableParallelism } from "node:os";
+import type { EventLoopUtilization } from "node:perf_hooks";
 import { Isolate } from "flytekit/internal";
 import type { AttemptThreadData } from "./attempt-thread.ts";
 
@@ -28,7 +39,14 @@ export interface IsolatePoolOptions {
   readonly maxIdle: number;
   /** Isolates loading at once, at most. @default 2 */
   readonly maxStarting?: number;
+  /** Cores the attempts share: computing attempts gain nothing from more isolates. @default os.availableParallelism() */
+  readonly cores?: number;
 }
+
+/** An isolate's start time before one has been measured, in ms. */
+const START_GUESS_MS = 200;
+
+
 
 interface Waiter {
   /** Bundle key and memory cap, as in the idle list. */
@@ -48,22 +66,31 @@ export class IsolatePool {
   #blank: Isolate[] = [];
   readonly #starting = new Set<Isolate>();
   /** Running isolates: their bundle key and when their attempt started. */
-  readonly #busy = new Map<Isolate, { full: string; since: number }>();
+  readonly #busy = new Map<Isolate, { full: string; since: number; elu: EventLoopUtilization }>();
   #waiters: Waiter[] = [];
   #closed = false;
-  /** Moving averages, in ms: an attempt's run, an isolate's start (a guess until one is measured). */
+  readonly #cores: number;
+  /** Moving averages, in ms: an attempt's run, an isolate's start (0 until measured). */
   #runMs = 0;
-  #startMs = 200;
+  #startMs = 0;
+  /** Moving average of the time an attempt awaited inside its thread, in ms. */
+  #waitedMs = 0;
   #recheck: NodeJS.Timeout | undefined;
 
   constructor(options: IsolatePoolOptions) {
     this.#options = options;
     this.#maxStarting = Math.max(1, options.maxStarting ?? 2);
+    this.#cores = Math.max(1, options.cores ?? availableParallelism());
   }
 
   /** Isolates alive: busy, idle, spare and loading. */
   get size(): number {
     return this.#busy.size + this.#idle.length + this.#blank.length + this.#starting.size;
+  }
+
+  /** Loaded isolates that have run nothing yet (spares). */
+  get spares(): number {
+    return this.#blank.length;
   }
 
   /** Starts a spare isolate ahead of the next attempt, unless one is ready or loading. */
@@ -91,7 +118,7 @@ export class IsolatePool {
       fresh,
       take: (isolate) => {
         signal?.removeEventListener("abort", onAbort);
-        if (isolate !== undefined) this.#busy.set(isolate, { full, since: performance.now() });
+        if (isolate !== undefined) this.#busy.set(isolate, { full, since: performance.now(), elu: isolate.eventLoopUtilization() });
         resolve(isolate);
       },
     };
@@ -104,7 +131,10 @@ export class IsolatePool {
   /** Gives back an isolate after its attempt: kept warm, or terminated. */
   release(key: string, isolate: Isolate, fresh: boolean): void {
     const busy = this.#busy.get(isolate);
-    if (busy !== undefined) this.#runMs = average(this.#runMs, performance.now() - busy.since);
+    if (busy !== undefined) {
+      this.#runMs = average(this.#runMs, performance.now() - busy.since);
+      if (isolate.alive) this.#waitedMs = average(this.#waitedMs, isolate.lastWaitedMs);
+    }
     this.#busy.delete(isolate);
     if (!isolate.alive || fresh) {
       if (isolate.alive) void isolate.terminate();
@@ -140,18 +170,30 @@ export class IsolatePool {
     await Promise.all(all.map((i) => i.terminate()));
   }
 
-  /** Hands idle isolates to waiters in order, then starts isolates for the waiters left. */
+  /**
+   * Hands warm isolates to waiters in order; a waiter that would wait longer than a start (or
+   * whose bundle has none running) takes a loaded spare; then starts isolates for those left.
+   * A spare goes only where a start would: otherwise every burst that found the warm isolates
+   * busy took the spare, and the release after it loaded another, one more thread each time.
+   */
   #pump(): void {
     const left: Waiter[] = [];
+    const place = new Map<string, number>();
     for (const waiter of this.#waiters) {
-      const isolate = this.#takeIdle(waiter);
-      if (isolate !== undefined) waiter.take(isolate);
-      else left.push(waiter);
+      let isolate = this.#takeWarm(waiter);
+      const position = (place.get(waiter.full) ?? 0) + 1;
+      if (isolate === undefined && this.#blank.length > 0 && this.#worthStarting(waiter, position)) isolate = this.#takeBlank(waiter);
+      if (isolate !== undefined) {
+        waiter.take(isolate);
+        continue;
+      }
+      place.set(waiter.full, position);
+      left.push(waiter);
     }
     this.#waiters = left;
     // One loading isolate per waiting attempt at most (an isolate that loads serves any bundle).
     let covered = [...this.#starting].map((i) => i.memoryMb);
-    const place = new Map<string, number>();
+    place.clear();
     for (const waiter of left) {
       const position = (place.get(waiter.full) ?? 0) + 1;
       place.set(waiter.full, position);
@@ -165,7 +207,7 @@ export class IsolatePool {
       this.#recheck = setTimeout(() => {
         this.#recheck = undefined;
         this.#pump();
-      }, Math.max(10, this.#startMs));
+      }, Math.max(10, this.#startMs || START_GUESS_MS));
       this.#recheck.unref();
     }
   }
@@ -182,16 +224,28 @@ export class IsolatePool {
       oldest = Math.max(oldest, now - busy.since);
     }
     if (serving === 0) return true;
-    return (position * Math.max(this.#runMs, oldest)) / serving > this.#startMs;
+    const start = this.#startMs || START_GUESS_MS;
+    if (serving < this.#cores) return (position * Math.max(this.#runMs, oldest)) / serving > start;
+    // As many threads as cores: another one can only shorten the time attempts await. For an
+    // attempt running longer than a start, its thread's idle time so far says how long it awaited.
+    let waited = this.#waitedMs;
+    if (oldest > start) {
+      for (const [isolate, busy] of this.#busy) {
+        if (busy.full === waiter.full && now - busy.since > start) waited = Math.max(waited, isolate.eventLoopUtilization(busy.elu).idle);
+      }
+    }
+    return (position * waited) / serving > start;
   }
 
-  #takeIdle(waiter: Waiter): Isolate | undefined {
-    if (!waiter.fresh) {
-      const at = this.#idle.findLastIndex((e) => e.full === waiter.full && e.isolate.alive);
-      if (at !== -1) return this.#idle.splice(at, 1)[0]?.isolate;
-    }
-    const blank = this.#blank.findIndex((i) => i.memoryMb === waiter.memoryMb && i.alive);
-    return blank === -1 ? undefined : this.#blank.splice(blank, 1)[0];
+  #takeWarm(waiter: Waiter): Isolate | undefined {
+    if (waiter.fresh) return undefined;
+    const at = this.#idle.findLastIndex((e) => e.full === waiter.full && e.isolate.alive);
+    return at === -1 ? undefined : this.#idle.splice(at, 1)[0]?.isolate;
+  }
+
+  #takeBlank(waiter: Waiter): Isolate | undefined {
+    const at = this.#blank.findIndex((i) => i.memoryMb === waiter.memoryMb && i.alive);
+    return at === -1 ? undefined : this.#blank.splice(at, 1)[0];
   }
 
   #start(memoryMb: number | undefined): void {
@@ -201,13 +255,14 @@ export class IsolatePool {
     void isolate.ready.then((ok) => {
       if (!this.#starting.delete(isolate)) return; // closed meanwhile
       if (ok) this.#startMs = average(this.#startMs, performance.now() - startedAt);
-      const at = this.#waiters.findIndex((w) => w.memoryMb === memoryMb);
+      const at = ok ? -1 : this.#waiters.findIndex((w) => w.memoryMb === memoryMb);
       if (at !== -1) {
         // A thread that died while loading still goes to an attempt, whose run reports why
         // (starting another would fail the same way, forever).
         const [waiter] = this.#waiters.splice(at, 1);
         waiter?.take(isolate);
       } else if (ok) {
+        // A spare now: the pump gives it to a waiter that still needs a thread of its own.
         this.#blank.push(isolate);
       }
       this.#pump();
