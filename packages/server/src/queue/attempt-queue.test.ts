@@ -237,6 +237,34 @@ describe("AttemptQueue", () => {
     await enqueued;
   });
 
+  test("a waiting worker gets new attempts leased in their enqueue's own commit, before its fsync; waiting workers take them in turn", { timeout: 120_000 }, async () => {
+    const committer = groupCommitterFor(db);
+    const w1 = queue.leaseOrWait("w1", { max: 2, leaseMs: 100, waitMs: 3_600_000 });
+    const w2 = queue.leaseOrWait("w2", { max: 2, leaseMs: 100, waitMs: 3_600_000 });
+    // Both wait once their empty leases have committed.
+    await committer.flush();
+    const before = committer.stats;
+    const order: string[] = [];
+    const handedOut = Promise.all([w1, w2]).then((leased) => (order.push("handed out"), leased));
+    // One group: three attempts, alternating between the two waiting workers.
+    const enqueued = Promise.all([queue.enqueue(request("a")), queue.enqueue(request("b")), queue.enqueue(request("c"))]).then(() => order.push("acknowledged"));
+    const [first, second] = await handedOut;
+    await enqueued;
+    assert.deepEqual(order, ["handed out", "acknowledged"]);
+    assert.deepEqual(first.map((a) => a.nodeId), ["a", "c"]);
+    assert.deepEqual(second.map((a) => a.nodeId), ["b"]);
+    assert.ok(first.every((a) => a.leaseToken > 0 && a.leaseUntil === now + 100));
+    const after = committer.stats;
+    assert.equal(after.commits - before.commits, 1, "the enqueues and their leases share one fsync'd commit");
+    assert.equal(after.unsyncedCommits, before.unsyncedCommits, "no lease transaction of its own");
+    const rows = await queue.listByExecution("p:d:e1");
+    assert.deepEqual(rows.map((r) => [r.nodeId, r.state, r.workerId, r.leaseCount]), [["a", "leased", "w1", 1], ["b", "leased", "w2", 1], ["c", "leased", "w1", 1]]);
+    // The lease is an ordinary one: completing it with its token records the result.
+    const [a] = first;
+    assert.ok(a);
+    assert.equal(await queue.complete(a.id, "w1", bytes("x"), undefined, undefined, a.leaseToken), "recorded");
+  });
+
   test("a long poll ends empty when it times out or is aborted", async () => {
     assert.deepEqual(await queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 20 }), []);
     const controller = new AbortController();

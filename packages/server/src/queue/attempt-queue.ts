@@ -44,6 +44,23 @@ interface AttemptRow {
 }
 
 const RELEASED_COLUMNS = "id, execution_id, node_id, attempt, task_key, worker_id, lease_count";
+const LEASED_COLUMNS = "id, execution_id, node_id, attempt, task_key, payload, priority, lease_until, lease_token";
+
+/**
+ * A worker waiting in {@link AttemptQueue.leaseOrWait} with nothing pending: attempts enqueued
+ * meanwhile are leased to it inside their enqueue's own transaction and handed over right after
+ * that COMMIT, with no lease transaction and no turn of the event loop in between.
+ */
+interface Claimer {
+  readonly workerId: string;
+  readonly max: number;
+  readonly leaseMs: number;
+  readonly token: number;
+  /** Attempts leased to it by operations so far (their hooks deliver them after the commit). */
+  reserved: number;
+  readonly leased: LeasedAttempt[];
+  readonly deliver: (leased: LeasedAttempt[] | undefined) => void;
+}
 
 /**
  * The durable queue of task attempts that workers lease. Every mutation but leases and
@@ -75,11 +92,13 @@ export class AttemptQueue {
   readonly #now: () => number;
   readonly #work = new EventEmitter();
   readonly #sql: Record<
-    | "insert" | "findId" | "findRow" | "cancelOne" | "lease" | "heartbeat" | "state" | "complete" | "expire" | "cancel" | "pending" | "get"
+    | "insert" | "findId" | "findRow" | "cancelOne" | "lease" | "claim" | "anyPending" | "heartbeat" | "state" | "complete" | "expire" | "cancel" | "pending" | "get"
     | "byExecution" | "byNode" | "getLog" | "setLog",
     StatementSync
   >;
   #outstanding = 0;
+  /** Workers waiting for work, in the order new attempts go to them (see {@link Claimer}). */
+  #claimers: Claimer[] = [];
 
   /** Uses an open database (normally shared with the state store); applies the "queue" migrations. */
   constructor(db: Database, options: AttemptQueueOptions = {}) {
@@ -101,8 +120,13 @@ export class AttemptQueue {
       lease: sqlite.prepare(
         `UPDATE queue_attempts SET state = 'leased', worker_id = :worker, lease_until = :until, lease_count = lease_count + 1, lease_token = :token
          WHERE id IN (SELECT id FROM queue_attempts WHERE state = 'pending' ORDER BY priority DESC, id LIMIT :max)
-         RETURNING id, execution_id, node_id, attempt, task_key, payload, priority, lease_until, lease_token`,
+         RETURNING ${LEASED_COLUMNS}`,
       ),
+      claim: sqlite.prepare(
+        `UPDATE queue_attempts SET state = 'leased', worker_id = :worker, lease_until = :until, lease_count = lease_count + 1, lease_token = :token
+         WHERE id = :id AND state = 'pending' RETURNING ${LEASED_COLUMNS}`,
+      ),
+      anyPending: sqlite.prepare("SELECT 1 FROM queue_attempts WHERE state = 'pending' LIMIT 1"),
       heartbeat: sqlite.prepare(
         "UPDATE queue_attempts SET lease_until = ? WHERE id = ? AND worker_id = ? AND state = 'leased'",
       ),
@@ -142,7 +166,8 @@ export class AttemptQueue {
     }
     return this.#mutate(() => {
       const { executionId, nodeId, attempt } = request;
-      if (this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now()).changes > 0) this.#wakeAtCommit();
+      const inserted = this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now());
+      if (inserted.changes > 0) this.#handOut(Number(inserted.lastInsertRowid));
       return (this.#sql.findId.get(executionId, nodeId, attempt) as { id: number }).id;
     });
   }
@@ -156,7 +181,8 @@ export class AttemptQueue {
     if (!Number.isInteger(request.attempt) || request.attempt < 0) return { id: await this.enqueue(request), state: "pending" };
     const found = await this.#mutate(() => {
       const { executionId, nodeId, attempt } = request;
-      if (this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now()).changes > 0) this.#wakeAtCommit();
+      const inserted = this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now());
+      if (inserted.changes > 0) this.#handOut(Number(inserted.lastInsertRowid));
       return this.#sql.findRow.get(executionId, nodeId, attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
     });
     const { id, state, result } = found;
@@ -183,41 +209,30 @@ export class AttemptQueue {
     const max = Math.floor(options.max);
     if (max < 1) return Promise.resolve([]);
     return this.#unsynced(() => {
-      // Random per lease, never 0 (0 is "no token" on the wire).
-      const token = 1 + randomInt(0xffff_fffe);
+      const token = newLeaseToken();
       const rows = this.#sql.lease.all({ worker: workerId, until: this.#now() + options.leaseMs, max, token }) as unknown as AttemptRow[];
       // RETURNING does not promise an order; hand attempts out in lease order.
       rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
-      return rows.map((row) => ({
-        id: row.id,
-        executionId: row.execution_id,
-        nodeId: row.node_id,
-        attempt: row.attempt,
-        taskKey: row.task_key,
-        payload: row.payload,
-        priority: row.priority,
-        leaseUntil: row.lease_until as number,
-        leaseToken: row.lease_token as number,
-      }));
+      return rows.map(leasedOf);
     });
   }
 
   /**
    * {@link lease}, and when nothing is pending, waits (up to `waitMs`, or until `signal` aborts) for
-   * work to be enqueued and tries again: a long poll that wakes as soon as work arrives.
+   * work to be enqueued: a long poll. While it waits, attempts enqueued are leased to it in their
+   * enqueue's own transaction and handed over as soon as that commits (before its fsync, as any
+   * hand-out; the lease token keeps a reused row id apart), up to `max`, the waiting workers
+   * taking new attempts in turn.
    */
   async leaseOrWait(workerId: string, options: LeaseWaitOptions): Promise<LeasedAttempt[]> {
     // Real time, not the queue's clock: this bounds a wait, it is not a lease time.
     const deadline = performance.now() + options.waitMs;
     for (;;) {
-      // Subscribe before leasing, so work enqueued while the lease commits is not missed.
-      const arrived = this.#nextWork(deadline - performance.now(), options.signal);
       const leased = await this.lease(workerId, options);
-      if (leased.length > 0 || options.signal?.aborted === true || performance.now() >= deadline) {
-        arrived.cancel();
-        return leased;
-      }
-      if (!(await arrived.promise)) return [];
+      if (leased.length > 0 || options.signal?.aborted === true || performance.now() >= deadline) return leased;
+      const claimed = await this.#waitAsClaimer(workerId, options, deadline - performance.now());
+      if (claimed === undefined) return [];
+      if (claimed.length > 0) return claimed;
     }
   }
 
@@ -353,6 +368,63 @@ export class AttemptQueue {
     if (this.#outstanding > 0) await this.#committer.flush().catch(() => undefined);
   }
 
+  /**
+   * Waits as a {@link Claimer}: resolves with the attempts leased to it, `[]` when something is
+   * pending already (lease again), undefined after `timeoutMs` or when `signal` aborts.
+   */
+  #waitAsClaimer(workerId: string, options: LeaseWaitOptions, timeoutMs: number): Promise<LeasedAttempt[] | undefined> {
+    // Checked and registered in one synchronous step: an enqueue committed before is seen here,
+    // one that runs after finds the claimer (group transactions run whole within one turn).
+    if (this.#sql.anyPending.get() !== undefined) return Promise.resolve([]);
+    const { promise, resolve } = Promise.withResolvers<LeasedAttempt[] | undefined>();
+    const signal = options.signal;
+    const stop = (): void => claimer.deliver(undefined);
+    const timer = setTimeout(stop, Math.max(0, timeoutMs));
+    const claimer: Claimer = {
+      workerId,
+      max: Math.max(1, Math.floor(options.max)),
+      leaseMs: options.leaseMs,
+      token: newLeaseToken(),
+      reserved: 0,
+      leased: [],
+      deliver: (leased) => {
+        // Attempts reserved for it are delivered by hooks of the commit that leased them, all
+        // in the same synchronous step, before the promise's reaction reads the list.
+        this.#claimers = this.#claimers.filter((c) => c !== claimer);
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", stop);
+        resolve(leased);
+      },
+    };
+    signal?.addEventListener("abort", stop, { once: true });
+    this.#claimers.push(claimer);
+    return promise;
+  }
+
+  /**
+   * From inside an enqueue that inserted attempt `id`: leases it to a waiting worker in this very
+   * transaction and hands it over once it commits, or else wakes waiting callers at the commit.
+   */
+  #handOut(id: number): void {
+    const claimer = this.#claimers.find((c) => c.reserved < c.max);
+    const row =
+      claimer === undefined
+        ? undefined
+        : (this.#sql.claim.get({ id, worker: claimer.workerId, until: this.#now() + claimer.leaseMs, token: claimer.token }) as AttemptRow | undefined);
+    if (claimer === undefined || row === undefined) {
+      this.#wakeAtCommit();
+      return;
+    }
+    claimer.reserved++;
+    // The next new attempt goes to the next waiting worker.
+    this.#claimers = [...this.#claimers.filter((c) => c !== claimer), claimer];
+    const attempt = leasedOf(row);
+    this.#committer.afterCommit(() => {
+      claimer.leased.push(attempt);
+      claimer.deliver(claimer.leased);
+    });
+  }
+
   /** From inside an enqueue: wake waiting workers once it commits (before its fsync). */
   #wakeAtCommit(): void {
     this.#committer.afterCommit(() => this.#work.emit("work"));
@@ -372,6 +444,25 @@ export class AttemptQueue {
     });
     return { promise, cancel: stop };
   }
+}
+
+/** A random lease token, never 0 (0 is "no token" on the wire). */
+function newLeaseToken(): number {
+  return 1 + randomInt(0xffff_fffe);
+}
+
+function leasedOf(row: AttemptRow): LeasedAttempt {
+  return {
+    id: row.id,
+    executionId: row.execution_id,
+    nodeId: row.node_id,
+    attempt: row.attempt,
+    taskKey: row.task_key,
+    payload: row.payload,
+    priority: row.priority,
+    leaseUntil: row.lease_until as number,
+    leaseToken: row.lease_token as number,
+  };
 }
 
 function released(row: AttemptRow): ReleasedAttempt {
