@@ -108,6 +108,8 @@ export function bundleDist(dir: string, name: string, manifest: { exports?: unkn
     // The package's dependencies stay imports (node: builtins do anyway), but those INLINED.
     external: dependencyNames(manifest).filter((dep) => !inlined(dep)).flatMap((dep) => [dep, `${dep}/*`]),
     metafile: true,
+    // INLINED packages come from the repository's node_modules, wherever the build folder is.
+    nodePaths: [resolve(import.meta.dirname, "../node_modules")],
     chunkNames: "chunks/[name]-[hash]",
     // Names stay as written: errors and stack frames show them.
     keepNames: true,
