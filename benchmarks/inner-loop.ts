@@ -4,16 +4,19 @@
  *
  * * local `flyte run` of the seed (README's workflow), from the checkout (Node strips the types
  *   of the TypeScript sources) and from the packages installed from `npm run pack` tarballs into a
- *   fresh folder (built, bundled JavaScript: what users run). `BENCH_INSTALLED=0` skips the latter
- *   (packing and installing take a minute or two).
- * * `flyte run --remote FILE my_wf --wait` of the seed against `flyte start` (two pooled workers):
- *   with unchanged code (bundle, upload and registration reused) and after an edit (a new bundle,
- *   uploaded and registered), plus where the time goes (median per phase, from FLYTE_TIMINGS).
+ *   fresh folder (built, bundled JavaScript: what users run). Installed, three ways of starting
+ *   it: `node node_modules/.bin/flyte`, `node --run flyte --` (the scaffold's script) and `npx
+ *   flyte` (npm starts first). `BENCH_INSTALLED=0` skips them (packing and installing take a
+ *   minute or two).
+ * * `flyte run --remote FILE my_wf --wait` of the seed against `flyte start` (two pooled workers),
+ *   from the installed CLI (the checkout's with `BENCH_INSTALLED=0`): with unchanged code (bundle,
+ *   upload and registration reused) and after an edit (a new bundle, uploaded and registered),
+ *   plus where the time goes (median per phase, from FLYTE_TIMINGS).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { median, report } from "./report.ts";
@@ -28,13 +31,20 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-/** Wall time of one process, in ms; throws with its stderr when it fails. */
-function wall(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { ms: number; stderr: string } {
+/** Wall time of one process (`command`, default this Node), in ms; throws with its stderr when it fails. */
+function wall(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; command?: string } = {}): { ms: number; stderr: string } {
+  const command = options.command ?? process.execPath;
   const start = performance.now();
-  const res = spawnSync(process.execPath, args, { encoding: "utf8", cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
+  const res = spawnSync(command, args, { encoding: "utf8", cwd: options.cwd ?? ROOT, env: options.env ?? process.env });
   const ms = performance.now() - start;
-  if (res.status !== 0) throw new Error(`node ${args.join(" ")} failed (${res.status}): ${res.stderr}`);
+  if (res.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${res.status}): ${res.stderr}`);
   return { ms, stderr: res.stderr };
+}
+
+/** `npx` beside this Node (Node's own installation ships it), else the one on PATH. */
+function npxCommand(): string {
+  const beside = join(dirname(process.execPath), "npx");
+  return existsSync(beside) ? beside : "npx";
 }
 
 /** The environment of a user: own cache and config folders, no npm or Node settings from `npm run`. */
@@ -64,7 +74,8 @@ function phaseMedians(lines: readonly string[]): Record<string, number> {
 /** A project folder with the seed workflow, resolving flytekit and zod from `nodeModules`. */
 function seedProject(dir: string, nodeModules: string | undefined): string {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "seed", type: "module", private: true }));
+  // The script `flyte init` writes, for `node --run flyte -- ...`.
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "seed", type: "module", private: true, scripts: { flyte: "flyte" } }));
   if (nodeModules !== undefined) symlinkSync(nodeModules, join(dir, "node_modules"));
   writeFileSync(join(dir, "workflow.ts"), seedSource(0));
   return join(dir, "workflow.ts");
@@ -130,31 +141,39 @@ export async function benchInnerLoop(): Promise<void> {
     const baseline = median(base);
 
     // Local, from the checkout: Node strips the sources' types; its compile cache is warm after one run.
-    const local = (cwd: string, bin: string, file: string): number[] => {
-      const args = [bin, "run", file, ...SEED_ARGS, "--json"];
-      wall(args, { cwd, env });
-      return Array.from({ length: RUNS }, () => wall(args, { cwd, env }).ms);
+    const local = (cwd: string, prefix: readonly string[], file: string, command?: string): number[] => {
+      const args = [...prefix, "run", file, ...SEED_ARGS, "--json"];
+      const options = { cwd, env, ...(command !== undefined ? { command } : {}) };
+      wall(args, options);
+      return Array.from({ length: RUNS }, () => wall(args, options).ms);
     };
-    reportRuns("local_run_checkout", local(ROOT, "packages/cli/bin/flyte.js", "examples/basics/workflow.ts"), baseline, 300, "local flyte run of the seed from the checkout (TypeScript sources), whole process; baseline: node -e 0");
+    reportRuns("local_run_checkout", local(ROOT, ["packages/cli/bin/flyte.js"], "examples/basics/workflow.ts"), baseline, 300, "local flyte run of the seed from the checkout (TypeScript sources), whole process; baseline: node -e 0");
     const installed = installFromTarballs(work, env);
     if (installed !== undefined) {
-      reportRuns("local_run_installed", local(installed, join(installed, "node_modules/.bin/flyte"), "workflow.ts"), baseline, 300, "local flyte run of the seed installed from npm run pack tarballs (bundled JavaScript), whole process; baseline: node -e 0");
+      const what = "local flyte run of the seed installed from npm run pack tarballs (bundled JavaScript), whole process; baseline: node -e 0";
+      reportRuns("local_run_installed", local(installed, [join(installed, "node_modules/.bin/flyte")], "workflow.ts"), baseline, 300, `${what}; node node_modules/.bin/flyte`);
+      reportRuns("local_run_installed_node_run", local(installed, ["--run", "flyte", "--"], "workflow.ts"), baseline, 300, `${what}; node --run flyte -- (the scaffold's script)`);
+      reportRuns("local_run_installed_npx", local(installed, ["flyte"], "workflow.ts", npxCommand()), baseline, 300, `${what}; npx flyte (npm starts first)`);
     }
 
     // Remote, against flyte start with two warm workers.
     const server = await startServer(join(work, "server"), env);
     try {
-      const file = seedProject(join(work, "remote"), join(ROOT, "node_modules"));
+      // The installed CLI (bundled JavaScript) when there is one: what users run.
+      const project = installed ?? join(work, "remote");
+      const file = installed !== undefined ? join(installed, "workflow.ts") : seedProject(project, join(ROOT, "node_modules"));
+      const bin = installed !== undefined ? join(installed, "node_modules/.bin/flyte") : join(ROOT, "packages/cli/bin/flyte.js");
       const remoteEnv = { ...env, FLYTE_ENDPOINT: server.url, FLYTE_TIMINGS: "1" };
-      const runRemote = (): { ms: number; stderr: string } => wall([join(ROOT, "packages/cli/bin/flyte.js"), "run", "--remote", file, ...SEED_ARGS, "--wait", "--json"], { cwd: join(work, "remote"), env: remoteEnv });
+      const runRemote = (): { ms: number; stderr: string } => wall([bin, "run", "--remote", file, ...SEED_ARGS, "--wait", "--json"], { cwd: project, env: remoteEnv });
       runRemote(); // the first registration and the workers' first download of the bundle
       const unchanged = Array.from({ length: RUNS }, runRemote);
       const edited = Array.from({ length: RUNS }, (_, i) => {
         writeFileSync(file, seedSource(i + 1));
         return runRemote();
       });
-      reportRuns("remote_run_wait_unchanged", unchanged.map((r) => r.ms), baseline, 1000, "flyte run --remote of the seed --wait, code unchanged (bundle, upload and registration reused); baseline: node -e 0");
-      reportRuns("remote_run_wait_edited", edited.map((r) => r.ms), baseline, 1500, "flyte run --remote of the seed --wait after an edit (bundled, uploaded, registered); baseline: node -e 0");
+      const cli = installed !== undefined ? "installed CLI" : "checkout's CLI";
+      reportRuns("remote_run_wait_unchanged", unchanged.map((r) => r.ms), baseline, 1000, `flyte run --remote of the seed --wait, code unchanged (bundle, upload and registration reused), ${cli}; baseline: node -e 0`);
+      reportRuns("remote_run_wait_edited", edited.map((r) => r.ms), baseline, 1500, `flyte run --remote of the seed --wait after an edit (bundled, uploaded, registered), ${cli}; baseline: node -e 0`);
       for (const [what, runs] of [["unchanged", unchanged], ["edited", edited]] as const) {
         const phases = phaseMedians(runs.map((r) => r.stderr.split("\n").find((l) => l.startsWith("flyte: timings:")) ?? ""));
         console.log(JSON.stringify({ bench: "inner-loop", metric: `remote_run_wait_${what}_phases`, unit: "ms", phases, runs: runs.length, note: "median per phase (FLYTE_TIMINGS=1)" }));

@@ -25,7 +25,7 @@ export const ISOLATED_ENV: NodeJS.ProcessEnv = { FLYTE_CONFIG: "/dev/null", FLYT
  * How long a spawned command may run before it is killed. Generous on purpose: the suite runs many
  * processes at once, and a loaded 2-core machine can be several times slower than a quiet one.
  */
-const PROCESS_TIMEOUT_MS = 240_000;
+export const PROCESS_TIMEOUT_MS = 240_000;
 
 /** Runs `node args...` from the repository root. */
 export function runNode(args: readonly string[], env: NodeJS.ProcessEnv = {}): ProcessResult {

@@ -1,11 +1,12 @@
 // `flyte init` scaffolds a project and refuses to touch a folder that has files; the `flyte` bin
 // stops with one line on a Node too old to run it; every package states the same minimum Node.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { ROOT, runNode } from "./helpers.ts";
+import { ISOLATED_ENV, PROCESS_TIMEOUT_MS, ROOT, runNode } from "./helpers.ts";
 
 const work = mkdtempSync(join(tmpdir(), "flyte-init-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -40,6 +41,21 @@ describe("flyte init", () => {
     const res = runNode(["packages/cli/bin/flyte.js", "run", join(dir, "src/workflow.ts"), "hello_wf", "--who", "Ada", "--json"]);
     assert.equal(res.status, 0, res.stderr);
     assert.deepEqual(JSON.parse(res.stdout), { greeting: "Hello, Ada!", letters: 8 });
+  });
+
+  test("`node --run flyte -- ...` runs the CLI through the scaffold's script, arguments intact", () => {
+    const dir = join(work, "node-run");
+    assert.equal(init(dir).status, 0);
+    symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+    // A value with a space and a quote: node --run passes the arguments to a shell, quoted.
+    const res = spawnSync(process.execPath, ["--run", "flyte", "--", "run", "src/workflow.ts", "hello_wf", "--who", "Ada 'Augusta'", "--json"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, ...ISOLATED_ENV },
+      timeout: PROCESS_TIMEOUT_MS,
+    });
+    assert.equal(res.status, 0, res.stderr);
+    assert.deepEqual(JSON.parse(res.stdout), { greeting: "Hello, Ada 'Augusta'!", letters: 15 });
   });
 
   test("refuses a folder that is not empty, naming it and what is in it", () => {

@@ -24,6 +24,9 @@ function packageJson(s: ProjectSettings): string {
     type: "module",
     engines: { node: s.node },
     scripts: {
+      // `node --run flyte -- ARGS` runs the CLI without npm: npx starts npm itself first, which
+      // costs about as much as a whole local run of the seed.
+      flyte: "flyte",
       test: 'node --test "test/**/*.test.ts"',
       typecheck: "tsc -p tsconfig.json",
     },
@@ -111,6 +114,9 @@ npm install
 npx flyte run src/workflow.ts hello_wf --who Ada --json
 # {"greeting":"Hello, Ada!","letters":8}
 \`\`\`
+
+\`node --run flyte -- run src/workflow.ts hello_wf --who Ada --json\` does the same without starting
+npm first (npx does), about 0.3 s sooner on each command.
 
 Then \`npm test\` runs the test, \`npm run typecheck\` type-checks with \`tsc\`, and on a server:
 
