@@ -93,14 +93,17 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     await page.context().close();
   });
 
-  test("without the watch stream the list polls, and goes live again once the stream is back", async () => {
+  test("without the watch stream the list polls with its filters, and goes live again once the stream is back", async () => {
     const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
     context.setDefaultTimeout(120_000);
     await context.route("**/flyte.watch.v1.WatchService/**", (route) => route.abort());
     const page = await context.newPage();
-    await page.goto(`${env.server.url}/console/projects/flytesnacks/executions?domain=development`);
+    await page.goto(`${env.server.url}/console/projects/flytesnacks/executions?domain=development&workflow=fail_wf&mode=MANUAL`);
     await page.locator('[data-live="polling"]').waitFor();
     await page.getByRole("link", { name: failed }).waitFor();
+    assert.equal(await page.getByRole("link", { name: succeeded }).count(), 0, "the workflow filter applies while polling");
+    const polled = await page.locator("table tbody").innerText();
+    assert.doesNotMatch(polled, /map_wf|relaunch/, "neither another workflow nor another mode while polling");
     await context.unroute("**/flyte.watch.v1.WatchService/**");
     await page.locator('[data-live="live"]').waitFor();
     await page.getByRole("link", { name: failed }).waitFor();
