@@ -1,5 +1,6 @@
 // The console's pages in a real browser: executions filters (mode too) kept in the URL across a
-// reload, the execution timeline, dark
+// reload and while polling, the execution timeline, groups (nested, with their edges), file
+// values with download links, dark
 // mode following the system, no serious accessibility violations (axe-core) on the main pages,
 // keyboard selection of a graph node, and screenshots of every main page in test-artifacts/.
 import assert from "node:assert/strict";
@@ -31,12 +32,16 @@ describe("the console's pages", { timeout: 600_000 }, () => {
   let failed: string;
   let relaunched: string;
   let nested: string;
+  let outer: string;
+  let files: string;
   before(async () => {
     env = await startConsoleEnv();
     succeeded = await env.launch("map_wf", "--xs", "[1,2,3]");
     failed = await env.launch("fail_wf", "--n", "3");
     relaunched = (await env.flyte("relaunch", succeeded)).trim().split(/\s+/)[0] ?? "";
     nested = await env.launch("nested_wf", "--n", "2");
+    outer = await env.launch("outer_wf", "--n", "2");
+    files = await env.launch("files_wf", "--csv", "tests/testdata/console/amounts.csv");
   });
   after(async () => {
     await env?.close();
@@ -93,14 +98,17 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     await page.context().close();
   });
 
-  test("without the watch stream the list polls, and goes live again once the stream is back", async () => {
+  test("without the watch stream the list polls with its filters, and goes live again once the stream is back", async () => {
     const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
     context.setDefaultTimeout(120_000);
     await context.route("**/flyte.watch.v1.WatchService/**", (route) => route.abort());
     const page = await context.newPage();
-    await page.goto(`${env.server.url}/console/projects/flytesnacks/executions?domain=development`);
+    await page.goto(`${env.server.url}/console/projects/flytesnacks/executions?domain=development&workflow=fail_wf&mode=MANUAL`);
     await page.locator('[data-live="polling"]').waitFor();
     await page.getByRole("link", { name: failed }).waitFor();
+    assert.equal(await page.getByRole("link", { name: succeeded }).count(), 0, "the workflow filter applies while polling");
+    const polled = await page.locator("table tbody").innerText();
+    assert.doesNotMatch(polled, /map_wf|relaunch/, "neither another workflow nor another mode while polling");
     await context.unroute("**/flyte.watch.v1.WatchService/**");
     await page.locator('[data-live="live"]').waitFor();
     await page.getByRole("link", { name: failed }).waitFor();
@@ -115,6 +123,11 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     const group = page.getByRole("group", { name: "n0: 2 nested nodes" });
     await group.waitFor();
     await page.locator('.gnode[data-node-id="n0-0-n0"][data-phase="SUCCEEDED"]').waitFor();
+    // The sub-workflow's own edge joins its two nodes, which are side by side, not in a column.
+    await page.getByTestId("rf__edge-n0-0-n0>n0-0-n1").waitFor({ state: "attached" }); // a straight edge has no height: attached, not "visible"
+    const first = await page.locator('.gnode[data-node-id="n0-0-n0"]').boundingBox();
+    const second = await page.locator('.gnode[data-node-id="n0-0-n1"]').boundingBox();
+    assert.ok(first !== null && second !== null && second.x > first.x + first.width, `n0-0-n1 is laid out after n0-0-n0: ${JSON.stringify([first, second])}`);
     await page.locator('.gnode[data-node-id="n0-0-n1"][data-phase="SUCCEEDED"]').click();
     await page.getByRole("complementary", { name: "Node n0-0-n1" }).waitFor();
     await env.shot(page, "execution-subworkflow-expanded");
@@ -123,6 +136,75 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     await page.getByRole("button", { name: "Collapse n0 (2 nested)" }).click();
     await page.locator('.gnode[data-node-id="n0-0-n0"]').waitFor({ state: "detached" });
     assert.equal(await page.getByRole("button", { name: "Expand n0 (2 nested)" }).getAttribute("aria-expanded"), "false");
+    await page.context().close();
+  });
+
+  test("a group inside a group expands on its own, with its edges, and the view refits to show every node", async () => {
+    // A narrow window, so that a group expanded without refitting pushes its neighbours out of view.
+    const context = await env.browser.newContext({ viewport: { width: 900, height: 900 } });
+    context.setDefaultTimeout(120_000);
+    const page = await context.newPage();
+    await page.goto(`${env.server.url}${executionPath(outer)}`);
+    await page.locator('.gnode[data-node-id="n0"][data-phase="SUCCEEDED"]').waitFor();
+    await page.getByRole("button", { name: "Expand n0 (2 nested)" }).click();
+    await page.getByRole("button", { name: "Expand n0-0-n0 (2 nested)" }).click();
+    await page.waitForURL(/expand=n0%2Cn0-0-n0|expand=n0,n0-0-n0/, { waitUntil: "commit" });
+    await page.getByRole("group", { name: "n0-0-n0: 2 nested nodes" }).waitFor();
+    await page.locator('.gnode[data-node-id="n0-0-n0-0-n1"][data-phase="SUCCEEDED"]').waitFor();
+    await page.getByTestId("rf__edge-n0-0-n0-0-n0>n0-0-n0-0-n1").waitFor({ state: "attached" });
+    await page.getByTestId("rf__edge-n0-0-n0>n0-0-n1").waitFor({ state: "attached" });
+    await env.shot(page, "execution-nested-groups");
+    // Collapsing the inner group keeps the outer one expanded.
+    await page.getByRole("button", { name: "Collapse n0-0-n0 (2 nested)" }).click();
+    await page.locator('.gnode[data-node-id="n0-0-n0-0-n1"]').waitFor({ state: "detached" });
+    await page.getByRole("group", { name: "n0: 2 nested nodes" }).waitFor();
+    await context.close();
+
+    // nested_wf: n0 expanded pushes n1 to the right, past the narrow view unless the view refits.
+    const narrow = await env.browser.newContext({ viewport: { width: 900, height: 900 } });
+    narrow.setDefaultTimeout(120_000);
+    const p2 = await narrow.newPage();
+    await p2.goto(`${env.server.url}${executionPath(nested)}`);
+    await p2.locator('.gnode[data-node-id="n1"][data-phase="SUCCEEDED"]').waitFor();
+    await p2.getByRole("button", { name: "Expand n0 (2 nested)" }).click();
+    await p2.locator('.gnode[data-node-id="n0-0-n1"]').waitFor();
+    const inView = async (): Promise<boolean> => {
+      const graph = await p2.locator(".graph").boundingBox();
+      const n1 = await p2.locator('.gnode[data-node-id="n1"]').boundingBox();
+      return graph !== null && n1 !== null && n1.x >= graph.x && n1.x + n1.width <= graph.x + graph.width;
+    };
+    for (let i = 0; i < 100 && !(await inView()); i++) await p2.waitForTimeout(100);
+    assert.ok(await inView(), "n1 is fully in view after n0 expanded");
+    await env.shot(p2, "execution-group-refit");
+    await narrow.close();
+  });
+
+  test("file inputs and outputs show as typed values with download links, a dataframe with its format and columns", async () => {
+    const page = await env.open(`${executionPath(files)}?node=n0`);
+    const inputs = page.getByRole("table", { name: "Execution inputs" });
+    const csv = inputs.getByRole("link", { name: /^Download csv: / });
+    await csv.waitFor();
+    assert.match(await inputs.locator('[data-file="csv"]').innerText(), /file · csv/);
+    const href = (await csv.getAttribute("href")) ?? "";
+    assert.match(href, /^\/download\//, "a link on the console's own origin");
+    const body = await page.evaluate<string>(`fetch(${JSON.stringify(href)}).then((r) => r.text())`);
+    assert.equal(body, "region,amount\neast,10\nwest,32.5\n", "the link downloads the uploaded file");
+    const outputs = page.getByRole("table", { name: "Execution outputs" });
+    const frame = outputs.locator('[data-file="o0"][data-kind="dataframe"]');
+    await frame.waitFor();
+    assert.match(await frame.innerText(), /dataframe · parquet/);
+    const columns = outputs.getByRole("table", { name: "Columns of o0" });
+    assert.match(await columns.innerText(), /region\s+string/);
+    assert.match(await columns.innerText(), /amount\s+float/);
+    await frame.getByRole("link", { name: "00000" }).waitFor();
+    const report = outputs.getByRole("link", { name: "Download o1: report.txt" });
+    assert.equal(await page.evaluate<string>(`fetch(${JSON.stringify((await report.getAttribute("href")) ?? "")}).then((r) => r.text())`), "2 rows\n");
+    // The node panel shows its inputs and outputs the same way.
+    const panel = page.getByRole("complementary", { name: "Node n0" });
+    await panel.getByRole("link", { name: /^Download csv: / }).waitFor();
+    await panel.locator('[data-file="o0"][data-kind="dataframe"]').waitFor();
+    assert.equal(await page.locator('pre:has-text("/download/")').count(), 0, "no URI shown as raw JSON");
+    await env.shot(page, "execution-files");
     await page.context().close();
   });
 

@@ -22,5 +22,5 @@ export default defineConfig({
     },
   },
   worker: { format: "es" },
-  server: { proxy: { "/flyteidl.service": api, "/flyte.watch.v1": api, "/logs": api } },
+  server: { proxy: { "/flyteidl.service": api, "/flyte.watch.v1": api, "/logs": api, "/download": api } },
 });

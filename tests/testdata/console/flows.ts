@@ -1,7 +1,12 @@
 // Workflows the console's browser tests drive: a typed launch form, a slow task with a log, a
-// gate, a map task, a sub-workflow and a failing task (to recover).
+// gate, a map task, sub-workflows (one inside another), a failing task (to recover), and files in
+// and out (a CSV file, a dataframe, a report).
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tableFromArrays } from "apache-arrow";
 import { z } from "zod";
-import { approve, duration, mapTask, task, workflow } from "flytekit";
+import { approve, dataFrame, duration, file, mapTask, task, workflow } from "flytekit";
 
 const Point = z.object({ x: z.int(), y: z.number(), label: z.string().optional() });
 
@@ -58,3 +63,27 @@ export const explode = task({ name: "explode", inputs: { n: z.int() }, outputs: 
 });
 
 export const fail_wf = workflow({ name: "fail_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => explode({ n: double({ n }) }));
+
+// Two levels of sub-workflows: n0 of outer_wf is nested_wf, whose n0 is inner_wf.
+export const outer_wf = workflow({ name: "outer_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => nested_wf({ n }));
+
+const amounts = dataFrame({ columns: { region: z.string(), amount: z.number() } });
+
+/** A CSV (header `region,amount`) as a Parquet dataframe. */
+export const csv_to_frame = task({ name: "csv_to_frame", inputs: { csv: file("csv") }, outputs: amounts }, async ({ csv }) => {
+  const rows = (await csv.text()).trim().split("\n").slice(1).map((line) => line.split(","));
+  return tableFromArrays({ region: rows.map((r) => r[0] ?? ""), amount: Float64Array.from(rows, (r) => Number(r[1])) });
+});
+
+/** A one-line report file about the frame. */
+export const frame_report = task({ name: "frame_report", inputs: { df: amounts }, outputs: file("txt") }, async ({ df }) => {
+  const table = await df.toArrow();
+  const path = join(mkdtempSync(join(tmpdir(), "report-")), "report.txt");
+  writeFileSync(path, `${table.numRows} rows\n`);
+  return path;
+});
+
+export const files_wf = workflow({ name: "files_wf", inputs: { csv: file("csv") }, outputs: [amounts, file("txt")] }, ({ csv }) => {
+  const df = csv_to_frame({ csv });
+  return [df, frame_report({ df })];
+});

@@ -2,13 +2,15 @@
  * The workflow graph with live node phases (React Flow). Layout runs in a worker; until it
  * answers, a placeholder says so. A map node is one node with its items' phase histogram; a
  * sub-workflow, branch or dynamic node starts collapsed and expands into a group holding its
- * nested nodes; a click (or Enter on a focused node) selects the node for the panel.
+ * nested nodes and their edges (groups expand inside groups); a click (or Enter on a focused
+ * node) selects the node for the panel. The view is fitted again whenever the layout changes.
  */
-import { Background, Controls, MiniMap, ReactFlow, type Edge, type Node } from "@xyflow/react";
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Edge, type Node } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useCallback, useMemo, useRef } from "react";
-import { childPositions, handlesOf, nodeTypes, sizeOf, type FlowData, type GraphNode } from "./flow-nodes.tsx";
-import { useLayout } from "./use-layout.ts";
+import { useCallback, useEffect, useMemo, useRef } from "react";
+import { handlesOf, nodeTypes, sizeOf, type FlowData, type GraphNode } from "./flow-nodes.tsx";
+import type { LayoutNode } from "./layout-types.ts";
+import { useLayout, type Layout } from "./use-layout.ts";
 
 export type { GraphNode } from "./flow-nodes.tsx";
 export { prestartLayoutWorker } from "./use-layout.ts";
@@ -35,50 +37,101 @@ function sameNode(a: GraphNode, b: GraphNode): boolean {
 
 const FIXED = { draggable: false, connectable: false, selectable: false } as const;
 
+const isGroup = (n: GraphNode): boolean => n.children !== undefined && n.children.length > 0;
+
+/** What the layout needs of the graph: ids, box sizes, and each expanded group's own graph. */
+function layoutNodesOf(nodes: readonly GraphNode[]): LayoutNode[] {
+  return nodes.map((n) => ({ id: n.id, ...sizeOf(n), ...(isGroup(n) ? { children: layoutNodesOf(n.children ?? []), edges: n.childEdges ?? [] } : {}) }));
+}
+
+/** A key that changes exactly when the layout would: ids, sizes, expanded groups and edges (not phases). */
+function shapeKeyOf(nodes: readonly GraphNode[], edges: readonly (readonly [string, string])[]): string {
+  const part = (n: GraphNode): string => {
+    const { width, height } = sizeOf(n);
+    return isGroup(n) ? `${n.id}:${width}x${height}[${(n.children ?? []).map(part).join(",")}|${(n.childEdges ?? []).map((e) => e.join(">")).join(",")}]` : `${n.id}:${width}x${height}`;
+  };
+  return `${nodes.map(part).join(",")}|${edges.map((e) => e.join(">")).join(",")}`;
+}
+
 /**
  * React Flow nodes that keep their identity while nothing about them changed. React Flow
  * re-measures and re-renders every node whose object is new, so re-creating 5,000 nodes on each
  * live update (or on a selection) costs seconds; here only the changed ones are new objects.
  */
-function useFlowNodes(nodes: readonly GraphNode[], positions: LayoutPositions | undefined, selected: string | undefined, onSelect: (id: string) => void, onToggle: (id: string) => void): Node<FlowData>[] {
+function useFlowNodes(nodes: readonly GraphNode[], layout: Layout | undefined, selected: string | undefined, onSelect: (id: string) => void, onToggle: (id: string) => void): Node<FlowData>[] {
   const cache = useRef(new Map<string, Node<FlowData>>());
-  const laidOut = useRef<LayoutPositions | undefined>(undefined);
+  const laidOut = useRef<Layout | undefined>(undefined);
   return useMemo(() => {
-    if (positions === undefined) return [];
-    if (laidOut.current !== positions) cache.current.clear();
-    laidOut.current = positions;
+    if (layout === undefined) return [];
+    if (laidOut.current !== layout) cache.current.clear();
+    laidOut.current = layout;
     const next = new Map<string, Node<FlowData>>();
     const out: Node<FlowData>[] = [];
-    const add = (n: GraphNode, make: () => Node<FlowData>): void => {
+    const data = (n: GraphNode): FlowData => ({ node: n, selected: n.id === selected, onSelect, onToggle });
+    // Parents before their children, as React Flow needs; children are placed inside their group.
+    const add = (n: GraphNode, parentId: string | undefined): void => {
       const old = cache.current.get(n.id);
-      const node = old !== undefined && old.data.selected === (n.id === selected) && sameNode(old.data.node, n) ? old : make();
+      const group = isGroup(n);
+      const size = group ? (layout.sizes[n.id] ?? sizeOf(n)) : sizeOf(n);
+      const node = old !== undefined && old.data.selected === (n.id === selected) && sameNode(old.data.node, n)
+        ? old
+        : {
+            id: n.id,
+            type: group ? "flyteGroup" : "flyte",
+            position: layout.positions[n.id] ?? { x: 0, y: 0 },
+            data: data(n),
+            ...FIXED,
+            ...size,
+            handles: handlesOf(size.width),
+            ...(parentId === undefined ? {} : { parentId, extent: "parent" as const }),
+          };
       next.set(n.id, node);
       out.push(node);
+      if (group) for (const c of n.children ?? []) add(c, n.id);
     };
-    const data = (n: GraphNode): FlowData => ({ node: n, selected: n.id === selected, onSelect, onToggle });
-    for (const n of nodes) {
-      const size = sizeOf(n);
-      const group = n.children !== undefined && n.children.length > 0;
-      add(n, () => ({ id: n.id, type: group ? "flyteGroup" : "flyte", position: positions[n.id] ?? { x: 0, y: 0 }, data: data(n), ...FIXED, ...size, handles: handlesOf(size.width) }));
-      // Children after their group (React Flow needs parents first), placed inside it.
-      const at = childPositions(n);
-      n.children?.forEach((c, i) => {
-        add(c, () => ({ id: c.id, type: "flyte", parentId: n.id, extent: "parent", position: at[i] ?? { x: 0, y: 0 }, data: data(c), ...FIXED, ...sizeOf(c), handles: handlesOf(sizeOf(c).width) }));
-      });
-    }
+    for (const n of nodes) add(n, undefined);
     cache.current = next;
     return out;
-  }, [nodes, positions, selected, onSelect, onToggle]);
+  }, [nodes, layout, selected, onSelect, onToggle]);
 }
 
-type LayoutPositions = NonNullable<ReturnType<typeof useLayout>>;
+/** Every edge to draw: the workflow's, and those inside expanded groups (at any depth). */
+function flowEdgesOf(nodes: readonly GraphNode[], edges: readonly (readonly [string, string])[]): Edge[] {
+  const out: Edge[] = edges.map(([s, t]) => ({ id: `${s}>${t}`, source: s, target: t }));
+  const visit = (n: GraphNode): void => {
+    if (!isGroup(n)) return;
+    for (const [s, t] of n.childEdges ?? []) out.push({ id: `${s}>${t}`, source: s, target: t });
+    n.children?.forEach(visit);
+  };
+  nodes.forEach(visit);
+  return out;
+}
+
+/**
+ * Fits the view again after a new layout (a group expanded or collapsed), once React Flow holds
+ * the new nodes, so nothing ends up cut off at an edge of the view.
+ */
+function RefitOnLayout({ layout, options }: { readonly layout: Layout | undefined; readonly options: Parameters<ReturnType<typeof useReactFlow>["fitView"]>[0] }) {
+  const flow = useReactFlow();
+  const first = useRef(true);
+  useEffect(() => {
+    if (layout === undefined) return;
+    // The first layout is fitted by `fitView` on mount.
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const frame = requestAnimationFrame(() => void flow.fitView(options));
+    return () => cancelAnimationFrame(frame);
+  }, [layout]);
+  return null;
+}
 
 /** The graph; positions come from the layout worker. */
 export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle }: ExecutionGraphProps) {
-  // The layout depends on ids and sizes only (a group's size on its children): phases change without one.
-  const shapeKey = useMemo(() => `${nodes.map((n) => { const { width, height } = sizeOf(n); return `${n.id}:${width}x${height}`; }).join(",")}|${edges.map((e) => e.join(">")).join(",")}`, [nodes, edges]);
-  const layoutNodes = useMemo(() => nodes.map((n) => ({ id: n.id, ...sizeOf(n) })), [shapeKey]);
-  const positions = useLayout(layoutNodes, edges, shapeKey);
+  const shapeKey = useMemo(() => shapeKeyOf(nodes, edges), [nodes, edges]);
+  const layoutNodes = useMemo(() => layoutNodesOf(nodes), [shapeKey]);
+  const layout = useLayout(layoutNodes, edges, shapeKey);
   // Nodes hold one stable callback, so a new `onSelect` (the page's URL changed) re-creates none.
   const latestOnSelect = useRef(onSelect);
   latestOnSelect.current = onSelect;
@@ -86,18 +139,19 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle }: E
   const latestOnToggle = useRef(onToggle);
   latestOnToggle.current = onToggle;
   const stableOnToggle = useCallback((id: string) => latestOnToggle.current?.(id), []);
-  const flowNodes = useFlowNodes(nodes, positions, selected, stableOnSelect, stableOnToggle);
+  const flowNodes = useFlowNodes(nodes, layout, selected, stableOnSelect, stableOnToggle);
   const fitViewOptions = useMemo(
     () => ({ maxZoom: 1, minZoom: 0.25, ...(nodes.length > FIT_FIRST_NODES ? { nodes: nodes.slice(0, FIT_FIRST_NODES).map((n) => ({ id: n.id })) } : {}) }),
     [shapeKey],
   );
-  const flowEdges = useMemo<Edge[]>(() => edges.map(([s, t]) => ({ id: `${s}>${t}`, source: s, target: t })), [edges]);
+  const flowEdges = useMemo(() => flowEdgesOf(nodes, edges), [shapeKey]);
   if (nodes.length === 0) return <p className="muted">This workflow has no nodes.</p>;
   return (
     <div className="graph" aria-label="Workflow graph">
-      {positions === undefined ? <p className="muted">Laying out {nodes.length} nodes…</p> : null}
+      {layout === undefined ? <p className="muted">Laying out {nodes.length} nodes…</p> : null}
       {/* Remounted once laid out, so the view fits the laid-out graph, not the empty one. */}
-      <ReactFlow key={positions === undefined ? "unlaid" : "laid"} nodes={flowNodes} edges={flowEdges} nodeTypes={nodeTypes} fitView fitViewOptions={fitViewOptions} minZoom={0.05} onlyRenderVisibleElements proOptions={{ hideAttribution: true }} onNodeClick={(_, n) => stableOnSelect(n.id)} nodesFocusable={false} edgesFocusable={false}>
+      <ReactFlow key={layout === undefined ? "unlaid" : "laid"} nodes={flowNodes} edges={flowEdges} nodeTypes={nodeTypes} fitView fitViewOptions={fitViewOptions} minZoom={0.05} onlyRenderVisibleElements proOptions={{ hideAttribution: true }} onNodeClick={(_, n) => stableOnSelect(n.id)} nodesFocusable={false} edgesFocusable={false}>
+        <RefitOnLayout layout={layout} options={fitViewOptions} />
         <Background />
         <Controls showInteractive={false} />
         {/* Big graphs open readable (at least 25 %); the minimap shows where (up to 1,000 nodes). */}

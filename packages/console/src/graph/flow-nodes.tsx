@@ -21,6 +21,8 @@ export interface GraphNode {
   readonly childCount?: number | undefined;
   /** Its nested nodes, when expanded; drawn inside it as a group. */
   readonly children?: readonly GraphNode[] | undefined;
+  /** Edges between `children` (their ids), from the nested workflow's connections. */
+  readonly childEdges?: readonly (readonly [string, string])[] | undefined;
 }
 
 /** What each React Flow node carries. */
@@ -29,27 +31,11 @@ export type FlowData = { node: GraphNode; selected: boolean; onSelect: (id: stri
 export const WIDTH = 200;
 export const HEIGHT = 56;
 const MAP_HEIGHT = 84;
-/** Inside a group: padding around the children, and the gap between them. */
-export const GROUP_PAD = 12;
-const GROUP_GAP = 12;
 const HANDLE = 6;
 
-/** The size a node takes in the layout: a group grows with its children, stacked under its header. */
+/** The size of a node's own box (an expanded group's size comes from the layout of its children). */
 export function sizeOf(n: GraphNode): { width: number; height: number } {
-  if (n.children !== undefined && n.children.length > 0) {
-    return { width: WIDTH + 2 * GROUP_PAD, height: HEIGHT + GROUP_PAD + n.children.reduce((h, c) => h + sizeOf(c).height + GROUP_GAP, 0) };
-  }
   return { width: WIDTH, height: n.kind === "map" ? MAP_HEIGHT : HEIGHT };
-}
-
-/** Top-left of each child inside its group, relative to the group. */
-export function childPositions(group: GraphNode): { x: number; y: number }[] {
-  let y = HEIGHT + GROUP_PAD;
-  return (group.children ?? []).map((c) => {
-    const at = { x: GROUP_PAD, y };
-    y += sizeOf(c).height + GROUP_GAP;
-    return at;
-  });
 }
 
 /**

@@ -17,9 +17,12 @@ export function prestartLayoutWorker(): void {
   spare ??= newWorker();
 }
 
-/** Positions of `nodes` laid out with `edges`; recomputed only when the graph's shape changes. */
-export function useLayout(nodes: LayoutRequest["nodes"], edges: LayoutRequest["edges"], shapeKey: string): LayoutResponse["positions"] | undefined {
-  const [positions, setPositions] = useState<LayoutResponse["positions"] | undefined>(undefined);
+/** A laid-out graph: positions of every node and sizes of expanded groups. */
+export type Layout = Omit<LayoutResponse, "id">;
+
+/** The layout of `nodes` with `edges`; recomputed only when the graph's shape changes. */
+export function useLayout(nodes: LayoutRequest["nodes"], edges: LayoutRequest["edges"], shapeKey: string): Layout | undefined {
+  const [layout, setLayout] = useState<Layout | undefined>(undefined);
   const worker = useRef<Worker | undefined>(undefined);
   useEffect(() => {
     const w = spare ?? newWorker();
@@ -32,7 +35,7 @@ export function useLayout(nodes: LayoutRequest["nodes"], edges: LayoutRequest["e
     if (w === undefined || nodes.length === 0) return;
     const id = nextId++;
     const onMessage = (event: MessageEvent<LayoutResponse>): void => {
-      if (event.data.id === id) setPositions(event.data.positions);
+      if (event.data.id === id) setLayout({ positions: event.data.positions, sizes: event.data.sizes });
     };
     w.addEventListener("message", onMessage);
     const request: LayoutRequest = { id, nodes, edges };
@@ -40,5 +43,5 @@ export function useLayout(nodes: LayoutRequest["nodes"], edges: LayoutRequest["e
     return () => w.removeEventListener("message", onMessage);
     // The shape key stands for nodes and edges: phases change without a new layout.
   }, [shapeKey]);
-  return positions;
+  return layout;
 }

@@ -2,7 +2,7 @@
  * Literals for people: a literal as a JSON value for display (from @flyte/idl: structs decoded
  * from MessagePack), and a Flyte type as a short name ("list<int>", "Point", "int | none").
  */
-import { SimpleType, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
+import { BlobType_BlobDimensionality, SimpleType, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 
 // Literals as JSON live in @flyte/idl, shared with the CLI.
 export { literalMapToJson, literalToJson } from "@flyte/idl/literal-json";
@@ -36,8 +36,12 @@ export function typeName(type: LiteralType | undefined): string {
       return `enum(${t.value.values.join(" | ")})`;
     case "unionType":
       return t.value.variants.map(typeName).join(" | ");
-    case "blob":
-      return "file";
+    case "blob": {
+      const kind = t.value.dimensionality === BlobType_BlobDimensionality.MULTIPART ? "directory" : "file";
+      return t.value.format === "" ? kind : `${kind} (${t.value.format})`;
+    }
+    case "structuredDatasetType":
+      return t.value.format === "" ? "dataframe" : `dataframe (${t.value.format})`;
     default:
       return t?.case ?? "unknown";
   }

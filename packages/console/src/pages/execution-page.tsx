@@ -6,7 +6,6 @@
 import { create } from "@bufbuild/protobuf";
 import type { Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import type { NodeExecution } from "@flyte/idl/gen/flyteidl/admin/node_execution_pb.js";
-import type { Node as WorkflowNode } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import { WatchExecutionRequestSchema, WatchExecutionResponseSchema, type MapItemSummary, type WatchExecutionResponse } from "@flyte/idl/gen/flyte/watch/v1/watch_pb.js";
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -21,8 +20,9 @@ import { NodePanel } from "../components/node-panel.tsx";
 import { PhaseBadge } from "../components/phase-badge.tsx";
 import { Timeline } from "../components/timeline.tsx";
 import { ValueView } from "../components/value-view.tsx";
-import { ExecutionGraph, prestartLayoutWorker, type GraphNode } from "../graph/execution-graph.tsx";
-import { executionPhaseName, isTerminal, nodePhaseName } from "../lib/phases.ts";
+import { ExecutionGraph, prestartLayoutWorker } from "../graph/execution-graph.tsx";
+import { graphNodesOf } from "../graph/graph-nodes.ts";
+import { executionPhaseName, isTerminal } from "../lib/phases.ts";
 import { durationMs, formatDuration, formatTime, msOf } from "../lib/time.ts";
 import { useNow } from "../lib/use-now.ts";
 import { workflowUrl } from "../lib/urls.ts";
@@ -36,59 +36,6 @@ interface LiveExecution {
 const SPECIAL = new Set(["start-node", "end-node"]);
 /** Node ids in natural order (n2 before n10). */
 const BY_ID = new Intl.Collator(undefined, { numeric: true });
-
-function kindOf(n: WorkflowNode): string {
-  return n.target.case === "arrayNode" ? "map" : n.target.case === "gateNode" ? "gate" : n.target.case === "branchNode" ? "branch" : n.target.case === "workflowNode" ? "subworkflow" : "task";
-}
-
-function labelOf(id: string, name: string | undefined): string {
-  return name === undefined || name === "" ? id : `${id} · ${name.split(".").at(-1) ?? ""}`;
-}
-
-/**
- * Recorded nested nodes (ids `<top>-...`: sub-workflow, branch and dynamic children, and theirs)
- * by the top-level node they are under, in natural order. Top-level ids are taken to hold no "-".
- */
-function nestedByTop(sorted: readonly NodeExecution[]): ReadonlyMap<string, NodeExecution[]> {
-  const out = new Map<string, NodeExecution[]>();
-  for (const n of sorted) {
-    const id = n.id?.nodeId ?? "";
-    const cut = id.indexOf("-");
-    if (cut <= 0) continue;
-    const top = id.slice(0, cut);
-    const list = out.get(top) ?? [];
-    list.push(n);
-    out.set(top, list);
-  }
-  return out;
-}
-
-/**
- * The graph's nodes: the workflow's, with live phases; a node with nested nodes recorded knows
- * how many, and lists them (as a group) when expanded. Nested nodes are drawn flat in their group,
- * each labelled with the rest of its id.
- */
-function graphNodesOf(specNodes: readonly WorkflowNode[], live: LiveExecution, nested: ReadonlyMap<string, NodeExecution[]>, expanded: ReadonlySet<string>): GraphNode[] {
-  return specNodes.map((n) => {
-    const inner = nested.get(n.id) ?? [];
-    const children = expanded.has(n.id) && inner.length > 0
-      ? inner.map((c): GraphNode => {
-          const id = c.id?.nodeId ?? "";
-          // `n0-0-n1`: node n1 of the sub-workflow that n0's attempt 0 ran.
-          return { id, label: id.slice(n.id.length + 1).replace(/^\d+-/, ""), kind: c.metadata?.isParentNode === true ? "parent" : "task", phase: nodePhaseName(c.closure?.phase ?? 0), map: live.maps.get(id) };
-        })
-      : undefined;
-    return {
-      id: n.id,
-      label: labelOf(n.id, n.metadata?.name),
-      kind: kindOf(n),
-      phase: nodePhaseName(live.nodes.get(n.id)?.closure?.phase ?? 0),
-      map: live.maps.get(n.id),
-      childCount: inner.length,
-      children,
-    };
-  });
-}
 
 /** The execution page: a fresh view (state, stream cursor) for every execution navigated to. */
 export function ExecutionPage() {
@@ -134,18 +81,11 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
   const data = useQuery({ queryKey: ["executionData", name, phase], queryFn: () => admin.getExecutionData({ id }), enabled: execution !== undefined });
   const now = useNow(1000);
 
-  const primary = workflow.data?.closure?.compiledWorkflow?.primary;
+  const closure = workflow.data?.closure?.compiledWorkflow;
+  const primary = closure?.primary;
   const specNodes = useMemo(() => (primary?.template?.nodes ?? []).filter((n) => !SPECIAL.has(n.id)), [primary]);
-  const edges = useMemo(() => {
-    const out: [string, string][] = [];
-    for (const [target, ids] of Object.entries(primary?.connections?.upstream ?? {})) {
-      if (SPECIAL.has(target)) continue;
-      for (const source of ids.ids) if (!SPECIAL.has(source)) out.push([source, target]);
-    }
-    return out;
-  }, [primary]);
   const allNodes = useMemo(() => [...live.nodes.values()].sort((a, b) => BY_ID.compare(a.id?.nodeId ?? "", b.id?.nodeId ?? "")), [live.nodes]);
-  const graphNodes = useMemo(() => graphNodesOf(specNodes, live, nestedByTop(allNodes), expanded), [specNodes, live, allNodes, expanded]);
+  const graph = useMemo(() => graphNodesOf(closure, live, allNodes, expanded), [closure, live, allNodes, expanded]);
   const select = useCallback(
     (nodeId: string | undefined) => {
       const next = new URLSearchParams(params);
@@ -215,7 +155,7 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
             ) : workflow.isPending ? (
               <p>Loading the graph…</p>
             ) : (
-              <ExecutionGraph nodes={graphNodes} edges={edges} selected={selected} onSelect={onSelect} onToggle={toggle} />
+              <ExecutionGraph nodes={graph.nodes} edges={graph.edges} selected={selected} onSelect={onSelect} onToggle={toggle} />
             )}
           </div>
           <details className="io" open>

@@ -63,9 +63,9 @@ export function ExecutionsPage() {
   const key = `${project}/${domain}?${filterString}&${token}`;
   const live = useLive(key, {
     stream: (signal) => watch.watchExecutions(request, { signal }),
-    // Polling asks ListExecutions, which filters by phase only: the other filters apply here.
+    // ListExecutions takes the same filters and page tokens as the stream: polling shows the same page.
     poll: async (signal) => {
-      const list = await admin.listExecutions({ id: { project, domain }, filters: filterString.split("+").filter((f) => f.includes("(phase,")).join("+"), limit: PAGE_SIZE, token }, { signal });
+      const list = await admin.listExecutions({ id: { project, domain }, filters: filterString, limit: PAGE_SIZE, token }, { signal });
       return create(WatchExecutionsResponseSchema, { executions: list.executions, token: list.token });
     },
     onMessage: setPage,

@@ -24,6 +24,7 @@ import type { RegistryContext } from "./context.ts";
 import { alreadyRegistered, identifierOf, listVersions, storeVersion } from "./entities.ts";
 import { idText, invalidArgument, notFound } from "./errors.ts";
 import { checkTemplateId } from "./template-id.ts";
+import { workflowCacheOf } from "./workflow-cache.ts";
 import { entityKeyOf, requireActiveProjectDomain } from "./validate.ts";
 import { referencesOf, registeredLaunchPlans, registeredTasks } from "./workflow-references.ts";
 
@@ -63,7 +64,8 @@ export function getWorkflow(ctx: RegistryContext, req: ObjectGetRequest): Workfl
   const key = entityKeyOf(req.id, ResourceType.WORKFLOW);
   const row = ctx.store.getEntity("workflow", key);
   if (row === undefined) throw notFound(`workflow '${idText(key)}' is not registered; list versions with ListWorkflows or register it first`);
-  return workflowOf(row);
+  // Versions are immutable: decode each once (callers must not modify what they get).
+  return workflowCacheOf(ctx.store).get(idText(key), row.closure.length + row.spec.length, () => workflowOf(row));
 }
 
 /** A page of workflow versions of a project and domain (and name, when given). */

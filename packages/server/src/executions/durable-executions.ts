@@ -25,6 +25,7 @@ import { SqliteStateStore } from "../store/sqlite-state-store.ts";
 import { executionKey } from "../store/execution-key.ts";
 import { ExecutionSpecs } from "./execution-records.ts";
 import * as rpcs from "./execution-rpcs.ts";
+import { listExecutions } from "./execution-list.ts";
 import type { ExecutionsContext } from "./executions-context.ts";
 import * as nodes from "./node-execution-rpcs.ts";
 import { Orchestrator } from "./orchestrator.ts";
@@ -84,7 +85,7 @@ export function durableExecutions(options: DurableExecutionsOptions = {}): Execu
       relaunchExecution: (req) => rpcs.relaunchExecution(context, req),
       recoverExecution: (req) => rpcs.recoverExecution(context, req),
       getExecution: (req) => rpcs.getExecution(context, req),
-      listExecutions: (req) => rpcs.listExecutions(context, req),
+      listExecutions: (req) => listExecutions(context, req),
       terminateExecution: (req) => rpcs.terminateExecution(context, req),
       getExecutionData: (req) => rpcs.getExecutionData(context, req),
       updateExecution: () => {

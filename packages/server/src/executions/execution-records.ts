@@ -6,11 +6,13 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ExecutionSpecSchema, type ExecutionSpec } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import { CompiledWorkflowClosureSchema, type CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
+import type { Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import { LiteralMapSchema, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { StatementSync } from "node:sqlite";
 import type { Database } from "../db/database.ts";
 import { groupCommitterFor, type GroupCommitter } from "../db/group-commit.ts";
 import { migrate } from "../db/migrations.ts";
+import { defineLazyClosure, workflowIdOfClosure } from "../store/closure-bytes.ts";
 import { executionMigrations } from "./execution-schema.ts";
 
 /** One execution the server started. */
@@ -33,6 +35,14 @@ export interface ExecutionSpecRecord {
   readonly createdAt: number;
 }
 
+/** An execution's spec as listing and showing it needs it. */
+export interface ExecutionSpecView {
+  readonly spec: ExecutionSpec;
+  readonly abortCause?: string;
+  /** The primary workflow's id. */
+  readonly workflowId?: Identifier;
+}
+
 interface Row {
   execution_id: string;
   project: string;
@@ -53,7 +63,7 @@ export class DuplicateExecutionError extends Error {}
 /** Reads and writes of `execution_specs`. */
 export class ExecutionSpecs {
   readonly #committer: GroupCommitter;
-  readonly #sql: Record<"insert" | "get" | "unfinished" | "abort", StatementSync>;
+  readonly #sql: Record<"insert" | "get" | "view" | "unfinished" | "abort", StatementSync>;
 
   /** Needs the state store's migrations applied first (restart recovery joins its `executions`). */
   constructor(db: Database) {
@@ -66,6 +76,7 @@ export class ExecutionSpecs {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id) DO NOTHING`,
       ),
       get: sqlite.prepare("SELECT * FROM execution_specs WHERE execution_id = ?"),
+      view: sqlite.prepare("SELECT spec, closure, abort_cause FROM execution_specs WHERE execution_id = ?"),
       unfinished: sqlite.prepare(
         `SELECT s.* FROM execution_specs s LEFT JOIN executions e ON e.execution_id = s.execution_id
          WHERE e.ended_at IS NULL ORDER BY s.id`,
@@ -101,6 +112,21 @@ export class ExecutionSpecs {
     return row === undefined ? undefined : recordOf(row);
   }
 
+  /**
+   * What listing and showing an execution needs of its record — the spec, the abort cause and
+   * the workflow's id — without decoding its closure or inputs; undefined when there is none.
+   */
+  view(executionId: string): ExecutionSpecView | undefined {
+    const row = this.#sql.view.get(executionId) as Pick<Row, "spec" | "closure" | "abort_cause"> | undefined;
+    if (row === undefined) return undefined;
+    const workflowId = workflowIdOfClosure(row.closure);
+    return {
+      spec: fromBinary(ExecutionSpecSchema, row.spec),
+      ...(row.abort_cause === null ? {} : { abortCause: row.abort_cause }),
+      ...(workflowId === undefined ? {} : { workflowId }),
+    };
+  }
+
   /** Executions started here whose engine record has not ended (or does not exist yet), oldest first. */
   unfinished(): ExecutionSpecRecord[] {
     return (this.#sql.unfinished.all() as unknown as Row[]).map(recordOf);
@@ -113,17 +139,17 @@ export class ExecutionSpecs {
 }
 
 function recordOf(row: Row): ExecutionSpecRecord {
-  const record: { -readonly [K in keyof ExecutionSpecRecord]: ExecutionSpecRecord[K] } = {
+  // The closure (megabytes for big workflows) is decoded only if read.
+  const record: { -readonly [K in keyof ExecutionSpecRecord]: ExecutionSpecRecord[K] } = defineLazyClosure({
     executionId: row.execution_id,
     project: row.project,
     domain: row.domain,
     name: row.name,
     spec: fromBinary(ExecutionSpecSchema, row.spec),
-    closure: fromBinary(CompiledWorkflowClosureSchema, row.closure),
     inputs: fromBinary(LiteralMapSchema, row.inputs),
     userInputs: fromBinary(LiteralMapSchema, row.user_inputs),
     createdAt: row.created_at,
-  };
+  }, row.closure);
   if (row.recover_from !== null) record.recoverFrom = row.recover_from;
   if (row.abort_cause !== null) record.abortCause = row.abort_cause;
   return record;

@@ -4,16 +4,13 @@
  */
 import { Code, ConnectError } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
-import type { ResourceListRequest } from "@flyte/idl/gen/flyteidl/admin/common_pb.js";
 import {
   ExecutionCreateResponseSchema,
-  ExecutionListSchema,
   ExecutionMetadata_ExecutionMode,
   ExecutionTerminateResponseSchema,
   WorkflowExecutionGetDataResponseSchema,
   type ExecutionCreateRequest,
   type ExecutionCreateResponse,
-  type ExecutionList,
   type ExecutionRecoverRequest,
   type ExecutionRelaunchRequest,
   type ExecutionTerminateRequest,
@@ -22,8 +19,7 @@ import {
   type WorkflowExecutionGetRequest,
   type Execution,
 } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
-import type { WorkflowExecutionPhase } from "@flyte/engine";
-import { invalidArgument, notFound } from "../api/errors.ts";
+import { notFound } from "../api/errors.ts";
 import { requireActiveProjectDomain, requireScope } from "../api/validate.ts";
 import { executionKeyOf } from "./admin-messages.ts";
 import { mergeExecutionInputs } from "./execution-inputs.ts";
@@ -118,32 +114,6 @@ export async function getExecution(ctx: ExecutionsContext, req: WorkflowExecutio
   const executionId = executionKeyOf(req.id, "GetExecution");
   const record = await recordOf(ctx, executionId, "GetExecution");
   return executionOf(record, await specViewOf(ctx, executionId, record.closure), ctx.now());
-}
-
-const PHASE_FILTER = /^(eq|value_in)\(phase,([A-Z_;]+)\)$/;
-
-/** ListExecutions: newest first, keyset-paginated; filters `eq(phase,X)` and `value_in(phase,X;Y)`. */
-export async function listExecutions(ctx: ExecutionsContext, req: ResourceListRequest): Promise<ExecutionList> {
-  const project = req.id?.project ?? "";
-  const domain = req.id?.domain ?? "";
-  requireScope(project, domain, "ListExecutions");
-  let phases: WorkflowExecutionPhase[] | undefined;
-  for (const filter of req.filters.split("+").filter((f) => f !== "")) {
-    const match = PHASE_FILTER.exec(filter.trim());
-    if (match === null) throw invalidArgument(`ListExecutions supports the filters eq(phase,PHASE) and value_in(phase,A;B); got '${filter}'`);
-    phases = (match[2] as string).split(";") as WorkflowExecutionPhase[];
-  }
-  if (req.token !== "" && !/^\d+\.\d+$/.test(req.token)) throw invalidArgument(`invalid pagination token '${req.token}': pass the token of the previous page, or "" for the first`);
-  const page = await ctx.store.listExecutions({
-    project,
-    domain,
-    limit: req.limit === 0 ? 100 : Math.min(req.limit, 1000),
-    ...(phases === undefined ? {} : { phases }),
-    ...(req.token === "" ? {} : { pageToken: req.token }),
-  });
-  const now = ctx.now();
-  const executions = await Promise.all(page.executions.map(async (summary) => executionOf(summary, await specViewOf(ctx, summary.executionId), now)));
-  return create(ExecutionListSchema, { executions, token: page.nextPageToken ?? "" });
 }
 
 /** TerminateExecution: running attempts are cancelled and the execution ends ABORTED. */

@@ -23,26 +23,17 @@ import { allNodes } from "../api/workflow-references.ts";
 import { parseExecutionKey } from "../store/execution-key.ts";
 import type { ExecutionSummary } from "../store/state-types.ts";
 import { coreErrorOf, durationOf, nodeExecutionIdOf, timestampOf, workflowExecutionIdOf, workflowPhaseOf } from "./admin-messages.ts";
+import type { ExecutionSpecView } from "./execution-records.ts";
 import type { ExecutionsContext } from "./executions-context.ts";
 
 /** The spec (and abort cause) of an execution: recorded, or derived from its parent. */
-export interface ExecutionSpecView {
-  readonly spec: ExecutionSpec;
-  readonly abortCause?: string;
-  readonly workflowId?: Identifier;
-}
+export type { ExecutionSpecView };
 
 /** The recorded spec of a root execution, or the derived spec of a child; undefined for unknown ids. */
 export async function specViewOf(ctx: ExecutionsContext, executionId: string, closure?: CompiledWorkflowClosure): Promise<ExecutionSpecView | undefined> {
-  const recorded = ctx.specs.get(executionId);
-  if (recorded !== undefined) {
-    const workflowId = recorded.closure.primary?.template?.id;
-    return {
-      spec: recorded.spec,
-      ...(recorded.abortCause === undefined ? {} : { abortCause: recorded.abortCause }),
-      ...(workflowId === undefined ? {} : { workflowId }),
-    };
-  }
+  // Without decoding the closure: listing 50 executions, or showing a 5,000-node one, stays cheap.
+  const recorded = ctx.specs.view(executionId);
+  if (recorded !== undefined) return recorded;
   // A child of a launch-plan node is `<parent>-<node id>`: find the longest known parent.
   const { project, domain, name } = parseExecutionKey(executionId);
   for (let cut = name.lastIndexOf("-"); cut > 0; cut = name.lastIndexOf("-", cut - 1)) {

@@ -257,6 +257,26 @@ describe("execution RPCs", () => {
     assert.ok(failed.executions.every((e) => e.closure?.phase === WorkflowExecution_Phase.FAILED));
     assert.match(await fails(admin.listExecutions({ id: { project: PROJECT, domain: DOMAIN }, filters: "eq(name,x)" }), Code.InvalidArgument), /supports the filters/);
   });
+
+  test("ListExecutions filters by workflow, launch plan and mode as WatchExecutions does, paging the matches", async () => {
+    const scope = { project: PROJECT, domain: DOMAIN };
+    const mine = [await run("chain", { x: 1 }), await run("chain", { x: 2 }), await run("parent", { x: 1 })];
+    await Promise.all(mine.map(finished));
+    const names = (list: { executions: Execution[] }) => list.executions.map((e) => e.id?.name ?? "");
+    const byPlan = await admin.listExecutions({ id: scope, filters: "eq(launch_plan.name,chain)", limit: 1000 });
+    assert.ok(byPlan.executions.every((e) => e.spec?.launchPlan?.name === "chain"));
+    assert.ok(names(byPlan).includes(mine[0]!.name) && names(byPlan).includes(mine[1]!.name) && !names(byPlan).includes(mine[2]!.name));
+    const first = await admin.listExecutions({ id: scope, filters: "eq(launch_plan.name,chain)", limit: 1 });
+    assert.notEqual(first.token, "");
+    const second = await admin.listExecutions({ id: scope, filters: "eq(launch_plan.name,chain)", limit: 1, token: first.token });
+    assert.deepEqual([...names(first), ...names(second)], names(byPlan).slice(0, 2), "pages follow each other");
+    const byWorkflow = await admin.listExecutions({ id: scope, filters: "eq(workflow.name,parent)", limit: 1000 });
+    assert.ok(names(byWorkflow).includes(mine[2]!.name) && byWorkflow.executions.every((e) => e.closure?.workflowId?.name === "parent"));
+    const children = await admin.listExecutions({ id: scope, filters: "eq(mode,CHILD_WORKFLOW)", limit: 1000 });
+    assert.ok(names(children).includes(`${mine[2]!.name}-n0`), "the parent's child execution");
+    assert.ok(children.executions.every((e) => e.spec?.metadata?.mode === ExecutionMetadata_ExecutionMode.CHILD_WORKFLOW));
+    assert.match(await fails(admin.listExecutions({ id: scope, filters: "eq(mode,HOURLY)" }), Code.InvalidArgument), /ListExecutions: filter 'eq\(mode,HOURLY\)' names no execution mode/);
+  });
 });
 
 describe("dispatch failures and schedules", () => {

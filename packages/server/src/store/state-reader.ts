@@ -2,8 +2,6 @@
  * Reads of the "state" tables: rows to the engine's records, and the listings the API needs
  * (executions by project and domain, newest first, keyset-paginated; unfinished executions).
  */
-import { fromBinary } from "@bufbuild/protobuf";
-import { CompiledWorkflowClosureSchema } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type {
@@ -17,6 +15,7 @@ import type { CacheStatus } from "@flyte/engine";
 import type { ExecutionRecord } from "@flyte/engine/store";
 import { newArrayItems, summarizeArrayItems, type ArrayItemsSummary } from "@flyte/engine/store";
 import type { BlobStore } from "../blob/blob-store.ts";
+import { defineLazyClosure } from "./closure-bytes.ts";
 import { decodeLiteralMap } from "./literal-codec.ts";
 import type {
   ExecutionPage,
@@ -117,16 +116,16 @@ export class StateReader {
       this.#literal(row.inputs, row.inputs_uri, `inputs of ${what}`),
       this.#literal(row.outputs, row.outputs_uri, `outputs of ${what}`),
     ]);
+    // The closure is decoded only if read (GetExecutionData and the console never do).
     const record: {
       -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K];
-    } = {
+    } = defineLazyClosure({
       executionId,
       phase: row.phase as WorkflowExecutionPhase,
-      closure: fromBinary(CompiledWorkflowClosureSchema, row.closure),
       inputs: inputs as LiteralMap,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
-    };
+    }, row.closure);
     if (outputs !== undefined) record.outputs = outputs;
     if (row.error !== null) record.error = JSON.parse(row.error) as ExecutionError;
     if (row.started_at !== null) record.startedAt = row.started_at;

@@ -1,7 +1,7 @@
 /**
  * The executions list's filters, in FlyteAdmin's grammar (`op(field,value)` joined with `+`), as
- * the console puts them in its URLs. Phase filters go to the store (indexed); the others are
- * checked on each listed execution.
+ * the console puts them in its URLs, for ListExecutions and WatchExecutions alike. Phase filters go
+ * to the store (indexed); the others are checked on each listed execution.
  */
 import { ExecutionMetadata_ExecutionMode, type Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import { invalidArgument } from "../api/errors.ts";
@@ -12,12 +12,12 @@ const MODES = Object.keys(ExecutionMetadata_ExecutionMode).filter((k) => !/^\d+$
  * The execution mode `value` names: a name (`SCHEDULED`, any case) or FlyteAdmin's stored number
  * (`1`); refused naming the modes otherwise.
  */
-function modeOf(value: string, filter: string): ExecutionMetadata_ExecutionMode {
+function modeOf(value: string, filter: string, rpc: string): ExecutionMetadata_ExecutionMode {
   // The enum object maps names to numbers and numbers back to names: only the first kind counts.
   const byName = (ExecutionMetadata_ExecutionMode as unknown as Record<string, unknown>)[value.toUpperCase()];
   if (typeof byName === "number") return byName;
   if (/^\d+$/.test(value) && ExecutionMetadata_ExecutionMode[Number(value)] !== undefined) return Number(value);
-  throw invalidArgument(`WatchExecutions: filter '${filter}' names no execution mode; use one of ${MODES.join(", ")}`);
+  throw invalidArgument(`${rpc}: filter '${filter}' names no execution mode; use one of ${MODES.join(", ")}`);
 }
 
 /** Parsed filters: the store's phase filter and a check of the rest. */
@@ -32,14 +32,17 @@ export interface ExecutionFilters {
 
 const FILTER = /^(eq|value_in|gte|lte)\(([a-z_.]+),([^)]*)\)$/;
 
-function millisOf(value: string, filter: string): number {
+function millisOf(value: string, filter: string, rpc: string): number {
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw invalidArgument(`WatchExecutions: filter '${filter}' needs an ISO date-time, e.g. 2026-01-31T12:00:00Z`);
+  if (Number.isNaN(ms)) throw invalidArgument(`${rpc}: filter '${filter}' needs an ISO date-time, e.g. 2026-01-31T12:00:00Z`);
   return ms;
 }
 
-/** Parses `filters`; an unknown one is refused naming the filters that exist. */
-export function parseExecutionFilters(filters: string): ExecutionFilters {
+/**
+ * Parses `filters` for `rpc` (named in errors: ListExecutions or WatchExecutions, which share the
+ * grammar); an unknown one is refused naming the filters that exist.
+ */
+export function parseExecutionFilters(filters: string, rpc = "WatchExecutions"): ExecutionFilters {
   const phases: string[] = [];
   const checks: ((e: Execution) => boolean)[] = [];
   for (const raw of filters.split("+").map((f) => f.trim()).filter((f) => f !== "")) {
@@ -49,11 +52,11 @@ export function parseExecutionFilters(filters: string): ExecutionFilters {
     else if (field === "workflow.name" && op === "eq") checks.push((e) => e.closure?.workflowId?.name === value);
     else if (field === "launch_plan.name" && op === "eq") checks.push((e) => e.spec?.launchPlan?.name === value);
     else if (field === "mode" && (op === "eq" || op === "value_in")) {
-      const modes = new Set((value ?? "").split(";").map((v) => modeOf(v, raw)));
+      const modes = new Set((value ?? "").split(";").map((v) => modeOf(v, raw, rpc)));
       checks.push((e) => modes.has(e.spec?.metadata?.mode ?? ExecutionMetadata_ExecutionMode.MANUAL));
     }
     else if (field === "created_at" && (op === "gte" || op === "lte")) {
-      const bound = millisOf(value ?? "", raw);
+      const bound = millisOf(value ?? "", raw, rpc);
       checks.push((e) => {
         const created = e.closure?.createdAt;
         const ms = created === undefined ? 0 : Number(created.seconds) * 1000 + Math.floor(created.nanos / 1e6);
@@ -61,10 +64,10 @@ export function parseExecutionFilters(filters: string): ExecutionFilters {
       });
     } else {
       throw invalidArgument(
-        `WatchExecutions: unsupported filter '${raw}'; use eq(phase,X), value_in(phase,X;Y), eq(workflow.name,W), eq(launch_plan.name,L), eq(mode,M), value_in(mode,M;N), gte(created_at,ISO) or lte(created_at,ISO), joined with '+'`,
+        `${rpc}: unsupported filter '${raw}'; ${rpc} supports the filters eq(phase,X), value_in(phase,X;Y), eq(workflow.name,W), eq(launch_plan.name,L), eq(mode,M), value_in(mode,M;N), gte(created_at,ISO) or lte(created_at,ISO), joined with '+'`,
       );
     }
   }
-  if (phases.length > 1) throw invalidArgument(`WatchExecutions: one phase filter at most; got ${phases.join(" and ")} (use value_in(phase,A;B))`);
+  if (phases.length > 1) throw invalidArgument(`${rpc}: one phase filter at most; got ${phases.join(" and ")} (use value_in(phase,A;B))`);
   return { phaseFilter: phases[0] ?? "", matches: (e) => checks.every((c) => c(e)), scans: checks.length > 0 };
 }
