@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Literal, LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { BlobType_BlobDimensionality, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
-import { dataFrame, directory, file } from "flytekit";
 import {
+  dataSchemaOfType,
   downloadTo,
   HttpStore,
   literalTypeOf,
@@ -50,32 +50,27 @@ function inputsDataContext(endpoint: string, project: string, domain: string): D
   return { stores: [new HttpStore(base)], rawPrefix };
 }
 
-/** The SDK schema of a file, directory or dataframe type; undefined for other types. */
-function dataSchemaOf(type: LiteralType): ReturnType<typeof file> | ReturnType<typeof directory> | ReturnType<typeof dataFrame> | undefined {
-  const t = type.type;
-  if (t.case === "blob") return t.value.dimensionality === BlobType_BlobDimensionality.MULTIPART ? directory(t.value.format) : file(t.value.format);
-  if (t.case === "structuredDatasetType") return dataFrame({ format: t.value.format || "parquet" });
-  return undefined;
-}
-
-/** Whether inputs of `type` are files, directories or dataframes (given as a local path or a URI). */
+/**
+ * Whether inputs of `type` hold files, directories or dataframes: one (given as a local path or a
+ * URI), or a list or map of them (given as JSON of paths or URIs).
+ */
 export function isDataType(type: LiteralType): boolean {
-  return dataSchemaOf(type) !== undefined;
+  return dataSchemaOfType(type) !== undefined;
 }
 
 /**
- * Literals of file, directory and dataframe inputs given as text (a local path or a URI) for a
- * registered entity whose source is not at hand (`run --remote --launch-plan`): local paths are
- * uploaded to the server's store (streamed, hashed) as for any remote run; URIs of the server's
- * store pass as they are; others fail with `E_DATA_STORE` naming the input.
+ * Literals of file, directory and dataframe inputs for a registered entity whose source is not at
+ * hand (`run --remote --launch-plan`): a local path or URI each (lists and maps of them as parsed
+ * JSON). Local paths are uploaded to the server's store (streamed, hashed) as for any remote run;
+ * URIs of the server's store pass as they are; others fail with `E_DATA_STORE` naming the input.
  */
 export async function uploadDataInputs(
   entity: string,
-  values: Readonly<Record<string, string>>,
+  values: Readonly<Record<string, unknown>>,
   types: Readonly<Record<string, LiteralType>>,
   target: { readonly endpoint: string; readonly project: string; readonly domain: string },
 ): Promise<Record<string, Literal>> {
-  const schemas = Object.fromEntries(Object.keys(values).map((k) => [k, dataSchemaOf(types[k]!)!]));
+  const schemas = Object.fromEntries(Object.keys(values).map((k) => [k, dataSchemaOfType(types[k]!)!]));
   return runInDataContext(inputsDataContext(target.endpoint, target.project, target.domain), async () => {
     const prepared = await prepareValues(values, schemas, entity, "input", "upload");
     return Object.fromEntries(Object.entries(schemas).map(([k, schema]) => [k, transformerFor(schema).toLiteral(prepared[k], { entity, side: "input", variable: k })]));

@@ -23,6 +23,11 @@ export interface DataContext {
   /** Folder-like URI under which this attempt writes new objects (Flyte's raw output prefix). */
   readonly rawPrefix: string;
   /**
+   * The raw-output base every attempt's prefix sits under (`<server>/download/<project>/<domain>/raw`
+   * on a worker): where content-addressed objects go, shared by all attempts. @default unset: rawPrefix serves
+   */
+  readonly rawBase?: string;
+  /**
    * Local folder that `download()` copies files into; an attempt's is removed when the attempt
    * ends ({@link removeAttemptDownloads}). @default a folder of the process, removed at exit
    */
@@ -58,7 +63,7 @@ export function attemptRawPrefix(base: string, executionId: string, nodeId: stri
 export function attemptDataContext(executionId: string, nodeId: string, attempt: number, rawBase?: string): DataContext {
   const downloadRoot = join(processDownloadRoot(), randomBytes(6).toString("hex"));
   if (rawBase !== undefined && /^https?:\/\//.test(rawBase)) {
-    return { stores: [new HttpStore(rawBase)], rawPrefix: attemptRawPrefix(rawBase, executionId, nodeId, attempt), downloadRoot };
+    return { stores: [new HttpStore(rawBase)], rawPrefix: attemptRawPrefix(rawBase, executionId, nodeId, attempt), rawBase, downloadRoot };
   }
   const base = rawBase ?? fileUriOf(join(localDataDir(), "raw"));
   return { stores: LOCAL_STORES, rawPrefix: attemptRawPrefix(base, executionId, nodeId, attempt), downloadRoot };
