@@ -159,6 +159,28 @@ describe("files, directories and dataframes on flyte start", () => {
     assert.notEqual(second[1]!.split(":")[1], first[1]!.split(":")[1], "the changed item ran");
   });
 
+  test("a folder given to run --remote is stored by content: a map over its listed files hits per item on the next run", async () => {
+    const folder = (): string => {
+      const dir = join(mkdtempSync(join(home, "folder-")), "pics");
+      mkdirSync(dir);
+      writeFileSync(join(dir, "x.txt"), "ex");
+      writeFileSync(join(dir, "y.txt"), "why");
+      return dir;
+    };
+    const first = tags(await ok("run", "--remote", FILE, "cached_folder_wf", "--d", folder(), "--wait", "--json"));
+    assert.deepEqual(first.map((t) => t.split(":")[0]), ["ex", "why"]);
+    assert.deepEqual(tags(await ok("run", "--remote", FILE, "cached_folder_wf", "--d", folder(), "--wait", "--json")), first, "the same bytes from another folder: every item hit");
+  });
+
+  test("a local Parquet dataframe given to run --remote is uploaded", async () => {
+    // A local run writes the dataframe into the local data folder; its path is the input.
+    const made = await flyteAsync(["run", FILE, "make_frame", "--n", "10", "--json"], undefined, env());
+    assert.equal(made.status, 0, made.stderr);
+    const local = JSON.parse(made.stdout) as { o0: string };
+    assert.match(local.o0, /^file:\/\//);
+    assert.equal(await ok("run", "--remote", FILE, "sum_v", "--df", new URL(local.o0).pathname, "--wait", "--json"), '{"o0":45}\n');
+  });
+
   test("run --remote --launch-plan takes lists and maps of local files: each uploaded, then passed", async () => {
     await ok("register", FILE, "--version", "lp-lists");
     const [a, b, c] = files({ "a.txt": "one", "b.txt": "two", "c.txt": "three" });

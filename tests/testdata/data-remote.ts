@@ -126,3 +126,7 @@ export const dynamic_over_big = dynamic({ inputs: { xs: z.array(z.int()) }, outp
   return [xs.length, last_plus_len({ x: xs.at(-1) ?? -1 })];
 });
 export const dynamic_big_wf = workflow({ inputs: { n: z.int() }, outputs: [z.int(), z.int()] }, ({ n }) => dynamic_over_big({ xs: big_list({ n }) }));
+
+/** Every file of a folder, listed: a run over the same folder lists the same URIs. */
+export const list_files = task({ inputs: { d: directory() }, outputs: z.array(file()) }, async ({ d }) => d.list());
+export const cached_folder_wf = workflow({ inputs: { d: directory() }, outputs: z.array(z.string()) }, ({ d }) => mapTask(tag_file)({ f: list_files({ d }) }));

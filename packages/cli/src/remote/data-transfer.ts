@@ -42,12 +42,16 @@ export async function uploadInputs(
   });
 }
 
-/** Where a remote run's inputs go: the server's store, under `<project>/<domain>/inputs/<shard>/<id>`. */
+/**
+ * Where a remote run's inputs go: the server's store. Local files and folders go to
+ * `<project>/<domain>/inputs/content/<sha256>/<name>` (by content, so the same bytes keep their URI
+ * and cache keys from run to run); tables and offloaded literals under `<project>/<domain>/inputs/<shard>/<id>`.
+ */
 function inputsDataContext(endpoint: string, project: string, domain: string): DataContext {
   const base = endpoint.replace(/\/+$/, "");
   const id = randomBytes(8).toString("hex");
-  const rawPrefix = `${base}/download/${encodeURIComponent(project)}/${encodeURIComponent(domain)}/inputs/${id.slice(0, 2)}/${id}`;
-  return { stores: [new HttpStore(base)], rawPrefix };
+  const inputs = `${base}/download/${encodeURIComponent(project)}/${encodeURIComponent(domain)}/inputs`;
+  return { stores: [new HttpStore(base)], rawPrefix: `${inputs}/${id.slice(0, 2)}/${id}`, contentPrefix: `${inputs}/content` };
 }
 
 /**

@@ -28,6 +28,13 @@ export interface DataContext {
    */
   readonly rawBase?: string;
   /**
+   * When set, local files and folders given as values are uploaded to `<contentPrefix>/<sha256>/<name>`
+   * (content-addressed, as flytekit's data-proxy uploads are) instead of under `rawPrefix`: the same
+   * bytes get the same URI on every run, so what is derived from them — a folder's listed files —
+   * keeps its cache keys too. Set for the inputs `flyte run --remote` uploads. @default unset
+   */
+  readonly contentPrefix?: string;
+  /**
    * Local folder that `download()` copies files into; an attempt's is removed when the attempt
    * ends ({@link removeAttemptDownloads}). @default a folder of the process, removed at exit
    */
