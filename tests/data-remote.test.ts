@@ -82,6 +82,15 @@ describe("files, directories and dataframes on flyte start", () => {
     assert.match(res.stderr, /input 'f': 's3:\/\/bucket\/data\.csv' is outside the stores this run may use/);
   });
 
+  test("bad input: a corrupt Parquet file given to run --remote fails the task naming the input; nothing is recorded as output", async () => {
+    const corrupt = join(mkdtempSync(join(home, "corrupt-")), "broken.parquet");
+    writeFileSync(corrupt, "not parquet at all");
+    const res = await flyte("run", "--remote", FILE, "sum_v", "--df", corrupt, "--wait", "--json");
+    assert.notEqual(res.status, 0);
+    assert.match(res.stderr, /E_DATA_FORMAT.*input 'df': '.*broken\.parquet' is not a Parquet file/);
+    assert.doesNotMatch(res.stdout, /"o0"/);
+  });
+
   test("bad input: a missing local file fails before anything is sent, naming the input", async () => {
     const res = await flyte("run", "--remote", FILE, "count_lines", "--f", join(home, "missing.csv"), "--wait");
     assert.notEqual(res.status, 0);
