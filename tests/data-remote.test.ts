@@ -91,6 +91,14 @@ describe("files, directories and dataframes on flyte start", () => {
     assert.doesNotMatch(res.stdout, /"o0"/);
   });
 
+  test("bad input: a file of the wrong format fails before anything is sent, naming the workflow and input", async () => {
+    const wrong = join(mkdtempSync(join(home, "wrong-")), "table.parquet");
+    writeFileSync(wrong, "PAR1");
+    const res = await flyte("run", "--remote", FILE, "files_wf", "--f", wrong, "--wait");
+    assert.notEqual(res.status, 0);
+    assert.match(res.stderr, /workflow '[\w.-]*files_wf' input 'f' is declared as a file\("csv"\) but got 'table\.parquet'/);
+  });
+
   test("bad input: a missing local file fails before anything is sent, naming the input", async () => {
     const res = await flyte("run", "--remote", FILE, "count_lines", "--f", join(home, "missing.csv"), "--wait");
     assert.notEqual(res.status, 0);

@@ -35,7 +35,8 @@ export async function uploadInputs(
   domain: string,
 ): Promise<LiteralMap> {
   return runInDataContext(inputsDataContext(endpoint, project, domain), async () => {
-    const literals = toLiterals(await prepareValues(natives, entity.signature.inputs, entity.name, "input", "upload"));
+    // Named as local runs name it ("workflow 'wf' input 'f': ..."), whatever the entity's kind.
+    const literals = toLiterals(await prepareValues(natives, entity.signature.inputs, `${entity.kind} '${entity.name}'`, "input", "upload"));
     // Large inputs (a long list) go to the store too, so the execution request stays small.
     const types = Object.fromEntries(Object.entries(entity.signature.inputs).map(([k, s]) => [k, literalTypeOf(s)]));
     return offloadLargeLiterals(literals, types, `${entity.kind} '${entity.name}' input`);
