@@ -82,6 +82,23 @@ describe("files, directories and dataframes on flyte start", () => {
     assert.match(res.stderr, /input 'f': 's3:\/\/bucket\/data\.csv' is outside the stores this run may use/);
   });
 
+  test("bad input: a corrupt Parquet file given to run --remote fails the task naming the input; nothing is recorded as output", async () => {
+    const corrupt = join(mkdtempSync(join(home, "corrupt-")), "broken.parquet");
+    writeFileSync(corrupt, "not parquet at all");
+    const res = await flyte("run", "--remote", FILE, "sum_v", "--df", corrupt, "--wait", "--json");
+    assert.notEqual(res.status, 0);
+    assert.match(res.stderr, /E_DATA_FORMAT.*input 'df': '.*broken\.parquet' is not a Parquet file/);
+    assert.doesNotMatch(res.stdout, /"o0"/);
+  });
+
+  test("bad input: a file of the wrong format fails before anything is sent, naming the workflow and input", async () => {
+    const wrong = join(mkdtempSync(join(home, "wrong-")), "table.parquet");
+    writeFileSync(wrong, "PAR1");
+    const res = await flyte("run", "--remote", FILE, "files_wf", "--f", wrong, "--wait");
+    assert.notEqual(res.status, 0);
+    assert.match(res.stderr, /workflow '[\w.-]*files_wf' input 'f' is declared as a file\("csv"\) but got 'table\.parquet'/);
+  });
+
   test("bad input: a missing local file fails before anything is sent, naming the input", async () => {
     const res = await flyte("run", "--remote", FILE, "count_lines", "--f", join(home, "missing.csv"), "--wait");
     assert.notEqual(res.status, 0);
@@ -141,6 +158,69 @@ describe("files, directories and dataframes on flyte start", () => {
     const wrong = await flyte("run", "--remote", "--launch-plan", "files_lp", "--f", join(home, "missing.csv"));
     assert.equal(wrong.status, 1);
     assert.match(wrong.stderr, /launch plan 'files_lp' input 'f': no file or folder at '.*missing\.csv'/);
+  });
+
+  /** Writes `texts` as files of a fresh folder; returns their paths. */
+  const files = (texts: Readonly<Record<string, string>>): string[] => {
+    const dir = mkdtempSync(join(home, "files-"));
+    return Object.entries(texts).map(([name, text]) => (writeFileSync(join(dir, name), text), join(dir, name)));
+  };
+  const tags = (out: string): string[] => (JSON.parse(out) as { o0: string[] }).o0;
+
+  test("a cached map task caches each item on the server: the same file under a new path hits, a changed one runs", async () => {
+    const first = tags(await ok("run", "--remote", FILE, "cached_map_wf", "--fs", JSON.stringify(files({ "a.txt": "alpha", "b.txt": "beta" })), "--wait", "--json"));
+    assert.deepEqual(first.map((t) => t.split(":")[0]), ["alpha", "beta"]);
+    const second = tags(await ok("run", "--remote", FILE, "cached_map_wf", "--fs", JSON.stringify(files({ "a.txt": "alpha", "b.txt": "gamma" })), "--wait", "--json"));
+    assert.equal(second[0], first[0], "the unchanged item hit the cache (its stored tag came back)");
+    assert.match(second[1]!, /^gamma:/);
+    assert.notEqual(second[1]!.split(":")[1], first[1]!.split(":")[1], "the changed item ran");
+  });
+
+  test("a folder given to run --remote is stored by content: a map over its listed files hits per item on the next run", async () => {
+    const folder = (): string => {
+      const dir = join(mkdtempSync(join(home, "folder-")), "pics");
+      mkdirSync(dir);
+      writeFileSync(join(dir, "x.txt"), "ex");
+      writeFileSync(join(dir, "y.txt"), "why");
+      return dir;
+    };
+    const first = tags(await ok("run", "--remote", FILE, "cached_folder_wf", "--d", folder(), "--wait", "--json"));
+    assert.deepEqual(first.map((t) => t.split(":")[0]), ["ex", "why"]);
+    assert.deepEqual(tags(await ok("run", "--remote", FILE, "cached_folder_wf", "--d", folder(), "--wait", "--json")), first, "the same bytes from another folder: every item hit");
+  });
+
+  test("a local Parquet dataframe given to run --remote is uploaded", async () => {
+    // A local run writes the dataframe into the local data folder; its path is the input.
+    const made = await flyteAsync(["run", FILE, "make_frame", "--n", "10", "--json"], undefined, env());
+    assert.equal(made.status, 0, made.stderr);
+    const local = JSON.parse(made.stdout) as { o0: string };
+    assert.match(local.o0, /^file:\/\//);
+    assert.equal(await ok("run", "--remote", FILE, "sum_v", "--df", new URL(local.o0).pathname, "--wait", "--json"), '{"o0":45}\n');
+  });
+
+  test("run --remote --launch-plan takes lists and maps of local files: each uploaded, then passed", async () => {
+    await ok("register", FILE, "--version", "lp-lists");
+    const [a, b, c] = files({ "a.txt": "one", "b.txt": "two", "c.txt": "three" });
+    const out = JSON.parse(
+      await ok("run", "--remote", "--launch-plan", "tagged_files_lp", "--fs", JSON.stringify([a, b]), "--named", JSON.stringify({ x: c }), "--wait", "--json"),
+    ) as { o0: string[]; o1: string[] };
+    assert.deepEqual(out.o0.map((t) => t.split(":")[0]), ["one", "two"]);
+    assert.deepEqual(out.o1, ["x=three"]);
+    const missing = await flyte("run", "--remote", "--launch-plan", "tagged_files_lp", "--fs", JSON.stringify([a, join(home, "gone.txt")]), "--named", "{}");
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /launch plan 'tagged_files_lp' input 'fs.*no file or folder at '.*gone\.txt'/);
+  });
+
+  test("a dynamic task reads an offloaded input back on a worker, and so does a task its body made", async () => {
+    assert.equal(await ok("run", "--remote", FILE, "dynamic_big_wf", "--n", "15000", "--wait", "--json"), '{"o0":15000,"o1":29999}\n');
+  });
+
+  test("a file a dynamic body passes on is stored by content: the same bytes hit the cache of the task it feeds", async () => {
+    const run = async (text: string): Promise<string> => (JSON.parse(await ok("run", "--remote", FILE, "dynamic_cached", "--text", text, "--wait", "--json")) as { o0: string }).o0;
+    const first = await run("same words");
+    assert.match(first, /^same words:/);
+    assert.equal(await run("same words"), first, "a new temporary file with the same bytes hit the cache");
+    assert.notEqual(await run("other words"), first);
   });
 
   test("an upload cut off halfway leaves nothing in the store", async () => {

@@ -1,4 +1,5 @@
 // Files, directories and dataframes on a server: run by tests/data-remote.test.ts.
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -91,3 +92,41 @@ export const download_path = task({ inputs: { f: file() }, outputs: z.string() }
 
 /** A launch plan with a file input, run by name (`run --remote --launch-plan files_lp --f ./local.csv`). */
 export const files_lp = launchPlan(files_wf, { name: "files_lp" });
+
+/**
+ * A cached task that tags its result with a random id: a cache hit returns the stored tag, a run a
+ * new one — so a test tells hits from runs by the outputs alone.
+ */
+export const tag_file = task({ inputs: { f: file() }, outputs: z.string(), cache: { version: "1" } }, async ({ f }) => `${(await f.text()).trim()}:${randomUUID()}`);
+
+/** A cached map task over files: each item is cached by its file's content. */
+export const cached_map_wf = workflow({ inputs: { fs: z.array(file()) }, outputs: z.array(z.string()) }, ({ fs }) => mapTask(tag_file)({ f: fs }));
+
+export const folder_texts = task({ inputs: { named: z.record(z.string(), file()) }, outputs: z.array(z.string()) }, async ({ named }) =>
+  Promise.all(Object.entries(named).sort(([a], [b]) => a.localeCompare(b)).map(async ([k, f]) => `${k}=${(await f.text()).trim()}`)),
+);
+
+/** A launch plan over a list of files and a map of files, run by name with local paths. */
+export const tagged_files = workflow(
+  { inputs: { fs: z.array(file()), named: z.record(z.string(), file()) }, outputs: [z.array(z.string()), z.array(z.string())] },
+  ({ fs, named }) => [mapTask(tag_file)({ f: fs }), folder_texts({ named })],
+);
+export const tagged_files_lp = launchPlan(tagged_files, { name: "tagged_files_lp" });
+
+/** A dynamic task whose body writes a file and passes it to a cached task: uploaded by content. */
+export const dynamic_cached = dynamic({ inputs: { text: z.string() }, outputs: z.string() }, ({ text }) => {
+  const path = join(mkdtempSync(join(tmpdir(), "dynamic-cached-")), "note.txt");
+  writeFileSync(path, text);
+  return tag_file({ f: path });
+});
+
+/** A dynamic task over an offloaded list; the task its body makes sees the values too (on a worker). */
+export const dynamic_over_big = dynamic({ inputs: { xs: z.array(z.int()) }, outputs: [z.int(), z.int()] }, ({ xs }) => {
+  const last_plus_len = task({ inputs: { x: z.int() }, outputs: z.int() }, ({ x }) => x + xs.length);
+  return [xs.length, last_plus_len({ x: xs.at(-1) ?? -1 })];
+});
+export const dynamic_big_wf = workflow({ inputs: { n: z.int() }, outputs: [z.int(), z.int()] }, ({ n }) => dynamic_over_big({ xs: big_list({ n }) }));
+
+/** Every file of a folder, listed: a run over the same folder lists the same URIs. */
+export const list_files = task({ inputs: { d: directory() }, outputs: z.array(file()) }, async ({ d }) => d.list());
+export const cached_folder_wf = workflow({ inputs: { d: directory() }, outputs: z.array(z.string()) }, ({ d }) => mapTask(tag_file)({ f: list_files({ d }) }));

@@ -7,6 +7,7 @@
  */
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { callableFor } from "./call.ts";
+import { hasOffloadedLiterals } from "./data/offload-check.ts";
 import { buildJobSpec, type JobSpecResult } from "./job-spec.ts";
 import { definitionCount, definitionsSince, forgetDefinitionsSince } from "./naming.ts";
 import { encodeInputs } from "./task-reference.ts";
@@ -32,9 +33,18 @@ export class DynamicDefinition extends TaskDefinition {
   /**
    * Runs the body on `inputs` and returns the graph it built, or its outputs when it called
    * nothing. Used by task runners (in-process and workers).
+   *
+   * `resolved` is `inputs` with offloaded literals read back (offload.ts `resolveOffloaded`):
+   * the body gets its values, while the tasks it makes keep `inputs` — offloaded literals stay
+   * references — in their parent reference, so a 100 MB list is not copied into their templates.
+   * A worker running one of those tasks reads the list back again (task-reference.ts).
    */
-  expand(inputs: LiteralMap, settings: SerializationSettings): JobSpecResult {
-    const natives = fromLiteralMap(inputs, this.signature.inputs, this.name, "input");
+  expand(inputs: LiteralMap, settings: SerializationSettings, resolved: LiteralMap = inputs): JobSpecResult {
+    if (resolved === inputs && hasOffloadedLiterals(inputs)) {
+      // A caller's mistake, not a user's: every runner resolves first.
+      throw new Error(`dynamic '${this.name}': its inputs hold offloaded literals; read them back (resolveOffloaded) before expanding the body`);
+    }
+    const natives = fromLiteralMap(resolved, this.signature.inputs, this.name, "input");
     return buildJobSpec(this, "dn", () => this.#traceBody(natives, inputs), settings, `dynamic '${this.name}'`);
   }
 

@@ -43,6 +43,7 @@ export { HttpStore } from "./data/http-store.ts";
 export { FileStore, fileUriOf, localPathOf } from "./data/file-store.ts";
 export { storeFor, joinUri, hasScheme, type DataStore } from "./data/store.ts";
 export { dataKindOf, type DataKind } from "./types/blob.ts";
+export { dataSchemaOfType } from "./data/schema-of-type.ts";
 export { downloadTo } from "./data/flyte-file.ts";
 export { offloadLargeLiterals, resolveOffloaded } from "./data/offload.ts";
 export { offloadThreshold, DEFAULT_OFFLOAD_MIN_BYTES } from "./data/offload-check.ts";

@@ -9,7 +9,8 @@
  *                                             worker runs that body again on the same inputs
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import { LiteralMapSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { LiteralMapSchema, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { hasOffloadedLiterals } from "./data/offload-check.ts";
 import { definitionOf, type CallableEntity } from "./entity.ts";
 import { allDefinitions, stableName, type ModuleNamespace } from "./naming.ts";
 import { modulePathOf } from "./project.ts";
@@ -65,10 +66,12 @@ export function encodeInputs(inputs: Parameters<typeof toBinary<typeof LiteralMa
 }
 
 /**
- * The definition `ref` points at among `modules` (named already); throws an Error saying what is
- * missing. A map item is found under the map's name.
+ * The definition `ref` points at among `modules` (named already); rejects with an Error saying
+ * what is missing. A map item is found under the map's name. Asynchronous because a task a
+ * dynamic body made is found by running that body again, on inputs that may be offloaded
+ * literals to read back from the store first.
  */
-export function resolveTask(modules: readonly ModuleNamespace[], ref: TaskReference, settings: SerializationSettings = LOCAL_SETTINGS): CallableEntity {
+export async function resolveTask(modules: readonly ModuleNamespace[], ref: TaskReference, settings: SerializationSettings = LOCAL_SETTINGS): Promise<CallableEntity> {
   if ("exportName" in ref) {
     const m = modules.find((x) => x.module === ref.module);
     if (m === undefined) {
@@ -79,9 +82,9 @@ export function resolveTask(modules: readonly ModuleNamespace[], ref: TaskRefere
     return definition;
   }
   if (ref.parent !== undefined) {
-    const parent = resolveTask(modules, ref.parent.ref, settings) as CallableEntity & { expand?: unknown };
+    const parent = (await resolveTask(modules, ref.parent.ref, settings)) as CallableEntity & { expand?: unknown };
     if (typeof parent.expand !== "function") throw new Error(`the parent of task '${ref.name}' is a ${parent.kind}, not a dynamic task`);
-    const found = expansionOf(parent, ref.parent.inputs, settings).get(ref.name);
+    const found = (await expansionOf(parent, ref.parent.inputs, settings)).get(ref.name);
     if (found === undefined) throw new Error(`dynamic task '${parent.name}' no longer makes a task named '${ref.name}' on these inputs`);
     return found;
   }
@@ -89,16 +92,25 @@ export function resolveTask(modules: readonly ModuleNamespace[], ref: TaskRefere
 }
 
 /** Recent expansions of dynamic bodies, so the tasks of one dynamic node do not each run the body again. */
-const expansions = new Map<string, { parent: CallableEntity; definitions: ReadonlyMap<string, CallableEntity> }>();
+const expansions = new Map<string, { parent: CallableEntity; definitions: Promise<ReadonlyMap<string, CallableEntity>> }>();
 const MAX_EXPANSIONS = 32;
 
-function expansionOf(parent: CallableEntity & { expand?: unknown }, encodedInputs: string, settings: SerializationSettings): ReadonlyMap<string, CallableEntity> {
+type Expand = (inputs: LiteralMap, settings: SerializationSettings, resolved: LiteralMap) => { definitions?: ReadonlyMap<string, CallableEntity> };
+
+function expansionOf(parent: CallableEntity & { expand?: unknown }, encodedInputs: string, settings: SerializationSettings): Promise<ReadonlyMap<string, CallableEntity>> {
   const key = `${parent.name}\n${encodedInputs}`;
   const cached = expansions.get(key);
   if (cached !== undefined && cached.parent === parent) return cached.definitions;
-  const inputs = fromBinary(LiteralMapSchema, Buffer.from(encodedInputs, "base64"));
-  const result = (parent.expand as (i: typeof inputs, s: SerializationSettings) => { definitions?: ReadonlyMap<string, CallableEntity> })(inputs, settings);
-  const definitions = result.definitions ?? new Map<string, CallableEntity>();
+  const definitions = (async () => {
+    const inputs = fromBinary(LiteralMapSchema, Buffer.from(encodedInputs, "base64"));
+    // Offloaded inputs are read back (from the server's store on a worker) for the body only.
+    const resolved = hasOffloadedLiterals(inputs)
+      ? await (await import("./data/offload.ts")).resolveOffloaded(inputs, `dynamic '${parent.name}' input`)
+      : inputs;
+    return (parent.expand as Expand)(inputs, settings, resolved).definitions ?? new Map<string, CallableEntity>();
+  })();
+  // A failed expansion is forgotten, so a later attempt runs the body again.
+  definitions.catch(() => expansions.delete(key));
   if (expansions.size >= MAX_EXPANSIONS) expansions.delete(expansions.keys().next().value!);
   expansions.set(key, { parent, definitions });
   return definitions;

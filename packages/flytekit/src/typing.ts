@@ -17,8 +17,8 @@ import type { StructuredDataset } from "./data/structured-dataset.ts";
 
 /**
  * What may be given where a data value is expected: a file also as a local path, URI or stream, a
- * directory as a local folder path or URI, a dataframe as an Arrow table (written as Parquet).
- * Other types are unchanged.
+ * directory as a local folder path or URI, a dataframe as an Arrow table (written as Parquet) —
+ * also inside lists and records (`z.array(file())` takes a list of paths). Other types are unchanged.
  */
 export type DataInput<T> = T extends FlyteFile
   ? T | string | Readable | ReadableStream<Uint8Array>
@@ -26,7 +26,13 @@ export type DataInput<T> = T extends FlyteFile
     ? T | string
     : T extends StructuredDataset
       ? T | Table | string
-      : T;
+      : T extends readonly (infer E)[]
+        ? DataInput<E>[]
+        : T extends Date | Uint8Array
+          ? T
+          : T extends object
+            ? { [K in keyof T]: DataInput<T[K]> }
+            : T;
 
 /** The native values of an input shape, as a task or dynamic body receives them (defaults applied). */
 export type NativeInputs<I extends SchemaShape> = { -readonly [K in keyof I]: z.output<I[K]> };

@@ -61,7 +61,8 @@ export class CodeLoader {
       if (reference === undefined) throw new Error(`the resolver args name no task: ${JSON.stringify(location.resolverArgs)}`);
       const modules = Object.entries(code.modules).map(([module, namespace]) => ({ module, namespace }));
       const id = template.id;
-      definition = code.runtime.resolveTask(modules, reference, id !== undefined ? { project: id.project, domain: id.domain, version: id.version } : undefined);
+      // Awaited: older self-contained runtimes resolve synchronously, this one asynchronously.
+      definition = await code.runtime.resolveTask(modules, reference, id !== undefined ? { project: id.project, domain: id.domain, version: id.version } : undefined);
     } catch (err) {
       throw new CodeLoadError(`${err instanceof Error ? err.message : String(err)} (in ${where})`, { cause: err });
     }

@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Literal, LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { BlobType_BlobDimensionality, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
-import { dataFrame, directory, file } from "flytekit";
 import {
+  dataSchemaOfType,
   downloadTo,
   HttpStore,
   literalTypeOf,
@@ -35,47 +35,47 @@ export async function uploadInputs(
   domain: string,
 ): Promise<LiteralMap> {
   return runInDataContext(inputsDataContext(endpoint, project, domain), async () => {
-    const literals = toLiterals(await prepareValues(natives, entity.signature.inputs, entity.name, "input", "upload"));
+    // Named as local runs name it ("workflow 'wf' input 'f': ..."), whatever the entity's kind.
+    const literals = toLiterals(await prepareValues(natives, entity.signature.inputs, `${entity.kind} '${entity.name}'`, "input", "upload"));
     // Large inputs (a long list) go to the store too, so the execution request stays small.
     const types = Object.fromEntries(Object.entries(entity.signature.inputs).map(([k, s]) => [k, literalTypeOf(s)]));
     return offloadLargeLiterals(literals, types, `${entity.kind} '${entity.name}' input`);
   });
 }
 
-/** Where a remote run's inputs go: the server's store, under `<project>/<domain>/inputs/<shard>/<id>`. */
+/**
+ * Where a remote run's inputs go: the server's store. Local files and folders go to
+ * `<project>/<domain>/inputs/content/<sha256>/<name>` (by content, so the same bytes keep their URI
+ * and cache keys from run to run); tables and offloaded literals under `<project>/<domain>/inputs/<shard>/<id>`.
+ */
 function inputsDataContext(endpoint: string, project: string, domain: string): DataContext {
   const base = endpoint.replace(/\/+$/, "");
   const id = randomBytes(8).toString("hex");
-  const rawPrefix = `${base}/download/${encodeURIComponent(project)}/${encodeURIComponent(domain)}/inputs/${id.slice(0, 2)}/${id}`;
-  return { stores: [new HttpStore(base)], rawPrefix };
-}
-
-/** The SDK schema of a file, directory or dataframe type; undefined for other types. */
-function dataSchemaOf(type: LiteralType): ReturnType<typeof file> | ReturnType<typeof directory> | ReturnType<typeof dataFrame> | undefined {
-  const t = type.type;
-  if (t.case === "blob") return t.value.dimensionality === BlobType_BlobDimensionality.MULTIPART ? directory(t.value.format) : file(t.value.format);
-  if (t.case === "structuredDatasetType") return dataFrame({ format: t.value.format || "parquet" });
-  return undefined;
-}
-
-/** Whether inputs of `type` are files, directories or dataframes (given as a local path or a URI). */
-export function isDataType(type: LiteralType): boolean {
-  return dataSchemaOf(type) !== undefined;
+  const inputs = `${base}/download/${encodeURIComponent(project)}/${encodeURIComponent(domain)}/inputs`;
+  return { stores: [new HttpStore(base)], rawPrefix: `${inputs}/${id.slice(0, 2)}/${id}`, contentPrefix: `${inputs}/content` };
 }
 
 /**
- * Literals of file, directory and dataframe inputs given as text (a local path or a URI) for a
- * registered entity whose source is not at hand (`run --remote --launch-plan`): local paths are
- * uploaded to the server's store (streamed, hashed) as for any remote run; URIs of the server's
- * store pass as they are; others fail with `E_DATA_STORE` naming the input.
+ * Whether inputs of `type` hold files, directories or dataframes: one (given as a local path or a
+ * URI), or a list or map of them (given as JSON of paths or URIs).
+ */
+export function isDataType(type: LiteralType): boolean {
+  return dataSchemaOfType(type) !== undefined;
+}
+
+/**
+ * Literals of file, directory and dataframe inputs for a registered entity whose source is not at
+ * hand (`run --remote --launch-plan`): a local path or URI each (lists and maps of them as parsed
+ * JSON). Local paths are uploaded to the server's store (streamed, hashed) as for any remote run;
+ * URIs of the server's store pass as they are; others fail with `E_DATA_STORE` naming the input.
  */
 export async function uploadDataInputs(
   entity: string,
-  values: Readonly<Record<string, string>>,
+  values: Readonly<Record<string, unknown>>,
   types: Readonly<Record<string, LiteralType>>,
   target: { readonly endpoint: string; readonly project: string; readonly domain: string },
 ): Promise<Record<string, Literal>> {
-  const schemas = Object.fromEntries(Object.keys(values).map((k) => [k, dataSchemaOf(types[k]!)!]));
+  const schemas = Object.fromEntries(Object.keys(values).map((k) => [k, dataSchemaOfType(types[k]!)!]));
   return runInDataContext(inputsDataContext(target.endpoint, target.project, target.domain), async () => {
     const prepared = await prepareValues(values, schemas, entity, "input", "upload");
     return Object.fromEntries(Object.entries(schemas).map(([k, schema]) => [k, transformerFor(schema).toLiteral(prepared[k], { entity, side: "input", variable: k })]));

@@ -80,11 +80,12 @@ export function launchPlanHelp(lp: LaunchPlan): string {
  * Uploads local paths given for file, directory and dataframe inputs (by name, with their types)
  * and returns their literals: `uploadDataInputs` of data-transfer.ts, bound to the server.
  */
-export type UploadDataInputs = (values: Record<string, string>, types: Record<string, LiteralType>) => Promise<Record<string, Literal>>;
+export type UploadDataInputs = (values: Record<string, unknown>, types: Record<string, LiteralType>) => Promise<Record<string, Literal>>;
 
 /**
  * The inputs given on the command line as literals, checked against the launch plan's interface;
- * file, directory and dataframe inputs (a local path or a URI) go through `uploadData`.
+ * file, directory and dataframe inputs (a local path or a URI, and lists and maps of them) go
+ * through `uploadData`.
  */
 export async function launchPlanInputLiterals(lp: LaunchPlan, options: ReadonlyMap<string, readonly string[]>, uploadData: UploadDataInputs): Promise<LiteralMap> {
   const name = lp.id?.name ?? "?";
@@ -92,7 +93,7 @@ export async function launchPlanInputLiterals(lp: LaunchPlan, options: ReadonlyM
   const params = lp.closure?.expectedInputs?.parameters ?? {};
   const fixed = lp.spec?.fixedInputs?.literals ?? {};
   const literals: Record<string, Literal> = {};
-  const data: Record<string, string> = {};
+  const data: Record<string, unknown> = {};
   const dataTypes: Record<string, LiteralType> = {};
   for (const [input, values] of options) {
     if (input in fixed) {
@@ -105,7 +106,8 @@ export async function launchPlanInputLiterals(lp: LaunchPlan, options: ReadonlyM
     }
     if (values.length > 1) throw new UsageError(`--${input} was given ${values.length} times`);
     if (isDataType(type)) {
-      data[input] = values[0]!;
+      // A path or URI; a list or map of them as JSON (`--fs '["a.csv","b.csv"]'`).
+      data[input] = parseInputValue(input, values[0]!, type);
       dataTypes[input] = type;
       continue;
     }

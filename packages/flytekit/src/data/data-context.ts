@@ -23,6 +23,18 @@ export interface DataContext {
   /** Folder-like URI under which this attempt writes new objects (Flyte's raw output prefix). */
   readonly rawPrefix: string;
   /**
+   * The raw-output base every attempt's prefix sits under (`<server>/download/<project>/<domain>/raw`
+   * on a worker): where content-addressed objects go, shared by all attempts. @default unset: rawPrefix serves
+   */
+  readonly rawBase?: string;
+  /**
+   * When set, local files and folders given as values are uploaded to `<contentPrefix>/<sha256>/<name>`
+   * (content-addressed, as flytekit's data-proxy uploads are) instead of under `rawPrefix`: the same
+   * bytes get the same URI on every run, so what is derived from them — a folder's listed files —
+   * keeps its cache keys too. Set for the inputs `flyte run --remote` uploads. @default unset
+   */
+  readonly contentPrefix?: string;
+  /**
    * Local folder that `download()` copies files into; an attempt's is removed when the attempt
    * ends ({@link removeAttemptDownloads}). @default a folder of the process, removed at exit
    */
@@ -58,7 +70,7 @@ export function attemptRawPrefix(base: string, executionId: string, nodeId: stri
 export function attemptDataContext(executionId: string, nodeId: string, attempt: number, rawBase?: string): DataContext {
   const downloadRoot = join(processDownloadRoot(), randomBytes(6).toString("hex"));
   if (rawBase !== undefined && /^https?:\/\//.test(rawBase)) {
-    return { stores: [new HttpStore(rawBase)], rawPrefix: attemptRawPrefix(rawBase, executionId, nodeId, attempt), downloadRoot };
+    return { stores: [new HttpStore(rawBase)], rawPrefix: attemptRawPrefix(rawBase, executionId, nodeId, attempt), rawBase, downloadRoot };
   }
   const base = rawBase ?? fileUriOf(join(localDataDir(), "raw"));
   return { stores: LOCAL_STORES, rawPrefix: attemptRawPrefix(base, executionId, nodeId, attempt), downloadRoot };

@@ -4,7 +4,8 @@
  * `file://` blob. Where the attempt's store is not the local disk (a worker writing to its
  * server's store), such a constant would point at a file no other attempt can read: this uploads
  * each one under the attempt's raw-output prefix and rewrites the binding to the stored URI.
- * Locally, `file://` is the store, and the paths stay as they are (as local inputs do).
+ * Locally, `file://` is the store, and the paths stay as they are (as local inputs do; their
+ * URI is then their identity in cache keys).
  */
 import type { DynamicJobSpec } from "@flyte/idl/gen/flyteidl/core/dynamic_job_pb.js";
 import type { BindingData } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
@@ -12,12 +13,11 @@ import type { Node } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import { stat } from "node:fs/promises";
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
-import { randomBytes } from "node:crypto";
 import { FlyteError } from "../errors.ts";
 import { currentDataContext, currentStoreFor } from "./data-context.ts";
 import { localPathOf } from "./file-store.ts";
 import { CHUNK, joinUri } from "./store.ts";
-import { uploadFolder, uploadStream } from "./upload.ts";
+import { hashLocalFile, hashLocalFolder, uploadFolder, uploadStream } from "./upload.ts";
 
 /** Where a blob constant's URI sits, to rewrite it in place. */
 interface UriSlot {
@@ -68,6 +68,12 @@ function slotsOfNode(node: Node | undefined, out: UriSlot[]): void {
  * Uploads the local files and folders bound as constants in `spec` (node inputs and outputs) when
  * the current store cannot read `file://` URIs, rewriting the bindings in place.
  *
+ * A binding cannot carry a literal's `hash`, so the content hash goes into the location instead:
+ * each is stored at `<raw base>/content/<sha256>/<name>` (content-addressed), and a cache key —
+ * which holds the URI — is the same for the same bytes under the same name, whatever attempt or
+ * temporary folder they came from. It is written each time (a rewrite replaces the object
+ * atomically), so an object left wrong by a file changed mid-upload does not outlive that upload.
+ *
  * @throws FlyteError `E_DATA_NOT_FOUND` (no such local path), `E_DATA_TRANSFER`, naming `what`.
  */
 export async function uploadLocalBindings(spec: DynamicJobSpec, what: string): Promise<void> {
@@ -81,17 +87,25 @@ export async function uploadLocalBindings(spec: DynamicJobSpec, what: string): P
     if (!slot.uri.startsWith("file://") || ctx.stores.some((s) => s.accepts(slot.uri))) continue;
     let stored = uploaded.get(slot.uri);
     if (stored === undefined) {
-      const path = localPathOf(slot.uri);
-      const info = await stat(path).catch(() => undefined);
-      if (info === undefined) throw new FlyteError("E_DATA_NOT_FOUND", `${what}: no local file or folder at '${path}', which the graph passes on; write it before passing it`);
-      const target = joinUri(ctx.rawPrefix, randomBytes(6).toString("hex"), encodeURIComponent(basename(path)));
-      const store = currentStoreFor(target, what);
-      // What is on disk decides: a folder (a directory, a dataframe's folder) or one file.
-      stored = info.isDirectory()
-        ? (await uploadFolder(path, store, target, what)).uri
-        : (await uploadStream(createReadStream(path, { highWaterMark: CHUNK }), store, target, what)).uri;
+      stored = await uploadByContent(localPathOf(slot.uri), ctx.rawBase ?? ctx.rawPrefix, what);
       uploaded.set(slot.uri, stored);
     }
     slot.set(stored);
   }
+}
+
+/** Uploads a local file or folder to `<base>/content/<sha256>/<name>`; returns that URI. */
+async function uploadByContent(path: string, base: string, what: string): Promise<string> {
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined) throw new FlyteError("E_DATA_NOT_FOUND", `${what}: no local file or folder at '${path}', which the graph passes on; write it before passing it`);
+  // What is on disk decides: a folder (a directory, a dataframe's folder) or one file.
+  const hash = info.isDirectory() ? await hashLocalFolder(path) : await hashLocalFile(path);
+  const target = joinUri(base, "content", hash.slice("sha256:".length), encodeURIComponent(basename(path)));
+  const store = currentStoreFor(target, what);
+  if (info.isDirectory()) return (await uploadFolder(path, store, target, what)).uri;
+  const up = await uploadStream(createReadStream(path, { highWaterMark: CHUNK }), store, target, what);
+  if (up.hash !== hash) {
+    throw new FlyteError("E_DATA_TRANSFER", `${what}: '${path}' changed while it was uploaded (its content hash is not the one it was stored under); write it before passing it, and do not change it after`);
+  }
+  return target;
 }

@@ -5,6 +5,7 @@
  */
 import type { TaskRunRequest, TaskRunResult } from "@flyte/engine";
 import { uploadLocalBindings } from "../data/local-bindings.ts";
+import { hasOffloadedLiterals } from "../data/offload-check.ts";
 import { DynamicDefinition } from "../dynamic.ts";
 import { EagerDefinition } from "../eager.ts";
 import type { CallableEntity } from "../entity.ts";
@@ -25,19 +26,26 @@ export function runGraphTask(
   register: RegisterTasks,
   runLocally: (entity: CallableEntity, inputs: Record<string, unknown>) => Promise<unknown>,
 ): Promise<TaskRunResult> | undefined {
-  if (task instanceof DynamicDefinition) {
-    const built = task.expand(request.inputs, settingsOf(request.task.id));
-    if (built.kind === "outputs") return Promise.resolve({ kind: "success", outputs: built.outputs });
-    // Returned data values (a local path, an Arrow table) are written to the attempt's store.
-    if (built.kind === "values") return task.encodeOutputs(built.record).then((outputs) => ({ kind: "success", outputs }));
-    register(built.definitions);
-    // Local files the body bound as constants go to the store first (data/local-bindings.ts).
-    const spec = built.spec;
-    return uploadLocalBindings(spec, `dynamic '${task.name}'`).then(() => ({ kind: "dynamic", spec }));
-  }
+  if (task instanceof DynamicDefinition) return runDynamic(task, request, register);
   if (task instanceof EagerDefinition) {
     return executeEager(task, request, register, runLocally).then((outputs) => ({ kind: "success", outputs }));
   }
   return undefined;
+}
+
+/** One attempt of a dynamic task: its body runs on its inputs, offloaded ones read back first. */
+async function runDynamic(task: DynamicDefinition, request: TaskRunRequest, register: RegisterTasks): Promise<TaskRunResult> {
+    const resolved = hasOffloadedLiterals(request.inputs)
+      ? await (await import("../data/offload.ts")).resolveOffloaded(request.inputs, `dynamic '${task.name}' input`)
+      : request.inputs;
+    const built = task.expand(request.inputs, settingsOf(request.task.id), resolved);
+    if (built.kind === "outputs") return { kind: "success", outputs: built.outputs };
+    // Returned data values (a local path, an Arrow table) are written to the attempt's store.
+    if (built.kind === "values") return { kind: "success", outputs: await task.encodeOutputs(built.record) };
+    register(built.definitions);
+    // Local files the body bound as constants go to the store first (data/local-bindings.ts).
+    const spec = built.spec;
+    await uploadLocalBindings(spec, `dynamic '${task.name}'`);
+    return { kind: "dynamic", spec };
 }
 

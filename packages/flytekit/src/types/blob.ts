@@ -89,8 +89,9 @@ export interface DataFrameOptions {
  * const sales = dataFrame({ columns: { region: z.string(), amount: z.number() } });
  */
 export function dataFrame(options: DataFrameOptions = {}): z.ZodType<StructuredDataset> {
-  const schema = z.custom<StructuredDataset>((v) => StructuredDataset.isStructuredDataset(v) || isArrowTable(v), {
-    message: "expected a StructuredDataset or an apache-arrow Table",
+  // A string is a local Parquet file or folder, or a URI, as the callers' types allow (DataInput).
+  const schema = z.custom<StructuredDataset>((v) => StructuredDataset.isStructuredDataset(v) || isArrowTable(v) || typeof v === "string", {
+    message: "expected a StructuredDataset, an apache-arrow Table, a local Parquet path or a URI",
   });
   dataSchemas.set(schema, { kind: "dataframe", format: options.format ?? "parquet", columns: options.columns ?? {} });
   return schema;
@@ -163,7 +164,7 @@ function dataFrameCodec(schema: z.ZodType, kind: Extract<DataKind, { kind: "data
     if (StructuredDataset.isStructuredDataset(v)) return v;
     if (typeof v === "string") return new StructuredDataset(uriOfText(v), { format: kind.format });
     if (isArrowTable(v)) throw new PathError("an Arrow table is written as Parquet only when a task returns it; pass a StructuredDataset or a URI here");
-    throw new PathError(`expected a StructuredDataset or an apache-arrow Table, got ${describeValue(v)}`);
+    throw new PathError(`expected a StructuredDataset, an apache-arrow Table, a local Parquet path or a URI, got ${describeValue(v)}`);
   };
   return {
     schema,

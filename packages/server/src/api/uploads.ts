@@ -145,6 +145,14 @@ export async function handleDownload(req: AnyRequest, res: AnyResponse, pathname
   }
   const info = await stat(file).catch(() => undefined);
   // `GET /download/<prefix>?list`: the files under a folder (a directory or dataframe output).
+  // Under a single object there are none (as under an object store's key): a dataframe given as
+  // one Parquet file is read as that file, never answered with its bytes where a list is expected.
+  if (info?.isFile() === true && /[?&]list(=|&|$)/.test(req.url ?? "")) {
+    const body = JSON.stringify({ files: [] });
+    writeHead(res, 200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(req.method === "HEAD" ? "" : body);
+    return;
+  }
   if (info?.isDirectory() === true && /[?&]list(=|&|$)/.test(req.url ?? "")) {
     const entries = await readdir(file, { recursive: true, withFileTypes: true });
     const files = entries

@@ -11,6 +11,7 @@ import type { TaskRunRequest, TaskRunResult, TaskRunner } from "../../runtime/ta
 import type { ExecutionEvent } from "../../runtime/events.ts";
 import { ARRAY_ITEM_PHASES } from "../../store/array-items.ts";
 import { MemoryStore } from "../../store/memory-store.ts";
+import { MemoryCatalog } from "../../runtime/catalog.ts";
 
 function ints(values: readonly number[]): BindingData {
   const bindings = values.map((v) => {
@@ -235,6 +236,51 @@ describe("array nodes", () => {
       assert.equal(result.phase, "FAILED");
       if (result.phase !== "FAILED") return;
       assert.match(result.error.message, /2 of 3 items failed \(items 0, 1\); at least 2 had to succeed\. First failure \(item 0\): .*low 0/);
+    });
+  });
+
+  describe("a cached map task", () => {
+    /** The array closure with its task cacheable (version "1"), as a cached mapped task serializes. */
+    const cachedClosure = (values: readonly number[]) => {
+      const closure = arrayClosure(values);
+      const metadata = closure.tasks[0]?.template?.metadata;
+      assert.ok(metadata);
+      metadata.discoverable = true;
+      metadata.discoveryVersion = "1";
+      return closure;
+    };
+    const itemStatuses = (events: readonly ExecutionEvent[], executionId: string): Record<string, string | undefined> =>
+      Object.fromEntries(
+        events
+          .filter((e) => e.kind === "node" && e.executionId === executionId && e.arrayItem !== undefined && e.phase === "SUCCEEDED")
+          .map((e) => [e.kind === "workflow" ? "" : e.nodeId, e.kind === "node" ? e.cacheStatus : undefined]),
+      );
+
+    test("caches each item by its own inputs: a second run hits per item, a changed item runs", async () => {
+      const ran: bigint[] = [];
+      const runner = new FunctionRunner({ inc: (i) => (ran.push(intOf(i.literals["x"])), intMap({ o0: intOf(i.literals["x"]) + 1n })) });
+      const events: ExecutionEvent[] = [];
+      const store = new MemoryStore();
+      const engine = new Engine({ runner, store, catalog: new MemoryCatalog(), events: { emit: (e) => events.push(e) } });
+      const first = await engine.execute({ executionId: "e1", closure: cachedClosure([1, 2, 3]), inputs: intMap({}) });
+      assert.equal(first.phase, "SUCCEEDED");
+      assert.deepEqual(itemStatuses(events, "e1"), { "a0-0": "CACHE_POPULATED", "a0-1": "CACHE_POPULATED", "a0-2": "CACHE_POPULATED" });
+      ran.length = 0;
+      const second = await engine.execute({ executionId: "e2", closure: cachedClosure([1, 5, 3]), inputs: intMap({}) });
+      assert.equal(second.phase, "SUCCEEDED");
+      if (second.phase === "SUCCEEDED") assert.deepEqual(listOf(second.outputs), [2n, 6n, 4n]);
+      assert.deepEqual(ran, [5n], "only the item whose input changed ran");
+      assert.deepEqual(itemStatuses(events, "e2"), { "a0-0": "CACHE_HIT", "a0-1": "CACHE_POPULATED", "a0-2": "CACHE_HIT" });
+      // A hit starts no attempt: the summary shows 0 attempts for the hits.
+      assert.deepEqual(Array.from(store.getNodeExecution("e2", "a0")?.arrayItems?.attempts ?? []), [0, 1, 0]);
+    });
+
+    test("without a catalog, items run and say the cache is disabled", async () => {
+      const events: ExecutionEvent[] = [];
+      const runner = new FunctionRunner({ inc: (i) => intMap({ o0: intOf(i.literals["x"]) }) });
+      const result = await new Engine({ runner, events: { emit: (e) => events.push(e) } }).execute({ executionId: "e1", closure: cachedClosure([1, 2]), inputs: intMap({}) });
+      assert.equal(result.phase, "SUCCEEDED");
+      assert.deepEqual(itemStatuses(events, "e1"), { "a0-0": "CACHE_DISABLED", "a0-1": "CACHE_DISABLED" });
     });
   });
 

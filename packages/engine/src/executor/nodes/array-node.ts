@@ -22,6 +22,7 @@
  */
 import type { Literal, LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { ArrayNode, Node } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
+import type { CacheStatus } from "../../runtime/catalog.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { ExecutionError } from "../../runtime/errors.ts";
 import type { ArrayItemRef, ExecutionEvent } from "../../runtime/events.ts";
@@ -34,8 +35,10 @@ import {
   NodePreparationError,
   type ActiveNode,
   type NodeFailurePhase,
+  type NodeEventDetails,
   type NodeHandler,
   type NodeRuntime,
+  type NodeServices,
   type PrepareContext,
   type PreparedNode,
 } from "./node-handler.ts";
@@ -132,6 +135,12 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
   readonly runner: TaskRunner;
   readonly clock: Clock;
   readonly signal: AbortSignal;
+  /**
+   * The parent's services, so items see the execution's cache: a cached map task caches each
+   * item by its own inputs (Flyte's array node sub-node cache), and an item whose inputs did not
+   * change hits while a changed one runs.
+   */
+  readonly services: NodeServices | undefined;
   readonly #node: PreparedArrayNode;
   readonly #parent: NodeRuntime;
   readonly #index: number;
@@ -170,6 +179,7 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
     this.runner = parent.runner;
     this.clock = parent.clock;
     this.signal = parent.signal;
+    this.services = parent.services;
   }
 
   begin(inputs: LiteralMap): void {
@@ -262,10 +272,10 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
     this.#parent.emit(event);
   }
 
-  succeed(item: number, outputs: LiteralMap): void {
+  succeed(item: number, outputs: LiteralMap, details?: NodeEventDetails): void {
     if (this.#done || !this.#active.delete(item)) return;
     this.#succeeded++;
-    this.#itemEvent(item, "SUCCEEDED");
+    this.#itemEvent(item, "SUCCEEDED", undefined, details?.cacheStatus);
     for (const [name, literal] of Object.entries(outputs.literals)) {
       let list = this.#results.get(name);
       if (list === undefined) {
@@ -277,10 +287,10 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
     this.#pump();
   }
 
-  fail(item: number, error: ExecutionError, phase: NodeFailurePhase): void {
+  fail(item: number, error: ExecutionError, phase: NodeFailurePhase, details?: NodeEventDetails): void {
     if (this.#done || !this.#active.delete(item)) return;
     this.#failed++;
-    this.#itemEvent(item, phase, error);
+    this.#itemEvent(item, phase, error, details?.cacheStatus);
     this.#keepFailure(item, error);
     if (this.#failed > this.#count - this.#required) {
       this.#finishFailed();
@@ -395,8 +405,9 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
   /**
    * Items are recorded as nodes `<node>-<i>` (their attempts hang off them), without inputs or
    * outputs: the array node's own events carry the lists, and 100,000 copies would not be cheap.
+   * A cached item's end carries its cache status (a hit has no attempt).
    */
-  #itemEvent(item: number, phase: NodeExecutionPhase, error?: ExecutionError): void {
+  #itemEvent(item: number, phase: NodeExecutionPhase, error?: ExecutionError, cacheStatus?: CacheStatus): void {
     this.#phases[item] = arrayItemPhaseCode(phase);
     const base = {
       kind: "node",
@@ -406,7 +417,8 @@ class ArrayNodeExecution implements ActiveNode, NodeRuntime {
       occurredAt: this.clock.now(),
       arrayItem: this.#ref(item),
     } as const;
-    this.#parent.emit(error === undefined ? base : { ...base, error });
+    const event = error === undefined ? base : { ...base, error };
+    this.#parent.emit(cacheStatus === undefined ? event : { ...event, cacheStatus });
   }
 
   #ref(index: number): ArrayItemRef {
