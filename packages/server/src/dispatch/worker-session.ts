@@ -101,7 +101,7 @@ async function complete(queue: AttemptQueue, runner: WorkerTaskRunner, workerId:
     // The runner wakes as soon as the completion is recorded, before its fsync: the engine's
     // reaction (node events, the next attempt's enqueue) then shares that fsync'd commit, and
     // the ack still waits for it.
-    const outcome = await queue.complete(id, workerId, recorded, () => runner.completed(id, recorded), req.log, req.leaseToken);
+    const outcome = await queue.complete(id, workerId, recorded, () => runner.completed(id, req), req.log, req.leaseToken);
     return ack(outcome === "recorded" ? CompletionAck_Status.RECORDED : outcome === "duplicate" ? CompletionAck_Status.DUPLICATE : CompletionAck_Status.LEASE_LOST);
   } catch (error) {
     if (isQueueError(error) && error.code === "E_ATTEMPT_NOT_FOUND") return ack(CompletionAck_Status.UNKNOWN_ATTEMPT);

@@ -8,11 +8,11 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import type { TaskRunRequest, TaskRunResult, TaskRunner } from "@flyte/engine";
 import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
-import { AssignmentSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { AssignmentSchema, type CompleteRequest } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { nodeDataDir } from "../blob/blob-layout.ts";
 import type { AttemptQueue } from "../queue/attempt-queue.ts";
 import { parseExecutionKey } from "../store/execution-key.ts";
-import { leaseExpired, outcomeOfCompletion, outcomeOfEnded } from "./attempt-outcome.ts";
+import { leaseExpired, outcomeOf, outcomeOfEnded } from "./attempt-outcome.ts";
 import { EagerCalls } from "./eager-calls.ts";
 import { UNSUPPORTED_RUNTIME_CODE, unsupportedRuntimeReason } from "./task-runtime.ts";
 
@@ -41,7 +41,7 @@ const EARLY_TTL_MS = 60_000;
  * @example
  * const runner = new WorkerTaskRunner({ queue });
  * const engine = new Engine({ runner, store });
- * // WorkerService.Complete calls runner.completed(id, bytes) once the queue recorded it.
+ * // The worker's session calls runner.completed(id, report) once the queue recorded it.
  */
 export class WorkerTaskRunner implements TaskRunner {
   readonly #queue: AttemptQueue;
@@ -113,9 +113,12 @@ export class WorkerTaskRunner implements TaskRunner {
     }
   }
 
-  /** A worker's completion of queue attempt `id` was recorded: wake its runner. */
-  completed(id: number, result: Uint8Array): void {
-    this.#deliver(id, outcomeOfCompletion(result));
+  /**
+   * A worker's completion of queue attempt `id` was recorded: wake its runner. Takes the report as
+   * the session decoded it, not the bytes the queue keeps, so it is not decoded a second time.
+   */
+  completed(id: number, report: CompleteRequest): void {
+    this.#deliver(id, outcomeOf(report));
   }
 
   /**

@@ -167,8 +167,10 @@ export class AttemptQueue {
     return this.#mutate(() => {
       const { executionId, nodeId, attempt } = request;
       const inserted = this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now());
-      if (inserted.changes > 0) this.#handOut(Number(inserted.lastInsertRowid));
-      return (this.#sql.findId.get(executionId, nodeId, attempt) as { id: number }).id;
+      if (inserted.changes === 0) return (this.#sql.findId.get(executionId, nodeId, attempt) as { id: number }).id;
+      const id = Number(inserted.lastInsertRowid);
+      this.#handOut(id);
+      return id;
     });
   }
 
@@ -179,11 +181,13 @@ export class AttemptQueue {
    */
   async enqueueOrFind(request: EnqueueRequest): Promise<{ id: number; state: AttemptState; result?: Uint8Array }> {
     if (!Number.isInteger(request.attempt) || request.attempt < 0) return { id: await this.enqueue(request), state: "pending" };
-    const found = await this.#mutate(() => {
+    const found = await this.#mutate((): { id: number; state: AttemptState; result: Uint8Array | null } => {
       const { executionId, nodeId, attempt } = request;
       const inserted = this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now());
-      if (inserted.changes > 0) this.#handOut(Number(inserted.lastInsertRowid));
-      return this.#sql.findRow.get(executionId, nodeId, attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
+      // A new row needs no read back: its id is the insert's, and it is pending or just leased.
+      if (inserted.changes === 0) return this.#sql.findRow.get(executionId, nodeId, attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
+      const id = Number(inserted.lastInsertRowid);
+      return { id, state: this.#handOut(id) ? "leased" : "pending", result: null };
     });
     const { id, state, result } = found;
     return result === null ? { id, state } : { id, state, result };
@@ -403,9 +407,10 @@ export class AttemptQueue {
 
   /**
    * From inside an enqueue that inserted attempt `id`: leases it to a waiting worker in this very
-   * transaction and hands it over once it commits, or else wakes waiting callers at the commit.
+   * transaction and hands it over once it commits (true), or else wakes waiting callers at the
+   * commit (false).
    */
-  #handOut(id: number): void {
+  #handOut(id: number): boolean {
     const claimer = this.#claimers.find((c) => c.reserved < c.max);
     const row =
       claimer === undefined
@@ -413,7 +418,7 @@ export class AttemptQueue {
         : (this.#sql.claim.get({ id, worker: claimer.workerId, until: this.#now() + claimer.leaseMs, token: claimer.token }) as AttemptRow | undefined);
     if (claimer === undefined || row === undefined) {
       this.#wakeAtCommit();
-      return;
+      return false;
     }
     claimer.reserved++;
     // The next new attempt goes to the next waiting worker.
@@ -423,6 +428,7 @@ export class AttemptQueue {
       claimer.leased.push(attempt);
       claimer.deliver(claimer.leased);
     });
+    return true;
   }
 
   /** From inside an enqueue: wake waiting workers once it commits (before its fsync). */
