@@ -19,14 +19,19 @@ interface Early {
 
 const early = new Map<string, Early>();
 
-/** Opens the stream `open` for the page that will watch `key`, ahead of its render. */
-export function openEarly<T>(key: string, open: (signal: AbortSignal) => AsyncIterable<T>): void {
+/**
+ * Opens the stream `open` for the page that will watch `key`, ahead of its render; `onFirst`
+ * sees the first message (to start what it makes necessary, such as fetching the workflow).
+ */
+export function openEarly<T>(key: string, open: (signal: AbortSignal) => AsyncIterable<T>, onFirst?: (message: T) => void): void {
   if (early.has(key)) return;
   const abort = new AbortController();
   const iterator = open(abort.signal)[Symbol.asyncIterator]() as AsyncIterator<unknown>;
   const first = iterator.next();
   // A failure surfaces when the page takes the stream; unclaimed, it is nobody's concern.
-  first.catch(() => undefined);
+  first.then((r) => {
+    if (r.done !== true) onFirst?.(r.value as T);
+  }, () => undefined);
   const timer = setTimeout(() => {
     early.delete(key);
     abort.abort();

@@ -7,6 +7,7 @@ import { WatchExecutionRequestSchema, WatchExecutionsRequestSchema, type WatchEx
 import { filtersFromParams, serverFilters } from "../lib/execution-filters.ts";
 import { DEFAULT_DOMAIN } from "../lib/scope.ts";
 import { watch } from "./clients.ts";
+import { fetchWorkflowById } from "./entities.ts";
 import { openEarly } from "./early-streams.ts";
 
 /** Executions a page of the list holds. */
@@ -44,7 +45,13 @@ export function openEarlyStreamFor(pathname: string, search: string): void {
   const one = /^\/console\/projects\/([^/]+)\/domains\/([^/]+)\/executions\/([^/]+)\/?$/.exec(pathname);
   if (one !== null) {
     const [project, domain, name] = [d(one[1] ?? ""), d(one[2] ?? ""), d(one[3] ?? "")];
-    openEarly(executionWatchKey(project, domain, name), (signal) => watch.watchExecution(executionWatch(project, domain, name, 0n), { signal }));
+    // The page's code, and the workflow once the execution's header names it, load meanwhile.
+    void import("../pages/execution-page.tsx");
+    void import("../graph/use-layout.ts").then((m) => m.prestartLayoutWorker());
+    openEarly(executionWatchKey(project, domain, name), (signal) => watch.watchExecution(executionWatch(project, domain, name, 0n), { signal }), (first) => {
+      const workflowId = first.execution?.closure?.workflowId;
+      if (workflowId !== undefined) fetchWorkflowById(workflowId).catch(() => undefined);
+    });
     return;
   }
   const list = /^\/console\/projects\/([^/]+)(?:\/executions)?\/?$/.exec(pathname);
