@@ -1,5 +1,6 @@
 /** A `flyte start` process for the console benchmarks, and `flyte` CLI calls against it. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -9,6 +10,8 @@ export interface BenchServer {
   readonly url: string;
   /** Stops the server (SIGTERM) and waits for it to exit. */
   stop(): Promise<void>;
+  /** CPU time (user + system) the server process has used so far, in ms (Linux /proc). */
+  cpuMs(): number;
 }
 
 /** Starts `flyte start --port 0` on `dataDir` with `workers` workers. */
@@ -26,6 +29,11 @@ export async function startServer(dataDir: string, workers: number): Promise<Ben
   });
   return {
     url,
+    cpuMs() {
+      // Fields 14 and 15 of /proc/PID/stat (after the parenthesised name): utime and stime in ticks of 10 ms.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((done) => child.once("exit", done));

@@ -1,5 +1,5 @@
 // Ad-hoc: where the console's budget pages spend their time (not committed).
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
@@ -10,7 +10,21 @@ import { DOMAIN, PROJECT, idOf, registerFixtures } from "../packages/server/src/
 import { intMap } from "../packages/server/src/testing/literals.ts";
 import { registerChain, registerFan } from "./bench-workflows.ts";
 import { copyExecutions } from "./console-bulk.ts";
-import { startServer } from "./console-server.ts";
+import { startServer as startBench } from "./console-server.ts";
+import { spawn } from "node:child_process";
+
+let serverPid = 0;
+async function startServer(dataDir: string, workers: number) {
+  if (workers !== 0) return startBench(dataDir, workers);
+  const child = spawn(process.execPath, ["packages/cli/bin/flyte.ts", "start", "--port", "0", "--data-dir", dataDir, "--workers", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  serverPid = child.pid ?? 0;
+  const url = await new Promise<string>((done) => child.stdout.setEncoding("utf8").on("data", (c: string) => { const m = /serving on (http:\/\/\S+)/.exec(c); if (m) done(m[1]!); }));
+  return { url, stop: async () => { if (child.exitCode !== null) return; const e = new Promise((d) => child.once("exit", d)); child.kill("SIGTERM"); await e; } };
+}
+function serverCpuMs(): number {
+  const f = readFileSync(`/proc/${serverPid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
 
 const dir = "/tmp/cprof/data";
 const fresh = !existsSync(dir);
@@ -45,8 +59,11 @@ try {
       const page = await context.newPage();
       const profiling = run === 2 && process.env["PROFILE"] === "1";
       const cdp = await context.newCDPSession(page);
+      await page.goto(`${server.url}/nothing-here`);
+      await cdp.send("Performance.enable");
+      const m0 = new Map((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+      const cpu0 = serverCpuMs();
       if (profiling) {
-        await page.goto(`${server.url}/nothing-here`);
         await cdp.send("Profiler.enable");
         await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
         await cdp.send("Profiler.start");
@@ -64,6 +81,9 @@ try {
         total = performance.now() - start;
       }
       const at = await page.evaluate<number>("performance.now()");
+      const m1 = new Map((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+      const d = (k: string) => Math.round(((m1.get(k) ?? 0) - (m0.get(k) ?? 0)) * 1000);
+      console.log(`  cpu: page task ${d("TaskDuration")} ms (script ${d("ScriptDuration")}, layout ${d("LayoutDuration")}), server ${serverCpuMs() - cpu0} ms`);
       if (profiling) {
         const { profile } = await cdp.send("Profiler.stop");
         writeFileSync(`/tmp/cprof/${name}.cpuprofile`, JSON.stringify(profile));

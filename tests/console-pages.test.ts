@@ -140,11 +140,7 @@ describe("the console's pages", { timeout: 600_000 }, () => {
   });
 
   test("a group inside a group expands on its own, with its edges, and the view refits to show every node", async () => {
-    // A narrow window, so that a group expanded without refitting pushes its neighbours out of view.
-    const context = await env.browser.newContext({ viewport: { width: 900, height: 900 } });
-    context.setDefaultTimeout(120_000);
-    const page = await context.newPage();
-    await page.goto(`${env.server.url}${executionPath(outer)}`);
+    const page = await env.open(executionPath(outer));
     await page.locator('.gnode[data-node-id="n0"][data-phase="SUCCEEDED"]').waitFor();
     await page.getByRole("button", { name: "Expand n0 (2 nested)" }).click();
     await page.getByRole("button", { name: "Expand n0-0-n0 (2 nested)" }).click();
@@ -158,9 +154,9 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     await page.getByRole("button", { name: "Collapse n0-0-n0 (2 nested)" }).click();
     await page.locator('.gnode[data-node-id="n0-0-n0-0-n1"]').waitFor({ state: "detached" });
     await page.getByRole("group", { name: "n0: 2 nested nodes" }).waitFor();
-    await context.close();
+    await page.context().close();
 
-    // nested_wf: n0 expanded pushes n1 to the right, past the narrow view unless the view refits.
+    // nested_wf in a narrow window: n0 expanded pushes n1 to the right, out of view unless the view refits.
     const narrow = await env.browser.newContext({ viewport: { width: 900, height: 900 } });
     narrow.setDefaultTimeout(120_000);
     const p2 = await narrow.newPage();

@@ -4,16 +4,18 @@ import { Navigate, NavLink, Route, Routes } from "react-router";
 import { ProjectSwitcher } from "./components/project-switcher.tsx";
 import { useScope } from "./lib/scope.ts";
 import { entitiesUrl, executionsUrl } from "./lib/urls.ts";
-import { EntitiesPage } from "./pages/entities-page.tsx";
 import { ExecutionsPage } from "./pages/executions-page.tsx";
-import { LaunchPage } from "./pages/launch-page.tsx";
-import { LaunchPlanPage } from "./pages/launch-plan-page.tsx";
-import { ProjectsPage } from "./pages/projects-page.tsx";
-import { TaskPage } from "./pages/task-page.tsx";
 
-// The graph pages load React Flow and the layout worker: split off, so lists open fast.
+// Only the executions list (the console's landing page in a project) is in the main bundle: the
+// other pages load on demand, so the list's page compiles as little as it can. The graph pages
+// bring React Flow and the layout worker; the launch form its field editors.
 const ExecutionPage = lazy(async () => ({ default: (await import("./pages/execution-page.tsx")).ExecutionPage }));
 const WorkflowPage = lazy(async () => ({ default: (await import("./pages/workflow-page.tsx")).WorkflowPage }));
+const EntitiesPage = lazy(async () => ({ default: (await import("./pages/entities-page.tsx")).EntitiesPage }));
+const LaunchPage = lazy(async () => ({ default: (await import("./pages/launch-page.tsx")).LaunchPage }));
+const LaunchPlanPage = lazy(async () => ({ default: (await import("./pages/launch-plan-page.tsx")).LaunchPlanPage }));
+const ProjectsPage = lazy(async () => ({ default: (await import("./pages/projects-page.tsx")).ProjectsPage }));
+const TaskPage = lazy(async () => ({ default: (await import("./pages/task-page.tsx")).TaskPage }));
 
 function Nav() {
   const scope = useScope();

@@ -37,7 +37,21 @@ export async function fetchTask(project: string, domain: string, name: string): 
   return latest;
 }
 
-/** A workflow by its full identifier. */
+/** Workflows by identifier: a version never changes, so each is fetched once per page load. */
+const workflowsById = new Map<string, Promise<Workflow>>();
+
+/**
+ * A workflow by its full identifier. The same request is shared by everyone asking, so the entry
+ * can start it as soon as an execution's header names the workflow, before the page asks.
+ */
 export function fetchWorkflowById(id: Identifier): Promise<Workflow> {
-  return admin.getWorkflow({ id });
+  const key = `${id.project}/${id.domain}/${id.name}@${id.version}`;
+  let found = workflowsById.get(key);
+  if (found === undefined) {
+    found = admin.getWorkflow({ id });
+    workflowsById.set(key, found);
+    // A failed fetch is not kept: the next ask tries again.
+    found.catch(() => workflowsById.delete(key));
+  }
+  return found;
 }

@@ -4,6 +4,7 @@
  * a stream works again. `done` ends both once nothing can change any more.
  */
 import { useEffect, useRef, useState } from "react";
+import { takeEarly } from "./early-streams.ts";
 
 /** How a page gets its live data. */
 export interface LiveSource<T> {
@@ -59,7 +60,8 @@ export function useLive<T>(key: string, source: LiveSource<T>): { state: LiveSta
         const polling = failures >= STREAM_FAILURES_BEFORE_POLLING;
         if (polling) setState("polling");
         try {
-          const messages = polling ? once(ref.current.poll(signal)) : ref.current.stream(signal);
+          // The first connection takes over a stream the entry opened early for this key.
+          const messages = polling ? once(ref.current.poll(signal)) : (takeEarly<T>(key, signal) ?? ref.current.stream(signal));
           for await (const message of messages) {
             if (!polling) {
               failures = 0;

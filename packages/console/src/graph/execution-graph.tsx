@@ -5,7 +5,7 @@
  * nested nodes and their edges (groups expand inside groups); a click (or Enter on a focused
  * node) selects the node for the panel. The view is fitted again whenever the layout changes.
  */
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Edge, type Node } from "@xyflow/react";
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow, useStoreApi, type Edge, type Node } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { handlesOf, nodeTypes, sizeOf, type FlowData, type GraphNode } from "./flow-nodes.tsx";
@@ -107,22 +107,49 @@ function flowEdgesOf(nodes: readonly GraphNode[], edges: readonly (readonly [str
   return out;
 }
 
+/** A box in the graph's coordinates. */
+interface Bounds {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The box around `nodes` (top-level ones, groups at their laid-out size). */
+function boundsOf(nodes: readonly GraphNode[], layout: Layout): Bounds | undefined {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const n of nodes) {
+    const p = layout.positions[n.id];
+    if (p === undefined) continue;
+    const size = layout.sizes[n.id] ?? sizeOf(n);
+    [x0, y0, x1, y1] = [Math.min(x0, p.x), Math.min(y0, p.y), Math.max(x1, p.x + size.width), Math.max(y1, p.y + size.height)];
+  }
+  return x0 === Infinity ? undefined : { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** Zoom limits and padding of a fitted view, as `fitViewOptions` gives them on mount. */
+const FIT = { minZoom: 0.25, maxZoom: 1, padding: 0.1 } as const;
+
 /**
- * Fits the view again after a new layout (a group expanded or collapsed), once React Flow holds
- * the new nodes, so nothing ends up cut off at an edge of the view.
+ * Fits the view to `bounds` after every new layout but the first (a group expanded or
+ * collapsed), so nothing ends up cut off at an edge of the view. The box comes from the layout
+ * itself: React Flow's own fitView measures nodes it has drawn, and nodes just pushed out of
+ * view by a group are not drawn.
  */
-function RefitOnLayout({ layout, options }: { readonly layout: Layout | undefined; readonly options: Parameters<ReturnType<typeof useReactFlow>["fitView"]>[0] }) {
+function RefitOnLayout({ layout, bounds }: { readonly layout: Layout | undefined; readonly bounds: Bounds | undefined }) {
   const flow = useReactFlow();
+  const store = useStoreApi();
   const first = useRef(true);
   useEffect(() => {
-    if (layout === undefined) return;
+    if (layout === undefined || bounds === undefined) return;
     // The first layout is fitted by `fitView` on mount.
     if (first.current) {
       first.current = false;
       return;
     }
-    const frame = requestAnimationFrame(() => void flow.fitView(options));
-    return () => cancelAnimationFrame(frame);
+    const { width, height } = store.getState();
+    const zoom = Math.min(FIT.maxZoom, Math.max(FIT.minZoom, Math.min(width / (bounds.width * (1 + 2 * FIT.padding)), height / (bounds.height * (1 + 2 * FIT.padding)))));
+    void flow.setViewport({ zoom, x: (width - bounds.width * zoom) / 2 - bounds.x * zoom, y: (height - bounds.height * zoom) / 2 - bounds.y * zoom });
   }, [layout]);
   return null;
 }
@@ -141,9 +168,11 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle }: E
   const stableOnToggle = useCallback((id: string) => latestOnToggle.current?.(id), []);
   const flowNodes = useFlowNodes(nodes, layout, selected, stableOnSelect, stableOnToggle);
   const fitViewOptions = useMemo(
-    () => ({ maxZoom: 1, minZoom: 0.25, ...(nodes.length > FIT_FIRST_NODES ? { nodes: nodes.slice(0, FIT_FIRST_NODES).map((n) => ({ id: n.id })) } : {}) }),
+    () => ({ maxZoom: FIT.maxZoom, minZoom: FIT.minZoom, ...(nodes.length > FIT_FIRST_NODES ? { nodes: nodes.slice(0, FIT_FIRST_NODES).map((n) => ({ id: n.id })) } : {}) }),
     [shapeKey],
   );
+  // What a refit shows: the graph, or for a big one its first nodes (as on opening).
+  const fitBounds = useMemo(() => (layout === undefined ? undefined : boundsOf(nodes.slice(0, FIT_FIRST_NODES), layout)), [layout]);
   const flowEdges = useMemo(() => flowEdgesOf(nodes, edges), [shapeKey]);
   if (nodes.length === 0) return <p className="muted">This workflow has no nodes.</p>;
   return (
@@ -151,7 +180,7 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle }: E
       {layout === undefined ? <p className="muted">Laying out {nodes.length} nodes…</p> : null}
       {/* Remounted once laid out, so the view fits the laid-out graph, not the empty one. */}
       <ReactFlow key={layout === undefined ? "unlaid" : "laid"} nodes={flowNodes} edges={flowEdges} nodeTypes={nodeTypes} fitView fitViewOptions={fitViewOptions} minZoom={0.05} onlyRenderVisibleElements proOptions={{ hideAttribution: true }} onNodeClick={(_, n) => stableOnSelect(n.id)} nodesFocusable={false} edgesFocusable={false}>
-        <RefitOnLayout layout={layout} options={fitViewOptions} />
+        <RefitOnLayout layout={layout} bounds={fitBounds} />
         <Background />
         <Controls showInteractive={false} />
         {/* Big graphs open readable (at least 25 %); the minimap shows where (up to 1,000 nodes). */}

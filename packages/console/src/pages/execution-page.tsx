@@ -6,12 +6,13 @@
 import { create } from "@bufbuild/protobuf";
 import type { Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import type { NodeExecution } from "@flyte/idl/gen/flyteidl/admin/node_execution_pb.js";
-import { WatchExecutionRequestSchema, WatchExecutionResponseSchema, type MapItemSummary, type WatchExecutionResponse } from "@flyte/idl/gen/flyte/watch/v1/watch_pb.js";
+import { WatchExecutionResponseSchema, type MapItemSummary, type WatchExecutionResponse } from "@flyte/idl/gen/flyte/watch/v1/watch_pb.js";
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { admin, watch } from "../api/clients.ts";
 import { fetchWorkflowById } from "../api/entities.ts";
+import { executionWatch, executionWatchKey } from "../api/live-requests.ts";
 import { useLive } from "../api/use-live.ts";
 import { ExecutionActions } from "../components/execution-actions.tsx";
 import { LiveIndicator } from "../components/live-indicator.tsx";
@@ -65,8 +66,8 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
       return { execution: res.execution ?? prev.execution, nodes, maps };
     });
   }, []);
-  const status = useLive(`${project}/${domain}/${name}`, {
-    stream: (signal) => watch.watchExecution(create(WatchExecutionRequestSchema, { id, cursor: cursor.current }), { signal }),
+  const status = useLive(executionWatchKey(project, domain, name), {
+    stream: (signal) => watch.watchExecution(executionWatch(project, domain, name, cursor.current), { signal }),
     poll: async (signal) => {
       const [execution, list] = await Promise.all([admin.getExecution({ id }, { signal }), admin.listNodeExecutions({ workflowExecutionId: id, limit: 10_000 }, { signal })]);
       return create(WatchExecutionResponseSchema, { execution, nodeExecutions: list.nodeExecutions, full: true, cursor: cursor.current });

@@ -5,22 +5,21 @@
 import { create } from "@bufbuild/protobuf";
 import type { Execution } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import { ExecutionMetadata_ExecutionMode } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
-import { WatchExecutionsRequestSchema, WatchExecutionsResponseSchema, type WatchExecutionsResponse } from "@flyte/idl/gen/flyte/watch/v1/watch_pb.js";
+import { WatchExecutionsResponseSchema, type WatchExecutionsResponse } from "@flyte/idl/gen/flyte/watch/v1/watch_pb.js";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { admin, watch } from "../api/clients.ts";
+import { EXECUTIONS_PAGE_SIZE, executionsWatch } from "../api/live-requests.ts";
 import { useLive } from "../api/use-live.ts";
 import { ExecutionFilters } from "../components/execution-filters.tsx";
 import { LiveIndicator } from "../components/live-indicator.tsx";
 import { PhaseBadge } from "../components/phase-badge.tsx";
 import { useNow } from "../lib/use-now.ts";
-import { filtersFromParams, serverFilters } from "../lib/execution-filters.ts";
+import { filtersFromParams } from "../lib/execution-filters.ts";
 import { executionPhaseName, isTerminal } from "../lib/phases.ts";
 import { useScope } from "../lib/scope.ts";
 import { durationMs, formatDuration, formatTime, msOf } from "../lib/time.ts";
 import { executionUrl, launchPlanUrl, workflowUrl } from "../lib/urls.ts";
-
-const PAGE_SIZE = 50;
 
 function modeName(e: Execution): string {
   const mode = e.spec?.metadata?.mode ?? ExecutionMetadata_ExecutionMode.MANUAL;
@@ -58,14 +57,12 @@ export function ExecutionsPage() {
   const now = useNow(1000);
   const project = scope?.project ?? "";
   const domain = scope?.domain ?? "";
-  const filterString = serverFilters(filters);
-  const request = create(WatchExecutionsRequestSchema, { project, domain, filters: filterString, limit: PAGE_SIZE, token });
-  const key = `${project}/${domain}?${filterString}&${token}`;
+  const { key, request, filters: filterString } = executionsWatch(project, domain, params);
   const live = useLive(key, {
     stream: (signal) => watch.watchExecutions(request, { signal }),
     // ListExecutions takes the same filters and page tokens as the stream: polling shows the same page.
     poll: async (signal) => {
-      const list = await admin.listExecutions({ id: { project, domain }, filters: filterString, limit: PAGE_SIZE, token }, { signal });
+      const list = await admin.listExecutions({ id: { project, domain }, filters: filterString, limit: EXECUTIONS_PAGE_SIZE, token }, { signal });
       return create(WatchExecutionsResponseSchema, { executions: list.executions, token: list.token });
     },
     onMessage: setPage,

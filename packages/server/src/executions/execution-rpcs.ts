@@ -113,7 +113,7 @@ async function recordOf(ctx: ExecutionsContext, executionId: string, rpc: string
 export async function getExecution(ctx: ExecutionsContext, req: WorkflowExecutionGetRequest): Promise<Execution> {
   const executionId = executionKeyOf(req.id, "GetExecution");
   const record = await recordOf(ctx, executionId, "GetExecution");
-  return executionOf(record, await specViewOf(ctx, executionId, record.closure), ctx.now());
+  return executionOf(record, await specViewOf(ctx, executionId, () => record.closure), ctx.now());
 }
 
 /** TerminateExecution: running attempts are cancelled and the execution ends ABORTED. */

@@ -29,8 +29,11 @@ import type { ExecutionsContext } from "./executions-context.ts";
 /** The spec (and abort cause) of an execution: recorded, or derived from its parent. */
 export type { ExecutionSpecView };
 
-/** The recorded spec of a root execution, or the derived spec of a child; undefined for unknown ids. */
-export async function specViewOf(ctx: ExecutionsContext, executionId: string, closure?: CompiledWorkflowClosure): Promise<ExecutionSpecView | undefined> {
+/**
+ * The recorded spec of a root execution, or the derived spec of a child (whose workflow id comes
+ * from `closure`, called only then: decoding a closure is costly); undefined for unknown ids.
+ */
+export async function specViewOf(ctx: ExecutionsContext, executionId: string, closure?: () => CompiledWorkflowClosure): Promise<ExecutionSpecView | undefined> {
   // Without decoding the closure: listing 50 executions, or showing a 5,000-node one, stays cheap.
   const recorded = ctx.specs.view(executionId);
   if (recorded !== undefined) return recorded;
@@ -42,7 +45,7 @@ export async function specViewOf(ctx: ExecutionsContext, executionId: string, cl
     if (parent === undefined) continue;
     const nodeId = name.slice(cut + 1);
     const launchPlan = launchPlanOfNode(parent, nodeId);
-    const parentSpec = await specViewOf(ctx, parentId, parent);
+    const parentSpec = await specViewOf(ctx, parentId, () => parent);
     const spec = create(ExecutionSpecSchema, {
       ...(launchPlan === undefined ? {} : { launchPlan }),
       metadata: create(ExecutionMetadataSchema, {
@@ -51,7 +54,7 @@ export async function specViewOf(ctx: ExecutionsContext, executionId: string, cl
         parentNodeExecution: nodeExecutionIdOf(parentId, nodeId),
       }),
     });
-    const workflowId = closure?.primary?.template?.id;
+    const workflowId = closure?.().primary?.template?.id;
     return { spec, ...(workflowId === undefined ? {} : { workflowId }) };
   }
   return undefined;
