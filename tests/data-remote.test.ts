@@ -202,10 +202,13 @@ describe("files, directories and dataframes on flyte start", () => {
     await ok("register", FILE, "--version", "lp-lists");
     const [a, b, c] = files({ "a.txt": "one", "b.txt": "two", "c.txt": "three" });
     const out = JSON.parse(
-      await ok("run", "--remote", "--launch-plan", "tagged_files_lp", "--fs", JSON.stringify([a, b]), "--named", JSON.stringify({ x: c }), "--wait", "--json"),
-    ) as { o0: string[]; o1: string[] };
+      await ok("run", "--remote", "--launch-plan", "tagged_files_lp", "--fs", JSON.stringify([a, b]), "--named", JSON.stringify({ x: c }), "--note", c!, "--wait", "--json"),
+    ) as { o0: string[]; o1: string[]; o2: string };
     assert.deepEqual(out.o0.map((t) => t.split(":")[0]), ["one", "two"]);
     assert.deepEqual(out.o1, ["x=three"]);
+    assert.equal(out.o2, "three", "an optional file takes a local path too");
+    const without = JSON.parse(await ok("run", "--remote", "--launch-plan", "tagged_files_lp", "--fs", "[]", "--named", "{}", "--wait", "--json")) as { o2: string };
+    assert.equal(without.o2, "no note");
     const missing = await flyte("run", "--remote", "--launch-plan", "tagged_files_lp", "--fs", JSON.stringify([a, join(home, "gone.txt")]), "--named", "{}");
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /launch plan 'tagged_files_lp' input 'fs.*no file or folder at '.*gone\.txt'/);
