@@ -198,6 +198,32 @@ describe("files, directories and dataframes on flyte start", () => {
     assert.equal(await ok("run", "--remote", FILE, "sum_v", "--df", new URL(local.o0).pathname, "--wait", "--json"), '{"o0":45}\n');
   });
 
+  test("get execution --download fetches directory and dataframe outputs, a dataframe given as one Parquet file too", async () => {
+    const made = await flyteAsync(["run", FILE, "make_frame", "--n", "10", "--json"], undefined, env());
+    assert.equal(made.status, 0, made.stderr);
+    const parquet = join(new URL((JSON.parse(made.stdout) as { o0: string }).o0).pathname, "00000");
+    const done = async (name: string): Promise<void> => {
+      for (let i = 0; ; i++) {
+        const phase = (JSON.parse((await flyte("get", "execution", name, "--json")).stdout) as { phase: string }).phase;
+        if (phase === "SUCCEEDED") return;
+        assert.ok(i < 300 && !["FAILED", "ABORTED"].includes(phase), `execution ${name} ended ${phase}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const frame = (JSON.parse(await ok("run", "--remote", FILE, "same_frame", "--df", parquet, "--json")) as { name: string }).name;
+    const folder = (JSON.parse(await ok("run", "--remote", FILE, "make_folder", "--n", "3", "--json")) as { name: string }).name;
+    await done(frame);
+    await done(folder);
+    const dir = join(home, "downloads-df");
+    const got = await flyte("get", "execution", frame, "--download", dir);
+    assert.equal(got.status, 0, got.stderr);
+    assert.deepEqual(readFileSync(join(dir, "o0", "00000")), readFileSync(parquet), "the one Parquet file came back whole");
+    const dirs = join(home, "downloads-dir");
+    assert.equal((await flyte("get", "execution", folder, "--download", dirs)).status, 0);
+    assert.deepEqual(readdirSync(join(dirs, "o0"), { recursive: true }).map(String).sort(), ["f1.txt", "nested", "nested/f0.txt", "nested/f2.txt"]);
+    assert.equal(readFileSync(join(dirs, "o0", "nested", "f2.txt"), "utf8"), "file 2");
+  });
+
   test("run --remote --launch-plan takes lists and maps of local files: each uploaded, then passed", async () => {
     await ok("register", FILE, "--version", "lp-lists");
     const [a, b, c] = files({ "a.txt": "one", "b.txt": "two", "c.txt": "three" });

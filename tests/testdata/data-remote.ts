@@ -132,3 +132,6 @@ export const dynamic_big_wf = workflow({ inputs: { n: z.int() }, outputs: [z.int
 /** Every file of a folder, listed: a run over the same folder lists the same URIs. */
 export const list_files = task({ inputs: { d: directory() }, outputs: z.array(file()) }, async ({ d }) => d.list());
 export const cached_folder_wf = workflow({ inputs: { d: directory() }, outputs: z.array(z.string()) }, ({ d }) => mapTask(tag_file)({ f: list_files({ d }) }));
+
+/** Passes a dataframe on unchanged (its output is the input's URI). */
+export const same_frame = task({ inputs: { df: dataFrame() }, outputs: dataFrame() }, ({ df }) => df);
