@@ -198,14 +198,43 @@ describe("files, directories and dataframes on flyte start", () => {
     assert.equal(await ok("run", "--remote", FILE, "sum_v", "--df", new URL(local.o0).pathname, "--wait", "--json"), '{"o0":45}\n');
   });
 
+  test("get execution --download fetches directory and dataframe outputs, a dataframe given as one Parquet file too", async () => {
+    const made = await flyteAsync(["run", FILE, "make_frame", "--n", "10", "--json"], undefined, env());
+    assert.equal(made.status, 0, made.stderr);
+    const parquet = join(new URL((JSON.parse(made.stdout) as { o0: string }).o0).pathname, "00000");
+    const done = async (name: string): Promise<void> => {
+      for (let i = 0; ; i++) {
+        const phase = (JSON.parse((await flyte("get", "execution", name, "--json")).stdout) as { phase: string }).phase;
+        if (phase === "SUCCEEDED") return;
+        assert.ok(i < 300 && !["FAILED", "ABORTED"].includes(phase), `execution ${name} ended ${phase}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const frame = (JSON.parse(await ok("run", "--remote", FILE, "same_frame", "--df", parquet, "--json")) as { name: string }).name;
+    const folder = (JSON.parse(await ok("run", "--remote", FILE, "make_folder", "--n", "3", "--json")) as { name: string }).name;
+    await done(frame);
+    await done(folder);
+    const dir = join(home, "downloads-df");
+    const got = await flyte("get", "execution", frame, "--download", dir);
+    assert.equal(got.status, 0, got.stderr);
+    assert.deepEqual(readFileSync(join(dir, "o0", "00000")), readFileSync(parquet), "the one Parquet file came back whole");
+    const dirs = join(home, "downloads-dir");
+    assert.equal((await flyte("get", "execution", folder, "--download", dirs)).status, 0);
+    assert.deepEqual(readdirSync(join(dirs, "o0"), { recursive: true }).map(String).sort(), ["f1.txt", "nested", "nested/f0.txt", "nested/f2.txt"]);
+    assert.equal(readFileSync(join(dirs, "o0", "nested", "f2.txt"), "utf8"), "file 2");
+  });
+
   test("run --remote --launch-plan takes lists and maps of local files: each uploaded, then passed", async () => {
     await ok("register", FILE, "--version", "lp-lists");
     const [a, b, c] = files({ "a.txt": "one", "b.txt": "two", "c.txt": "three" });
     const out = JSON.parse(
-      await ok("run", "--remote", "--launch-plan", "tagged_files_lp", "--fs", JSON.stringify([a, b]), "--named", JSON.stringify({ x: c }), "--wait", "--json"),
-    ) as { o0: string[]; o1: string[] };
+      await ok("run", "--remote", "--launch-plan", "tagged_files_lp", "--fs", JSON.stringify([a, b]), "--named", JSON.stringify({ x: c }), "--note", c!, "--wait", "--json"),
+    ) as { o0: string[]; o1: string[]; o2: string };
     assert.deepEqual(out.o0.map((t) => t.split(":")[0]), ["one", "two"]);
     assert.deepEqual(out.o1, ["x=three"]);
+    assert.equal(out.o2, "three", "an optional file takes a local path too");
+    const without = JSON.parse(await ok("run", "--remote", "--launch-plan", "tagged_files_lp", "--fs", "[]", "--named", "{}", "--wait", "--json")) as { o2: string };
+    assert.equal(without.o2, "no note");
     const missing = await flyte("run", "--remote", "--launch-plan", "tagged_files_lp", "--fs", JSON.stringify([a, join(home, "gone.txt")]), "--named", "{}");
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /launch plan 'tagged_files_lp' input 'fs.*no file or folder at '.*gone\.txt'/);

@@ -106,10 +106,12 @@ export const folder_texts = task({ inputs: { named: z.record(z.string(), file())
   Promise.all(Object.entries(named).sort(([a], [b]) => a.localeCompare(b)).map(async ([k, f]) => `${k}=${(await f.text()).trim()}`)),
 );
 
-/** A launch plan over a list of files and a map of files, run by name with local paths. */
+export const note_text = task({ inputs: { note: file().optional() }, outputs: z.string() }, async ({ note }) => (note === undefined ? "no note" : (await note.text()).trim()));
+
+/** A launch plan over a list, a map and an optional of files, run by name with local paths. */
 export const tagged_files = workflow(
-  { inputs: { fs: z.array(file()), named: z.record(z.string(), file()) }, outputs: [z.array(z.string()), z.array(z.string())] },
-  ({ fs, named }) => [mapTask(tag_file)({ f: fs }), folder_texts({ named })],
+  { inputs: { fs: z.array(file()), named: z.record(z.string(), file()), note: file().optional() }, outputs: [z.array(z.string()), z.array(z.string()), z.string()] },
+  ({ fs, named, note }) => [mapTask(tag_file)({ f: fs }), folder_texts({ named }), note_text({ note })],
 );
 export const tagged_files_lp = launchPlan(tagged_files, { name: "tagged_files_lp" });
 
@@ -130,3 +132,6 @@ export const dynamic_big_wf = workflow({ inputs: { n: z.int() }, outputs: [z.int
 /** Every file of a folder, listed: a run over the same folder lists the same URIs. */
 export const list_files = task({ inputs: { d: directory() }, outputs: z.array(file()) }, async ({ d }) => d.list());
 export const cached_folder_wf = workflow({ inputs: { d: directory() }, outputs: z.array(z.string()) }, ({ d }) => mapTask(tag_file)({ f: list_files({ d }) }));
+
+/** Passes a dataframe on unchanged (its output is the input's URI). */
+export const same_frame = task({ inputs: { df: dataFrame() }, outputs: dataFrame() }, ({ df }) => df);

@@ -29,7 +29,9 @@ export const REMOTE_RUN_USAGE = `usage: flyte run --remote FILE ENTITY [--INPUT 
 Registers FILE's tasks, workflows and launch plans on the server (code bundled and uploaded, the
 version derived from it unless --version is given), starts an execution of ENTITY (a workflow's
 default launch plan, a launch plan, or a single task) and prints its name. Inputs and --name are
-checked before anything is bundled or sent.
+checked before anything is bundled or sent. A file, folder or dataframe input takes a local path
+(uploaded to the server's store by content) or a URI of that store; lists and maps of them take
+JSON ('["a.csv","b.csv"]').
 
 With --launch-plan NAME, runs a launch plan registered on the server, without any source: its
 version V, else its active version, else its latest; inputs are parsed by its registered

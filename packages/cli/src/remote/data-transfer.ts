@@ -91,6 +91,8 @@ export function resolveOutputs(map: LiteralMap | undefined): Promise<LiteralMap 
 interface Download {
   readonly uri: string;
   readonly multipart: boolean;
+  /** A dataframe: a folder of Parquet files, or (given as one local file) a single one. */
+  readonly dataset?: boolean;
   readonly path: readonly string[];
 }
 
@@ -101,7 +103,7 @@ function collect(literal: Literal, path: readonly string[], out: Download[]): vo
   else if (v.case === "scalar") {
     const s = v.value.value;
     if (s.case === "blob") out.push({ uri: s.value.uri, multipart: s.value.metadata?.type?.dimensionality === BlobType_BlobDimensionality.MULTIPART, path });
-    else if (s.case === "structuredDataset") out.push({ uri: s.value.uri, multipart: true, path });
+    else if (s.case === "structuredDataset") out.push({ uri: s.value.uri, multipart: true, dataset: true, path });
     else if (s.case === "union" && s.value.value !== undefined) collect(s.value.value, path, out);
   }
 }
@@ -119,9 +121,12 @@ export async function downloadOutputs(outputs: LiteralMap, dir: string): Promise
   const written: string[] = [];
   for (const d of wanted) {
     const target = join(dir, ...d.path);
-    const files = d.multipart ? await store.list(d.uri) : [d.uri];
-    for (const f of files) {
-      const rel = d.multipart ? decodeURIComponent(f.slice(d.uri.replace(/\/+$/, "").length + 1)).split("/") : [decodeURIComponent(new URL(f).pathname.split("/").pop() ?? "file")];
+    let listed = d.multipart ? await store.list(d.uri) : [];
+    // A dataframe stored as one Parquet file (a local file uploaded as an input) lists nothing under it.
+    const multipart = d.multipart && !(d.dataset === true && listed.length === 0);
+    if (!multipart) listed = [d.uri];
+    for (const f of listed) {
+      const rel = multipart ? decodeURIComponent(f.slice(d.uri.replace(/\/+$/, "").length + 1)).split("/") : [decodeURIComponent(new URL(f).pathname.split("/").pop() ?? "file")];
       const local = join(target, ...rel);
       await downloadTo(f, local, `output '${d.path.join(".")}'`);
       written.push(local);
