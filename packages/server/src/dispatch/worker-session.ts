@@ -254,9 +254,12 @@ class Outbox {
   }
 }
 
-/** The queued assignment with the ids the worker needs: its attempt id and lease deadline. */
+/**
+ * The queued assignment with the ids the worker needs: its attempt id and lease deadline. The
+ * runner's own message when this process enqueued it (worker-task-runner.ts), else decoded.
+ */
 function assignmentOf(attempt: LeasedAttempt): Assignment {
-  const assignment = fromBinary(AssignmentSchema, attempt.payload);
+  const assignment = (attempt.decoded as Assignment | undefined) ?? fromBinary(AssignmentSchema, attempt.payload);
   assignment.attemptId = String(attempt.id);
   assignment.leaseExpiresAt = BigInt(attempt.leaseUntil);
   assignment.leaseToken = attempt.leaseToken;

@@ -85,6 +85,8 @@ export class WorkerTaskRunner implements TaskRunner {
       attempt,
       taskKey: taskKeyOf(task),
       payload: toBinary(AssignmentSchema, assignment),
+      // Handed out as is by a session of this process (worker-session.ts): no decode per attempt.
+      decoded: assignment,
     });
     const ended = outcomeOfEnded(found.state, found.result, what);
     if (ended !== undefined) return ended;

@@ -12,7 +12,7 @@ import type { StatementSync } from "node:sqlite";
 import type { Database } from "../db/database.ts";
 import { groupCommitterFor, type GroupCommitter } from "../db/group-commit.ts";
 import { migrate } from "../db/migrations.ts";
-import { defineLazyClosure, workflowIdOfClosure } from "../store/closure-bytes.ts";
+import { workflowIdOfClosure } from "../store/closure-bytes.ts";
 import { executionMigrations } from "./execution-schema.ts";
 
 /** One execution the server started. */
@@ -138,19 +138,36 @@ export class ExecutionSpecs {
   }
 }
 
+/**
+ * The record of a row, its messages decoded on first read: `GetExecution` (polled by clients,
+ * every millisecond by some) reads only the spec and the workflow's id, while the inputs of a
+ * map over 1,000 items are two lists of 1,000 literals.
+ */
 function recordOf(row: Row): ExecutionSpecRecord {
-  // The closure (megabytes for big workflows) is decoded only if read.
-  const record: { -readonly [K in keyof ExecutionSpecRecord]: ExecutionSpecRecord[K] } = defineLazyClosure({
+  let spec: ExecutionSpec | undefined;
+  let closure: CompiledWorkflowClosure | undefined;
+  let inputs: LiteralMap | undefined;
+  let userInputs: LiteralMap | undefined;
+  const record: ExecutionSpecRecord = {
     executionId: row.execution_id,
     project: row.project,
     domain: row.domain,
     name: row.name,
-    spec: fromBinary(ExecutionSpecSchema, row.spec),
-    inputs: fromBinary(LiteralMapSchema, row.inputs),
-    userInputs: fromBinary(LiteralMapSchema, row.user_inputs),
+    get spec() {
+      return (spec ??= fromBinary(ExecutionSpecSchema, row.spec));
+    },
+    get closure() {
+      return (closure ??= fromBinary(CompiledWorkflowClosureSchema, row.closure));
+    },
+    get inputs() {
+      return (inputs ??= fromBinary(LiteralMapSchema, row.inputs));
+    },
+    get userInputs() {
+      return (userInputs ??= fromBinary(LiteralMapSchema, row.user_inputs));
+    },
     createdAt: row.created_at,
-  }, row.closure);
-  if (row.recover_from !== null) record.recoverFrom = row.recover_from;
-  if (row.abort_cause !== null) record.abortCause = row.abort_cause;
+    ...(row.recover_from !== null ? { recoverFrom: row.recover_from } : {}),
+    ...(row.abort_cause !== null ? { abortCause: row.abort_cause } : {}),
+  };
   return record;
 }

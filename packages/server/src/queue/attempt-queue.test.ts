@@ -265,6 +265,20 @@ describe("AttemptQueue", () => {
     assert.equal(await queue.complete(a.id, "w1", bytes("x"), undefined, undefined, a.leaseToken), "recorded");
   });
 
+  test("the enqueuer's decoded payload reaches the lease holder once, by lease and by hand-out; never another attempt's", { timeout: 120_000 }, async () => {
+    const decodedA = { message: "a" };
+    await queue.enqueue({ ...request("a"), decoded: decodedA });
+    await queue.enqueue(request("b"));
+    const leased = await queue.lease("w1", { max: 2, leaseMs: 100 });
+    assert.deepEqual(leased.map((a) => [a.nodeId, a.decoded]), [["a", decodedA], ["b", undefined]]);
+    const decodedC = { message: "c" };
+    const waiting = queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 3_600_000 });
+    await groupCommitterFor(db).flush();
+    await queue.enqueueOrFind({ ...request("c"), decoded: decodedC });
+    const [c] = await waiting;
+    assert.equal(c?.decoded, decodedC);
+  });
+
   test("a long poll ends empty when it times out or is aborted", async () => {
     assert.deepEqual(await queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 20 }), []);
     const controller = new AbortController();

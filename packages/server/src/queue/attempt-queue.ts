@@ -99,6 +99,8 @@ export class AttemptQueue {
   #outstanding = 0;
   /** Workers waiting for work, in the order new attempts go to them (see {@link Claimer}). */
   #claimers: Claimer[] = [];
+  /** `EnqueueRequest.decoded` of attempts not handed out yet, with their payload, by id (see {@link #leasedOf}). */
+  readonly #decoded = new Map<number, { decoded: object; payload: Uint8Array }>();
 
   /** Uses an open database (normally shared with the state store); applies the "queue" migrations. */
   constructor(db: Database, options: AttemptQueueOptions = {}) {
@@ -169,6 +171,7 @@ export class AttemptQueue {
       const inserted = this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now());
       if (inserted.changes === 0) return (this.#sql.findId.get(executionId, nodeId, attempt) as { id: number }).id;
       const id = Number(inserted.lastInsertRowid);
+      this.#keepDecoded(id, request);
       this.#handOut(id);
       return id;
     });
@@ -187,6 +190,7 @@ export class AttemptQueue {
       // A new row needs no read back: its id is the insert's, and it is pending or just leased.
       if (inserted.changes === 0) return this.#sql.findRow.get(executionId, nodeId, attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
       const id = Number(inserted.lastInsertRowid);
+      this.#keepDecoded(id, request);
       return { id, state: this.#handOut(id) ? "leased" : "pending", result: null };
     });
     const { id, state, result } = found;
@@ -200,6 +204,7 @@ export class AttemptQueue {
   cancelAttempt(attemptId: number): Promise<ReleasedAttempt | undefined> {
     return this.#mutate(() => {
       const row = this.#sql.cancelOne.get(attemptId) as AttemptRow | undefined;
+      this.#decoded.delete(attemptId);
       return row === undefined ? undefined : released(row);
     });
   }
@@ -217,7 +222,7 @@ export class AttemptQueue {
       const rows = this.#sql.lease.all({ worker: workerId, until: this.#now() + options.leaseMs, max, token }) as unknown as AttemptRow[];
       // RETURNING does not promise an order; hand attempts out in lease order.
       rows.sort((a, b) => b.priority - a.priority || a.id - b.id);
-      return rows.map(leasedOf);
+      return rows.map((row) => this.#leasedOf(row));
     });
   }
 
@@ -308,7 +313,12 @@ export class AttemptQueue {
    * worker holding each leased one, so it can be told to stop. Their heartbeats stop answering.
    */
   cancel(executionId: string): Promise<ReleasedAttempt[]> {
-    return this.#mutate(() => (this.#sql.cancel.all(executionId) as unknown as AttemptRow[]).map(released));
+    return this.#mutate(() =>
+      (this.#sql.cancel.all(executionId) as unknown as AttemptRow[]).map((row) => {
+        this.#decoded.delete(row.id);
+        return released(row);
+      }),
+    );
   }
 
   /** How many attempts wait for a worker (after this queue's pending writes commit). */
@@ -423,12 +433,29 @@ export class AttemptQueue {
     claimer.reserved++;
     // The next new attempt goes to the next waiting worker.
     this.#claimers = [...this.#claimers.filter((c) => c !== claimer), claimer];
-    const attempt = leasedOf(row);
+    const attempt = this.#leasedOf(row);
     this.#committer.afterCommit(() => {
       claimer.leased.push(attempt);
       claimer.deliver(claimer.leased);
     });
     return true;
+  }
+
+  /** From inside an enqueue: keeps the enqueuer's decoded payload until the attempt is handed out. */
+  #keepDecoded(id: number, request: EnqueueRequest): void {
+    if (request.decoded !== undefined) this.#decoded.set(id, { decoded: request.decoded, payload: request.payload });
+  }
+
+  /**
+   * A leased row, with the enqueuer's decoded payload when this process still has it. Only if the
+   * row's payload is the one it was kept with: an enqueue rolled back after keeping it leaves an
+   * entry under an id that a later insert may reuse.
+   */
+  #leasedOf(row: AttemptRow): LeasedAttempt {
+    const kept = this.#decoded.get(row.id);
+    if (kept === undefined) return leasedOf(row);
+    this.#decoded.delete(row.id);
+    return Buffer.from(kept.payload.buffer, kept.payload.byteOffset, kept.payload.byteLength).equals(row.payload) ? { ...leasedOf(row), decoded: kept.decoded } : leasedOf(row);
   }
 
   /** From inside an enqueue: wake waiting workers once it commits (before its fsync). */

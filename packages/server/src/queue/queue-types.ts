@@ -10,6 +10,12 @@ export interface EnqueueRequest {
   readonly payload: Uint8Array;
   /** Higher is leased first; equal priorities are leased in enqueue order. @default 0 */
   readonly priority?: number;
+  /**
+   * The payload as the enqueuer built it, kept in memory (never stored) and handed to the lease
+   * holder as {@link LeasedAttempt.decoded}, so a hand-out in this process need not decode what
+   * was just encoded. Opaque to the queue. @default none
+   */
+  readonly decoded?: object;
 }
 
 /** Where a queued attempt is in its life. `completed`, `expired` and `cancelled` are final. */
@@ -52,6 +58,11 @@ export interface LeasedAttempt {
   readonly leaseUntil: number;
   /** Names this lease: a completion must echo it (see AttemptQueue.complete). */
   readonly leaseToken: number;
+  /**
+   * `EnqueueRequest.decoded` of the attempt, when it was enqueued by this process (not after a
+   * restart); handed out once: the holder may change it.
+   */
+  readonly decoded?: object;
 }
 
 /** Options of `lease`. */

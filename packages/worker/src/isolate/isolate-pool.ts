@@ -46,8 +46,6 @@ export interface IsolatePoolOptions {
 /** An isolate's start time before one has been measured, in ms. */
 const START_GUESS_MS = 200;
 
-
-
 interface Waiter {
   /** Bundle key and memory cap, as in the idle list. */
   readonly full: string;
@@ -65,7 +63,7 @@ export class IsolatePool {
   /** Loaded isolates that have run nothing yet (spares), oldest first. */
   #blank: Isolate[] = [];
   readonly #starting = new Set<Isolate>();
-  /** Running isolates: their bundle key and when their attempt started. */
+  /** Running isolates: their bundle key, when their attempt started, and their thread's event-loop reading then. */
   readonly #busy = new Map<Isolate, { full: string; since: number; elu: EventLoopUtilization }>();
   #waiters: Waiter[] = [];
   #closed = false;
