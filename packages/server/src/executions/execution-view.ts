@@ -14,7 +14,6 @@ import {
   ExecutionSpecSchema,
   type Execution,
   type ExecutionClosure,
-  type ExecutionSpec,
 } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import { IdentifierSchema, ResourceType, type Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
