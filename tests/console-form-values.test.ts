@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { create } from "@bufbuild/protobuf";
-import { LiteralTypeSchema, SimpleType, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
-import { emptyValue, FormValueError, literalOf, parseDuration, valueOf } from "../packages/console/src/launch/form-values.ts";
+import { BlobType_BlobDimensionality, LiteralTypeSchema, SimpleType, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
+import { emptyValue, FormValueError, literalOf, parseDuration, takesOneFile, valueOf } from "../packages/console/src/launch/form-values.ts";
 import { literalToJson } from "../packages/console/src/lib/literals.ts";
 
 const simple = (value: SimpleType): LiteralType => create(LiteralTypeSchema, { type: { case: "simple", value } });
@@ -64,4 +64,23 @@ test("new fields start empty, optional ones as none", () => {
   assert.deepEqual(emptyValue(unionOf(STRING, NONE)), { variant: 1, value: null });
   assert.deepEqual(emptyValue(POINT), { fields: { x: "", label: { variant: 1, value: null } } });
   assert.deepEqual(emptyValue(listOf(INT)), []);
+});
+
+test("files, directories and dataframes are given as URIs, kept with the type's format, and refused when missing", () => {
+  const csv = create(LiteralTypeSchema, { type: { case: "blob", value: { format: "csv", dimensionality: BlobType_BlobDimensionality.SINGLE } } });
+  const folder = create(LiteralTypeSchema, { type: { case: "blob", value: { format: "", dimensionality: BlobType_BlobDimensionality.MULTIPART } } });
+  const frame = create(LiteralTypeSchema, { type: { case: "structuredDatasetType", value: { format: "parquet", columns: [] } } });
+  const uri = "http://127.0.0.1:8089/download/p/d/inputs/content/ab/amounts.csv";
+  const file = literalOf(uri, csv, "csv");
+  assert.equal(file.value.case === "scalar" && file.value.value.value.case === "blob" ? file.value.value.value.value.metadata?.type?.format : "", "csv");
+  assert.equal(valueOf(file, csv), uri, "relaunch prefills the earlier URI");
+  const dir = literalOf(`${uri}-dir/`, folder, "dir");
+  assert.equal(dir.value.case === "scalar" && dir.value.value.value.case === "blob" ? dir.value.value.value.value.metadata?.type?.dimensionality : undefined, BlobType_BlobDimensionality.MULTIPART);
+  const df = literalOf(uri, frame, "df");
+  assert.equal(df.value.case === "scalar" && df.value.value.value.case === "structuredDataset" ? df.value.value.value.value.metadata?.structuredDatasetType?.format : "", "parquet");
+  assert.equal(valueOf(df, frame), uri);
+  assert.equal(emptyValue(csv), "");
+  assert.ok(takesOneFile(csv) && takesOneFile(frame) && !takesOneFile(folder));
+  assert.throws(() => literalOf("", csv, "csv"), /^FormValueError: csv: choose a local file to upload or give the URI of a file \(csv\)/);
+  assert.throws(() => literalOf("amounts.csv", csv, "csv"), /csv: expected a URI such as http:\/\/<server>\/download\/\.\.\., got 'amounts.csv'/);
 });

@@ -1,12 +1,14 @@
 /**
  * One input of the launch form, rendered from its Flyte type: text for numbers, strings, dates and
  * durations, a checkbox, a select for enums, repeatable rows for lists and maps, a fieldset per
- * struct (from its field types), a type choice for unions and optionals.
+ * struct (from its field types), a type choice for unions and optionals, a URI or an upload for
+ * files, directories and dataframes.
  */
 import { SimpleType, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 import { useId } from "react";
 import { typeName } from "../lib/literals.ts";
-import { emptyValue, mapEntries, structFields, type FormValue } from "./form-values.ts";
+import { DataField } from "./data-field.tsx";
+import { emptyValue, isDataType, mapEntries, structFields, type FormValue } from "./form-values.ts";
 
 /** Props of {@link FormField}. */
 export interface FormFieldProps {
@@ -32,6 +34,9 @@ export function FormField({ label, type, value, onChange, disabled = false, desc
       {description === undefined ? null : <small>{description}</small>}
     </div>
   );
+  if (isDataType(type)) {
+    return <DataField label={label} type={type} hint={hint} value={typeof value === "string" ? value : ""} disabled={disabled} description={description} onChange={onChange} />;
+  }
   if (t.case === "simple") {
     switch (t.value) {
       case SimpleType.INTEGER:

@@ -6,7 +6,7 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { durationFromMs, timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { LiteralSchema, type Literal } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
-import { SimpleType, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
+import { BlobType_BlobDimensionality, SimpleType, type LiteralType } from "@flyte/idl/gen/flyteidl/core/types_pb.js";
 import { literalToJson, typeName } from "../lib/literals.ts";
 
 /** A value being edited: text for numbers/dates/durations, arrays, key/value pairs, fields, a union's choice. */
@@ -91,6 +91,8 @@ export function valueOf(literal: Literal, type: LiteralType): FormValue {
     return { variant: Math.max(0, variant), value: chosen === undefined || inner === undefined ? null : valueOf(inner, chosen) };
   }
   if (t.case === "collectionType" && v.case === "collection") return v.value.literals.map((l) => valueOf(l, t.value));
+  // Files, directories and dataframes are edited as their URI (relaunch shows the earlier one).
+  if (v.case === "scalar" && (v.value.value.case === "blob" || v.value.value.case === "structuredDataset")) return v.value.value.value.uri;
   if (t.case === "mapValueType" && v.case === "map") return { entries: Object.entries(v.value.literals).map(([k, l]) => [k, valueOf(l, t.value)]) };
   if (v.case === "scalar" && v.value.value.case === "primitive") {
     const p = v.value.value.value.value;
@@ -142,6 +144,19 @@ export function parseDuration(text: string): number | undefined {
   if (s === "" || m === null) return undefined;
   const [, h = "0", min = "0", sec = "0", ms = "0"] = m;
   return Number(h) * 3_600_000 + Number(min) * 60_000 + Number(sec) * 1000 + Number(ms);
+}
+
+/** A URI with a scheme (`http://`, `s3://`, ...): what a file, directory or dataframe input takes. */
+const URI = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
+
+/** Whether `type` is a file, a directory or a dataframe (given as a URI or uploaded). */
+export function isDataType(type: LiteralType): boolean {
+  return type.type.case === "blob" || type.type.case === "structuredDatasetType";
+}
+
+/** Whether a data input of `type` may be picked as one local file (not a directory). */
+export function takesOneFile(type: LiteralType): boolean {
+  return type.type.case === "structuredDatasetType" || (type.type.case === "blob" && type.type.value.dimensionality !== BlobType_BlobDimensionality.MULTIPART);
 }
 
 const scalarLiteral = (value: Literal["value"]): Literal => create(LiteralSchema, { value });
@@ -241,6 +256,17 @@ export function literalOf(value: FormValue, type: LiteralType, path: string): Li
         literals[k] = literalOf(v, t.value, `${path}["${k}"]`);
       }
       return create(LiteralSchema, { value: { case: "map", value: { literals } } });
+    }
+    case "blob":
+    case "structuredDatasetType": {
+      const uri = typeof value === "string" ? value.trim() : "";
+      if (uri === "") return fail(`choose a local file to upload or give the URI of a ${typeName(type)} in the server's store`);
+      if (!URI.test(uri)) return fail(`expected a URI such as http://<server>/download/..., got '${uri}' (a local file is picked with the file button, not typed)`);
+      if (t.case === "structuredDatasetType") {
+        return scalarLiteral({ case: "scalar", value: { value: { case: "structuredDataset", value: { uri, metadata: { structuredDatasetType: t.value } } } } } as never);
+      }
+      const metadata = { type: { format: t.value.format, dimensionality: t.value.dimensionality } };
+      return scalarLiteral({ case: "scalar", value: { value: { case: "blob", value: { uri, metadata } } } } as never);
     }
     case "unionType": {
       const choice = value !== null && typeof value === "object" && "variant" in value ? value : fail("choose a type");

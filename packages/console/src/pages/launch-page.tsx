@@ -7,11 +7,12 @@ import { create } from "@bufbuild/protobuf";
 import { ExecutionMetadata_ExecutionMode } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import { LiteralMapSchema, type Literal } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useNavigate, useParams, useSearchParams } from "react-router";
 import { admin } from "../api/clients.ts";
 import { fetchLaunchPlan } from "../api/entities.ts";
 import { FormField } from "../launch/form-field.tsx";
+import { UploadContext, uploaderFor } from "../launch/upload-file.ts";
 import { emptyValue, FormValueError, literalOf, valueOf, type FormValue } from "../launch/form-values.ts";
 import { literalToJson } from "../lib/literals.ts";
 import { executionUrl } from "../lib/urls.ts";
@@ -32,6 +33,7 @@ export function LaunchPage() {
   const [values, setValues] = useState<Record<string, FormValue> | undefined>(undefined);
   const [errors, setErrors] = useState<string[]>([]);
   const [submitting, setSubmitting] = useState(false);
+  const upload = useMemo(() => uploaderFor(project, domain), [project, domain]);
   const parameters = lp.data?.spec?.defaultInputs?.parameters ?? lp.data?.closure?.expectedInputs?.parameters ?? {};
   const fixed = lp.data?.spec?.fixedInputs?.literals ?? {};
 
@@ -97,6 +99,7 @@ export function LaunchPage() {
     <section>
       <h1>Launch {name}</h1>
       <p className="muted">Launch plan {lp.data.id?.name} version {lp.data.id?.version}{from === "" ? "" : `, inputs from execution ${from}`}</p>
+      <UploadContext value={upload}>
       <form className="launch" onSubmit={(e) => void submit(e)} noValidate aria-label="Launch form">
         {Object.entries(parameters).map(([input, parameter]) =>
           parameter.var?.type === undefined ? null : (
@@ -117,6 +120,7 @@ export function LaunchPage() {
         ) : null}
         <button type="submit" className="primary" disabled={submitting}>{submitting ? "Launching…" : "Launch"}</button>
       </form>
+      </UploadContext>
     </section>
   );
 }
