@@ -1,5 +1,5 @@
 // The console in a real browser against a real server and workers: launching from the generated
-// form, phases changing live, a node's inputs, outputs and log, approving a gate, terminating,
+// form (a file input uploaded from it too), phases changing live, a node's inputs, outputs and log, approving a gate, terminating,
 // relaunching and recovering, and a map task shown as one node with its items' histogram.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -76,6 +76,37 @@ describe("the console", { timeout: 600_000 }, () => {
     assert.equal(await page.locator('input[name="note"]').inputValue(), "fine");
     // The browser writes a whole minute without its seconds.
     assert.match(await page.locator('input[name="when"]').inputValue(), /^2026-01-31T12:00(:00)?$/);
+    await page.context().close();
+  });
+
+  test("a file input is uploaded from the form, launched as a file of its format, and prefilled again on relaunch", async () => {
+    const page = await env.open("/console/projects/flytesnacks/domains/development/launch?lp=files_wf");
+    const uri = page.locator('input[name="csv"]');
+    await uri.waitFor();
+    await page.getByRole("button", { name: "Launch" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /csv: choose a local file to upload or give the URI of a file \(csv\)/);
+    await uri.fill("amounts.csv");
+    await page.getByRole("button", { name: "Launch" }).click();
+    await page.getByRole("alert").filter({ hasText: "expected a URI" }).waitFor();
+    assert.match(page.url(), /\/launch\?/, "nothing was launched");
+
+    await page.getByLabel("Upload a local file for csv").setInputFiles("tests/testdata/console/amounts.csv");
+    await page.waitForFunction(`/\\/download\\/flytesnacks\\/development\\/inputs\\/content\\/[0-9a-f]{64}\\/amounts\\.csv$/.test(document.querySelector('input[name="csv"]').value)`, undefined, { timeout: UI_TIMEOUT_MS });
+    const uploaded = await uri.inputValue();
+    await env.shot(page, "launch-form-file");
+    await page.getByRole("button", { name: "Launch" }).click();
+    await page.waitForURL(/\/executions\/[a-z0-9]+$/, { waitUntil: "commit" });
+    await waitForPhase(page, "SUCCEEDED");
+    const link = page.getByRole("table", { name: "Execution inputs" }).getByRole("link", { name: /^Download csv: / });
+    await link.waitFor();
+    const body = await page.evaluate<string>(`fetch(${JSON.stringify((await link.getAttribute("href")) ?? "")}).then((r) => r.text())`);
+    assert.equal(body, "region,amount\neast,10\nwest,32.5\n", "the input is the uploaded file");
+
+    await page.getByRole("link", { name: "Relaunch with changes" }).click();
+    await page.locator('input[name="csv"]').waitFor();
+    assert.equal(await page.locator('input[name="csv"]').inputValue(), uploaded, "relaunch shows the earlier URI");
     await page.context().close();
   });
 
