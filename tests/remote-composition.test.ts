@@ -131,10 +131,22 @@ describe("composition features run remotely as they run locally", { concurrency:
     await bothFail(`${EX}/map-tasks.ts`, "lenient", ["--xs", "[3,6,9,1]"], /multiple of 3/);
   });
 
-  test("a dynamic task builds and runs its graph on the server", async () => {
-    const { remote: far } = await same(`${EX}/dynamic.ts`, "fan_wf", "--n", "3");
+  test("a dynamic task builds and runs its graph on the server, which serves the workflow it ran", async () => {
+    const { name, remote: far } = await same(`${EX}/dynamic.ts`, "fan_wf", "--n", "3");
     assert.equal(far.stdout, '{"o0":"item-0,item-1,item-2"}\n');
-    await same(`${EX}/dynamic.ts`, "fan_wf", "--n", "0");
+    // GetNodeExecutionData carries the compiled dynamic workflow, with its children's edges.
+    const id = { executionId: { project: PROJECT, domain: DOMAIN, name }, nodeId: "n0" };
+    const data = await admin.getNodeExecutionData({ id });
+    const compiled = data.dynamicWorkflow?.compiledWorkflow?.primary;
+    assert.equal(data.dynamicWorkflow?.id?.name, "fan.dynamic");
+    assert.deepEqual(compiled?.template?.nodes.map((n) => n.id).filter((n) => n.startsWith("dn")).sort(), ["dn0", "dn1", "dn2", "dn3"]);
+    assert.deepEqual([...(compiled?.connections?.upstream["dn3"]?.ids ?? [])].sort(), ["dn0", "dn1", "dn2"], "join waits for the three labels");
+    const alone = await admin.getDynamicNodeWorkflow({ id });
+    assert.equal(alone.compiledWorkflow?.primary?.template?.id?.name, "fan.dynamic");
+    const { name: none } = await same(`${EX}/dynamic.ts`, "fan_wf", "--n", "0");
+    const noneId = { executionId: { project: PROJECT, domain: DOMAIN, name: none }, nodeId: "n0" };
+    assert.equal((await admin.getNodeExecutionData({ id: noneId })).dynamicWorkflow, undefined, "a spec without nodes ran no workflow");
+    await assert.rejects(admin.getDynamicNodeWorkflow({ id: noneId }), /ran no dynamic workflow/);
   });
 
   test("gates wait for flyte signal, then the execution finishes as a local run does", async () => {

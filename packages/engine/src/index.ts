@@ -24,7 +24,7 @@ export {
   type Diagnostic,
   type DiagnosticCode,
 } from "./compiler/index.ts";
-export { Engine, type EngineOptions, type ExecuteRequest, type ExecutionResult } from "./executor/index.ts";
+export { Engine, compileJobSpecClosure, type EngineOptions, type ExecuteRequest, type ExecutionResult } from "./executor/index.ts";
 export type { LaunchPlanResolver, OffloadedLiteralReader, ResolvedLaunchPlan } from "./executor/index.ts";
 export { MemoryStore, type StateStore } from "./store/index.ts";
 export { CRON_ALIASES, cronProblem, parseCron, type CronExpression } from "./cron.ts";

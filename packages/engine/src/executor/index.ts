@@ -10,3 +10,4 @@ export { END_NODE_ID, START_NODE_ID } from "./execution-graph.ts";
 export { cacheKeyOf, hashInputs, type CacheKeyParts } from "./cache-key.ts";
 export { FAILURE_ERROR_INPUT } from "./failure-node.ts";
 export { gateErrorCodes } from "./nodes/gate-node.ts";
+export { compileJobSpecClosure } from "./nodes/job-spec.ts";

@@ -95,9 +95,7 @@ export function durableExecutions(options: DurableExecutionsOptions = {}): Execu
         throw unimplemented("GetExecutionMetrics", "execution spans are not recorded yet");
       },
       getNodeExecution: (req) => nodes.getNodeExecution(context, req),
-      getDynamicNodeWorkflow: () => {
-        throw unimplemented("GetDynamicNodeWorkflow", "the compiled workflows of dynamic nodes are not kept yet; list the node's children with ListNodeExecutions(unique_parent_id)");
-      },
+      getDynamicNodeWorkflow: (req) => nodes.getDynamicNodeWorkflow(context, req),
       listNodeExecutions: (req) => nodes.listNodeExecutions(context, req),
       listNodeExecutionsForTask: (req) => nodes.listNodeExecutionsForTask(context, req),
       getNodeExecutionData: (req) => nodes.getNodeExecutionData(context, req),

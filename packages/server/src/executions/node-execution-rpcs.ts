@@ -1,6 +1,7 @@
 /**
  * Node and task execution RPCs: ListNodeExecutions (top-level nodes, or the children of
- * `unique_parent_id`), ListNodeExecutionsForTask, GetNodeExecution, GetNodeExecutionData,
+ * `unique_parent_id`), ListNodeExecutionsForTask, GetNodeExecution, GetNodeExecutionData (with a
+ * dynamic node's compiled workflow), GetDynamicNodeWorkflow,
  * ListTaskExecutions, GetTaskExecution (with a TaskLog pointing at the attempt's log),
  * GetTaskExecutionData.
  *
@@ -11,6 +12,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
 import {
+  DynamicNodeWorkflowResponseSchema,
   NodeExecutionClosureSchema,
   NodeExecutionGetDataResponseSchema,
   NodeExecutionListSchema,
@@ -18,6 +20,8 @@ import {
   NodeExecutionSchema,
   TaskNodeMetadataSchema,
   WorkflowNodeMetadataSchema,
+  type DynamicNodeWorkflowResponse,
+  type GetDynamicNodeWorkflowRequest,
   type NodeExecution,
   type NodeExecutionForTaskListRequest,
   type NodeExecutionGetDataRequest,
@@ -51,6 +55,7 @@ import { parseExecutionKey } from "../store/execution-key.ts";
 import type { StoredNodeExecution, StoredTaskExecution } from "../store/state-types.ts";
 import { cacheStatusOf, coreErrorOf, durationOf, executionKeyOf, nodeExecutionIdOf, nodePhaseOf, taskPhaseOf, timestampOf, workflowExecutionIdOf } from "./admin-messages.ts";
 import { itemAttempts, withArrayItems } from "./array-item-nodes.ts";
+import { dynamicWorkflowOf } from "./dynamic-workflow.ts";
 import type { ExecutionsContext } from "./executions-context.ts";
 
 /** `http://<host>` the client reached, for links in answers. */
@@ -202,13 +207,25 @@ export async function getNodeExecution(ctx: ExecutionsContext, req: NodeExecutio
   return nodeExecutionOf(ctx, executionId, node, parents.get(node.nodeId), hasChildren, child);
 }
 
-/** GetNodeExecutionData: inputs and outputs inline. */
+/** GetNodeExecutionData: inputs and outputs inline, and a dynamic node's compiled workflow. */
 export async function getNodeExecutionData(ctx: ExecutionsContext, req: NodeExecutionGetDataRequest): Promise<NodeExecutionGetDataResponse> {
-  const { node } = await nodeRecord(ctx, req.id, "GetNodeExecutionData");
+  const { executionId, node } = await nodeRecord(ctx, req.id, "GetNodeExecutionData");
+  const dynamicWorkflow = await dynamicWorkflowOf(ctx, executionId, node);
   return create(NodeExecutionGetDataResponseSchema, {
     ...(node.inputs === undefined ? {} : { fullInputs: node.inputs }),
     ...(node.outputs === undefined ? {} : { fullOutputs: node.outputs }),
+    ...(dynamicWorkflow === undefined ? {} : { dynamicWorkflow }),
   });
+}
+
+/** GetDynamicNodeWorkflow: the compiled workflow a dynamic node ran; NOT_FOUND for other nodes. */
+export async function getDynamicNodeWorkflow(ctx: ExecutionsContext, req: GetDynamicNodeWorkflowRequest): Promise<DynamicNodeWorkflowResponse> {
+  const { executionId, node } = await nodeRecord(ctx, req.id, "GetDynamicNodeWorkflow");
+  const dynamicWorkflow = await dynamicWorkflowOf(ctx, executionId, node);
+  if (dynamicWorkflow === undefined) {
+    throw notFound(`GetDynamicNodeWorkflow: node '${node.nodeId}' of execution '${executionId.replaceAll(":", "/")}' ran no dynamic workflow (it is not a dynamic task's node, or its task has not returned one yet)`);
+  }
+  return create(DynamicNodeWorkflowResponseSchema, { ...(dynamicWorkflow.compiledWorkflow === undefined ? {} : { compiledWorkflow: dynamicWorkflow.compiledWorkflow }) });
 }
 
 function taskExecutionOf(ctx: ExecutionsContext, handler: HandlerContext, executionId: string, closure: CompiledWorkflowClosure, attempt: StoredTaskExecution): TaskExecution {

@@ -527,6 +527,7 @@ function queued(row: AttemptRow): QueuedAttempt {
   if (row.lease_until !== null) attempt.leaseUntil = row.lease_until;
   if (row.completed_at !== null) attempt.completedAt = row.completed_at;
   if (row.result !== null) attempt.result = row.result;
+  if (row.payload !== undefined) attempt.payload = row.payload;
   if (row.log !== null) attempt.log = row.log;
   return attempt;
 }

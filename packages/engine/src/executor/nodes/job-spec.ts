@@ -9,7 +9,7 @@ import type { DynamicJobSpec } from "@flyte/idl/gen/flyteidl/core/dynamic_job_pb
 import { IdentifierSchema, ResourceType, type Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import type { TypedInterface } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
 import { WorkflowTemplateSchema } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
-import { compileWorkflow } from "../../compiler/compile.ts";
+import { compileWorkflow, type CompileResult } from "../../compiler/compile.ts";
 import { formatDiagnostics } from "../../compiler/diagnostics.ts";
 import { buildExecutionGraph, type ExecutionGraph, type GraphOptions } from "../execution-graph.ts";
 import { NodePreparationError } from "./node-handler.ts";
@@ -20,10 +20,11 @@ export type CompiledJobSpec =
   | { readonly ok: false; readonly message: string };
 
 /**
- * Compiles `spec` as a workflow named after `owner` (the dynamic or eager task) with interface
- * `iface`, and prepares its graph with `options`.
+ * The compiled workflow of `spec`, named after `owner` (the dynamic or eager task, `<name>.dynamic`)
+ * with interface `iface`: what a dynamic node ran, as Flyte reports it in a node's
+ * `dynamic_workflow`. Compiling the same spec again gives the same closure.
  */
-export function compileJobSpec(spec: DynamicJobSpec, iface: TypedInterface, owner: Identifier, options: GraphOptions): CompiledJobSpec {
+export function compileJobSpecClosure(spec: DynamicJobSpec, iface: TypedInterface, owner: Identifier): CompileResult {
   const id = create(IdentifierSchema, {
     resourceType: ResourceType.WORKFLOW,
     project: owner.project,
@@ -39,7 +40,15 @@ export function compileJobSpec(spec: DynamicJobSpec, iface: TypedInterface, owne
     nodes: spec.nodes,
     outputs: spec.outputs,
   });
-  const result = compileWorkflow({ primary, subWorkflows: spec.subworkflows, tasks: spec.tasks });
+  return compileWorkflow({ primary, subWorkflows: spec.subworkflows, tasks: spec.tasks });
+}
+
+/**
+ * Compiles `spec` as a workflow named after `owner` (the dynamic or eager task) with interface
+ * `iface`, and prepares its graph with `options`.
+ */
+export function compileJobSpec(spec: DynamicJobSpec, iface: TypedInterface, owner: Identifier, options: GraphOptions): CompiledJobSpec {
+  const result = compileJobSpecClosure(spec, iface, owner);
   if (!result.ok) return { ok: false, message: `the generated workflow does not compile:\n${formatDiagnostics(result.diagnostics)}` };
   try {
     return { ok: true, graph: buildExecutionGraph(result.closure, options) };

@@ -1,0 +1,33 @@
+/**
+ * The workflow a dynamic node ran, for GetNodeExecutionData's `dynamic_workflow` (so clients can
+ * draw the node's children with their edges). Nothing extra is stored for it: the queue keeps the
+ * attempt's assignment (the dynamic task) and the worker's report (the `DynamicJobSpec`), and
+ * compiling that spec again gives the closure the engine ran.
+ */
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { compileJobSpecClosure } from "@flyte/engine";
+import { DynamicWorkflowNodeMetadataSchema, type DynamicWorkflowNodeMetadata } from "@flyte/idl/gen/flyteidl/admin/node_execution_pb.js";
+import { IdentifierSchema } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
+import { TypedInterfaceSchema } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
+import { AssignmentSchema, CompleteRequestSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import type { StoredNodeExecution } from "../store/state-types.ts";
+import type { ExecutionsContext } from "./executions-context.ts";
+
+/**
+ * The compiled workflow of `node`'s last attempt when that attempt returned a dynamic workflow
+ * with nodes; undefined for every other node (and for a spec that did not compile: the node
+ * failed without running it).
+ */
+export async function dynamicWorkflowOf(ctx: ExecutionsContext, executionId: string, node: StoredNodeExecution): Promise<DynamicWorkflowNodeMetadata | undefined> {
+  if (node.attempts === 0) return undefined;
+  const queued = await ctx.queue.find(executionId, node.nodeId, node.attempts - 1);
+  if (queued?.result === undefined || queued.payload === undefined) return undefined;
+  const outcome = fromBinary(CompleteRequestSchema, queued.result).outcome;
+  if (outcome.case !== "futures" || outcome.value.nodes.length === 0) return undefined;
+  const task = fromBinary(AssignmentSchema, queued.payload).task;
+  if (task === undefined) return undefined;
+  const compiled = compileJobSpecClosure(outcome.value, task.interface ?? create(TypedInterfaceSchema), task.id ?? create(IdentifierSchema));
+  if (!compiled.ok) return undefined;
+  const id = compiled.closure.primary?.template?.id;
+  return create(DynamicWorkflowNodeMetadataSchema, { ...(id === undefined ? {} : { id }), compiledWorkflow: compiled.closure });
+}
