@@ -1,13 +1,13 @@
 // The console's pages in a real browser: executions filters (mode too) kept in the URL across a
-// reload and while polling, the execution timeline, groups (nested, with their edges), file
-// values with download links, dark
+// reload and while polling, the execution timeline, groups (nested, with their edges; a dynamic
+// node's children with the edges of the workflow it ran), file values with download links, dark
 // mode following the system, no serious accessibility violations (axe-core) on the main pages,
 // keyboard selection of a graph node, and screenshots of every main page in test-artifacts/.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import { executionPath, startConsoleEnv, type ConsoleEnv } from "./console-helpers.ts";
+import { executionPath, startConsoleEnv, UI_TIMEOUT_MS, type ConsoleEnv } from "./console-helpers.ts";
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -34,6 +34,7 @@ describe("the console's pages", { timeout: 600_000 }, () => {
   let nested: string;
   let outer: string;
   let files: string;
+  let fanned: string;
   before(async () => {
     env = await startConsoleEnv();
     succeeded = await env.launch("map_wf", "--xs", "[1,2,3]");
@@ -42,6 +43,7 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     nested = await env.launch("nested_wf", "--n", "2");
     outer = await env.launch("outer_wf", "--n", "2");
     files = await env.launch("files_wf", "--csv", "tests/testdata/console/amounts.csv");
+    fanned = await env.launch("fan_wf", "--n", "2");
   });
   after(async () => {
     await env?.close();
@@ -173,6 +175,23 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     assert.ok(await inView(), "n1 is fully in view after n0 expanded");
     await env.shot(p2, "execution-group-refit");
     await narrow.close();
+  });
+
+  test("a dynamic node expands into the nodes its task built, joined by the edges of the workflow it ran", async () => {
+    const page = await env.open(executionPath(fanned));
+    await page.locator('.gnode[data-node-id="n0"][data-phase="SUCCEEDED"]').waitFor({ timeout: UI_TIMEOUT_MS * 2 });
+    await page.getByRole("button", { name: "Expand n0 (3 nested)" }).click();
+    await page.getByRole("group", { name: "n0: 3 nested nodes" }).waitFor();
+    await page.locator('.gnode[data-node-id="n0-dn2"][data-phase="SUCCEEDED"]').waitFor();
+    // Both doubles feed the total: two edges, and the total laid out after them (not in a column).
+    await page.getByTestId("rf__edge-n0-dn0>n0-dn2").waitFor({ state: "attached" });
+    await page.getByTestId("rf__edge-n0-dn1>n0-dn2").waitFor({ state: "attached" });
+    const double = await page.locator('.gnode[data-node-id="n0-dn0"]').boundingBox();
+    const total = await page.locator('.gnode[data-node-id="n0-dn2"]').boundingBox();
+    assert.ok(double !== null && total !== null && total.x > double.x + double.width, `n0-dn2 is laid out after n0-dn0: ${JSON.stringify([double, total])}`);
+    assert.match(await page.locator('.gnode[data-node-id="n0-dn2"]').innerText(), /total/, "children are labelled from the dynamic workflow's spec");
+    await env.shot(page, "execution-dynamic-expanded");
+    await page.context().close();
   });
 
   test("file inputs and outputs show as typed values with download links, a dataframe with its format and columns", async () => {

@@ -1,12 +1,13 @@
 // Workflows the console's browser tests drive: a typed launch form, a slow task with a log, a
-// gate, a map task, sub-workflows (one inside another), a failing task (to recover), and files in
+// gate, a map task, sub-workflows (one inside another), a dynamic fan-out and join, a failing task
+// (to recover), and files in
 // and out (a CSV file, a dataframe, a report).
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromArrays } from "apache-arrow";
 import { z } from "zod";
-import { approve, dataFrame, duration, file, mapTask, task, workflow } from "flytekit";
+import { approve, dataFrame, duration, dynamic, file, mapTask, task, workflow } from "flytekit";
 
 const Point = z.object({ x: z.int(), y: z.number(), label: z.string().optional() });
 
@@ -57,6 +58,11 @@ export const map_wf = workflow({ name: "map_wf", inputs: { xs: z.array(z.int()) 
 // A sub-workflow: one node (n0) of nested_wf, whose two nodes the graph shows as a group.
 export const inner_wf = workflow({ name: "inner_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => square({ x: double({ n }) }));
 export const nested_wf = workflow({ name: "nested_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => double({ n: inner_wf({ n }) }));
+
+export const total = task({ name: "total", inputs: { xs: z.array(z.int()) }, outputs: z.int() }, ({ xs }) => xs.reduce((a, b) => a + b, 0));
+/** n doubles side by side (dn0, dn1, ...), then their total: the children of a dynamic node, with edges. */
+export const fan = dynamic({ name: "fan", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => total({ xs: Array.from({ length: n }, (_, i) => double({ n: i + 1 })) }));
+export const fan_wf = workflow({ name: "fan_wf", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => fan({ n }));
 
 export const explode = task({ name: "explode", inputs: { n: z.int() }, outputs: z.int() }, ({ n }) => {
   throw new Error(`exploded on ${n}`);

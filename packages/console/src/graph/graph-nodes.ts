@@ -47,8 +47,12 @@ function templateOf(compiled: CompiledWorkflowClosure["primary"]): Template {
   return { nodes, edges };
 }
 
-/** What a node runs nested, as a template: a sub-workflow's nodes and edges, a branch's alternatives. */
-function innerTemplateOf(spec: WorkflowNode | undefined, closure: CompiledWorkflowClosure | undefined): Template | undefined {
+/**
+ * What a node runs nested, as a template: the workflow a dynamic node ran, a sub-workflow's nodes
+ * and edges, a branch's alternatives.
+ */
+function innerTemplateOf(spec: WorkflowNode | undefined, closure: CompiledWorkflowClosure | undefined, dynamic: CompiledWorkflowClosure | undefined): Template | undefined {
+  if (dynamic !== undefined) return templateOf(dynamic.primary);
   if (spec?.target.case === "workflowNode" && spec.target.value.reference.case === "subWorkflowRef") {
     const ref = spec.target.value.reference.value;
     const sub = closure?.subWorkflows.find((w) => w.template?.id?.name === ref.name && w.template.id.version === ref.version);
@@ -94,23 +98,33 @@ function specIn(template: Template | undefined, local: string, parentLocal: stri
 
 /**
  * The graph's top-level nodes for `closure`'s primary workflow, with live phases; nodes in
- * `expanded` (any depth) hold their recorded nested nodes as children, with their edges.
+ * `expanded` (any depth) hold their recorded nested nodes as children, with their edges (a
+ * dynamic node's from the workflow it ran, in `dynamics` by node id, when known).
  */
-export function graphNodesOf(closure: CompiledWorkflowClosure | undefined, live: GraphLive, sorted: readonly NodeExecution[], expanded: ReadonlySet<string>): { nodes: GraphNode[]; edges: readonly (readonly [string, string])[] } {
+export function graphNodesOf(
+  closure: CompiledWorkflowClosure | undefined,
+  live: GraphLive,
+  sorted: readonly NodeExecution[],
+  expanded: ReadonlySet<string>,
+  dynamics: ReadonlyMap<string, CompiledWorkflowClosure> = new Map(),
+): { nodes: GraphNode[]; edges: readonly (readonly [string, string])[] } {
   const top = templateOf(closure?.primary);
   const nested = childrenByParent(new Set(top.nodes.map((n) => n.id)), sorted);
-  const build = (id: string, local: string, spec: WorkflowNode | undefined, fallbackKind: string): GraphNode => {
+  // `scope`: the closure whose sub-workflows the node's spec refers to (a dynamic workflow's own).
+  const build = (id: string, local: string, spec: WorkflowNode | undefined, fallbackKind: string, scope: CompiledWorkflowClosure | undefined): GraphNode => {
     const inner = nested.get(id) ?? [];
     const node = { id, label: labelOf(local, spec?.metadata?.name), kind: spec === undefined ? fallbackKind : kindOf(spec), phase: nodePhaseName(live.nodes.get(id)?.closure?.phase ?? 0), map: live.maps.get(id), childCount: inner.length };
     if (!expanded.has(id) || inner.length === 0) return node;
-    const template = innerTemplateOf(spec, closure);
+    const dynamic = dynamics.get(id);
+    const template = innerTemplateOf(spec, scope, dynamic);
+    const innerScope = dynamic ?? scope;
     const localToId = new Map<string, string>();
     const children = inner.map((c) => {
       const cid = c.id?.nodeId ?? "";
       const cl = localPart(cid, id);
       const cspec = specIn(template, cl, local);
       localToId.set(cspec?.id ?? cl, cid);
-      return build(cid, cl, cspec, c.metadata?.isParentNode === true ? "parent" : "task");
+      return build(cid, cl, cspec, c.metadata?.isParentNode === true ? "parent" : "task", innerScope);
     });
     const childEdges: (readonly [string, string])[] = [];
     for (const [s, t] of template?.edges ?? []) {
@@ -120,5 +134,5 @@ export function graphNodesOf(closure: CompiledWorkflowClosure | undefined, live:
     }
     return { ...node, children, childEdges };
   };
-  return { nodes: top.nodes.map((n) => build(n.id, n.id, n, "task")), edges: top.edges };
+  return { nodes: top.nodes.map((n) => build(n.id, n.id, n, "task", closure)), edges: top.edges };
 }

@@ -11,6 +11,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { admin, watch } from "../api/clients.ts";
+import { useDynamicWorkflows } from "../api/dynamic-workflows.ts";
 import { fetchWorkflowById } from "../api/entities.ts";
 import { executionWatch, executionWatchKey } from "../api/live-requests.ts";
 import { useLive } from "../api/use-live.ts";
@@ -86,7 +87,8 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
   const primary = closure?.primary;
   const specNodes = useMemo(() => (primary?.template?.nodes ?? []).filter((n) => !SPECIAL.has(n.id)), [primary]);
   const allNodes = useMemo(() => [...live.nodes.values()].sort((a, b) => BY_ID.compare(a.id?.nodeId ?? "", b.id?.nodeId ?? "")), [live.nodes]);
-  const graph = useMemo(() => graphNodesOf(closure, live, allNodes, expanded), [closure, live, allNodes, expanded]);
+  const dynamics = useDynamicWorkflows(id, expanded, live.nodes);
+  const graph = useMemo(() => graphNodesOf(closure, live, allNodes, expanded, dynamics), [closure, live, allNodes, expanded, dynamics]);
   const select = useCallback(
     (nodeId: string | undefined) => {
       const next = new URLSearchParams(params);
