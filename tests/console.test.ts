@@ -2,6 +2,8 @@
 // form (a file input uploaded from it too), phases changing live, a node's inputs, outputs and log, approving a gate, terminating,
 // relaunching and recovering, and a map task shown as one node with its items' histogram.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { executionPath, startConsoleEnv, UI_TIMEOUT_MS, type ConsoleEnv } from "./console-helpers.ts";
@@ -93,7 +95,9 @@ describe("the console", { timeout: 600_000 }, () => {
     assert.match(page.url(), /\/launch\?/, "nothing was launched");
 
     await page.getByLabel("Upload a local file for csv").setInputFiles("tests/testdata/console/amounts.csv");
-    await page.waitForFunction(`/\\/download\\/flytesnacks\\/development\\/inputs\\/content\\/[0-9a-f]{64}\\/amounts\\.csv$/.test(document.querySelector('input[name="csv"]').value)`, undefined, { timeout: UI_TIMEOUT_MS });
+    // Stored by content, where `flyte run --remote` puts the same bytes.
+    const sha = createHash("sha256").update(readFileSync("tests/testdata/console/amounts.csv")).digest("hex");
+    await page.waitForFunction(`document.querySelector('input[name="csv"]').value.endsWith("/download/flytesnacks/development/inputs/content/${sha}/amounts.csv")`, undefined, { timeout: UI_TIMEOUT_MS });
     const uploaded = await uri.inputValue();
     await env.shot(page, "launch-form-file");
     await page.getByRole("button", { name: "Launch" }).click();
