@@ -20,11 +20,13 @@ import type { ExecutionsContext } from "./executions-context.ts";
  */
 export async function dynamicWorkflowOf(ctx: ExecutionsContext, executionId: string, node: StoredNodeExecution): Promise<DynamicWorkflowNodeMetadata | undefined> {
   if (node.attempts === 0) return undefined;
-  const queued = await ctx.queue.find(executionId, node.nodeId, node.attempts - 1);
-  if (queued?.result === undefined || queued.payload === undefined) return undefined;
-  const outcome = fromBinary(CompleteRequestSchema, queued.result).outcome;
+  // The result alone first: most nodes are not dynamic, and their log and inputs are not needed.
+  const result = await ctx.queue.resultOf(executionId, node.nodeId, node.attempts - 1);
+  if (result === undefined) return undefined;
+  const outcome = fromBinary(CompleteRequestSchema, result).outcome;
   if (outcome.case !== "futures" || outcome.value.nodes.length === 0) return undefined;
-  const task = fromBinary(AssignmentSchema, queued.payload).task;
+  const payload = await ctx.queue.payloadOf(executionId, node.nodeId, node.attempts - 1);
+  const task = payload === undefined ? undefined : fromBinary(AssignmentSchema, payload).task;
   if (task === undefined) return undefined;
   const compiled = compileJobSpecClosure(outcome.value, task.interface ?? create(TypedInterfaceSchema), task.id ?? create(IdentifierSchema));
   if (!compiled.ok) return undefined;

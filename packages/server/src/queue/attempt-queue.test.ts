@@ -105,6 +105,17 @@ describe("AttemptQueue", () => {
     assert.equal(await queue.complete(attempt.id, "w2", bytes("late")), "duplicate");
   });
 
+  test("an attempt's result and payload are read on their own, by execution, node and attempt", async () => {
+    await queue.enqueue(request("a"));
+    assert.equal(await queue.resultOf("p:d:e1", "a", 0), undefined, "no result before completion");
+    const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(attempt);
+    await queue.complete(attempt.id, "w1", bytes("result"));
+    assert.equal(new TextDecoder().decode(await queue.resultOf("p:d:e1", "a", 0)), "result");
+    assert.equal(new TextDecoder().decode(await queue.payloadOf("p:d:e1", "a", 0)), "run a");
+    assert.equal(await queue.payloadOf("p:d:e1", "a", 1), undefined, "no such attempt");
+  });
+
   test("a completion from a worker that does not hold the lease is refused as lost-lease", async () => {
     await queue.enqueue(request("a"));
     const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });

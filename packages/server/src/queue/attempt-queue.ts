@@ -93,7 +93,7 @@ export class AttemptQueue {
   readonly #work = new EventEmitter();
   readonly #sql: Record<
     | "insert" | "findId" | "findRow" | "cancelOne" | "lease" | "claim" | "anyPending" | "heartbeat" | "state" | "complete" | "expire" | "cancel" | "pending" | "get"
-    | "byExecution" | "byNode" | "getLog" | "setLog",
+    | "byExecution" | "byNode" | "getLog" | "setLog" | "resultByNode" | "payloadByNode",
     StatementSync
   >;
   #outstanding = 0;
@@ -149,6 +149,8 @@ export class AttemptQueue {
       byNode: sqlite.prepare("SELECT * FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
       getLog: sqlite.prepare("SELECT log FROM queue_attempts WHERE id = ?"),
       setLog: sqlite.prepare("UPDATE queue_attempts SET log = ? WHERE id = ?"),
+      resultByNode: sqlite.prepare("SELECT result FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
+      payloadByNode: sqlite.prepare("SELECT payload FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
     };
   }
 
@@ -359,6 +361,18 @@ export class AttemptQueue {
     return row === undefined ? undefined : queued(row);
   }
 
+  /** An attempt's recorded result alone (not its log or payload), once completed. */
+  async resultOf(executionId: string, nodeId: string, attempt: number): Promise<Uint8Array | undefined> {
+    await this.#settled();
+    return (this.#sql.resultByNode.get(executionId, nodeId, attempt) as { result: Uint8Array | null } | undefined)?.result ?? undefined;
+  }
+
+  /** What an attempt was enqueued with (an encoded `Assignment`: its task and inputs). */
+  async payloadOf(executionId: string, nodeId: string, attempt: number): Promise<Uint8Array | undefined> {
+    await this.#settled();
+    return (this.#sql.payloadByNode.get(executionId, nodeId, attempt) as { payload: Uint8Array } | undefined)?.payload;
+  }
+
   async #mutate<T>(op: () => T): Promise<T> {
     this.#outstanding++;
     try {
@@ -527,7 +541,6 @@ function queued(row: AttemptRow): QueuedAttempt {
   if (row.lease_until !== null) attempt.leaseUntil = row.lease_until;
   if (row.completed_at !== null) attempt.completedAt = row.completed_at;
   if (row.result !== null) attempt.result = row.result;
-  if (row.payload !== undefined) attempt.payload = row.payload;
   if (row.log !== null) attempt.log = row.log;
   return attempt;
 }

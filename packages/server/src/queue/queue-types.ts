@@ -41,8 +41,6 @@ export interface QueuedAttempt {
   readonly completedAt?: number;
   /** The worker's result, once completed. */
   readonly result?: Uint8Array;
-  /** What the attempt was enqueued with (an encoded `Assignment`: the task, its inputs). */
-  readonly payload?: Uint8Array;
   /** What the task printed: streamed while it runs, whole once completed. */
   readonly log?: string;
 }
