@@ -258,6 +258,7 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     ["launch-plan", () => "/console/projects/flytesnacks/domains/development/launch_plans/typed_wf"],
     ["tasks", () => "/console/projects/flytesnacks/tasks?domain=development"],
     ["launch", () => "/console/projects/flytesnacks/domains/development/launch?lp=typed_wf"],
+    ["launch-file", () => "/console/projects/flytesnacks/domains/development/launch?lp=files_wf"],
   ];
   for (const [name, path] of pages) {
     test(`the ${name} page has no serious accessibility violations, light or dark`, async () => {
