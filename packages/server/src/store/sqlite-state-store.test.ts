@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { after, describe, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { CompiledWorkflowClosureSchema } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
@@ -208,6 +209,25 @@ describe("SqliteStateStore", () => {
     await writer.close();
     const reader = SqliteStateStore.open(path);
     await assert.rejects(reader.getNodeExecution("e1", "n0"), /inputs of node "n0" of execution "e1" were offloaded to blob "metadata\/e1\/n0\/data\/inputs.pb"/);
+    await reader.close();
+  });
+
+  test("an execution's inline inputs and outputs are decoded only when read (pollers of its phase never decode them)", async () => {
+    const path = freshPath();
+    const writer = SqliteStateStore.open(path);
+    const outputs = strings({ o0: "done" });
+    await writer.createExecution(newExecution("e1"));
+    await writer.record([{ kind: "workflow", executionId: "e1", phase: "SUCCEEDED", occurredAt: 2, outputs }]);
+    await writer.close();
+    // Bytes that are no LiteralMap (wire type 7 does not exist): reading them must throw.
+    const raw = new DatabaseSync(path);
+    raw.prepare("UPDATE executions SET inputs = ? WHERE execution_id = ?").run(new Uint8Array([0xff]), "e1");
+    raw.close();
+    const reader = SqliteStateStore.open(path);
+    const record = await reader.getExecution("e1");
+    assert.equal(record?.phase, "SUCCEEDED", "the phase is read without decoding the inputs");
+    assert.throws(() => record.inputs);
+    assert.deepEqual(record.outputs, outputs);
     await reader.close();
   });
 });

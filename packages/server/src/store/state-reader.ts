@@ -2,7 +2,8 @@
  * Reads of the "state" tables: rows to the engine's records, and the listings the API needs
  * (executions by project and domain, newest first, keyset-paginated; unfinished executions).
  */
-import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { fromBinary } from "@bufbuild/protobuf";
+import { LiteralMapSchema, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type {
   ExecutionError,
@@ -112,21 +113,23 @@ export class StateReader {
     const row = this.#sql.execution.get(executionId) as ExecutionRow | undefined;
     if (row === undefined) return undefined;
     const what = `execution "${executionId}"`;
-    const [inputs, outputs] = await Promise.all([
-      this.#literal(row.inputs, row.inputs_uri, `inputs of ${what}`),
-      this.#literal(row.outputs, row.outputs_uri, `outputs of ${what}`),
-    ]);
     // The closure is decoded only if read (GetExecutionData and the console never do).
     const record: {
       -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K];
     } = defineLazyClosure({
       executionId,
       phase: row.phase as WorkflowExecutionPhase,
-      inputs: inputs as LiteralMap,
+      inputs: undefined as unknown as LiteralMap,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     }, row.closure);
-    if (outputs !== undefined) record.outputs = outputs;
+    // Inline literals are decoded only if read too: a client polling GetExecution (which shows
+    // neither) decoded the inputs on every poll — a 1,000-item map's list, a sixth of the
+    // server's CPU in a fan-out run (docs/benchmarks.md). Offloaded ones are read now (async).
+    await Promise.all([
+      this.#defineLiteral(record, "inputs", row.inputs, row.inputs_uri, `inputs of ${what}`),
+      this.#defineLiteral(record, "outputs", row.outputs, row.outputs_uri, `outputs of ${what}`),
+    ]);
     if (row.error !== null) record.error = JSON.parse(row.error) as ExecutionError;
     if (row.started_at !== null) record.startedAt = row.started_at;
     if (row.ended_at !== null) record.endedAt = row.ended_at;
@@ -242,6 +245,25 @@ export class StateReader {
       items.attempts[row.item] = row.attempts;
     }
     return summarizeArrayItems(items);
+  }
+
+  /**
+   * Sets `record[key]` to the literal map of a column pair: decoded on first read when inline,
+   * read and decoded now when offloaded; left as is when neither column is set.
+   */
+  async #defineLiteral(record: object, key: "inputs" | "outputs", bytes: Uint8Array | null, uri: string | null, what: string): Promise<void> {
+    if (bytes !== null) {
+      let decoded: LiteralMap | undefined;
+      Object.defineProperty(record, key, {
+        enumerable: true,
+        configurable: true,
+        get: () => (decoded ??= fromBinary(LiteralMapSchema, bytes)),
+        set: (value: LiteralMap) => (decoded = value),
+      });
+      return;
+    }
+    const literal = await this.#literal(bytes, uri, what);
+    if (literal !== undefined) Object.defineProperty(record, key, { value: literal, enumerable: true, configurable: true, writable: true });
   }
 
   #literal(bytes: Uint8Array | null, uri: string | null, what: string): Promise<LiteralMap | undefined> {
