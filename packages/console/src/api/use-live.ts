@@ -16,6 +16,11 @@ export interface LiveSource<T> {
   readonly onMessage: (message: T) => void;
   /** True when `message` is final (an ended execution): stop watching. */
   readonly done?: (message: T) => boolean;
+  /**
+   * Awaited before each further message is read. A stream's message is decoded only when read,
+   * so a page can hold back a big one (5,000 node records) until it has drawn what needs none.
+   */
+  readonly hold?: () => Promise<void>;
 }
 
 /** Connection state shown to users: streaming, polling (degraded), or finished. */
@@ -73,6 +78,7 @@ export function useLive<T>(key: string, source: LiveSource<T>): { state: LiveSta
               setState("done");
               return;
             }
+            await ref.current.hold?.();
           }
           // A stream the server ended (it closed) is simply opened again.
         } catch (e) {

@@ -23,6 +23,8 @@ export interface ExecutionGraphProps {
   readonly onSelect: (id: string) => void;
   /** Expands or collapses a node with nested nodes (none without). */
   readonly onToggle?: (id: string) => void;
+  /** Called once the graph is drawn laid out (or has no nodes to draw), after React Flow set up its nodes. */
+  readonly onDrawn?: () => void;
 }
 
 /** Above this many nodes the minimap is left out: it draws every node, visible or not. */
@@ -155,7 +157,7 @@ function RefitOnLayout({ layout, bounds }: { readonly layout: Layout | undefined
 }
 
 /** The graph; positions come from the layout worker. */
-export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle }: ExecutionGraphProps) {
+export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle, onDrawn }: ExecutionGraphProps) {
   const shapeKey = useMemo(() => shapeKeyOf(nodes, edges), [nodes, edges]);
   const layoutNodes = useMemo(() => layoutNodesOf(nodes), [shapeKey]);
   const layout = useLayout(layoutNodes, edges, shapeKey);
@@ -174,6 +176,10 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle }: E
   // What a refit shows: the graph, or for a big one its first nodes (as on opening).
   const fitBounds = useMemo(() => (layout === undefined ? undefined : boundsOf(nodes.slice(0, FIT_FIRST_NODES), layout)), [layout]);
   const flowEdges = useMemo(() => flowEdgesOf(nodes, edges), [shapeKey]);
+  // Runs after React Flow's own effects (those of children run first), so its nodes are set up.
+  useEffect(() => {
+    if (layout !== undefined || nodes.length === 0) onDrawn?.();
+  }, [layout, nodes.length === 0]);
   if (nodes.length === 0) return <p className="muted">This workflow has no nodes.</p>;
   return (
     <div className="graph" aria-label="Workflow graph">

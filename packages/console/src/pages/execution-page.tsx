@@ -25,6 +25,7 @@ import { ValueView } from "../components/value-view.tsx";
 import { ExecutionGraph, prestartLayoutWorker } from "../graph/execution-graph.tsx";
 import { graphNodesOf } from "../graph/graph-nodes.ts";
 import { executionPhaseName, isTerminal } from "../lib/phases.ts";
+import { gate } from "../lib/gate.ts";
 import { durationMs, formatDuration, formatTime, msOf } from "../lib/time.ts";
 import { useNow } from "../lib/use-now.ts";
 import { workflowUrl } from "../lib/urls.ts";
@@ -36,6 +37,11 @@ interface LiveExecution {
 }
 
 const SPECIAL = new Set(["start-node", "end-node"]);
+/**
+ * Longest the stream's messages after the first are held back for the graph's first drawing
+ * (it is released at once when there is no graph to wait for).
+ */
+const HOLD_FOR_GRAPH_MS = 3000;
 /** Node ids in natural order (n2 before n10). */
 const BY_ID = new Intl.Collator(undefined, { numeric: true });
 
@@ -56,6 +62,9 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
   const id = useMemo(() => ({ project, domain, name }), [project, domain, name]);
   const [live, setLive] = useState<LiveExecution>({ execution: undefined, nodes: new Map(), maps: new Map() });
   const cursor = useRef(0n);
+  // The graph needs only the workflow: the node records (thousands, decoded on this thread) are
+  // read from the stream once it is drawn, so they do not delay it; their phases follow.
+  const [graphDrawn] = useState(() => gate(HOLD_FOR_GRAPH_MS));
   useEffect(prestartLayoutWorker, []);
   const apply = useCallback((res: WatchExecutionResponse) => {
     cursor.current = res.cursor;
@@ -75,6 +84,7 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
     },
     onMessage: apply,
     done: (res) => res.execution !== undefined && isTerminal(res.execution.closure?.phase ?? 0),
+    hold: () => graphDrawn.opened,
   });
   const execution = live.execution;
   const workflowId = execution?.closure?.workflowId;
@@ -82,6 +92,10 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
   const phase = executionPhaseName(execution?.closure?.phase ?? 0);
   const data = useQuery({ queryKey: ["executionData", name, phase], queryFn: () => admin.getExecutionData({ id }), enabled: execution !== undefined });
   const now = useNow(1000);
+  // No graph to wait for: the timeline shows the nodes themselves, or the workflow failed to load.
+  useEffect(() => {
+    if (view === "timeline" || workflow.isError) graphDrawn.open();
+  }, [view, workflow.isError, graphDrawn]);
 
   const closure = workflow.data?.closure?.compiledWorkflow;
   const primary = closure?.primary;
@@ -158,7 +172,7 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
             ) : workflow.isPending ? (
               <p>Loading the graph…</p>
             ) : (
-              <ExecutionGraph nodes={graph.nodes} edges={graph.edges} selected={selected} onSelect={onSelect} onToggle={toggle} />
+              <ExecutionGraph nodes={graph.nodes} edges={graph.edges} selected={selected} onSelect={onSelect} onToggle={toggle} onDrawn={graphDrawn.open} />
             )}
           </div>
           <details className="io" open>
