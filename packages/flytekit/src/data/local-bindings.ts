@@ -11,13 +11,11 @@ import type { DynamicJobSpec } from "@flyte/idl/gen/flyteidl/core/dynamic_job_pb
 import type { BindingData } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { Node } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import { stat } from "node:fs/promises";
-import { createReadStream } from "node:fs";
-import { basename } from "node:path";
 import { FlyteError } from "../errors.ts";
 import { currentDataContext, currentStoreFor } from "./data-context.ts";
 import { localPathOf } from "./file-store.ts";
-import { CHUNK, joinUri } from "./store.ts";
-import { hashLocalFile, hashLocalFolder, uploadFolder, uploadStream } from "./upload.ts";
+import { joinUri } from "./store.ts";
+import { uploadLocalPath } from "./upload.ts";
 
 /** Where a blob constant's URI sits, to rewrite it in place. */
 interface UriSlot {
@@ -99,13 +97,6 @@ async function uploadByContent(path: string, base: string, what: string): Promis
   const info = await stat(path).catch(() => undefined);
   if (info === undefined) throw new FlyteError("E_DATA_NOT_FOUND", `${what}: no local file or folder at '${path}', which the graph passes on; write it before passing it`);
   // What is on disk decides: a folder (a directory, a dataframe's folder) or one file.
-  const hash = info.isDirectory() ? await hashLocalFolder(path) : await hashLocalFile(path);
-  const target = joinUri(base, "content", hash.slice("sha256:".length), encodeURIComponent(basename(path)));
-  const store = currentStoreFor(target, what);
-  if (info.isDirectory()) return (await uploadFolder(path, store, target, what)).uri;
-  const up = await uploadStream(createReadStream(path, { highWaterMark: CHUNK }), store, target, what);
-  if (up.hash !== hash) {
-    throw new FlyteError("E_DATA_TRANSFER", `${what}: '${path}' changed while it was uploaded (its content hash is not the one it was stored under); write it before passing it, and do not change it after`);
-  }
-  return target;
+  const up = await uploadLocalPath(path, info.isDirectory(), { byContent: joinUri(base, "content") }, (uri) => currentStoreFor(uri, what), what);
+  return up.uri;
 }

@@ -11,7 +11,6 @@
  * Data values are found through `.optional()`, `.nullable()`, `.default()`, arrays and records.
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import { Readable } from "node:stream";
@@ -27,9 +26,9 @@ import { currentDataContext, currentStoreFor } from "./data-context.ts";
 import { fileUriOf, localPathOf } from "./file-store.ts";
 import { FlyteDirectory } from "./flyte-directory.ts";
 import { FlyteFile } from "./flyte-file.ts";
-import { CHUNK, hasScheme, joinUri } from "./store.ts";
+import { hasScheme, joinUri } from "./store.ts";
 import { StructuredDataset } from "./structured-dataset.ts";
-import { hashLocalFile, hashLocalFolder, toNodeReadable, uploadFolder, uploadStream, type Uploaded } from "./upload.ts";
+import { hashLocalFile, hashLocalFolder, toNodeReadable, uploadLocalPath, uploadStream, type Uploaded } from "./upload.ts";
 
 /** "upload": write local data into the current store; "reference": keep local files in place (local runs). */
 export type PrepareMode = "upload" | "reference";
@@ -100,40 +99,15 @@ async function prepareFile(value: unknown, format: string, what: string, mode: P
   if (!info.isFile()) throw new FlyteError("E_DATA_FORMAT", `${what}: '${localPath}' is a folder, not a file; declare the input or output as directory()`);
   checkExtension(localPath, format, what, "file");
   if (mode === "reference") return new FlyteFile(fileUriOf(resolve(localPath)), { format, hash: await hashLocalFile(localPath) });
-  const up = await uploadLocalFile(localPath, what);
+  const up = await uploadLocal(localPath, false, what);
   return new FlyteFile(up.uri, { format, hash: up.hash });
 }
 
-/** Uploads a local file under the raw prefix, or by content when the context says so. */
-async function uploadLocalFile(localPath: string, what: string): Promise<Uploaded> {
+/** Uploads a local file or folder under the raw prefix, or by content when the context says so. */
+function uploadLocal(localPath: string, folder: boolean, what: string): Promise<Uploaded> {
   const ctx = currentDataContext();
-  const expected = ctx.contentPrefix !== undefined ? await hashLocalFile(localPath) : undefined;
-  const target = joinUri(expected !== undefined ? contentFolder(ctx.contentPrefix!, expected) : joinUri(ctx.rawPrefix, unique()), encodeURIComponent(basename(localPath)));
-  const up = await uploadStream(createReadStream(localPath, { highWaterMark: CHUNK }), currentStoreFor(target, what), target, what);
-  checkUnchanged(up, expected, localPath, what);
-  return up;
-}
-
-/** Uploads a local folder under the raw prefix, or by content when the context says so. */
-async function uploadLocalFolder(localPath: string, what: string): Promise<Uploaded> {
-  const ctx = currentDataContext();
-  const expected = ctx.contentPrefix !== undefined ? await hashLocalFolder(localPath) : undefined;
-  const prefix = joinUri(expected !== undefined ? contentFolder(ctx.contentPrefix!, expected) : joinUri(ctx.rawPrefix, unique()), encodeURIComponent(basename(resolve(localPath))));
-  const up = await uploadFolder(localPath, currentStoreFor(prefix, what), prefix, what);
-  checkUnchanged(up, expected, localPath, what);
-  return up;
-}
-
-/** `<prefix>/<hex of the sha256>`. */
-function contentFolder(prefix: string, hash: string): string {
-  return joinUri(prefix, hash.slice(hash.indexOf(":") + 1));
-}
-
-/** A content-addressed upload must hold the bytes its location names. */
-function checkUnchanged(up: Uploaded, expected: string | undefined, localPath: string, what: string): void {
-  if (expected !== undefined && up.hash !== expected) {
-    throw new FlyteError("E_DATA_TRANSFER", `${what}: '${localPath}' changed while it was uploaded; run again once it is written`);
-  }
+  const place = ctx.contentPrefix !== undefined ? { byContent: ctx.contentPrefix } : { under: joinUri(ctx.rawPrefix, unique()) };
+  return uploadLocalPath(localPath, folder, place, (uri) => currentStoreFor(uri, what), what);
 }
 
 async function prepareDirectory(value: unknown, format: string, what: string, mode: PrepareMode): Promise<unknown> {
@@ -152,7 +126,7 @@ async function prepareDirectory(value: unknown, format: string, what: string, mo
   const info = await localInfo(localPath, what);
   if (!info.isDirectory()) throw new FlyteError("E_DATA_FORMAT", `${what}: '${localPath}' is a file, not a folder; declare the input or output as file()`);
   if (mode === "reference") return new FlyteDirectory(fileUriOf(resolve(localPath)), { format, hash: await hashLocalFolder(localPath) });
-  const up = await uploadLocalFolder(localPath, what);
+  const up = await uploadLocal(localPath, true, what);
   return new FlyteDirectory(up.uri, { format, hash: up.hash });
 }
 
@@ -163,7 +137,7 @@ async function prepareDataFrame(value: unknown, kind: Extract<DataKind, { kind: 
     if (!hasScheme(value) && !ctx.stores.some((s) => s.accepts(uri)) && mode === "upload") {
       // A local Parquet file or folder given to a run whose store is not the local disk: uploaded.
       const info = await localInfo(value, what);
-      const up = info.isDirectory() ? await uploadLocalFolder(value, what) : await uploadLocalFile(value, what);
+      const up = await uploadLocal(value, info.isDirectory(), what);
       return new StructuredDataset(up.uri, { format: kind.format });
     }
     if (!hasScheme(value)) await localInfo(value, what);

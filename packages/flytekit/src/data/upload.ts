@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { basename, join, relative, resolve, sep } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { FlyteError } from "../errors.ts";
@@ -86,4 +86,30 @@ export async function hashLocalFolder(dir: string): Promise<string> {
   const entries: { rel: string; hash: string }[] = [];
   for (const rel of await localFiles(dir)) entries.push({ rel, hash: await hashLocalFile(join(dir, ...rel.split("/"))) });
   return folderHash(entries);
+}
+
+/**
+ * Where `uploadLocalPath` puts a local file or folder: in a folder named by its content hash under
+ * `byContent` (so the same bytes under the same name keep one URI, and a cache key — which holds
+ * the URI — follows the bytes), or directly under the folder `under`.
+ */
+export type UploadPlace = { readonly byContent: string } | { readonly under: string };
+
+/**
+ * Uploads a local file or folder (`folder` says which) to `<place>/<its name>`. Placed by content,
+ * it is hashed first and the upload must hash the same: otherwise the path changed while it was
+ * read, and the URI would name other bytes.
+ *
+ * @throws FlyteError `E_DATA_TRANSFER` naming `what` when the upload fails or the bytes changed.
+ */
+export async function uploadLocalPath(localPath: string, folder: boolean, place: UploadPlace, storeFor: (uri: string) => DataStore, what: string): Promise<Uploaded> {
+  const expected = "byContent" in place ? await (folder ? hashLocalFolder(localPath) : hashLocalFile(localPath)) : undefined;
+  const parent = "byContent" in place ? joinUri(place.byContent, expected!.slice(expected!.indexOf(":") + 1)) : place.under;
+  const target = joinUri(parent, encodeURIComponent(basename(resolve(localPath))));
+  const store = storeFor(target);
+  const up = folder ? await uploadFolder(localPath, store, target, what) : await uploadStream(createReadStream(localPath, { highWaterMark: CHUNK }), store, target, what);
+  if (expected !== undefined && up.hash !== expected) {
+    throw new FlyteError("E_DATA_TRANSFER", `${what}: '${localPath}' changed while it was uploaded (its content hash is not the one it is stored under); run again once it is written, and do not change it during the run`);
+  }
+  return up;
 }
