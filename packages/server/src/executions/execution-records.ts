@@ -13,6 +13,7 @@ import type { Database } from "../db/database.ts";
 import { groupCommitterFor, type GroupCommitter } from "../db/group-commit.ts";
 import { migrate } from "../db/migrations.ts";
 import { workflowIdOfClosure } from "../store/closure-bytes.ts";
+import { defineLazy } from "../store/define-lazy.ts";
 import { executionMigrations } from "./execution-schema.ts";
 
 /** One execution the server started. */
@@ -144,30 +145,17 @@ export class ExecutionSpecs {
  * map over 1,000 items are two lists of 1,000 literals.
  */
 function recordOf(row: Row): ExecutionSpecRecord {
-  let spec: ExecutionSpec | undefined;
-  let closure: CompiledWorkflowClosure | undefined;
-  let inputs: LiteralMap | undefined;
-  let userInputs: LiteralMap | undefined;
-  const record: ExecutionSpecRecord = {
+  const fields = {
     executionId: row.execution_id,
     project: row.project,
     domain: row.domain,
     name: row.name,
-    get spec() {
-      return (spec ??= fromBinary(ExecutionSpecSchema, row.spec));
-    },
-    get closure() {
-      return (closure ??= fromBinary(CompiledWorkflowClosureSchema, row.closure));
-    },
-    get inputs() {
-      return (inputs ??= fromBinary(LiteralMapSchema, row.inputs));
-    },
-    get userInputs() {
-      return (userInputs ??= fromBinary(LiteralMapSchema, row.user_inputs));
-    },
     createdAt: row.created_at,
     ...(row.recover_from !== null ? { recoverFrom: row.recover_from } : {}),
     ...(row.abort_cause !== null ? { abortCause: row.abort_cause } : {}),
   };
-  return record;
+  const withSpec = defineLazy(fields, "spec", () => fromBinary(ExecutionSpecSchema, row.spec));
+  const withClosure = defineLazy(withSpec, "closure", () => fromBinary(CompiledWorkflowClosureSchema, row.closure));
+  const withInputs = defineLazy(withClosure, "inputs", () => fromBinary(LiteralMapSchema, row.inputs));
+  return defineLazy(withInputs, "userInputs", () => fromBinary(LiteralMapSchema, row.user_inputs));
 }

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { CompiledWorkflowClosureSchema } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import { ResourceType } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
-import { defineLazyClosure, workflowIdOfClosure } from "./closure-bytes.ts";
+import { workflowIdOfClosure } from "./closure-bytes.ts";
 
 const id = (name: string) => ({ resourceType: ResourceType.WORKFLOW, project: "p", domain: "d", name, version: "v1" });
 
@@ -19,13 +19,4 @@ test("the primary workflow's id is read from the encoded closure", () => {
   assert.equal(got?.name, "main");
   assert.equal(got?.version, "v1");
   assert.equal(workflowIdOfClosure(toBinary(CompiledWorkflowClosureSchema, create(CompiledWorkflowClosureSchema))), undefined);
-});
-
-test("a lazy closure is decoded on first read, once, and enumerable like a field", () => {
-  const record = defineLazyClosure({ executionId: "e" }, toBinary(CompiledWorkflowClosureSchema, closure));
-  assert.ok(Object.keys(record).includes("closure"));
-  const first = record.closure;
-  assert.equal(first.primary?.template?.nodes.length, 2);
-  assert.equal(record.closure, first, "kept after the first read");
-  assert.equal({ ...record }.closure, first);
 });

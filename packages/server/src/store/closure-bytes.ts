@@ -1,25 +1,12 @@
 /**
  * Workflow closures as stored bytes: a 5,000-node closure is megabytes and takes hundreds of
  * milliseconds to decode, while most readers of an execution want its phase, spec or data — so
- * records decode their closure only when it is read, and the workflow's id is read straight from
- * the bytes.
+ * records decode their closure only when it is read (define-lazy.ts), and the workflow's id is
+ * read straight from the bytes.
  */
 import { fromBinary } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
-import { CompiledWorkflowClosureSchema, type CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import { IdentifierSchema, type Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
-
-/**
- * Defines `record.closure` as decoded from `bytes` on first read (then kept), enumerable like
- * the plain field it stands for.
- */
-export function defineLazyClosure<T extends object>(record: T, bytes: Uint8Array): T & { readonly closure: CompiledWorkflowClosure } {
-  let decoded: CompiledWorkflowClosure | undefined;
-  return Object.defineProperty(record, "closure", {
-    enumerable: true,
-    get: () => (decoded ??= fromBinary(CompiledWorkflowClosureSchema, bytes)),
-  }) as T & { readonly closure: CompiledWorkflowClosure };
-}
 
 /** The bytes of field `field` (length-delimited) of the message in `bytes`, skipping the others. */
 function subMessage(bytes: Uint8Array, field: number): Uint8Array | undefined {

@@ -2,7 +2,8 @@
  * Reads of the "state" tables: rows to the engine's records, and the listings the API needs
  * (executions by project and domain, newest first, keyset-paginated; unfinished executions).
  */
-import { fromBinary } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { CompiledWorkflowClosureSchema } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import { LiteralMapSchema, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type {
@@ -16,7 +17,7 @@ import type { CacheStatus } from "@flyte/engine";
 import type { ExecutionRecord } from "@flyte/engine/store";
 import { newArrayItems, summarizeArrayItems, type ArrayItemsSummary } from "@flyte/engine/store";
 import type { BlobStore } from "../blob/blob-store.ts";
-import { defineLazyClosure } from "./closure-bytes.ts";
+import { defineLazy } from "./define-lazy.ts";
 import { decodeLiteralMap } from "./literal-codec.ts";
 import type {
   ExecutionPage,
@@ -113,23 +114,28 @@ export class StateReader {
     const row = this.#sql.execution.get(executionId) as ExecutionRow | undefined;
     if (row === undefined) return undefined;
     const what = `execution "${executionId}"`;
-    // The closure is decoded only if read (GetExecutionData and the console never do).
-    const record: {
-      -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K];
-    } = defineLazyClosure({
+    // The closure is decoded only if read (GetExecutionData and the console never do), and so are
+    // inline literals: a client polling GetExecution (which shows neither) decoded the inputs on
+    // every poll — a 1,000-item map's list, a sixth of the server's CPU in a fan-out run
+    // (docs/benchmarks.md). Offloaded ones are read now (async).
+    const [inputs, outputs] = await Promise.all([
+      this.#lazyLiteral(row.inputs, row.inputs_uri, `inputs of ${what}`),
+      this.#lazyLiteral(row.outputs, row.outputs_uri, `outputs of ${what}`),
+    ]);
+    const closureBytes = row.closure;
+    const base: { -readonly [K in keyof Omit<ExecutionRecord, "closure" | "inputs">]: ExecutionRecord[K] } = {
       executionId,
       phase: row.phase as WorkflowExecutionPhase,
-      inputs: undefined as unknown as LiteralMap,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
-    }, row.closure);
-    // Inline literals are decoded only if read too: a client polling GetExecution (which shows
-    // neither) decoded the inputs on every poll — a 1,000-item map's list, a sixth of the
-    // server's CPU in a fan-out run (docs/benchmarks.md). Offloaded ones are read now (async).
-    await Promise.all([
-      this.#defineLiteral(record, "inputs", row.inputs, row.inputs_uri, `inputs of ${what}`),
-      this.#defineLiteral(record, "outputs", row.outputs, row.outputs_uri, `outputs of ${what}`),
-    ]);
+    };
+    const record = defineLazy(
+      defineLazy(base, "closure", () => fromBinary(CompiledWorkflowClosureSchema, closureBytes)),
+      "inputs",
+      // Every execution is created with inputs (createExecution writes one of the two columns).
+      inputs ?? (() => create(LiteralMapSchema)),
+    );
+    if (outputs !== undefined) defineLazy(record, "outputs", outputs);
     if (row.error !== null) record.error = JSON.parse(row.error) as ExecutionError;
     if (row.started_at !== null) record.startedAt = row.started_at;
     if (row.ended_at !== null) record.endedAt = row.ended_at;
@@ -248,22 +254,13 @@ export class StateReader {
   }
 
   /**
-   * Sets `record[key]` to the literal map of a column pair: decoded on first read when inline,
-   * read and decoded now when offloaded; left as is when neither column is set.
+   * The decoder of a column pair's literal map: decoding on call when inline, already read and
+   * decoded when offloaded; undefined when neither column is set.
    */
-  async #defineLiteral(record: object, key: "inputs" | "outputs", bytes: Uint8Array | null, uri: string | null, what: string): Promise<void> {
-    if (bytes !== null) {
-      let decoded: LiteralMap | undefined;
-      Object.defineProperty(record, key, {
-        enumerable: true,
-        configurable: true,
-        get: () => (decoded ??= fromBinary(LiteralMapSchema, bytes)),
-        set: (value: LiteralMap) => (decoded = value),
-      });
-      return;
-    }
+  async #lazyLiteral(bytes: Uint8Array | null, uri: string | null, what: string): Promise<(() => LiteralMap) | undefined> {
+    if (bytes !== null) return () => fromBinary(LiteralMapSchema, bytes);
     const literal = await this.#literal(bytes, uri, what);
-    if (literal !== undefined) Object.defineProperty(record, key, { value: literal, enumerable: true, configurable: true, writable: true });
+    return literal === undefined ? undefined : () => literal;
   }
 
   #literal(bytes: Uint8Array | null, uri: string | null, what: string): Promise<LiteralMap | undefined> {
