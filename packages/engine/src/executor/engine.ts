@@ -65,6 +65,13 @@ export interface ExecuteRequest {
    */
   readonly resume?: boolean;
   /**
+   * The caller has already created `executionId` in the store, with these closure and inputs and
+   * no event since — a server writes it in one transaction with its own record of the request,
+   * so that creating an execution takes one durable commit. The engine neither reads nor creates
+   * it and starts it at once. Wins over `resume`. @default false
+   */
+  readonly created?: boolean;
+  /**
    * Recovery (Flyte's RecoverExecution): the id of an earlier execution in the same store. Each
    * node of the primary workflow that SUCCEEDED (or was RECOVERED) there is not run: it ends
    * RECOVERED with the earlier outputs. Other nodes run normally. @default none
@@ -119,7 +126,7 @@ export class Engine {
    */
   async execute(request: ExecuteRequest): Promise<ExecutionResult> {
     const { executionId, closure, inputs } = request;
-    const existing = request.resume === true ? await this.#store.getExecution(executionId) : undefined;
+    const existing = request.resume === true && request.created !== true ? await this.#store.getExecution(executionId) : undefined;
     let prior: PriorNodes | undefined;
     if (existing !== undefined) {
       const ended = endedResult(existing);
@@ -129,7 +136,7 @@ export class Engine {
       }
       prior = { mode: "resume", outputs: await succeededOutputs(this.#store, executionId), phase: existing.phase };
     } else {
-      await this.#store.createExecution({ executionId, closure, inputs, createdAt: this.#clock.now() });
+      if (request.created !== true) await this.#store.createExecution({ executionId, closure, inputs, createdAt: this.#clock.now() });
       if (request.recoverFrom !== undefined) {
         prior = { mode: "recover", outputs: await succeededOutputs(this.#store, request.recoverFrom) };
       }

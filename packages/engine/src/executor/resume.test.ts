@@ -64,6 +64,19 @@ describe("Engine resume and recover", () => {
     assert.deepEqual(result.phase === "SUCCEEDED" && intsOf(result.outputs), { o0: 7n });
   });
 
+  test("an execution the caller created in the store is started without being read or created again", async () => {
+    const store = new MemoryStore();
+    store.createExecution({ executionId: "made", closure: chain, inputs: intMap({ x: 2n }), createdAt: 1 });
+    let recorded = false;
+    const result = await new Engine({ runner: new FunctionRunner(arithmeticTasks), store }).execute({
+      executionId: "made", closure: chain, inputs: intMap({ x: 2n }), created: true, onRecorded: () => (recorded = true),
+    });
+    assert.ok(recorded);
+    assert.deepEqual(result.phase === "SUCCEEDED" && intsOf(result.outputs), { o0: 7n });
+    assert.equal(store.getExecution("made")?.phase, "SUCCEEDED");
+    assert.equal(store.getExecution("made")?.createdAt, 1, "the caller's row, not a new one");
+  });
+
   test("a recovering execution records nodes that succeeded in the original as RECOVERED and reruns the others", async () => {
     const store = new MemoryStore();
     await interrupted(store);

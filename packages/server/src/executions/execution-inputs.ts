@@ -4,10 +4,10 @@
  * castable type; every required input must be given. The execution's inputs are then the launch
  * plan's defaults, overlaid with the given inputs, plus the fixed inputs.
  */
-import { create } from "@bufbuild/protobuf";
+import { clone, create } from "@bufbuild/protobuf";
 import type { LaunchPlanSpec } from "@flyte/idl/gen/flyteidl/admin/launch_plan_pb.js";
 import type { ParameterMap } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
-import { LiteralMapSchema, type Literal, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
+import { LiteralMapSchema, LiteralSchema, type Literal, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { invalidArgument } from "../api/errors.ts";
 import { literalCastsTo, literalTypeOf, typeSummary } from "../api/literal-type.ts";
 
@@ -28,8 +28,10 @@ export function mergeExecutionInputs(
   const problems: string[] = [];
   const merged: Record<string, Literal> = {};
 
+  // Defaults and fixed inputs are copied: they belong to the launch plan's decoded (and cached,
+  // frozen) target that every execution of it shares, while the merged map is this execution's.
   for (const [name, param] of Object.entries(parameters)) {
-    if (param.behavior.case === "default") merged[name] = param.behavior.value;
+    if (param.behavior.case === "default" && provided[name] === undefined) merged[name] = clone(LiteralSchema, param.behavior.value);
   }
   for (const [name, literal] of Object.entries(provided)) {
     if (fixed[name] !== undefined) {
@@ -56,6 +58,6 @@ export function mergeExecutionInputs(
     }
   }
   if (problems.length > 0) throw invalidArgument(`invalid inputs for the ${subject}:\n${problems.join("\n")}`);
-  for (const [name, literal] of Object.entries(fixed)) merged[name] = literal;
+  for (const [name, literal] of Object.entries(fixed)) merged[name] = clone(LiteralSchema, literal);
   return create(LiteralMapSchema, { literals: merged });
 }

@@ -1,7 +1,7 @@
 /**
  * The `execution_specs` table (execution-schema.ts): written once per execution the server
- * starts, through the database's group committer, so CreateExecution answers only once the row is
- * durable. The engine's own record (phase, outputs, nodes) lives in the state store.
+ * starts, in the same group-committed transaction as the engine's row of it, so CreateExecution
+ * answers only once both are durable. The engine's own record (phase, outputs, nodes) lives in the state store.
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ExecutionSpecSchema, type ExecutionSpec } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
@@ -86,23 +86,28 @@ export class ExecutionSpecs {
     };
   }
 
-  /** Inserts durably; rejects with {@link DuplicateExecutionError} when the id is taken. */
-  async insert(record: ExecutionSpecRecord): Promise<void> {
-    const inserted = await this.#committer.submit(
-      () =>
-        this.#sql.insert.run(
-          record.executionId,
-          record.project,
-          record.domain,
-          record.name,
-          toBinary(ExecutionSpecSchema, create(ExecutionSpecSchema, { ...record.spec, inputs: undefined })),
-          toBinary(CompiledWorkflowClosureSchema, record.closure),
-          toBinary(LiteralMapSchema, record.inputs),
-          toBinary(LiteralMapSchema, record.userInputs),
-          record.recoverFrom ?? null,
-          record.createdAt,
-        ).changes > 0,
-    );
+  /**
+   * Inserts the row inside the caller's transaction — an operation of the group committer, such
+   * as the state store's `createExecution` (`alongside`), so that the execution's two rows share
+   * one commit and one fsync; durable once that operation's promise resolves. Throws
+   * {@link DuplicateExecutionError} when the id is taken (the caller's operation then rolls back).
+   *
+   * @param encoded the closure and the merged inputs already encoded for the engine's row
+   */
+  insertWithin(record: ExecutionSpecRecord, encoded: { readonly closure: Uint8Array; readonly inputs: Uint8Array }): void {
+    const inserted = this.#sql.insert.run(
+      record.executionId,
+      record.project,
+      record.domain,
+      record.name,
+      toBinary(ExecutionSpecSchema, create(ExecutionSpecSchema, { ...record.spec, inputs: undefined })),
+      encoded.closure,
+      encoded.inputs,
+      // Usually a different map object with the same literals; encoded once either way.
+      record.userInputs === record.inputs ? encoded.inputs : toBinary(LiteralMapSchema, record.userInputs),
+      record.recoverFrom ?? null,
+      record.createdAt,
+    ).changes > 0;
     if (!inserted) throw new DuplicateExecutionError(record.executionId);
   }
 

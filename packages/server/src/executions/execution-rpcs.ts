@@ -45,6 +45,7 @@ export async function createExecution(ctx: ExecutionsContext, req: ExecutionCrea
     spec: { ...(req.spec as NonNullable<typeof req.spec>), launchPlan: target.id },
     mode: req.spec?.metadata?.mode ?? ExecutionMetadata_ExecutionMode.MANUAL,
     closure: target.closure,
+    ...(target.closureBytes === undefined ? {} : { closureBytes: target.closureBytes }),
     inputs,
     userInputs: given ?? inputs,
     ...(target.spec === undefined ? {} : { launchPlanMaxParallelism: target.spec.maxParallelism }),

@@ -12,6 +12,8 @@ import { IdentifierSchema, ResourceType, type Identifier } from "@flyte/idl/gen/
 import { ParameterMapSchema, ParameterSchema, type ParameterMap } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
 import { LiteralMapSchema, type Literal, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { WorkflowTemplateSchema } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
+import { DecodedCache } from "../api/decoded-cache.ts";
+import { deepFreeze } from "../api/deep-freeze.ts";
 import { idText, invalidArgument, notFound } from "../api/errors.ts";
 import { compiledClosureOf } from "../api/workflows.ts";
 import type { RegistryStore } from "../registry/registry-store.ts";
@@ -27,6 +29,8 @@ export interface LaunchTarget {
   readonly expectedInputs: ParameterMap;
   /** The launch plan's spec; absent for single-task executions. */
   readonly spec?: LaunchPlanSpec;
+  /** `closure` as the registry stores it (encoded), so executions store it without encoding it. */
+  readonly closureBytes?: Uint8Array;
 }
 
 /** Looks `id` up (a launch plan, or a task when its resource type is TASK); NOT_FOUND when missing. */
@@ -38,7 +42,27 @@ export function launchTargetOf(registry: RegistryStore, id: Identifier | undefin
   return id.resourceType === ResourceType.TASK ? taskTarget(registry, id) : launchPlanTarget(registry, id);
 }
 
+/** Decoded launch plans by version, one cache per registry. */
+const targetCaches = new WeakMap<RegistryStore, DecodedCache<LaunchTarget>>();
+
+/**
+ * A launch plan's target, decoded once per version: versions never change, and a client that
+ * creates hundreds of executions a second of one launch plan had its workflow's closure decoded
+ * for each (the largest protobuf cost of CreateExecution). The target is deep-frozen, as every
+ * execution of the version shares it; `mergeExecutionInputs` copies the defaults it uses.
+ */
 function launchPlanTarget(registry: RegistryStore, id: Identifier): LaunchTarget {
+  let cache = targetCaches.get(registry);
+  if (cache === undefined) targetCaches.set(registry, (cache = new DecodedCache<LaunchTarget>()));
+  const key = idText(id);
+  const hit = cache.find(key);
+  if (hit !== undefined) return hit;
+  const { target, bytes } = loadLaunchPlanTarget(registry, id);
+  return cache.keep(key, deepFreeze(target), bytes);
+}
+
+/** Reads and decodes a launch plan's target; `bytes`: the size of the rows it was decoded from. */
+function loadLaunchPlanTarget(registry: RegistryStore, id: Identifier): { target: LaunchTarget; bytes: number } {
   const subject = `launch plan '${idText(id)}'`;
   const row = registry.getEntity("launchPlan", id);
   if (row === undefined) throw notFound(`${subject} is not registered; register it (flyte register) or check the name and version`);
@@ -49,14 +73,16 @@ function launchPlanTarget(registry: RegistryStore, id: Identifier): LaunchTarget
   if (wfId === undefined || workflow === undefined) {
     throw notFound(`${subject} refers to workflow '${wfId === undefined ? "?" : idText(wfId)}', which is not registered`);
   }
-  return {
+  const target: LaunchTarget = {
     subject,
     id: create(IdentifierSchema, { ...id, resourceType: ResourceType.LAUNCH_PLAN }),
     workflowId: create(IdentifierSchema, { ...wfId, resourceType: ResourceType.WORKFLOW }),
     closure: compiledClosureOf(workflow),
     expectedInputs: closureRow.expectedInputs ?? create(ParameterMapSchema),
     spec,
+    closureBytes: workflow.closure,
   };
+  return { target, bytes: row.spec.length + row.closure.length + workflow.closure.length };
 }
 
 /** FlyteAdmin's single-task execution: one node `n0` running the task, its interface the workflow's. */

@@ -44,6 +44,8 @@ export interface LaunchRequest {
   readonly executionId: string;
   readonly closure: CompiledWorkflowClosure;
   readonly inputs: LiteralMap;
+  /** The execution is in the store already, just created with these closure and inputs (the engine's `created`). @default false */
+  readonly created?: boolean;
   readonly maxParallelism?: number;
   readonly overwriteCache?: boolean;
   readonly recoverFrom?: string;
@@ -97,6 +99,7 @@ export class Orchestrator {
         inputs: request.inputs,
         signal: controller.signal,
         resume: true,
+        ...(request.created === true ? { created: true } : {}),
         ...(request.maxParallelism === undefined ? {} : { maxParallelism: request.maxParallelism }),
         ...(request.overwriteCache === true ? { overwriteCache: true } : {}),
         ...(request.recoverFrom === undefined ? {} : { recoverFrom: request.recoverFrom }),

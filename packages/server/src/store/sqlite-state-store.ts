@@ -38,6 +38,18 @@ export interface SqliteStateStoreOptions {
   readonly identify?: (executionId: string) => ExecutionIdentity;
 }
 
+/** The second argument of {@link SqliteStateStore.createExecution}: a server's own rows with it. */
+export interface CreateExecutionOptions {
+  /** The closure as encoded already (a registered workflow's bytes), so it is not encoded again. */
+  readonly closureBytes?: Uint8Array;
+  /**
+   * Writes the caller's own rows in the same transaction, after the execution's row, given the
+   * encoded closure and inputs: whatever it throws rolls both back and rejects the call. It may
+   * run twice (the first time in a rolled-back dry run, when the inputs are offloaded).
+   */
+  readonly alongside?: (encoded: { readonly closure: Uint8Array; readonly inputs: Uint8Array }) => void;
+}
+
 /**
  * The engine's {@link StateStore} on the embedded SQLite database, with group commit: writes made
  * in the same turn of the event loop (by any number of executions, and by other stores on the same
@@ -89,11 +101,20 @@ export class SqliteStateStore implements StateStore {
     return this.#committer;
   }
 
-  createExecution(execution: NewExecution): Promise<void> {
+  /**
+   * Creates an execution (refused with `E_EXECUTION_EXISTS` when its id is taken); with
+   * `options.alongside`, a server's own rows of it commit in the same transaction, so creating an
+   * execution takes one durable commit (pass `created` to the engine's `execute` then).
+   */
+  createExecution(execution: NewExecution, options: CreateExecutionOptions = {}): Promise<void> {
     const identity = this.#identify(execution.executionId);
-    const closure = toBinary(CompiledWorkflowClosureSchema, execution.closure);
+    const closure = options.closureBytes ?? toBinary(CompiledWorkflowClosureSchema, execution.closure);
     const inputs = encodeLiteralMap(execution.inputs);
-    const apply = (hook?: OffloadHook): void => this.#writer.createExecution(execution, identity, closure, inputs, hook);
+    const alongside = options.alongside;
+    const apply = (hook?: OffloadHook): void => {
+      this.#writer.createExecution(execution, identity, closure, inputs, hook);
+      alongside?.({ closure, inputs: inputs.bytes });
+    };
     return this.#write([inputs], apply);
   }
 
