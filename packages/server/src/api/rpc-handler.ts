@@ -7,9 +7,11 @@
  */
 import { Code, ConnectError, createConnectRouter, type ConnectRouter, type ConnectRouterOptions } from "@connectrpc/connect";
 import { createAsyncIterable, type UniversalServerResponse } from "@connectrpc/connect/protocol";
-import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
+import { compressionBrotli, compressionGzip, universalResponseToNodeResponse } from "@connectrpc/connect-node";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { universalRequestOf } from "./universal-request.ts";
+import { writeHead } from "./uploads.ts";
 
 /** A handler of either HTTP version; false when no RPC matches the path. */
 export type RpcHandler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => boolean;
@@ -24,7 +26,14 @@ export function rpcHandler(routes: (router: ConnectRouter) => void, options: Con
   return (req, res) => {
     const handler = byPath.get((req.url ?? "").split("?", 1)[0] ?? "");
     if (handler === undefined) return false;
-    const uReq = universalRequestFromNodeRequest(req, res, undefined, undefined);
+    let uReq;
+    try {
+      uReq = universalRequestOf(req, res);
+    } catch (error) {
+      writeHead(res, 400, { "content-type": "text/plain" });
+      res.end(`${ConnectError.from(error).rawMessage}\n`);
+      return true;
+    }
     handler(uReq)
       .then(async (uRes) => universalResponseToNodeResponse(await fixResponse(uRes), res))
       .catch((reason: unknown) => {
