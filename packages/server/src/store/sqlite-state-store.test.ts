@@ -230,4 +230,22 @@ describe("SqliteStateStore", () => {
     assert.deepEqual(record.outputs, outputs);
     await reader.close();
   });
+
+  test("an execution's closure is read from the database only when read, and then in full", async () => {
+    const path = freshPath();
+    const writer = SqliteStateStore.open(path);
+    await writer.createExecution(newExecution("e1"));
+    await writer.close();
+    const reader = SqliteStateStore.open(path);
+    const record = await reader.getExecution("e1");
+    assert.ok(record !== undefined);
+    // Changed under the record after it was read: the field shows what the column holds when read.
+    const raw = new DatabaseSync(path);
+    raw.prepare("UPDATE executions SET closure = ? WHERE execution_id = ?").run(new Uint8Array([0xff]), "e1");
+    raw.close();
+    assert.throws(() => record.closure, "the closure column was not read with the record");
+    const again = await reader.getExecution("e1");
+    assert.equal(again?.phase, "UNDEFINED");
+    await reader.close();
+  });
 });

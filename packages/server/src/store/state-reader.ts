@@ -3,7 +3,7 @@
  * (executions by project and domain, newest first, keyset-paginated; unfinished executions).
  */
 import { create, fromBinary } from "@bufbuild/protobuf";
-import { CompiledWorkflowClosureSchema } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
+import { CompiledWorkflowClosureSchema, type CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import { LiteralMapSchema, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type {
@@ -43,9 +43,7 @@ interface SummaryRow {
   updated_at: number;
 }
 
-interface ExecutionRow extends SummaryRow, Nullable<{ inputs: Uint8Array; inputs_uri: string; outputs: Uint8Array; outputs_uri: string }> {
-  closure: Uint8Array;
-}
+type ExecutionRow = SummaryRow & Nullable<{ inputs: Uint8Array; inputs_uri: string; outputs: Uint8Array; outputs_uri: string }>;
 
 interface NodeRow extends Nullable<{ inputs: Uint8Array; inputs_uri: string; outputs: Uint8Array; outputs_uri: string }> {
   node_id: string;
@@ -82,15 +80,17 @@ const MAX_PAGE = 1000;
 export class StateReader {
   readonly #sqlite: DatabaseSync;
   readonly #blobs: BlobStore | undefined;
-  readonly #sql: Record<"execution" | "summary" | "children" | "node" | "nodes" | "nodeOutputs" | "tasks" | "unfinished" | "items", StatementSync>;
+  readonly #sql: Record<"execution" | "closure" | "summary" | "children" | "node" | "nodes" | "nodeOutputs" | "tasks" | "unfinished" | "items", StatementSync>;
 
   constructor(sqlite: DatabaseSync, blobs: BlobStore | undefined) {
     this.#sqlite = sqlite;
     this.#blobs = blobs;
     this.#sql = {
       execution: sqlite.prepare(
-        `SELECT ${SUMMARY_COLUMNS}, closure, inputs, inputs_uri, outputs, outputs_uri FROM executions WHERE execution_id = ?`,
+        `SELECT ${SUMMARY_COLUMNS}, inputs, inputs_uri, outputs, outputs_uri FROM executions WHERE execution_id = ?`,
       ),
+      // Apart: a closure is megabytes for 5,000 nodes, and pollers of an execution never read it.
+      closure: sqlite.prepare("SELECT closure FROM executions WHERE execution_id = ?"),
       summary: sqlite.prepare(`SELECT ${SUMMARY_COLUMNS} FROM executions WHERE execution_id = ?`),
       // Child executions are named `<parent>-<node>`: a range of the unique index ('.' follows '-').
       children: sqlite.prepare("SELECT execution_id FROM executions WHERE execution_id >= ? || '-' AND execution_id < ? || '.'"),
@@ -114,15 +114,14 @@ export class StateReader {
     const row = this.#sql.execution.get(executionId) as ExecutionRow | undefined;
     if (row === undefined) return undefined;
     const what = `execution "${executionId}"`;
-    // The closure is decoded only if read (GetExecutionData and the console never do), and so are
-    // inline literals: a client polling GetExecution (which shows neither) decoded the inputs on
+    // The closure is read from its column and decoded only when the field is read (GetExecutionData
+    // and the console never do), and inline literals are decoded only then too: a client polling GetExecution (which shows neither) decoded the inputs on
     // every poll — a 1,000-item map's list, a sixth of the server's CPU in a fan-out run
     // (docs/benchmarks.md). Offloaded ones are read now (async).
     const [inputs, outputs] = await Promise.all([
       this.#lazyLiteral(row.inputs, row.inputs_uri, `inputs of ${what}`),
       this.#lazyLiteral(row.outputs, row.outputs_uri, `outputs of ${what}`),
     ]);
-    const closureBytes = row.closure;
     const base: { -readonly [K in keyof Omit<ExecutionRecord, "closure" | "inputs">]: ExecutionRecord[K] } = {
       executionId,
       phase: row.phase as WorkflowExecutionPhase,
@@ -130,7 +129,7 @@ export class StateReader {
       updatedAt: row.updated_at,
     };
     const record = defineLazy(
-      defineLazy(base, "closure", () => fromBinary(CompiledWorkflowClosureSchema, closureBytes)),
+      defineLazy(base, "closure", () => this.#closure(executionId)),
       "inputs",
       // Every execution is created with inputs (createExecution writes one of the two columns).
       inputs ?? (() => create(LiteralMapSchema)),
@@ -140,6 +139,13 @@ export class StateReader {
     if (row.started_at !== null) record.startedAt = row.started_at;
     if (row.ended_at !== null) record.endedAt = row.ended_at;
     return record;
+  }
+
+  /** The stored closure of an execution (it never changes once created), read and decoded. */
+  #closure(executionId: string): CompiledWorkflowClosure {
+    const row = this.#sql.closure.get(executionId) as { closure: Uint8Array } | undefined;
+    if (row === undefined) throw new Error(`The closure of execution "${executionId}" cannot be read: the execution is not in the store.`);
+    return fromBinary(CompiledWorkflowClosureSchema, row.closure);
   }
 
   /** The execution's phase and times, without decoding its workflow closure or literals. */
