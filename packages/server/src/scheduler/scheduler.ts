@@ -159,6 +159,7 @@ export class Scheduler {
         spec: { ...emptySpec(), launchPlan: target.id },
         mode: ExecutionMetadata_ExecutionMode.SCHEDULED,
         closure: target.closure,
+        ...(target.closureBytes === undefined ? {} : { closureBytes: target.closureBytes }),
         inputs,
         userInputs: given,
         scheduledAt: at,
