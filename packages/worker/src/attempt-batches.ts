@@ -169,9 +169,10 @@ export class AttemptBatches {
     const { isolation } = first.item;
     const alone = batch.length === 1;
     if (!alone) this.batches++;
+    if (process.env["FLYTE_DEBUG_BATCHES"] !== undefined) { DEBUG.runs++; DEBUG.items += batch.length; DEBUG.max = Math.max(DEBUG.max, batch.length); if (DEBUG.runs % 50 === 0) process.stderr.write(`batches: ${JSON.stringify(DEBUG)} itemMs ${JSON.stringify([...this.#itemMs])}\n`); }
     for (const { item } of batch) item.onStart();
     const payload: AttemptThreadPayload = {
-      task: first.item.assignment.task === undefined ? new Uint8Array(0) : toBinary(TaskTemplateSchema, first.item.assignment.task),
+      task: encodedTask(first.item.assignment),
       // The template travels once: each item without it.
       items: batch.map(({ item }) => toBinary(AssignmentSchema, { ...item.assignment, task: undefined } as unknown as Assignment)),
     };
@@ -221,6 +222,21 @@ export class AttemptBatches {
   }
 }
 
+const DEBUG = { runs: 0, items: 0, max: 0 };
+
+/** Encoded templates by decoded object: the items of one session message share one (session.ts). */
+const encodedTasks = new WeakMap<object, Uint8Array>();
+
+function encodedTask(assignment: Assignment): Uint8Array {
+  const task = assignment.task;
+  if (task === undefined) return new Uint8Array(0);
+  let bytes = encodedTasks.get(task);
+  if (bytes === undefined) {
+    bytes = toBinary(TaskTemplateSchema, task);
+    encodedTasks.set(task, bytes);
+  }
+  return bytes;
+}
 /** `project:domain:name:version` of the attempt's task: items batch only with their own task's. */
 function taskKeyOf(assignment: Assignment): string {
   const id = assignment.task?.id;

@@ -67,13 +67,13 @@ const loader = new CodeLoader({ cacheDir: data.cacheDir, ...(data.root !== undef
 
 serveIsolate(async (payload, attempt): Promise<AttemptThreadResult> => {
   const { task: taskBytes, items } = payload as AttemptThreadPayload;
-  const task = fromBinary(TaskTemplateSchema, taskBytes);
+  const task = taskBytes.length > 0 ? fromBinary(TaskTemplateSchema, taskBytes) : undefined;
   const result: AttemptThreadResult = { outcomes: [], ms: [] };
   for (let i = 0; i < items.length; i++) {
     const started = performance.now();
     const assignment = fromBinary(AssignmentSchema, items[i] as Uint8Array);
     // One decoded template for the whole run: attempts read it and never change it.
-    assignment.task = task;
+    if (task !== undefined) assignment.task = task;
     result.outcomes.push(await runOne(assignment, attempt.item(i), (value) => attempt.request(value)));
     result.ms.push(performance.now() - started);
   }
