@@ -30,11 +30,16 @@ import type { AttemptThreadPayload, AttemptThreadResult } from "./isolate/attemp
 import type { IsolatePool } from "./isolate/isolate-pool.ts";
 
 /** An item runs in a batch only if its task's items took less than this, each, in ms. */
-export const QUICK_ITEM_MS = 5;
+export const QUICK_ITEM_MS = 20;
 /** A batch is sized to take about this long at the task's measured time per item, in ms. */
-const BATCH_BUDGET_MS = 50;
+const BATCH_BUDGET_MS = 100;
 /** Most items in one batch. */
 export const MAX_BATCH = 64;
+/**
+ * How long the attempts of a task not measured yet wait for its first one, in ms: about an
+ * isolate's start on a loaded machine, which each of them would otherwise cost.
+ */
+const PROBE_WAIT_MS = 1_000;
 /** A task with a timeout shorter than this never batches (its timer starts with the batch), in ms. */
 const MIN_BATCHED_TIMEOUT_MS = 10_000;
 
@@ -74,8 +79,10 @@ export class AttemptBatches {
   readonly #pool: IsolatePool;
   readonly #cores: number;
   readonly #groups = new Map<string, Group>();
-  /** Moving average of the time an item of a task ran in its thread, in ms, by task key. */
+  /** The time an item of a task ran in its thread (median of its last run), in ms, by task key. */
   readonly #itemMs = new Map<string, number>();
+  /** Attempts of a task being measured, waiting for its first attempt (see #probe), by task key. */
+  readonly #held = new Map<string, Waiting[]>();
   /** Runs of more than one item so far (for tests and profiles). */
   batches = 0;
 
@@ -91,11 +98,25 @@ export class AttemptBatches {
    */
   run(item: BatchItem): Promise<IsolateEnd | undefined> {
     const { promise, resolve } = Promise.withResolvers<IsolateEnd | undefined>();
-    const waiting = { item, resolve };
+    this.#route({ item, resolve });
+    return promise;
+  }
+
+  #route(waiting: Waiting): void {
+    const { item } = waiting;
     const taskKey = taskKeyOf(item.assignment);
-    if (!this.#batchable(item, taskKey)) {
+    if (!this.#eligible(item)) {
       void this.#alone(waiting);
-      return promise;
+      return;
+    }
+    const ms = this.#itemMs.get(taskKey);
+    if (ms === undefined) {
+      this.#probe(taskKey, waiting);
+      return;
+    }
+    if (ms >= QUICK_ITEM_MS) {
+      void this.#alone(waiting);
+      return;
     }
     const key = `${item.isolation.key}\0${taskKey}`;
     let group = this.#groups.get(key);
@@ -104,17 +125,43 @@ export class AttemptBatches {
       this.#groups.set(key, group);
     }
     group.pending.push(waiting);
-    // One runner per core at most: each holds one isolate and drains the group's line in batches.
-    if (group.runners === 0 || (group.runners < this.#cores && group.pending.length > group.runners)) void this.#drain(group);
-    return promise;
+    // Each runner holds one isolate and drains the group's line in batches. Another one (up to
+    // one per core) only when the line is longer than the runners' next batches: a second
+    // isolate for a line one can clear took the pool's spare, and the pool loaded another (a
+    // second of CPU each) for nothing.
+    const more = group.runners < this.#cores && group.pending.length > this.#batchSize(taskKey) * group.runners;
+    if (group.runners === 0 || more) void this.#drain(group);
   }
 
-  #batchable(item: BatchItem, taskKey: string): boolean {
+  /**
+   * A task not measured yet: its first attempt runs alone and measures it; the others that arrive
+   * meanwhile wait for that (at most {@link PROBE_WAIT_MS}) instead of each starting alone, which
+   * made the pool start isolates for a burst of a map's first items (a second of CPU each).
+   */
+  #probe(taskKey: string, waiting: Waiting): void {
+    const held = this.#held.get(taskKey);
+    if (held !== undefined) {
+      held.push(waiting);
+      return;
+    }
+    const waiters: Waiting[] = [];
+    this.#held.set(taskKey, waiters);
+    const release = (): void => {
+      if (this.#held.get(taskKey) !== waiters) return;
+      this.#held.delete(taskKey);
+      clearTimeout(timer);
+      for (const w of waiters) this.#route(w);
+    };
+    // Much slower than a batch's item (or still importing its code): the waiting ones run alone.
+    const timer = setTimeout(release, PROBE_WAIT_MS);
+    timer.unref();
+    void this.#alone(waiting).then(release);
+  }
+
+  #eligible(item: BatchItem): boolean {
     const { isolation, assignment } = item;
     if (isolation.fresh || isolation.memoryMb !== undefined || assignment.task?.metadata?.isEager === true) return false;
-    if (isolation.timeoutMs > 0 && isolation.timeoutMs < MIN_BATCHED_TIMEOUT_MS) return false;
-    const ms = this.#itemMs.get(taskKey);
-    return ms !== undefined && ms < QUICK_ITEM_MS;
+    return isolation.timeoutMs === 0 || isolation.timeoutMs >= MIN_BATCHED_TIMEOUT_MS;
   }
 
   /** Items per batch for a task: about {@link BATCH_BUDGET_MS} of work. */
@@ -169,7 +216,6 @@ export class AttemptBatches {
     const { isolation } = first.item;
     const alone = batch.length === 1;
     if (!alone) this.batches++;
-    if (process.env["FLYTE_DEBUG_BATCHES"] !== undefined) { DEBUG.runs++; DEBUG.items += batch.length; DEBUG.max = Math.max(DEBUG.max, batch.length); if (DEBUG.runs % 50 === 0) process.stderr.write(`batches: ${JSON.stringify(DEBUG)} itemMs ${JSON.stringify([...this.#itemMs])}\n`); }
     for (const { item } of batch) item.onStart();
     const payload: AttemptThreadPayload = {
       task: encodedTask(first.item.assignment),
@@ -215,14 +261,13 @@ export class AttemptBatches {
   }
 
   #measured(taskKey: string, ms: readonly number[]): void {
-    if (ms.length === 0) return;
-    const sample = ms.reduce((a, b) => a + b, 0) / ms.length;
-    const previous = this.#itemMs.get(taskKey);
-    this.#itemMs.set(taskKey, previous === undefined ? sample : 0.8 * previous + 0.2 * sample);
+    // The median of the last run, not an average over time. A task's first attempt in a thread
+    // (which imported its code) reports -1 and does not count.
+    const sorted = ms.filter((m) => m >= 0).sort((a, b) => a - b);
+    if (sorted.length === 0) return;
+    this.#itemMs.set(taskKey, sorted[Math.floor(sorted.length / 2)] as number);
   }
 }
-
-const DEBUG = { runs: 0, items: 0, max: 0 };
 
 /** Encoded templates by decoded object: the items of one session message share one (session.ts). */
 const encodedTasks = new WeakMap<object, Uint8Array>();

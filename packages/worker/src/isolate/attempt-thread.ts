@@ -49,7 +49,10 @@ export interface AttemptThreadPayload {
   readonly items: readonly Uint8Array[];
 }
 
-/** What a run answers: per item, its `CompleteRequest` (outcome only, binary) and how long it ran in ms. */
+/**
+ * What a run answers: per item, its `CompleteRequest` (outcome only, binary) and how long it ran
+ * in ms (-1 for a task's first attempt in the thread, which imported its code).
+ */
 export interface AttemptThreadResult {
   readonly outcomes: Uint8Array[];
   readonly ms: number[];
@@ -65,6 +68,9 @@ const data = workerData as AttemptThreadData;
 threadState().inIsolate = true;
 const loader = new CodeLoader({ cacheDir: data.cacheDir, ...(data.root !== undefined ? { root: data.root } : {}) });
 
+/** Tasks that ran in this thread (name, version, bundle). */
+const ranHere = new Set<string>();
+
 serveIsolate(async (payload, attempt): Promise<AttemptThreadResult> => {
   const { task: taskBytes, items } = payload as AttemptThreadPayload;
   const task = taskBytes.length > 0 ? fromBinary(TaskTemplateSchema, taskBytes) : undefined;
@@ -75,7 +81,10 @@ serveIsolate(async (payload, attempt): Promise<AttemptThreadResult> => {
     // One decoded template for the whole run: attempts read it and never change it.
     if (task !== undefined) assignment.task = task;
     result.outcomes.push(await runOne(assignment, attempt.item(i), (value) => attempt.request(value)));
-    result.ms.push(performance.now() - started);
+    // A task's first attempt in this thread imports its code: its time says nothing of the next ones.
+    const key = `${assignment.task?.id?.name ?? ""}\0${assignment.task?.id?.version ?? ""}\0${assignment.bundleUrl}`;
+    result.ms.push(ranHere.has(key) ? performance.now() - started : -1);
+    ranHere.add(key);
   }
   return result;
 });
