@@ -20,6 +20,7 @@
  * cover the whole batch), an eager body (its calls go through the main thread per attempt) or a
  * short timeout (it counts from the batch's start) always run alone.
  */
+import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { toBinary } from "@bufbuild/protobuf";
 import { TaskTemplateSchema } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
@@ -118,7 +119,8 @@ export class AttemptBatches {
       void this.#alone(waiting);
       return;
     }
-    const key = `${item.isolation.key}\0${taskKey}`;
+    // Same task key and the same template bytes: the batch carries the first item's template.
+    const key = `${item.isolation.key}\0${taskKey}\0${taskDigest(item.assignment)}`;
     let group = this.#groups.get(key);
     if (group === undefined) {
       group = { key, isolationKey: item.isolation.key, taskKey, pending: [], runners: 0 };
@@ -269,18 +271,27 @@ export class AttemptBatches {
   }
 }
 
-/** Encoded templates by decoded object: the items of one session message share one (session.ts). */
-const encodedTasks = new WeakMap<object, Uint8Array>();
+/** Encoded templates and their digest by decoded object: the items of one session message share one (session.ts). */
+const encodedTasks = new WeakMap<object, { bytes: Uint8Array; digest: string }>();
+
+function encodedOf(assignment: Assignment): { bytes: Uint8Array; digest: string } {
+  const task = assignment.task;
+  if (task === undefined) return { bytes: new Uint8Array(0), digest: "" };
+  let encoded = encodedTasks.get(task);
+  if (encoded === undefined) {
+    const bytes = toBinary(TaskTemplateSchema, task);
+    encoded = { bytes, digest: createHash("sha256").update(bytes).digest("base64") };
+    encodedTasks.set(task, encoded);
+  }
+  return encoded;
+}
 
 function encodedTask(assignment: Assignment): Uint8Array {
-  const task = assignment.task;
-  if (task === undefined) return new Uint8Array(0);
-  let bytes = encodedTasks.get(task);
-  if (bytes === undefined) {
-    bytes = toBinary(TaskTemplateSchema, task);
-    encodedTasks.set(task, bytes);
-  }
-  return bytes;
+  return encodedOf(assignment).bytes;
+}
+
+function taskDigest(assignment: Assignment): string {
+  return encodedOf(assignment).digest;
 }
 /** `project:domain:name:version` of the attempt's task: items batch only with their own task's. */
 function taskKeyOf(assignment: Assignment): string {

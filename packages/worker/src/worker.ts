@@ -117,6 +117,11 @@ export class Worker {
     this.#batches = new AttemptBatches(this.#isolates);
   }
 
+  /** Isolate runs that carried more than one attempt so far (attempt-batches.ts); for tests and profiles. */
+  get batchedRuns(): number {
+    return this.#batches.batches;
+  }
+
   /** Attempts running now. */
   get runningAttempts(): string[] {
     return [...this.#running.keys()];
