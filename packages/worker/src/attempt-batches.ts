@@ -222,7 +222,7 @@ export class AttemptBatches {
     const payload: AttemptThreadPayload = {
       task: encodedTask(first.item.assignment),
       // The template travels once: each item without it.
-      items: batch.map(({ item }) => toBinary(AssignmentSchema, { ...item.assignment, task: undefined } as unknown as Assignment)),
+      items: batch.map(({ item }) => toBinary(AssignmentSchema, { ...item.assignment, task: undefined })),
     };
     // Alone, the attempt's signal aborts the run (and stops the isolate after the grace period);
     // in a batch, it aborts its item alone.

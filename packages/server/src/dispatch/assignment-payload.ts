@@ -25,7 +25,7 @@ export function encodeAssignment(assignment: Assignment): Uint8Array {
     field = new BinaryWriter().tag(TASK_FIELD, WireType.LengthDelimited).bytes(toBinary(TaskTemplateSchema, task)).finish();
     taskFields.set(task, field);
   }
-  const rest = toBinary(AssignmentSchema, { ...assignment, task: undefined } as unknown as Assignment);
+  const rest = toBinary(AssignmentSchema, { ...assignment, task: undefined });
   const payload = new Uint8Array(rest.length + field.length);
   payload.set(rest, 0);
   payload.set(field, rest.length);
