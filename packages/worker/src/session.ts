@@ -131,6 +131,7 @@ export class WorkerSession {
         answered = true;
         if (res.assignments.length > 0) {
           this.#outstanding -= res.assignments.length;
+          withTemplates(res.assignments);
           this.#host.assigned(res.assignments);
         }
         for (const ack of res.acks) {
@@ -175,6 +176,19 @@ export class WorkerSession {
   #push(message: SessionRequestInit): void {
     this.#lastSent = performance.now();
     this.#requests?.push(message);
+  }
+}
+
+/**
+ * Fills in the templates the server sent once per message (`Assignment.task_from`): the
+ * assignments then share one decoded `TaskTemplate`, which nothing changes.
+ */
+export function withTemplates(assignments: readonly Assignment[]): void {
+  for (const assignment of assignments) {
+    if (assignment.task === undefined && assignment.taskFrom > 0) {
+      const task = assignments[assignment.taskFrom - 1]?.task;
+      if (task !== undefined) assignment.task = task;
+    }
   }
 }
 

@@ -14,7 +14,6 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import {
-  AssignmentSchema,
   CompleteRequestSchema,
   CompletionAck_Status,
   RunEagerChildRequestSchema,
@@ -24,6 +23,7 @@ import {
   type RunEagerChildResponse,
 } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { DEFAULT_GRACE_MS, type IsolateEnd } from "flytekit/internal";
+import { AttemptBatches } from "./attempt-batches.ts";
 import { AttemptLog } from "./attempt-log.ts";
 import { attemptOutcomeOf, describeAttempt, isolationOf, type AttemptIsolation } from "./attempt-isolation.ts";
 import { CodeLoader } from "./code-loader.ts";
@@ -77,6 +77,7 @@ export class Worker {
   readonly #client: Client<typeof WorkerService>;
   readonly #loader: CodeLoader;
   readonly #isolates: IsolatePool;
+  readonly #batches: AttemptBatches;
   readonly #running = new Map<string, Running>();
   readonly #stopping = new AbortController();
   readonly #concurrency: number;
@@ -113,6 +114,12 @@ export class Worker {
       thread: { cacheDir: options.cacheDir ?? defaultWorkerCacheDir(), workerId: this.id, endpoint: options.endpoint, ...(options.root !== undefined ? { root: options.root } : {}) },
       maxIdle: Math.max(2, this.#concurrency),
     });
+    this.#batches = new AttemptBatches(this.#isolates);
+  }
+
+  /** Isolate runs that carried more than one attempt so far (attempt-batches.ts); for tests and profiles. */
+  get batchedRuns(): number {
+    return this.#batches.batches;
   }
 
   /** Attempts running now. */
@@ -180,21 +187,22 @@ export class Worker {
     } catch (err) {
       loadError = err;
     }
-    // Undefined when the attempt was aborted while it waited for an isolate (isolate-pool.ts).
-    const isolate = isolation !== undefined && loadError === undefined ? await this.#isolates.acquire(isolation.key, isolation.memoryMb, isolation.fresh, abort.signal) : undefined;
-    if (isolation !== undefined && isolate !== undefined) {
-      if (isolation.timeoutMs > 0) {
-        // The server times the attempt out too; stopping it here frees the slot without waiting for a heartbeat.
-        timer = setTimeout(() => abort.abort(new DOMException(`the attempt ran longer than its timeout of ${isolation?.timeoutMs} ms`, "TimeoutError")), isolation.timeoutMs);
-      }
-      end = await isolate.run(toBinary(AssignmentSchema, assignment), {
+    if (isolation !== undefined && loadError === undefined) {
+      const { timeoutMs } = isolation;
+      // Undefined when the attempt was aborted while it waited for an isolate (isolate-pool.ts).
+      end = await this.#batches.run({
+        assignment,
+        isolation,
         signal: abort.signal,
         graceMs: this.#options.graceMs ?? DEFAULT_GRACE_MS,
         onLog: (text) => log.append(text),
         onRequest: (value) => this.#eagerRequest(value as EagerCallRequest, abort.signal),
+        onStart: () => {
+          // The server times the attempt out too; stopping it here frees the slot without waiting for a heartbeat.
+          if (timeoutMs > 0) timer = setTimeout(() => abort.abort(new DOMException(`the attempt ran longer than its timeout of ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
+        },
       });
       clearTimeout(timer);
-      this.#isolates.release(isolation.key, isolate, isolation.fresh);
     }
     this.#running.delete(id);
     this.#session.refresh();

@@ -68,13 +68,29 @@ export function attemptRawPrefix(base: string, executionId: string, nodeId: stri
  * `http(s)://<server>/download/<project>/<domain>/raw`): a worker reads and writes only its server's store.
  */
 export function attemptDataContext(executionId: string, nodeId: string, attempt: number, rawBase?: string): DataContext {
-  const downloadRoot = join(processDownloadRoot(), randomBytes(6).toString("hex"));
-  if (rawBase !== undefined && /^https?:\/\//.test(rawBase)) {
-    return { stores: [new HttpStore(rawBase)], rawPrefix: attemptRawPrefix(rawBase, executionId, nodeId, attempt), rawBase, downloadRoot };
-  }
+  const remote = rawBase !== undefined && /^https?:\/\//.test(rawBase);
   const base = rawBase ?? fileUriOf(join(localDataDir(), "raw"));
-  return { stores: LOCAL_STORES, rawPrefix: attemptRawPrefix(base, executionId, nodeId, attempt), downloadRoot };
+  // The prefix and the download folder are made on first read: most attempts (trivial tasks, a
+  // map's items) read neither, and their random bytes, hash and paths were most of such an
+  // attempt's own cost in a worker's isolate (docs/benchmarks.md, fifth round).
+  let rawPrefix: string | undefined;
+  let downloadRoot: string | undefined;
+  const context: DataContext = {
+    stores: remote ? [new HttpStore(base)] : LOCAL_STORES,
+    get rawPrefix(): string {
+      return (rawPrefix ??= attemptRawPrefix(base, executionId, nodeId, attempt));
+    },
+    get downloadRoot(): string {
+      return (downloadRoot ??= join(processDownloadRoot(), randomBytes(6).toString("hex")));
+    },
+    ...(remote ? { rawBase: base } : {}),
+  };
+  madeDownloadRoots.set(context, () => downloadRoot);
+  return context;
 }
+
+/** For contexts of {@link attemptDataContext}: their download folder if it was ever named (read). */
+const madeDownloadRoots = new WeakMap<DataContext, () => string | undefined>();
 
 /** The current data context: the attempt's, else the local defaults (a fresh raw prefix each call). */
 export function currentDataContext(): DataContext {
@@ -108,7 +124,10 @@ export function processDownloadRoot(): string {
 export async function removeAttemptDownloads(context: DataContext): Promise<void> {
   // Most attempts download nothing: one stat then, rather than a recursive rm (which loads
   // Node's rimraf and goes through the thread pool) for every attempt.
-  if (context.downloadRoot !== undefined && existsSync(context.downloadRoot)) await rm(context.downloadRoot, { recursive: true, force: true });
+  // An attempt's context whose folder nobody named has nothing to remove (and naming it now would only make one up).
+  const made = madeDownloadRoots.get(context);
+  const root = made !== undefined ? made() : context.downloadRoot;
+  if (root !== undefined && existsSync(root)) await rm(root, { recursive: true, force: true });
 }
 
 /** @internal Runs `fn` with `context` as the data context. */

@@ -48,8 +48,8 @@ export interface IsolateRunOptions {
   readonly signal?: AbortSignal;
   /** @default {@link DEFAULT_GRACE_MS} */
   readonly graceMs?: number;
-  /** What the attempt prints, as it prints it. */
-  readonly onLog?: (text: string, stream: LogStream) => void;
+  /** What the attempt prints, as it prints it; `item` names the item of a run of many (thread-kit.ts `item`). */
+  readonly onLog?: (text: string, stream: LogStream, item?: number) => void;
   /** Answers the attempt's requests (thread-kit.ts `request`). */
   readonly onRequest?: (value: unknown) => Promise<unknown>;
 }
@@ -63,7 +63,9 @@ export class Isolate {
   #lastWaitedMs = 0;
   /** Ends the running attempt; set while one runs. */
   #end: ((end: IsolateEnd) => void) | undefined;
-  #onLog: ((text: string, stream: LogStream) => void) | undefined;
+  #onLog: ((text: string, stream: LogStream, item?: number) => void) | undefined;
+  /** Stops the isolate if the running run outlives an item's abort by its grace period. */
+  #itemGrace: NodeJS.Timeout | undefined;
   #onRequest: ((value: unknown) => Promise<unknown>) | undefined;
   /** How the thread died, for an attempt that starts after (or while) it dies. */
   #death: IsolateEnd | undefined;
@@ -157,6 +159,26 @@ export class Isolate {
     });
   }
 
+  /**
+   * Aborts one item of the running run (thread-kit.ts `ThreadAttempt.item`): its signal in the
+   * thread, then, if the run has not ended after `graceMs`, the isolate is stopped (the run ends
+   * "stopped"; the host decides what becomes of the other items). No-op when nothing runs.
+   */
+  abortItem(item: number, reason: unknown, graceMs: number = DEFAULT_GRACE_MS): void {
+    if (!this.#busy) return;
+    const name = reason instanceof Error ? reason.name : "AbortError";
+    const message = reason instanceof Error ? reason.message : "the attempt was aborted";
+    this.#post({ kind: "abort", name, message, item });
+    if (this.#itemGrace !== undefined) return;
+    this.#itemGrace = setTimeout(() => {
+      this.#itemGrace = undefined;
+      if (!this.#busy) return;
+      this.#finish({ kind: "stopped", reason: message });
+      void this.terminate();
+    }, graceMs);
+    this.#itemGrace.unref();
+  }
+
   /** Stops the thread at once (a running attempt ends as "stopped"). */
   async terminate(): Promise<void> {
     this.#finish({ kind: "stopped", reason: "the isolate was terminated" });
@@ -175,7 +197,7 @@ export class Isolate {
         this.#ready.resolve(true);
         return;
       case "log":
-        this.#onLog?.(message.text, message.stream);
+        this.#onLog?.(message.text, message.stream, message.item);
         return;
       case "done":
         this.#lastWaitedMs = message.waitedMs;
@@ -209,6 +231,8 @@ export class Isolate {
     if (resolve === undefined) return;
     this.#end = undefined;
     this.#busy = false;
+    clearTimeout(this.#itemGrace);
+    this.#itemGrace = undefined;
     this.#onLog = undefined;
     this.#onRequest = undefined;
     if (this.#alive) this.#worker.unref();

@@ -16,15 +16,19 @@ export type LogStream = "stdout" | "stderr";
 /** Supervisor → thread. */
 export type ToThread =
   | { readonly kind: "run"; readonly payload: unknown }
-  /** Abort the running attempt's signal (a timeout or a terminate); the hard stop follows after the grace period. */
-  | { readonly kind: "abort"; readonly name: string; readonly message: string }
+  /**
+   * Abort the running attempt's signal (a timeout or a terminate); the hard stop follows after the
+   * grace period. With `item`, only that item's signal (see ThreadAttempt.item in thread-kit.ts).
+   */
+  | { readonly kind: "abort"; readonly name: string; readonly message: string; readonly item?: number }
   | { readonly kind: "reply"; readonly id: number; readonly ok: boolean; readonly value: unknown };
 
 /** Thread → supervisor. */
 export type FromThread =
   /** Sent once, when the thread's entry has loaded and serves attempts: it can start one at once. */
   | { readonly kind: "ready" }
-  | { readonly kind: "log"; readonly stream: LogStream; readonly text: string }
+  /** `item`: the item that was running when it was printed, for a run of many (thread-kit.ts). */
+  | { readonly kind: "log"; readonly stream: LogStream; readonly text: string; readonly item?: number }
   /** `waitedMs`: how long the attempt's code awaited (the thread's event loop was idle) while it ran. */
   | { readonly kind: "done"; readonly value: unknown; readonly waitedMs: number }
   /** An error nobody caught (a throw in a timer, an unhandled rejection): it ends the attempt and the isolate. */

@@ -14,6 +14,14 @@ export interface ThreadAttempt {
   readonly signal: AbortSignal;
   /** Asks the host something (see IsolateRunOptions.onRequest). */
   request(value: unknown): Promise<unknown>;
+  /**
+   * For a run that carries many items (a batch of a map's items): marks item `index` as the one
+   * running now, so what it prints reaches the host tagged with it, and returns its own signal,
+   * aborted with the run's or by the host for this item alone (`Isolate.abortItem`). Items of a
+   * run go one after another: text printed later by an item that already ended (a timer it left)
+   * is tagged with the item running then.
+   */
+  item(index: number): AbortSignal;
 }
 
 /** Runs one attempt's payload; its result is sent back as the attempt's value. */
@@ -25,13 +33,18 @@ export function serveIsolate(handler: AttemptHandler): void {
   if (port === null) throw new Error("serveIsolate() runs in a worker thread started by an Isolate");
   const send = (message: FromThread): void => port.postMessage(message);
   let controller: AbortController | undefined;
+  /** The running item's index and signal's controller, for a run of many items. */
+  let current: { index: number; controller: AbortController } | undefined;
+  /** Items of the running run aborted before they started. */
+  const aborted = new Map<number, unknown>();
   let nextRequest = 0;
   const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
 
   const forward = (stream: NodeJS.WriteStream, name: LogStream): void => {
     stream.write = ((chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
       const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8");
-      send({ kind: "log", stream: name, text: redactSecrets(text) });
+      const item = current?.index;
+      send(item === undefined ? { kind: "log", stream: name, text: redactSecrets(text) } : { kind: "log", stream: name, text: redactSecrets(text), item });
       const done = typeof encoding === "function" ? encoding : callback;
       if (typeof done === "function") queueMicrotask(() => (done as () => void)());
       return true;
@@ -45,6 +58,12 @@ export function serveIsolate(handler: AttemptHandler): void {
 
   const attempt = (signal: AbortSignal): ThreadAttempt => ({
     signal,
+    item(index: number): AbortSignal {
+      const itemController = new AbortController();
+      if (aborted.has(index)) itemController.abort(aborted.get(index));
+      current = { index, controller: itemController };
+      return AbortSignal.any([signal, itemController.signal]);
+    },
     request(value: unknown): Promise<unknown> {
       const id = nextRequest++;
       return new Promise((resolve, reject) => {
@@ -57,20 +76,27 @@ export function serveIsolate(handler: AttemptHandler): void {
   port.on("message", (message: ToThread) => {
     switch (message.kind) {
       case "run": {
-        const current = new AbortController();
-        controller = current;
+        const run = new AbortController();
+        controller = run;
+        current = undefined;
+        aborted.clear();
         // The loop's idle time while the attempt runs is the time its code awaited something: the
         // host starts more isolates only for attempts that wait (isolate-pool.ts in the worker).
         const before = performance.eventLoopUtilization();
-        handler(message.payload, attempt(current.signal)).then(
+        handler(message.payload, attempt(run.signal)).then(
           (value) => send({ kind: "done", value, waitedMs: performance.eventLoopUtilization(before).idle }),
           crash,
         );
         return;
       }
-      case "abort":
-        controller?.abort(new DOMException(message.message, message.name));
+      case "abort": {
+        const reason = new DOMException(message.message, message.name);
+        if (message.item === undefined) controller?.abort(reason);
+        // An item that has not started yet starts aborted.
+        else if (current?.index === message.item) current.controller.abort(reason);
+        else aborted.set(message.item, reason);
         return;
+      }
       case "reply": {
         const waiter = pending.get(message.id);
         pending.delete(message.id);

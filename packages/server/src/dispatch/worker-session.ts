@@ -204,13 +204,29 @@ class SessionState {
  */
 class Outbox {
   #next: SessionResponse | undefined;
+  /** Templates in #next, by object, with the index of the first assignment carrying each. */
+  #templates = new Map<object, number>();
   #wake: (() => void) | undefined;
   #closed = false;
   #error: unknown;
 
   assign(leased: readonly LeasedAttempt[]): void {
     if (leased.length === 0) return;
-    this.#pending().assignments.push(...leased.map(assignmentOf));
+    const assignments = this.#pending().assignments;
+    for (const attempt of leased) {
+      const assignment = assignmentOf(attempt);
+      // A map's items share their node's template object (the runner's message): it goes once
+      // per message, and later items point at it (Assignment.task_from).
+      const task = assignment.task;
+      const first = task === undefined ? undefined : this.#templates.get(task);
+      if (first !== undefined) {
+        delete assignment.task;
+        assignment.taskFrom = first + 1;
+      } else if (task !== undefined) {
+        this.#templates.set(task, assignments.length);
+      }
+      assignments.push(assignment);
+    }
   }
 
   ack(ack: CompletionAck): void {
@@ -242,6 +258,7 @@ class Outbox {
     }
     const next = this.#next;
     this.#next = undefined;
+    this.#templates.clear();
     return next;
   }
 

@@ -5,13 +5,14 @@
  * SYSTEM failure), or at once when the queue already holds an outcome for it (a resumed
  * execution asking again for an attempt that finished before the server restarted).
  */
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import type { TaskRunRequest, TaskRunResult, TaskRunner } from "@flyte/engine";
 import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { AssignmentSchema, type CompleteRequest } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { nodeDataDir } from "../blob/blob-layout.ts";
 import type { AttemptQueue } from "../queue/attempt-queue.ts";
 import { parseExecutionKey } from "../store/execution-key.ts";
+import { encodeAssignment } from "./assignment-payload.ts";
 import { leaseExpired, outcomeOf, outcomeOfEnded } from "./attempt-outcome.ts";
 import { EagerCalls } from "./eager-calls.ts";
 import { UNSUPPORTED_RUNTIME_CODE, unsupportedRuntimeReason } from "./task-runtime.ts";
@@ -84,7 +85,7 @@ export class WorkerTaskRunner implements TaskRunner {
       nodeId,
       attempt,
       taskKey: taskKeyOf(task),
-      payload: toBinary(AssignmentSchema, assignment),
+      payload: encodeAssignment(assignment),
       // Handed out as is by a session of this process (worker-session.ts): no decode per attempt.
       decoded: assignment,
     });

@@ -10,6 +10,7 @@
  * `--conditions`).
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { performance } from "node:perf_hooks";
 import { workerData } from "node:worker_threads";
 import { ConnectError, type Code } from "@connectrpc/connect";
 import {
@@ -17,8 +18,10 @@ import {
   CompleteRequestSchema,
   RunEagerChildRequestSchema,
   RunEagerChildResponseSchema,
+  type Assignment,
   type RunEagerChildResponse,
 } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { TaskTemplateSchema } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { redactSecrets, serveIsolate, threadState } from "flytekit/internal";
 import { runAssignment } from "../attempt.ts";
 import { CodeLoader } from "../code-loader.ts";
@@ -36,8 +39,24 @@ export interface AttemptThreadData {
   readonly endpoint?: string;
 }
 
-/** What the main thread sends per attempt: the `Assignment`, binary. */
-export type AttemptThreadPayload = Uint8Array;
+/**
+ * What the main thread sends per run: one or more attempts of ONE task (a batch of a map's items,
+ * attempt-batches.ts), run one after another. The `TaskTemplate` travels once, binary; each item
+ * is its `Assignment` without the template, binary.
+ */
+export interface AttemptThreadPayload {
+  readonly task: Uint8Array;
+  readonly items: readonly Uint8Array[];
+}
+
+/**
+ * What a run answers: per item, its `CompleteRequest` (outcome only, binary) and how long it ran
+ * in ms (-1 for a task's first attempt in the thread, which imported its code).
+ */
+export interface AttemptThreadResult {
+  readonly outcomes: Uint8Array[];
+  readonly ms: number[];
+}
 
 /** An eager call as a request to the main thread: `RunEagerChildRequest`, binary. */
 export interface EagerCallRequest {
@@ -49,16 +68,37 @@ const data = workerData as AttemptThreadData;
 threadState().inIsolate = true;
 const loader = new CodeLoader({ cacheDir: data.cacheDir, ...(data.root !== undefined ? { root: data.root } : {}) });
 
-serveIsolate(async (payload, attempt) => {
-  const assignment = fromBinary(AssignmentSchema, payload as AttemptThreadPayload);
+/** Tasks that ran in this thread (name, version, bundle). */
+const ranHere = new Set<string>();
+
+serveIsolate(async (payload, attempt): Promise<AttemptThreadResult> => {
+  const { task: taskBytes, items } = payload as AttemptThreadPayload;
+  const task = taskBytes.length > 0 ? fromBinary(TaskTemplateSchema, taskBytes) : undefined;
+  const result: AttemptThreadResult = { outcomes: [], ms: [] };
+  for (let i = 0; i < items.length; i++) {
+    const started = performance.now();
+    const assignment = fromBinary(AssignmentSchema, items[i] as Uint8Array);
+    // One decoded template for the whole run: attempts read it and never change it.
+    if (task !== undefined) assignment.task = task;
+    result.outcomes.push(await runOne(assignment, attempt.item(i), (value) => attempt.request(value)));
+    // A task's first attempt in this thread imports its code: its time says nothing of the next ones.
+    const key = `${assignment.task?.id?.name ?? ""}\0${assignment.task?.id?.version ?? ""}\0${assignment.bundleUrl}`;
+    result.ms.push(ranHere.has(key) ? performance.now() - started : -1);
+    ranHere.add(key);
+  }
+  return result;
+});
+
+/** One attempt: its `CompleteRequest` (outcome only), binary. */
+async function runOne(assignment: Assignment, signal: AbortSignal, ask: (value: unknown) => Promise<unknown>): Promise<Uint8Array> {
   const eager: RunEagerChildCall = async (request) => {
     const value: EagerCallRequest = { kind: "eager", request: toBinary(RunEagerChildRequestSchema, create(RunEagerChildRequestSchema, request)) };
-    const reply = (await attempt.request(value)) as EagerCallReply;
+    const reply = (await ask(value)) as EagerCallReply;
     if ("code" in reply) throw new ConnectError(reply.message, reply.code);
     return fromBinary(RunEagerChildResponseSchema, reply.response) satisfies RunEagerChildResponse;
   };
-  const outcome = await runAssignment(assignment, loader, attempt.signal, data.workerId, eager, data.endpoint);
+  const outcome = await runAssignment(assignment, loader, signal, data.workerId, eager, data.endpoint);
   // A task that put a secret in its error message must not have it stored.
   if (outcome.case === "error" && outcome.value.error !== undefined) outcome.value.error.message = redactSecrets(outcome.value.error.message);
   return toBinary(CompleteRequestSchema, create(CompleteRequestSchema, { outcome }));
-});
+}

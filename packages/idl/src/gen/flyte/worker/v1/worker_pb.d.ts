@@ -96,6 +96,15 @@ export declare type Assignment = Message<"flyte.worker.v1.Assignment"> & {
    * @generated from field: uint32 lease_token = 12;
    */
   leaseToken: number;
+
+  /**
+   * When `task` is unset and this is not 0: the task is the one of assignment number
+   * `task_from - 1` of the same SessionResponse (the items of a map task share one template,
+   * which then travels, is encoded and is decoded once per message instead of once per item).
+   *
+   * @generated from field: uint32 task_from = 13;
+   */
+  taskFrom: number;
 };
 
 /**
