@@ -42,7 +42,8 @@ export function lazyClient<S extends DescService>(transport: Transport, load: ()
   const methods = new Map<string, unknown>();
   return new Proxy({} as Client<S>, {
     get(_target, property) {
-      if (typeof property !== "string") return undefined;
+      // Not thenable: a client returned from an async function or awaited must stay a client.
+      if (typeof property !== "string" || property === "then") return undefined;
       if (property in fast) return fast[property];
       let method = methods.get(property);
       if (method === undefined) {
