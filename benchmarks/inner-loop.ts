@@ -1,6 +1,7 @@
 /**
  * The inner loop, measured the way a user runs it: whole `flyte` processes, wall time from the
- * command to the printed outputs, median and p90 of several runs, with `node -e 0` as the baseline.
+ * command to the printed outputs, median and p90 of several runs, with `node -e 0` as the baseline
+ * (run before each measured run, so that a figure and its baseline see the same machine load).
  *
  * * local `flyte run` of the seed (README's workflow), from the checkout (Node strips the types
  *   of the TypeScript sources) and from the packages installed from `npm run pack` tarballs into a
@@ -136,24 +137,34 @@ export async function benchInnerLoop(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "flyte-bench-inner-"));
   const env = userEnv(join(work, "home"));
   try {
-    const base: number[] = [];
-    for (let i = 0; i < RUNS; i++) base.push(wall(["-e", "0"]).ms);
-    const baseline = median(base);
+    // The baseline of each figure is measured interleaved with its runs (one `node -e 0` before
+    // each): measured once up front, it read 226 ms while the runs after it saw a calmer machine
+    // (70 ms by hand), which made every ratio meaningless on this shared machine.
+    const baselined = <T>(measure: () => T): { runs: T[]; baseline: number } => {
+      const base: number[] = [];
+      const runs = Array.from({ length: RUNS }, () => {
+        base.push(wall(["-e", "0"], { env }).ms);
+        return measure();
+      });
+      return { runs, baseline: median(base) };
+    };
+    wall(["-e", "0"], { env }); // Node's own files into the page cache
 
     // Local, from the checkout: Node strips the sources' types; its compile cache is warm after one run.
-    const local = (cwd: string, prefix: readonly string[], file: string, command?: string): number[] => {
+    const local = (cwd: string, prefix: readonly string[], file: string, command?: string): { runs: number[]; baseline: number } => {
       const args = [...prefix, "run", file, ...SEED_ARGS, "--json"];
       const options = { cwd, env, ...(command !== undefined ? { command } : {}) };
       wall(args, options);
-      return Array.from({ length: RUNS }, () => wall(args, options).ms);
+      return baselined(() => wall(args, options).ms);
     };
-    reportRuns("local_run_checkout", local(ROOT, ["packages/cli/bin/flyte.js"], "examples/basics/workflow.ts"), baseline, 300, "local flyte run of the seed from the checkout (TypeScript sources), whole process; baseline: node -e 0");
+    const reportLocal = (metric: string, m: { runs: number[]; baseline: number }, note: string): void => reportRuns(metric, m.runs, m.baseline, 300, note);
+    reportLocal("local_run_checkout", local(ROOT, ["packages/cli/bin/flyte.js"], "examples/basics/workflow.ts"), "local flyte run of the seed from the checkout (TypeScript sources), whole process; baseline: node -e 0, interleaved");
     const installed = installFromTarballs(work, env);
     if (installed !== undefined) {
-      const what = "local flyte run of the seed installed from npm run pack tarballs (bundled JavaScript), whole process; baseline: node -e 0";
-      reportRuns("local_run_installed", local(installed, [join(installed, "node_modules/.bin/flyte")], "workflow.ts"), baseline, 300, `${what}; node node_modules/.bin/flyte`);
-      reportRuns("local_run_installed_node_run", local(installed, ["--run", "flyte", "--"], "workflow.ts"), baseline, 300, `${what}; node --run flyte -- (the scaffold's script)`);
-      reportRuns("local_run_installed_npx", local(installed, ["flyte"], "workflow.ts", npxCommand()), baseline, 300, `${what}; npx flyte (npm starts first)`);
+      const what = "local flyte run of the seed installed from npm run pack tarballs (bundled JavaScript), whole process; baseline: node -e 0, interleaved";
+      reportLocal("local_run_installed", local(installed, [join(installed, "node_modules/.bin/flyte")], "workflow.ts"), `${what}; node node_modules/.bin/flyte`);
+      reportLocal("local_run_installed_node_run", local(installed, ["--run", "flyte", "--"], "workflow.ts"), `${what}; node --run flyte -- (the scaffold's script)`);
+      reportLocal("local_run_installed_npx", local(installed, ["flyte"], "workflow.ts", npxCommand()), `${what}; npx flyte (npm starts first)`);
     }
 
     // Remote, against flyte start with two warm workers.
@@ -166,14 +177,15 @@ export async function benchInnerLoop(): Promise<void> {
       const remoteEnv = { ...env, FLYTE_ENDPOINT: server.url, FLYTE_TIMINGS: "1" };
       const runRemote = (): { ms: number; stderr: string } => wall([bin, "run", "--remote", file, ...SEED_ARGS, "--wait", "--json"], { cwd: project, env: remoteEnv });
       runRemote(); // the first registration and the workers' first download of the bundle
-      const unchanged = Array.from({ length: RUNS }, runRemote);
-      const edited = Array.from({ length: RUNS }, (_, i) => {
-        writeFileSync(file, seedSource(i + 1));
+      const { runs: unchanged, baseline: unchangedBase } = baselined(runRemote);
+      let edits = 0;
+      const { runs: edited, baseline: editedBase } = baselined(() => {
+        writeFileSync(file, seedSource(++edits));
         return runRemote();
       });
       const cli = installed !== undefined ? "installed CLI" : "checkout's CLI";
-      reportRuns("remote_run_wait_unchanged", unchanged.map((r) => r.ms), baseline, 1000, `flyte run --remote of the seed --wait, code unchanged (bundle, upload and registration reused), ${cli}; baseline: node -e 0`);
-      reportRuns("remote_run_wait_edited", edited.map((r) => r.ms), baseline, 1500, `flyte run --remote of the seed --wait after an edit (bundled, uploaded, registered), ${cli}; baseline: node -e 0`);
+      reportRuns("remote_run_wait_unchanged", unchanged.map((r) => r.ms), unchangedBase, 1000, `flyte run --remote of the seed --wait, code unchanged (bundle, upload and registration reused), ${cli}; baseline: node -e 0, interleaved`);
+      reportRuns("remote_run_wait_edited", edited.map((r) => r.ms), editedBase, 1500, `flyte run --remote of the seed --wait after an edit (bundled, uploaded, registered), ${cli}; baseline: node -e 0, interleaved`);
       for (const [what, runs] of [["unchanged", unchanged], ["edited", edited]] as const) {
         const phases = phaseMedians(runs.map((r) => r.stderr.split("\n").find((l) => l.startsWith("flyte: timings:")) ?? ""));
         console.log(JSON.stringify({ bench: "inner-loop", metric: `remote_run_wait_${what}_phases`, unit: "ms", phases, runs: runs.length, note: "median per phase (FLYTE_TIMINGS=1)" }));

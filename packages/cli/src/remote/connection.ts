@@ -2,13 +2,15 @@
  * The CLI's connection to a server: endpoint, project and domain from the command line, the
  * environment or the config file, Connect clients over HTTP/1.1, and errors a person can act on.
  */
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { AdminService } from "@flyte/idl/gen/flyteidl/service/admin_pb.js";
-import { DataProxyService } from "@flyte/idl/gen/flyteidl/service/dataproxy_pb.js";
-import { SignalService } from "@flyte/idl/gen/flyteidl/service/signal_pb.js";
+import type { AdminService } from "@flyte/idl/gen/flyteidl/service/admin_pb.js";
+import type { DataProxyService } from "@flyte/idl/gen/flyteidl/service/dataproxy_pb.js";
+import type { SignalService } from "@flyte/idl/gen/flyteidl/service/signal_pb.js";
 import { UsageError } from "../args.ts";
 import { DEFAULT_DOMAIN, DEFAULT_ENDPOINT, DEFAULT_PROJECT, resolveConfig } from "../config/resolve.ts";
+import { ADMIN_QUICK } from "./admin-quick.ts";
+import { lazyClient } from "./lazy-client.ts";
 
 export { DEFAULT_DOMAIN, DEFAULT_ENDPOINT, DEFAULT_PROJECT } from "../config/resolve.ts";
 /** Options every remote command takes. */
@@ -61,14 +63,21 @@ export interface Remote extends RemoteTarget {
   readonly signals: Client<typeof SignalService>;
 }
 
-/** Connects (lazily: nothing is sent until the first call) to `target`. */
+/**
+ * Connects (lazily: nothing is sent until the first call) to `target`. The generated service
+ * descriptors load on the first call that needs them (lazy-client.ts): AdminService's alone
+ * builds 27 IDL files' descriptors, while a run calls methods whose messages it loads anyway.
+ */
 export function connect(target: RemoteTarget): Remote {
   const transport = createConnectTransport({ baseUrl: target.endpoint, httpVersion: "1.1" });
+  const admin = lazyClient(transport, async () => (await import("@flyte/idl/gen/flyteidl/service/admin_pb.js")).AdminService, ADMIN_QUICK);
+  const dataProxy = lazyClient(transport, async () => (await import("@flyte/idl/gen/flyteidl/service/dataproxy_pb.js")).DataProxyService);
+  const signals = lazyClient(transport, async () => (await import("@flyte/idl/gen/flyteidl/service/signal_pb.js")).SignalService);
   return {
     ...target,
-    admin: explainErrors(createClient(AdminService, transport), target.endpoint),
-    dataProxy: explainErrors(createClient(DataProxyService, transport), target.endpoint),
-    signals: explainErrors(createClient(SignalService, transport), target.endpoint),
+    admin: explainErrors(admin, target.endpoint),
+    dataProxy: explainErrors(dataProxy, target.endpoint),
+    signals: explainErrors(signals, target.endpoint),
   };
 }
 

@@ -13,6 +13,7 @@ import type { EventLoopUtilization } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import type { ErrorInfo, FromThread, LogStream, ToThread } from "./protocol.ts";
 import { heapLimitsOf } from "./memory-limit.ts";
+import { learnResolutions, sharedResolutions } from "./resolution-cache.ts";
 
 const FIRST_MODULE = new URL(`./compile-cache-entry${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 
@@ -74,7 +75,7 @@ export class Isolate {
   constructor(options: IsolateOptions) {
     this.memoryMb = options.memoryMb;
     this.#worker = new Worker(FIRST_MODULE, {
-      workerData: { ...options.workerData, entry: options.entry.href },
+      workerData: { ...options.workerData, entry: options.entry.href, resolutions: sharedResolutions() },
       ...(options.memoryMb !== undefined ? { resourceLimits: heapLimitsOf(options.memoryMb) } : {}),
     });
     this.#worker.on("message", (message: FromThread) => this.#onMessage(message));
@@ -195,6 +196,9 @@ export class Isolate {
     switch (message.kind) {
       case "ready":
         this.#ready.resolve(true);
+        return;
+      case "resolutions":
+        learnResolutions(message.entries);
         return;
       case "log":
         this.#onLog?.(message.text, message.stream, message.item);

@@ -2,6 +2,7 @@
  * The messages between a supervisor (isolate.ts, in the main thread) and the code that runs
  * attempts inside a worker thread (thread-kit.ts). Values travel by structured clone.
  */
+import type { Resolutions } from "./resolution-cache.ts";
 
 /** An error as it crosses the thread boundary. */
 export interface ErrorInfo {
@@ -34,7 +35,9 @@ export type FromThread =
   /** An error nobody caught (a throw in a timer, an unhandled rejection): it ends the attempt and the isolate. */
   | { readonly kind: "crash"; readonly error: ErrorInfo }
   /** A question the attempt asks the host (for example an eager task's call); answered by a `reply`. */
-  | { readonly kind: "request"; readonly id: number; readonly value: unknown };
+  | { readonly kind: "request"; readonly id: number; readonly value: unknown }
+  /** What the thread's start resolved that the main thread's table lacked (resolution-cache.ts). */
+  | { readonly kind: "resolutions"; readonly entries: Resolutions };
 
 /** The {@link ErrorInfo} of any thrown value. */
 export function errorInfoOf(err: unknown): ErrorInfo {
