@@ -11,6 +11,7 @@ import type {
   AttemptState,
   CompletionOutcome,
   EnqueueRequest,
+  FoundAttempt,
   LeasedAttempt,
   LeaseOptions,
   LeaseWaitOptions,
@@ -183,20 +184,31 @@ export class AttemptQueue {
    * {@link enqueue}, answering also where the attempt is: a server that resumes an execution
    * after a restart learns in the same commit whether the attempt already finished (and with
    * what result), so it neither re-runs it nor waits for a completion that already came.
+   *
+   * `onCommitted` gets the same answer as soon as the enqueue has COMMITTED, before its fsync
+   * (the promise resolves after it). The attempt may be handed out at that commit, and a worker
+   * may complete it before the fsync returns: a caller waiting for the completion registers there,
+   * so the completion's consequences never wait for the enqueue's fsync (docs/benchmarks.md, fifth
+   * round). Not called when the enqueue fails.
    */
-  async enqueueOrFind(request: EnqueueRequest): Promise<{ id: number; state: AttemptState; result?: Uint8Array }> {
+  async enqueueOrFind(request: EnqueueRequest, onCommitted?: (found: FoundAttempt) => void): Promise<FoundAttempt> {
     if (!Number.isInteger(request.attempt) || request.attempt < 0) return { id: await this.enqueue(request), state: "pending" };
-    const found = await this.#mutate((): { id: number; state: AttemptState; result: Uint8Array | null } => {
+    return this.#mutate((): FoundAttempt => {
       const { executionId, nodeId, attempt } = request;
       const inserted = this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now());
-      // A new row needs no read back: its id is the insert's, and it is pending or just leased.
-      if (inserted.changes === 0) return this.#sql.findRow.get(executionId, nodeId, attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
-      const id = Number(inserted.lastInsertRowid);
-      this.#keepDecoded(id, request);
-      return { id, state: this.#handOut(id) ? "leased" : "pending", result: null };
+      let found: FoundAttempt;
+      if (inserted.changes === 0) {
+        const row = this.#sql.findRow.get(executionId, nodeId, attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
+        found = row.result === null ? { id: row.id, state: row.state } : { id: row.id, state: row.state, result: row.result };
+      } else {
+        // A new row needs no read back: its id is the insert's, and it is pending or just leased.
+        const id = Number(inserted.lastInsertRowid);
+        this.#keepDecoded(id, request);
+        found = { id, state: this.#handOut(id) ? "leased" : "pending" };
+      }
+      if (onCommitted !== undefined) this.#committer.afterCommit(() => onCommitted(found));
+      return found;
     });
-    const { id, state, result } = found;
-    return result === null ? { id, state } : { id, state, result };
   }
 
   /**
