@@ -7,7 +7,7 @@ import { create } from "@bufbuild/protobuf";
 import { createContextValues, type HandlerContext } from "@connectrpc/connect";
 import type { TaskRunRequest, TaskRunResult } from "@flyte/engine";
 import { TaskTemplateSchema } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
-import { CompletionAck_Status, type SessionResponse } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { CompleteRequestSchema, CompletionAck_Status, type SessionResponse } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { openDatabase, type Database } from "../db/database.ts";
 import { groupCommitterFor } from "../db/group-commit.ts";
 import { AttemptQueue } from "../queue/attempt-queue.ts";
@@ -49,6 +49,22 @@ describe("a step's path on a durable database", () => {
     await service.settled();
     db.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a completion is committed in the turn it arrives, so the engine's reaction joins that turn's group", { timeout: 120_000 }, async () => {
+    const w = new TestSession((requests, signal) => service.session(requests, ctxOf(signal)) as AsyncIterable<SessionResponse>, { workerId: "w", credit: 1 });
+    try {
+      const run = runner.run(request("now"));
+      const assigned = await w.next(60_000);
+      const state = (): unknown => (db.sqlite.prepare("SELECT state FROM queue_attempts WHERE id = ?").get(Number(assigned.attemptId)) as { state: string }).state;
+      const completed = queue.complete(Number(assigned.attemptId), "w", new Uint8Array(), undefined, undefined, assigned.leaseToken);
+      assert.equal(state(), "completed", "committed before complete() returned");
+      assert.equal(await completed, "recorded");
+      runner.completed(Number(assigned.attemptId), create(CompleteRequestSchema, { attemptId: assigned.attemptId, outcome: outputs(1) }));
+      assert.equal((await run).kind, "success");
+    } finally {
+      await w.close();
+    }
   });
 
   test("with no fsync able to run, a completion reaches the runner and the next attempt is handed out; the acks wait for the fsync", { timeout: 120_000 }, async () => {
