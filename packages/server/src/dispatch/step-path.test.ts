@@ -67,6 +67,14 @@ describe("a step's path on a durable database", () => {
     }
   });
 
+  test("a session waiting for work with nothing pending commits nothing", { timeout: 120_000 }, async () => {
+    const committer = groupCommitterFor(db);
+    const before = committer.stats.unsyncedCommits;
+    const waiting = queue.leaseOrWait("idle", { max: 1, leaseMs: 1_000, waitMs: 60_000, signal: AbortSignal.abort() });
+    assert.deepEqual(await waiting, []);
+    assert.equal(committer.stats.unsyncedCommits, before, "no lease transaction that would claim nothing");
+  });
+
   test("with no fsync able to run, a completion reaches the runner and the next attempt is handed out; the acks wait for the fsync", { timeout: 120_000 }, async () => {
     const w = new TestSession((requests, signal) => service.session(requests, ctxOf(signal)) as AsyncIterable<SessionResponse>, { workerId: "w", credit: 2 });
     const committer = groupCommitterFor(db);

@@ -251,7 +251,9 @@ export class AttemptQueue {
     // Real time, not the queue's clock: this bounds a wait, it is not a lease time.
     const deadline = performance.now() + options.waitMs;
     for (;;) {
-      const leased = await this.lease(workerId, options);
+      // Nothing pending (read at once, committed rows only): wait as a claimer without a lease
+      // transaction that would claim nothing — one commit and a turn of the loop per hand-out.
+      const leased = this.#sql.anyPending.get() === undefined ? [] : await this.lease(workerId, options);
       if (leased.length > 0 || options.signal?.aborted === true || performance.now() >= deadline) return leased;
       const claimed = await this.#waitAsClaimer(workerId, options, deadline - performance.now());
       if (claimed === undefined) return [];
