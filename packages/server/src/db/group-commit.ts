@@ -224,6 +224,7 @@ export class GroupCommitter {
   async close(): Promise<void> {
     await this.flush();
     this.#closed = true;
+    this.#wal?.close();
   }
 
   #schedule(synced = true): void {
