@@ -66,13 +66,8 @@ export class WalSync {
   }
 
   #start(): Promise<void> {
-    let fd: number;
-    try {
-      fd = this.#descriptor();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const run = new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error === null ? resolve() : reject(error)))).then(() => void this.#syncs++);
+    // #descriptor throws (a missing log) inside the executor: the sync rejects with that error.
+    const run = new Promise<void>((resolve, reject) => fdatasync(this.#descriptor(), (error) => (error === null ? resolve() : reject(error)))).then(() => void this.#syncs++);
     this.#running = run;
     void run.then(
       () => this.#settle(run),
