@@ -117,6 +117,29 @@ describe("group commit", () => {
     assert.equal(synchronous(), 2, "synchronous is FULL again for everyone else's commits");
   });
 
+  test("submitUnsyncedNow commits at once when nothing is queued before it, once per turn; otherwise it queues in order", async () => {
+    const committer = new GroupCommitter(db);
+    const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const first = committer.submitUnsyncedNow(() => insert.run(1, "a"));
+    assert.equal(count(), 1, "committed before the call returned: visible to another connection");
+    assert.equal(committer.stats.unsyncedCommits, 1);
+    const second = committer.submitUnsyncedNow(() => insert.run(2, "b"));
+    const third = committer.submitUnsyncedNow(() => insert.run(3, "c"));
+    assert.equal(count(), 1, "the rest of the turn shares the next unsynced group");
+    await Promise.all([first, second, third]);
+    assert.equal(count(), 3);
+    assert.equal(committer.stats.unsyncedCommits, 2);
+    const queued = committer.submitUnsynced(() => insert.run(4, "d"));
+    const after = committer.submitUnsyncedNow(() => insert.run(5, "e"));
+    assert.equal(count(), 3, "behind a queued unsynced operation it waits its turn");
+    await Promise.all([queued, after]);
+    assert.deepEqual(reader.prepare("SELECT k FROM t ORDER BY k").all().map((r) => r.k), [1, 2, 3, 4, 5]);
+    await assert.rejects(committer.submitUnsyncedNow(() => {
+      throw new Error("refused");
+    }), /refused/);
+    assert.equal((db.sqlite.prepare("PRAGMA synchronous").get() as { synchronous: number }).synchronous, 2, "FULL again after it");
+  });
+
   test("a synced write resolves after the log's fsync; synced() joins the next group and shares its fsync", async () => {
     const committer = new GroupCommitter(db);
     await committer.submitUnsynced(() => db.sqlite.prepare("INSERT INTO t (k, v) VALUES (1, 'a')").run());

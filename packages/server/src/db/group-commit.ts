@@ -107,6 +107,11 @@ export class GroupCommitter {
     this.#unsyncedScheduled = false;
     this.#commitGroup(false);
   };
+  /** Whether `submitUnsyncedNow` committed in this turn of the event loop. */
+  #ranNow = false;
+  readonly #newTurn = (): void => {
+    this.#ranNow = false;
+  };
 
   constructor(db: Database, options: GroupCommitOptions = {}) {
     this.#db = db;
@@ -139,6 +144,24 @@ export class GroupCommitter {
     return new Promise<T>((resolve, reject) => {
       this.#unsynced.push({ op, resolve: resolve as (value: unknown) => void, reject });
       this.#schedule(false);
+    });
+  }
+
+  /**
+   * {@link submitUnsynced}, but committed AT ONCE, in a transaction of its own, when nothing is
+   * queued before it: the caller learns the outcome in this turn of the event loop instead of the
+   * next check phase. For a completion on a step's path: the engine's reaction then joins the
+   * fsync'd group of this very turn (docs/benchmarks.md, fifth round). At most one such commit per
+   * turn: later calls in the turn, calls while unsynced operations are queued (they keep their
+   * order) and calls from inside an operation are queued as by {@link submitUnsynced}.
+   */
+  submitUnsyncedNow<T>(op: () => T): Promise<T> {
+    if (this.#closed) return Promise.reject(new GroupCommitClosedError());
+    if (this.#ranNow || this.#unsynced.length > 0 || this.#opHooks !== undefined) return this.submitUnsynced(op);
+    this.#ranNow = true;
+    setImmediate(this.#newTurn);
+    return new Promise<T>((resolve, reject) => {
+      this.#commit([{ op, resolve: resolve as (value: unknown) => void, reject }], false);
     });
   }
 
@@ -201,6 +224,7 @@ export class GroupCommitter {
   async close(): Promise<void> {
     await this.flush();
     this.#closed = true;
+    this.#wal?.close();
   }
 
   #schedule(synced = true): void {
@@ -226,6 +250,10 @@ export class GroupCommitter {
     if (synced) this.#pending = rest;
     else this.#unsynced = rest;
     if (rest.length > 0) this.#schedule(synced);
+    this.#commit(group, synced);
+  }
+
+  #commit(group: Pending[], synced: boolean): void {
     const sqlite = this.#db.sqlite;
     // A commit without fsync (a synced group's fsync follows off the loop); FULL again right after,
     // for commits made outside the committer (db.transaction).

@@ -80,38 +80,52 @@ export class WorkerTaskRunner implements TaskRunner {
       bundleUrl: bundleUrlOf(task),
       outputPrefix: `${nodeDataDir(identity, nodeId)}/${attempt}`,
     });
-    const found = await this.#queue.enqueueOrFind({
-      executionId,
-      nodeId,
-      attempt,
-      taskKey: taskKeyOf(task),
-      payload: encodeAssignment(assignment),
-      // Handed out as is by a session of this process (worker-session.ts): no decode per attempt.
-      decoded: assignment,
-    });
-    const ended = outcomeOfEnded(found.state, found.result, what);
-    if (ended !== undefined) return ended;
-    const early = this.#early.get(found.id);
-    if (early !== undefined) {
-      this.#early.delete(found.id);
-      return early.result;
-    }
-    if (request.signal.aborted) {
-      void this.#cancel(found.id, what);
-      return cancelledResult(what);
-    }
-    const { promise, resolve } = Promise.withResolvers<TaskRunResult>();
-    this.#waiters.set(found.id, { resolve, what, ...(request.eager !== undefined ? { eager: new EagerCalls(request.eager) } : {}) });
+    const { promise, resolve, reject } = Promise.withResolvers<TaskRunResult>();
+    let id: number | undefined;
     const onAbort = (): void => {
-      this.#waiters.delete(found.id);
-      void this.#cancel(found.id, what);
+      // Before the enqueue committed, the commit below sees the aborted signal and cancels.
+      if (id === undefined) return;
+      this.#waiters.delete(id);
+      void this.#cancel(id, what);
       resolve(cancelledResult(what));
     };
+    // Registered at the enqueue's COMMIT, not after its fsync: the attempt is handed out at that
+    // commit, and a trivial task completes well within an fsync. Waiting for the fsync first put
+    // it on every step's path (docs/benchmarks.md, fifth round). Nothing is acknowledged to a
+    // client by this: the completion's own ack waits for an fsync after this commit.
+    const enqueued = this.#queue.enqueueOrFind(
+      {
+        executionId,
+        nodeId,
+        attempt,
+        taskKey: taskKeyOf(task),
+        payload: encodeAssignment(assignment),
+        // Handed out as is by a session of this process (worker-session.ts): no decode per attempt.
+        decoded: assignment,
+      },
+      (found) => {
+        const ended = outcomeOfEnded(found.state, found.result, what);
+        if (ended !== undefined) return resolve(ended);
+        const early = this.#early.get(found.id);
+        if (early !== undefined) {
+          this.#early.delete(found.id);
+          return resolve(early.result);
+        }
+        if (request.signal.aborted) {
+          void this.#cancel(found.id, what);
+          return resolve(cancelledResult(what));
+        }
+        id = found.id;
+        this.#waiters.set(found.id, { resolve, what, ...(request.eager !== undefined ? { eager: new EagerCalls(request.eager) } : {}) });
+      },
+    );
+    // A failed enqueue (or its fsync) fails the attempt unless its outcome already came.
+    enqueued.catch(reject);
     request.signal.addEventListener("abort", onAbort, { once: true });
     try {
       return await promise;
     } finally {
-      this.#waiters.delete(found.id);
+      if (id !== undefined) this.#waiters.delete(id);
       request.signal.removeEventListener("abort", onAbort);
     }
   }

@@ -11,6 +11,7 @@ import type {
   AttemptState,
   CompletionOutcome,
   EnqueueRequest,
+  FoundAttempt,
   LeasedAttempt,
   LeaseOptions,
   LeaseWaitOptions,
@@ -183,20 +184,31 @@ export class AttemptQueue {
    * {@link enqueue}, answering also where the attempt is: a server that resumes an execution
    * after a restart learns in the same commit whether the attempt already finished (and with
    * what result), so it neither re-runs it nor waits for a completion that already came.
+   *
+   * `onCommitted` gets the same answer as soon as the enqueue has COMMITTED, before its fsync
+   * (the promise resolves after it). The attempt may be handed out at that commit, and a worker
+   * may complete it before the fsync returns: a caller waiting for the completion registers there,
+   * so the completion's consequences never wait for the enqueue's fsync (docs/benchmarks.md, fifth
+   * round). Not called when the enqueue fails.
    */
-  async enqueueOrFind(request: EnqueueRequest): Promise<{ id: number; state: AttemptState; result?: Uint8Array }> {
+  async enqueueOrFind(request: EnqueueRequest, onCommitted?: (found: FoundAttempt) => void): Promise<FoundAttempt> {
     if (!Number.isInteger(request.attempt) || request.attempt < 0) return { id: await this.enqueue(request), state: "pending" };
-    const found = await this.#mutate((): { id: number; state: AttemptState; result: Uint8Array | null } => {
+    return this.#mutate((): FoundAttempt => {
       const { executionId, nodeId, attempt } = request;
       const inserted = this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now());
-      // A new row needs no read back: its id is the insert's, and it is pending or just leased.
-      if (inserted.changes === 0) return this.#sql.findRow.get(executionId, nodeId, attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
-      const id = Number(inserted.lastInsertRowid);
-      this.#keepDecoded(id, request);
-      return { id, state: this.#handOut(id) ? "leased" : "pending", result: null };
+      let found: FoundAttempt;
+      if (inserted.changes === 0) {
+        const row = this.#sql.findRow.get(executionId, nodeId, attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
+        found = row.result === null ? { id: row.id, state: row.state } : { id: row.id, state: row.state, result: row.result };
+      } else {
+        // A new row needs no read back: its id is the insert's, and it is pending or just leased.
+        const id = Number(inserted.lastInsertRowid);
+        this.#keepDecoded(id, request);
+        found = { id, state: this.#handOut(id) ? "leased" : "pending" };
+      }
+      if (onCommitted !== undefined) this.#committer.afterCommit(() => onCommitted(found));
+      return found;
     });
-    const { id, state, result } = found;
-    return result === null ? { id, state } : { id, state, result };
   }
 
   /**
@@ -239,7 +251,9 @@ export class AttemptQueue {
     // Real time, not the queue's clock: this bounds a wait, it is not a lease time.
     const deadline = performance.now() + options.waitMs;
     for (;;) {
-      const leased = await this.lease(workerId, options);
+      // Nothing pending (read at once, committed rows only): wait as a claimer without a lease
+      // transaction that would claim nothing — one commit and a turn of the loop per hand-out.
+      const leased = this.#sql.anyPending.get() === undefined ? [] : await this.lease(workerId, options);
       if (leased.length > 0 || options.signal?.aborted === true || performance.now() >= deadline) return leased;
       const claimed = await this.#waitAsClaimer(workerId, options, deadline - performance.now());
       if (claimed === undefined) return [];
@@ -284,6 +298,8 @@ export class AttemptQueue {
    * @throws QueueError `E_ATTEMPT_NOT_FOUND` for an id the queue never issued.
    */
   async complete(attemptId: number, workerId: string, result: Uint8Array, onRecorded?: () => void, log?: string, leaseToken?: number): Promise<CompletionOutcome> {
+    // Committed at once when nothing is queued before it (GroupCommitter.submitUnsyncedNow): the
+    // reaction in onRecorded then joins this turn's fsync'd group, a turn of the loop sooner.
     const outcome = await this.#unsynced((): CompletionOutcome => {
       const row = this.#sql.state.get(attemptId) as { state: AttemptState; worker_id: string | null; lease_token: number | null } | undefined;
       if (row === undefined) {
@@ -294,7 +310,7 @@ export class AttemptQueue {
       if (leaseToken !== undefined && row.lease_token !== leaseToken) return "lost-lease";
       this.#sql.complete.run(result, log ?? null, this.#now(), attemptId);
       return "recorded";
-    });
+    }, true);
     if (outcome === "recorded") onRecorded?.();
     // A duplicate waits too: the first completion may not be fsynced yet.
     if (outcome !== "lost-lease") await this.#committer.synced();
@@ -382,11 +398,14 @@ export class AttemptQueue {
     }
   }
 
-  /** {@link #mutate} for writes committed without waiting for an fsync (see the class comment). */
-  async #unsynced<T>(op: () => T): Promise<T> {
+  /**
+   * {@link #mutate} for writes committed without waiting for an fsync (see the class comment);
+   * `now`: committed at once when the committer allows it (`submitUnsyncedNow`).
+   */
+  async #unsynced<T>(op: () => T, now = false): Promise<T> {
     this.#outstanding++;
     try {
-      return await this.#committer.submitUnsynced(op);
+      return await (now ? this.#committer.submitUnsyncedNow(op) : this.#committer.submitUnsynced(op));
     } finally {
       this.#outstanding--;
     }

@@ -7,6 +7,7 @@ export type {
   AttemptState,
   CompletionOutcome,
   EnqueueRequest,
+  FoundAttempt,
   LeasedAttempt,
   LeaseOptions,
   LeaseWaitOptions,

@@ -18,6 +18,13 @@ export interface EnqueueRequest {
   readonly decoded?: object;
 }
 
+/** Where `enqueueOrFind` found an attempt: its id, its state then, and its result if it had ended. */
+export interface FoundAttempt {
+  readonly id: number;
+  readonly state: AttemptState;
+  readonly result?: Uint8Array;
+}
+
 /** Where a queued attempt is in its life. `completed`, `expired` and `cancelled` are final. */
 export type AttemptState = "pending" | "leased" | "completed" | "expired" | "cancelled";
 

@@ -74,6 +74,11 @@ export class SqliteStateStore implements StateStore {
   readonly #identify: (executionId: string) => ExecutionIdentity;
   /** Writes not yet settled; reads wait for them. */
   #outstanding = 0;
+  /**
+   * The latest write: it settles after its fsync, so after every earlier write's. A read waits for
+   * it, not only for its COMMIT: a committed write is visible before it is durable.
+   */
+  #lastWrite: Promise<void> = Promise.resolve();
   /** Writes that must not be submitted before earlier slow-path writes (with offloads) are. */
   #gated = 0;
   #gate: Promise<void> = Promise.resolve();
@@ -227,7 +232,9 @@ export class SqliteStateStore implements StateStore {
         () => void this.#gated--,
       );
     }
-    return written.finally(() => void this.#outstanding--);
+    const settled = written.finally(() => void this.#outstanding--);
+    this.#lastWrite = settled.catch(() => undefined);
+    return settled;
   }
 
   async #offload(apply: (hook?: OffloadHook) => void): Promise<void> {
@@ -248,7 +255,8 @@ export class SqliteStateStore implements StateStore {
     await Promise.all(chosen.map((literal) => blobs.put(literal.uri as string, literal.bytes)));
   }
 
+  /** Reads answer only with durable writes (a client may act on what it reads). */
   async #settled(): Promise<void> {
-    if (this.#outstanding > 0) await this.flush().catch(() => undefined);
+    if (this.#outstanding > 0) await this.#lastWrite;
   }
 }
