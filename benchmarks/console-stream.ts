@@ -2,7 +2,8 @@
  * The console while an execution streams updates: a map task of CONSOLE_BENCH_MAP_ITEMS items
  * (default 10,000) run by real workers, its page open for CONSOLE_BENCH_STREAM_SECONDS (default
  * 120; the issue's figure is 10 minutes). Figures: the map drawn as one node, and the page's JS
- * heap (after a forced GC, sampled every 10 s) as a slope in MB per minute.
+ * heap (after a forced GC, sampled every 10 s) as a slope in MB per minute, and the series of
+ * samples every 30 s (seconds since navigation: MB), to show whether it levels off.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,8 @@ import { report } from "./report.ts";
 const ITEMS = Number(process.env["CONSOLE_BENCH_MAP_ITEMS"] ?? "10000");
 const SECONDS = Number(process.env["CONSOLE_BENCH_STREAM_SECONDS"] ?? "120");
 const SAMPLE_MS = 10_000;
+/** Every how many samples one goes into the printed series (every 30 s), so a 10-minute run shows its shape, not only its ends. */
+const SERIES_EVERY = 3;
 
 /** Least-squares slope of `ys` over `xs`. */
 function slope(xs: readonly number[], ys: readonly number[]): number {
@@ -59,6 +62,11 @@ export async function benchConsoleStream(browser: Browser): Promise<void> {
       await page.waitForTimeout(SAMPLE_MS);
     }
     const phase = await page.locator(".title-row .badge").first().textContent().catch(() => "?");
+    const series = heapMb
+      .map((mb, i) => ({ mb, s: (minutes[i] ?? 0) * 60 }))
+      .filter((_, i) => i % SERIES_EVERY === 0 || i === heapMb.length - 1)
+      .map(({ mb, s }) => `${Math.round(s)}s:${mb.toFixed(1)}`)
+      .join(" ");
     report({
       bench: "console",
       metric: `execution page heap while a ${ITEMS}-item map streams, slope`,
@@ -66,6 +74,7 @@ export async function benchConsoleStream(browser: Browser): Promise<void> {
       unit: "MB/min",
       note: `${SECONDS} s, ${heapMb.length} samples after GC: first ${heapMb[0]?.toFixed(1)} MB, last ${heapMb.at(-1)?.toFixed(1)} MB, max ${Math.max(...heapMb).toFixed(1)} MB; execution ${phase ?? "?"} at the end`,
     });
+    report({ bench: "console", metric: `execution page heap while a ${ITEMS}-item map streams, series`, value: heapMb.at(-1) ?? 0, unit: "MB", note: `after GC, every ${(SAMPLE_MS * SERIES_EVERY) / 1000} s (seconds since navigation:MB): ${series}` });
     await context.close();
   } finally {
     await server.stop();
