@@ -54,11 +54,15 @@ export async function benchConsoleStream(browser: Browser): Promise<void> {
     const cdp = await context.newCDPSession(page);
     const minutes: number[] = [];
     const heapMb: number[] = [];
+    // Seconds since navigation when the page first showed the execution ended (streaming stops there).
+    let endedAt: number | undefined;
     for (let t = 0; t <= SECONDS * 1000; t += SAMPLE_MS) {
       await cdp.send("HeapProfiler.collectGarbage");
       const { usedSize } = await cdp.send("Runtime.getHeapUsage");
       minutes.push((performance.now() - start) / 60_000);
       heapMb.push(usedSize / 1024 / 1024);
+      const shown = await page.locator(".title-row .badge").first().textContent().catch(() => "");
+      if (endedAt === undefined && /succeeded|failed|aborted|timed/i.test(shown ?? "")) endedAt = Math.round((minutes.at(-1) ?? 0) * 60);
       await page.waitForTimeout(SAMPLE_MS);
     }
     const phase = await page.locator(".title-row .badge").first().textContent().catch(() => "?");
@@ -74,7 +78,7 @@ export async function benchConsoleStream(browser: Browser): Promise<void> {
       unit: "MB/min",
       note: `${SECONDS} s, ${heapMb.length} samples after GC: first ${heapMb[0]?.toFixed(1)} MB, last ${heapMb.at(-1)?.toFixed(1)} MB, max ${Math.max(...heapMb).toFixed(1)} MB; execution ${phase ?? "?"} at the end`,
     });
-    report({ bench: "console", metric: `execution page heap while a ${ITEMS}-item map streams, series`, value: heapMb.at(-1) ?? 0, unit: "MB", note: `after GC, every ${(SAMPLE_MS * SERIES_EVERY) / 1000} s (seconds since navigation:MB): ${series}` });
+    report({ bench: "console", metric: `execution page heap while a ${ITEMS}-item map streams, series`, value: heapMb.at(-1) ?? 0, unit: "MB", note: `after GC, every ${(SAMPLE_MS * SERIES_EVERY) / 1000} s (seconds since navigation:MB): ${series}; the execution ${endedAt === undefined ? "still ran at the end" : `had ended by ${endedAt} s`}` });
     await context.close();
   } finally {
     await server.stop();
