@@ -1,7 +1,8 @@
 /**
  * The console while an execution streams updates: a map task of CONSOLE_BENCH_MAP_ITEMS items
  * (default 10,000) run by real workers, its page open for CONSOLE_BENCH_STREAM_SECONDS (default
- * 120; the issue's figure is 10 minutes). Figures: the map drawn as one node, and the page's JS
+ * 120; the issue's figure is 10 minutes), with CONSOLE_BENCH_STREAM_WORKERS workers (default 2;
+ * the items go on the command line as JSON, so about 18,000 at most). Figures: the map drawn as one node, and the page's JS
  * heap (after a forced GC, sampled every 10 s) as a slope in MB per minute, and the series of
  * samples every 30 s (seconds since navigation: MB), to show whether it levels off.
  */
@@ -15,6 +16,8 @@ import { report } from "./report.ts";
 
 const ITEMS = Number(process.env["CONSOLE_BENCH_MAP_ITEMS"] ?? "10000");
 const SECONDS = Number(process.env["CONSOLE_BENCH_STREAM_SECONDS"] ?? "120");
+/** Workers running the map (fewer make it stream longer). */
+const WORKERS = Number(process.env["CONSOLE_BENCH_STREAM_WORKERS"] ?? "2");
 const SAMPLE_MS = 10_000;
 /** Every how many samples one goes into the printed series (every 30 s), so a 10-minute run shows its shape, not only its ends. */
 const SERIES_EVERY = 3;
@@ -37,7 +40,7 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
 export async function benchConsoleStream(browser: Browser): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), "flyte-bench-console-stream-"));
   const env = { XDG_DATA_HOME: join(home, "data"), XDG_CACHE_HOME: join(home, "cache"), XDG_CONFIG_HOME: join(home, "config"), HOME: home };
-  const server = await startServer(join(home, "server"), 2);
+  const server = await startServer(join(home, "server"), WORKERS);
   try {
     flyte(server.url, env, "register", "tests/testdata/console/flows.ts");
     const xs = JSON.stringify(Array.from({ length: ITEMS }, (_, i) => i));
