@@ -199,7 +199,12 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     const inputs = page.getByRole("table", { name: "Execution inputs" });
     const csv = inputs.getByRole("link", { name: /^Download csv: / });
     await csv.waitFor();
-    assert.match(await inputs.locator('[data-file="csv"]').innerText(), /file · csv/);
+    // The kind and format are said once: in the type column when it says them, else beside the link.
+    const saidOnce = async (row: string, kind: RegExp): Promise<void> => {
+      const text = await page.locator("tr", { has: page.locator(row) }).first().innerText();
+      assert.equal(text.match(kind)?.length, 1, `said once in: ${text}`);
+    };
+    await saidOnce('[data-file="csv"]', /file \(csv\)|file · csv/g);
     const href = (await csv.getAttribute("href")) ?? "";
     assert.match(href, /^\/download\//, "a link on the console's own origin");
     const body = await page.evaluate<string>(`fetch(${JSON.stringify(href)}).then((r) => r.text())`);
@@ -207,7 +212,7 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     const outputs = page.getByRole("table", { name: "Execution outputs" });
     const frame = outputs.locator('[data-file="o0"][data-kind="dataframe"]');
     await frame.waitFor();
-    assert.match(await frame.innerText(), /dataframe · parquet/);
+    await saidOnce('[data-file="o0"]', /dataframe \(parquet\)|dataframe · parquet/g);
     const columns = outputs.getByRole("table", { name: "Columns of o0" });
     assert.match(await columns.innerText(), /region\s+string/);
     assert.match(await columns.innerText(), /amount\s+float/);

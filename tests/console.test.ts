@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import type { Page } from "playwright-core";
-import { executionPath, startConsoleEnv, UI_TIMEOUT_MS, type ConsoleEnv } from "./console-helpers.ts";
+import { chromium, type Page } from "playwright-core";
+import { CHROMIUM, executionPath, startConsoleEnv, UI_TIMEOUT_MS, type ConsoleEnv } from "./console-helpers.ts";
 
 /** The execution's phase as the page shows it (the badge in the title row). */
 function executionPhase(page: Page) {
@@ -114,8 +114,32 @@ describe("the console", { timeout: 600_000 }, () => {
     await page.context().close();
   });
 
+  test("over plain HTTP off localhost (no Web Crypto) an upload still goes to its content address", async () => {
+    // A host name other than localhost makes the page an insecure context, as a server reached
+    // over plain HTTP on a network is: the browser then has no crypto.subtle.
+    const host = "flyte-console.test";
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", `--host-resolver-rules=MAP ${host} 127.0.0.1`] });
+    try {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(UI_TIMEOUT_MS);
+      const url = new URL(env.server.url);
+      url.hostname = host;
+      await page.goto(`${url.origin}/console/projects/flytesnacks/domains/development/launch?lp=files_wf`);
+      await page.locator('input[name="csv"]').waitFor();
+      assert.equal(await page.evaluate<boolean>("window.isSecureContext || globalThis.crypto?.subtle !== undefined"), false, "no Web Crypto on this page");
+      await page.getByLabel("Upload a local file for csv").setInputFiles("tests/testdata/console/amounts.csv");
+      const sha = createHash("sha256").update(readFileSync("tests/testdata/console/amounts.csv")).digest("hex");
+      await page.waitForFunction(`document.querySelector('input[name="csv"]').value.includes("/download/")`, undefined, { timeout: UI_TIMEOUT_MS });
+      assert.match(await page.locator('input[name="csv"]').inputValue(), new RegExp(`/inputs/content/${sha}/amounts\\.csv$`));
+    } finally {
+      await browser.close();
+    }
+  });
+
   test("phases change live, and a node shows its inputs, outputs and streaming log", async () => {
-    const name = await env.launch("slow_wf", "--seconds", "4");
+    // Long enough to be seen running on a busy machine: the page opens its stream only once the
+    // graph is drawn, seconds after the navigation when two cores are shared by many processes.
+    const name = await env.launch("slow_wf", "--seconds", "12");
     const page = await env.open(executionPath(name));
     const node = page.locator('[data-node-id="n0"]');
     await page.locator('[data-node-id="n0"][data-phase="RUNNING"]').waitFor({ timeout: UI_TIMEOUT_MS * 2 });
@@ -124,8 +148,8 @@ describe("the console", { timeout: 600_000 }, () => {
     await env.shot(page, "execution-running");
     await waitForPhase(page, "SUCCEEDED");
     assert.equal(await node.getAttribute("data-phase"), "SUCCEEDED");
-    await page.locator('[data-value="o0"]', { hasText: "4" }).first().waitFor();
-    assert.match(await page.locator('[data-value="seconds"]').first().innerText(), /4/);
+    await page.locator('[data-value="o0"]', { hasText: "12" }).first().waitFor();
+    assert.match(await page.locator('[data-value="seconds"]').first().innerText(), /12/);
     await page.locator("[data-log]", { hasText: "tick 15" }).waitFor();
     await page.context().close();
   });

@@ -7,8 +7,8 @@ import { WatchExecutionRequestSchema, WatchExecutionsRequestSchema, type WatchEx
 import { filtersFromParams, serverFilters } from "../lib/execution-filters.ts";
 import { DEFAULT_DOMAIN } from "../lib/scope.ts";
 import { watch } from "./clients.ts";
-import { fetchWorkflowById } from "./entities.ts";
 import { openEarly } from "./early-streams.ts";
+import { prefetchExecutionHeader } from "./execution-header.ts";
 
 /** Executions a page of the list holds. */
 export const EXECUTIONS_PAGE_SIZE = 50;
@@ -36,8 +36,8 @@ export function executionWatch(project: string, domain: string, name: string, cu
 }
 
 /**
- * Opens the stream the page at `pathname` (under /console) and `search` will watch, if it is the
- * executions list or an execution.
+ * Starts what the page at `pathname` (under /console) and `search` needs first: the executions
+ * list's stream, or an execution's header (its stream opens once its graph is drawn).
  */
 export function openEarlyStreamFor(pathname: string, search: string): void {
   const params = new URLSearchParams(search);
@@ -48,10 +48,7 @@ export function openEarlyStreamFor(pathname: string, search: string): void {
     // The page's code, and the workflow once the execution's header names it, load meanwhile.
     void import("../pages/execution-page.tsx");
     void import("../graph/use-layout.ts").then((m) => m.prestartLayoutWorker());
-    openEarly(executionWatchKey(project, domain, name), (signal) => watch.watchExecution(executionWatch(project, domain, name, 0n), { signal }), (first) => {
-      const workflowId = first.execution?.closure?.workflowId;
-      if (workflowId !== undefined) fetchWorkflowById(workflowId).catch(() => undefined);
-    });
+    prefetchExecutionHeader(project, domain, name);
     return;
   }
   const list = /^\/console\/projects\/([^/]+)(?:\/executions)?\/?$/.exec(pathname);

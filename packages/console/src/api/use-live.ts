@@ -4,6 +4,7 @@
  * a stream works again. `done` ends both once nothing can change any more.
  */
 import { useEffect, useRef, useState } from "react";
+import { sleep } from "../lib/sleep.ts";
 import { takeEarly } from "./early-streams.ts";
 
 /** How a page gets its live data. */
@@ -17,10 +18,11 @@ export interface LiveSource<T> {
   /** True when `message` is final (an ended execution): stop watching. */
   readonly done?: (message: T) => boolean;
   /**
-   * Awaited before each further message is read. A stream's message is decoded only when read,
-   * so a page can hold back a big one (5,000 node records) until it has drawn what needs none.
+   * Awaited before the first connection. A page that can draw first from smaller requests (the
+   * execution page: its header and workflow) opens the stream only then, so that the server's
+   * encoding of thousands of node records, and the page's decoding of them, do not delay it.
    */
-  readonly hold?: () => Promise<void>;
+  readonly after?: Promise<void>;
 }
 
 /** Connection state shown to users: streaming, polling (degraded), or finished. */
@@ -30,16 +32,6 @@ const POLL_MS = 2000;
 const STREAM_FAILURES_BEFORE_POLLING = 3;
 /** While polling, the stream is tried again after this many polls. */
 const POLLS_BEFORE_STREAM_RETRY = 5;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}
 
 /** One poll as a stream of one message, so both paths share one loop. */
 async function* once<T>(message: Promise<T>): AsyncIterable<T> {
@@ -61,6 +53,7 @@ export function useLive<T>(key: string, source: LiveSource<T>): { state: LiveSta
       // Stream failures in a row; from STREAM_FAILURES_BEFORE_POLLING on, each turn polls instead.
       let failures = 0;
       let polls = 0;
+      await ref.current.after;
       while (!signal.aborted) {
         const polling = failures >= STREAM_FAILURES_BEFORE_POLLING;
         if (polling) setState("polling");
@@ -78,7 +71,6 @@ export function useLive<T>(key: string, source: LiveSource<T>): { state: LiveSta
               setState("done");
               return;
             }
-            await ref.current.hold?.();
           }
           // A stream the server ended (it closed) is simply opened again.
         } catch (e) {

@@ -31,13 +31,16 @@ function FolderFiles({ href }: { readonly href: string }) {
   );
 }
 
-/** One file value, named `name` (for the link's accessible name). */
-export function FileView({ name, value }: { readonly name: string; readonly value: FileValue }) {
+/**
+ * One file value, named `name` (for the link's accessible name). `showKind` (default true) says
+ * its kind and format; a row whose type column already says them leaves it out.
+ */
+export function FileView({ name, value, showKind = true }: { readonly name: string; readonly value: FileValue; readonly showKind?: boolean }) {
   const href = downloadHref(value.uri);
   return (
     <div className="file-value" data-file={name} data-kind={value.kind}>
       <div>
-        <span className="file-kind">{value.kind}{value.format === "" ? "" : ` · ${value.format}`}</span>{" "}
+        {showKind ? <><span className="file-kind">{value.kind}{value.format === "" ? "" : ` · ${value.format}`}</span>{" "}</> : null}
         {href === undefined ? (
           <code>{value.uri}</code>
         ) : value.kind === "file" ? (

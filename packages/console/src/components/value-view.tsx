@@ -17,12 +17,28 @@ function filesOf(literal: Literal): FileValue[] | undefined {
   return all.every((f) => f !== undefined) ? all : undefined;
 }
 
-function Value({ name, literal }: { readonly name: string; readonly literal: Literal }) {
+/** Values whose one-line JSON is at most this long are shown on one line (`[1, 2, 3]`, not five lines). */
+const ONE_LINE_CHARS = 60;
+
+/** `json` as text: on one line when short, else indented. */
+function jsonText(json: unknown): string {
+  // Line breaks in the indented form are formatting only (JSON escapes those inside strings).
+  const oneLine = (JSON.stringify(json, null, 1) ?? "null").replace(/\n */g, " ");
+  return oneLine.length <= ONE_LINE_CHARS ? oneLine : (JSON.stringify(json, null, 2) ?? "null");
+}
+
+/** A file value's kind and format as the type column spells them (`file (csv)`). */
+function kindOf(f: FileValue): string {
+  return f.format === "" ? f.kind : `${f.kind} (${f.format})`;
+}
+
+/** `declared`: the type column's text, if it is shown; a file's kind and format are then not said again. */
+function Value({ name, literal, declared }: { readonly name: string; readonly literal: Literal; readonly declared: string | undefined }) {
   const files = filesOf(literal);
-  if (files === undefined) return <pre data-value={name}>{JSON.stringify(literalToJson(literal), null, 2)}</pre>;
+  if (files === undefined) return <pre data-value={name}>{jsonText(literalToJson(literal))}</pre>;
   return (
     <div data-value={name}>
-      {files.map((f, i) => <FileView key={i} name={files.length === 1 ? name : `${name}[${i}]`} value={f} />)}
+      {files.map((f, i) => <FileView key={i} name={files.length === 1 ? name : `${name}[${i}]`} value={f} showKind={declared?.includes(kindOf(f)) !== true} />)}
     </div>
   );
 }
@@ -34,12 +50,16 @@ export function ValueView({ values, types, label }: { readonly values: LiteralMa
   return (
     <table className="values" aria-label={label}>
       <tbody>
-        {entries.map(([name, literal]) => (
-          <tr key={name}>
-            <th scope="row">{name}{types?.variables[name]?.type === undefined ? null : <span className="type">{typeName(types.variables[name].type)}</span>}</th>
-            <td><Value name={name} literal={literal} /></td>
-          </tr>
-        ))}
+        {entries.map(([name, literal]) => {
+          const type = types?.variables[name]?.type;
+          const declared = type === undefined ? undefined : typeName(type);
+          return (
+            <tr key={name}>
+              <th scope="row">{name}{declared === undefined ? null : <span className="type">{declared}</span>}</th>
+              <td><Value name={name} literal={literal} declared={declared} /></td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

@@ -5,12 +5,13 @@
  * nested nodes and their edges (groups expand inside groups); a click (or Enter on a focused
  * node) selects the node for the panel. The view is fitted again whenever the layout changes.
  */
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow, useStoreApi, type Edge, type Node } from "@xyflow/react";
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow, useStore, useStoreApi, type Edge, type Node } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { handlesOf, nodeTypes, sizeOf, type FlowData, type GraphNode } from "./flow-nodes.tsx";
 import type { LayoutNode } from "./layout-types.ts";
 import { useLayout, type Layout } from "./use-layout.ts";
+import { fitTransform, idsInWindow, nextWindow, viewBox, type Box } from "./view-window.ts";
 
 export type { GraphNode } from "./flow-nodes.tsx";
 export { prestartLayoutWorker } from "./use-layout.ts";
@@ -29,6 +30,12 @@ export interface ExecutionGraphProps {
 
 /** Above this many nodes the minimap is left out: it draws every node, visible or not. */
 const MINIMAP_MAX_NODES = 1000;
+
+/**
+ * Above this many nodes only those near the view are React Flow nodes (view-window.ts); up to it,
+ * all of them are, so that the minimap can show them.
+ */
+const WINDOW_ABOVE_NODES = MINIMAP_MAX_NODES;
 
 /** Big graphs open on their first nodes (the sources, top left), readable, not on a speck of the whole. */
 const FIT_FIRST_NODES = 40;
@@ -109,16 +116,8 @@ function flowEdgesOf(nodes: readonly GraphNode[], edges: readonly (readonly [str
   return out;
 }
 
-/** A box in the graph's coordinates. */
-interface Bounds {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
-
 /** The box around `nodes` (top-level ones, groups at their laid-out size). */
-function boundsOf(nodes: readonly GraphNode[], layout: Layout): Bounds | undefined {
+function boundsOf(nodes: readonly GraphNode[], layout: Layout): Box | undefined {
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const n of nodes) {
     const p = layout.positions[n.id];
@@ -138,7 +137,7 @@ const FIT = { minZoom: 0.25, maxZoom: 1, padding: 0.1 } as const;
  * itself: React Flow's own fitView measures nodes it has drawn, and nodes just pushed out of
  * view by a group are not drawn.
  */
-function RefitOnLayout({ layout, bounds }: { readonly layout: Layout | undefined; readonly bounds: Bounds | undefined }) {
+function RefitOnLayout({ layout, bounds }: { readonly layout: Layout | undefined; readonly bounds: Box | undefined }) {
   const flow = useReactFlow();
   const store = useStoreApi();
   const first = useRef(true);
@@ -150,10 +149,65 @@ function RefitOnLayout({ layout, bounds }: { readonly layout: Layout | undefined
       return;
     }
     const { width, height } = store.getState();
-    const zoom = Math.min(FIT.maxZoom, Math.max(FIT.minZoom, Math.min(width / (bounds.width * (1 + 2 * FIT.padding)), height / (bounds.height * (1 + 2 * FIT.padding)))));
-    void flow.setViewport({ zoom, x: (width - bounds.width * zoom) / 2 - bounds.x * zoom, y: (height - bounds.height * zoom) / 2 - bounds.y * zoom });
+    void flow.setViewport(fitTransform(bounds, width, height, FIT));
   }, [layout]);
   return null;
+}
+
+/** Reports the window of nodes to hand React Flow as its view moves (view-window.ts). */
+function ViewWindow({ onWindow }: { readonly onWindow: (window: Box) => void }) {
+  const [x, y, zoom] = useStore((s) => s.transform);
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const last = useRef<Box | undefined>(undefined);
+  useEffect(() => {
+    if (width === 0 || height === 0) return;
+    const next = nextWindow(last.current, viewBox({ x, y, zoom }, width, height));
+    if (next === last.current) return;
+    last.current = next;
+    onWindow(next);
+  }, [x, y, zoom, width, height]);
+  return null;
+}
+
+/**
+ * The zoom and fit controls of a windowed graph: fitting fits the whole graph from its layout,
+ * since React Flow's own fit sees only the nodes it was given.
+ */
+function WindowedControls({ bounds }: { readonly bounds: Box | undefined }) {
+  const flow = useReactFlow();
+  const store = useStoreApi();
+  const fitWhole = (): void => {
+    if (bounds === undefined) return;
+    const { width, height, minZoom } = store.getState();
+    void flow.setViewport(fitTransform(bounds, width, height, { ...FIT, minZoom }));
+  };
+  return <Controls showInteractive={false} onFitView={fitWhole} />;
+}
+
+/** The first window, before React Flow has measured its view: the box the view opens on, with as much again all round. */
+function openingWindow(b: Box): Box {
+  const room = Math.max(b.width, b.height);
+  return { x: b.x - room, y: b.y - room, width: b.width + 2 * room, height: b.height + 2 * room };
+}
+
+/** The top-level nodes' boxes (groups at their laid-out size). */
+function boxesOf(nodes: readonly GraphNode[], layout: Layout): Map<string, Box> {
+  return new Map(nodes.map((n) => [n.id, { ...(layout.positions[n.id] ?? { x: 0, y: 0 }), ...(layout.sizes[n.id] ?? sizeOf(n)) }]));
+}
+
+/** The React Flow nodes under the top-level nodes `ids` (a group brings its nested nodes), and the edges between them. */
+function windowOf(nodes: readonly Node<FlowData>[], edges: readonly Edge[], ids: ReadonlySet<string>): { nodes: Node<FlowData>[]; edges: Edge[] } {
+  const rootOf = new Map<string, string>();
+  const kept: Node<FlowData>[] = [];
+  // Parents come before their children, so a child's root is known when it is reached.
+  for (const n of nodes) {
+    const root = n.parentId === undefined ? n.id : (rootOf.get(n.parentId) ?? n.parentId);
+    rootOf.set(n.id, root);
+    if (ids.has(root)) kept.push(n);
+  }
+  const shown = new Set(kept.map((n) => n.id));
+  return { nodes: kept, edges: edges.filter((e) => shown.has(e.source) && shown.has(e.target)) };
 }
 
 /** The graph; positions come from the layout worker. */
@@ -176,6 +230,15 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle, onD
   // What a refit shows: the graph, or for a big one its first nodes (as on opening).
   const fitBounds = useMemo(() => (layout === undefined ? undefined : boundsOf(nodes.slice(0, FIT_FIRST_NODES), layout)), [layout]);
   const flowEdges = useMemo(() => flowEdgesOf(nodes, edges), [shapeKey]);
+  const windowed = nodes.length > WINDOW_ABOVE_NODES;
+  const [viewWindow, setViewWindow] = useState<Box | undefined>(undefined);
+  const boxes = useMemo(() => (windowed && layout !== undefined ? boxesOf(nodes, layout) : undefined), [windowed, layout]);
+  const inWindow = useMemo(() => {
+    const window = viewWindow ?? (fitBounds === undefined ? undefined : openingWindow(fitBounds));
+    return boxes === undefined || window === undefined ? undefined : idsInWindow(boxes, edges, window);
+  }, [boxes, viewWindow, fitBounds]);
+  const shown = useMemo(() => (inWindow === undefined ? { nodes: flowNodes, edges: flowEdges } : windowOf(flowNodes, flowEdges, inWindow)), [flowNodes, flowEdges, inWindow]);
+  const wholeBounds = useMemo(() => (windowed && layout !== undefined ? boundsOf(nodes, layout) : undefined), [windowed, layout]);
   // Runs after React Flow's own effects (those of children run first), so its nodes are set up.
   useEffect(() => {
     if (layout !== undefined || nodes.length === 0) onDrawn?.();
@@ -185,10 +248,11 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle, onD
     <div className="graph" aria-label="Workflow graph">
       {layout === undefined ? <p className="muted">Laying out {nodes.length} nodes…</p> : null}
       {/* Remounted once laid out, so the view fits the laid-out graph, not the empty one. */}
-      <ReactFlow key={layout === undefined ? "unlaid" : "laid"} nodes={flowNodes} edges={flowEdges} nodeTypes={nodeTypes} fitView fitViewOptions={fitViewOptions} minZoom={0.05} onlyRenderVisibleElements proOptions={{ hideAttribution: true }} onNodeClick={(_, n) => stableOnSelect(n.id)} nodesFocusable={false} edgesFocusable={false}>
+      <ReactFlow key={layout === undefined ? "unlaid" : "laid"} nodes={shown.nodes} edges={shown.edges} nodeTypes={nodeTypes} fitView fitViewOptions={fitViewOptions} minZoom={0.05} onlyRenderVisibleElements proOptions={{ hideAttribution: true }} onNodeClick={(_, n) => stableOnSelect(n.id)} nodesFocusable={false} edgesFocusable={false}>
         <RefitOnLayout layout={layout} bounds={fitBounds} />
+        {windowed ? <ViewWindow onWindow={setViewWindow} /> : null}
         <Background />
-        <Controls showInteractive={false} />
+        {windowed ? <WindowedControls bounds={wholeBounds} /> : <Controls showInteractive={false} />}
         {/* Big graphs open readable (at least 25 %); the minimap shows where (up to 1,000 nodes). */}
         {nodes.length > 50 && nodes.length <= MINIMAP_MAX_NODES ? <MiniMap pannable zoomable /> : null}
       </ReactFlow>

@@ -6,6 +6,8 @@
  */
 import { createContext } from "react";
 import { dataProxy } from "../api/clients.ts";
+import { sha256OfBlob } from "../lib/sha256.ts";
+import type { HashAnswer } from "./hash.worker.ts";
 
 /** Uploads one file and resolves to the URI an input literal refers to. */
 export type UploadFile = (file: File) => Promise<string>;
@@ -13,13 +15,29 @@ export type UploadFile = (file: File) => Promise<string>;
 /** The launch form's upload function; undefined outside a form that can upload. */
 export const UploadContext = createContext<UploadFile | undefined>(undefined);
 
-/** The file's SHA-256 in hex; a random id where the page has no Web Crypto (plain HTTP off localhost). */
-async function contentId(file: File): Promise<string> {
-  if (globalThis.crypto?.subtle !== undefined) {
-    const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", await file.arrayBuffer()));
-    return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+/**
+ * The file's SHA-256 in hex, hashed a slice at a time in a Web Worker with our own SHA-256: Web
+ * Crypto would need the whole file in memory, and a plain-HTTP page off localhost has none.
+ */
+function contentId(file: File): Promise<string> {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL("./hash.worker.ts", import.meta.url), { type: "module" });
+  } catch {
+    return sha256OfBlob(file); // no workers here: the same hash, on this thread
   }
-  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return new Promise<string>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<HashAnswer>) => {
+      worker.terminate();
+      if ("hex" in event.data) resolve(event.data.hex);
+      else reject(new Error(`reading '${file.name}' to hash it: ${event.data.error}`));
+    };
+    worker.onerror = (event) => {
+      worker.terminate();
+      reject(new Error(`hashing '${file.name}': ${event.message}`));
+    };
+    worker.postMessage(file);
+  });
 }
 
 /** An {@link UploadFile} into `project`/`domain`'s inputs. */

@@ -13,6 +13,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { admin, watch } from "../api/clients.ts";
 import { useDynamicWorkflows } from "../api/dynamic-workflows.ts";
 import { fetchWorkflowById } from "../api/entities.ts";
+import { executionHeader } from "../api/execution-header.ts";
 import { executionWatch, executionWatchKey } from "../api/live-requests.ts";
 import { useLive } from "../api/use-live.ts";
 import { ExecutionActions } from "../components/execution-actions.tsx";
@@ -38,10 +39,21 @@ interface LiveExecution {
 
 const SPECIAL = new Set(["start-node", "end-node"]);
 /**
- * Longest the stream's messages after the first are held back for the graph's first drawing
- * (it is released at once when there is no graph to wait for).
+ * Longest the stream waits for the graph's first drawing before it opens (it opens at once when
+ * there is no graph to wait for).
  */
 const HOLD_FOR_GRAPH_MS = 3000;
+/** localStorage key that overrides HOLD_FOR_GRAPH_MS (in ms): a test sets it high, to see the stream wait for the graph itself. */
+const HOLD_FOR_GRAPH_KEY = "flyte:hold-for-graph-ms";
+
+function holdForGraphMs(): number {
+  try {
+    const ms = Number(window.localStorage.getItem(HOLD_FOR_GRAPH_KEY) ?? "");
+    return ms > 0 ? ms : HOLD_FOR_GRAPH_MS;
+  } catch {
+    return HOLD_FOR_GRAPH_MS; // storage refused (a privacy setting)
+  }
+}
 /** Node ids in natural order (n2 before n10). */
 const BY_ID = new Intl.Collator(undefined, { numeric: true });
 
@@ -62,9 +74,28 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
   const id = useMemo(() => ({ project, domain, name }), [project, domain, name]);
   const [live, setLive] = useState<LiveExecution>({ execution: undefined, nodes: new Map(), maps: new Map() });
   const cursor = useRef(0n);
-  // The graph needs only the workflow: the node records (thousands, decoded on this thread) are
-  // read from the stream once it is drawn, so they do not delay it; their phases follow.
-  const [graphDrawn] = useState(() => gate(HOLD_FOR_GRAPH_MS));
+  // The graph needs only the header and the workflow. The stream, whose first state carries
+  // every node record (thousands, encoded by the server and decoded on this thread), opens once
+  // the graph is drawn, so it delays neither; the nodes' phases follow.
+  const [graphDrawn] = useState(() => gate(holdForGraphMs()));
+  const [header] = useState(() => executionHeader(project, domain, name));
+  const [headerError, setHeaderError] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    let mounted = true;
+    header.then(
+      (execution) => {
+        if (mounted) setLive((prev) => (prev.execution === undefined ? { ...prev, execution } : prev));
+      },
+      (e: unknown) => {
+        // No graph will be drawn: the stream opens now and says what is wrong, or polls.
+        if (mounted) setHeaderError(e instanceof Error ? e.message : String(e));
+        graphDrawn.open();
+      },
+    );
+    return () => {
+      mounted = false;
+    };
+  }, [header, graphDrawn]);
   useEffect(prestartLayoutWorker, []);
   const apply = useCallback((res: WatchExecutionResponse) => {
     cursor.current = res.cursor;
@@ -84,7 +115,7 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
     },
     onMessage: apply,
     done: (res) => res.execution !== undefined && isTerminal(res.execution.closure?.phase ?? 0),
-    hold: () => graphDrawn.opened,
+    after: graphDrawn.opened,
   });
   const execution = live.execution;
   const workflowId = execution?.closure?.workflowId;
@@ -134,6 +165,7 @@ function ExecutionView({ project, domain, name }: { readonly project: string; re
   };
 
   if (status.error !== undefined && execution === undefined && status.state !== "connecting") return <p role="alert" className="error">{status.error}</p>;
+  if (headerError !== undefined && execution === undefined && status.error === undefined) return <p role="alert" className="error">{headerError}</p>;
   if (execution === undefined) return <p>Loading execution {name}…</p>;
   const started = msOf(execution.closure?.startedAt);
   const running = !isTerminal(execution.closure?.phase ?? 0);

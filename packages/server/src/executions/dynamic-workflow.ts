@@ -2,7 +2,8 @@
  * The workflow a dynamic node ran, for GetNodeExecutionData's `dynamic_workflow` (so clients can
  * draw the node's children with their edges). Nothing extra is stored for it: the queue keeps the
  * attempt's assignment (the dynamic task) and the worker's report (the `DynamicJobSpec`), and
- * compiling that spec again gives the closure the engine ran.
+ * compiling that spec again gives the closure the engine ran — once per attempt
+ * (dynamic-workflow-cache.ts).
  */
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { compileJobSpecClosure } from "@flyte/engine";
@@ -11,6 +12,7 @@ import { IdentifierSchema } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js"
 import { TypedInterfaceSchema } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
 import { AssignmentSchema, CompleteRequestSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import type { StoredNodeExecution } from "../store/state-types.ts";
+import { attemptKey, dynamicWorkflowCacheOf } from "./dynamic-workflow-cache.ts";
 import type { ExecutionsContext } from "./executions-context.ts";
 
 /**
@@ -20,6 +22,10 @@ import type { ExecutionsContext } from "./executions-context.ts";
  */
 export async function dynamicWorkflowOf(ctx: ExecutionsContext, executionId: string, node: StoredNodeExecution): Promise<DynamicWorkflowNodeMetadata | undefined> {
   if (node.attempts === 0) return undefined;
+  const cache = dynamicWorkflowCacheOf(ctx.queue);
+  const key = attemptKey(executionId, node.nodeId, node.attempts - 1);
+  const kept = cache.get(key);
+  if (kept !== undefined) return kept;
   // The result alone first: most nodes are not dynamic, and their log and inputs are not needed.
   const result = await ctx.queue.resultOf(executionId, node.nodeId, node.attempts - 1);
   if (result === undefined) return undefined;
@@ -31,5 +37,8 @@ export async function dynamicWorkflowOf(ctx: ExecutionsContext, executionId: str
   const compiled = compileJobSpecClosure(outcome.value, task.interface ?? create(TypedInterfaceSchema), task.id ?? create(IdentifierSchema));
   if (!compiled.ok) return undefined;
   const id = compiled.closure.primary?.template?.id;
-  return create(DynamicWorkflowNodeMetadataSchema, { ...(id === undefined ? {} : { id }), compiledWorkflow: compiled.closure });
+  const workflow = create(DynamicWorkflowNodeMetadataSchema, { ...(id === undefined ? {} : { id }), compiledWorkflow: compiled.closure });
+  // Kept only once the attempt's result is recorded (it was read above), so it never changes.
+  cache.set(key, workflow, result.byteLength + (payload?.byteLength ?? 0));
+  return workflow;
 }

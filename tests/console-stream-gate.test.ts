@@ -1,0 +1,60 @@
+// The execution page opens its live stream only once its graph is drawn (the stream's first state
+// carries every node record, which the graph does not need), in a real browser against a real
+// server. The page's own bound (3 s) is raised through its localStorage setting, so the test sees
+// the drawing open the stream, not the bound: it fails if the stream opens before the graph is
+// drawn (nothing held) or only at the bound (the drawing never opens it).
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { executionPath, startConsoleEnv, UI_TIMEOUT_MS, type ConsoleEnv } from "./console-helpers.ts";
+
+/** Run in the page before its scripts: the bound raised, and page-clock times of the first node drawn and of the stream's request. */
+const OBSERVE = `
+  localStorage.setItem("flyte:hold-for-graph-ms", String(3_600_000));
+  window.__gate = {};
+  new MutationObserver(() => {
+    if (window.__gate.drawnAt === undefined && document.querySelector("[data-node-id]") !== null) window.__gate.drawnAt = performance.now();
+  }).observe(document, { childList: true, subtree: true });
+  const fetch0 = window.fetch;
+  window.fetch = function (input, init) {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (url.endsWith("/WatchExecution") && window.__gate.streamAt === undefined) {
+      window.__gate.streamAt = performance.now();
+      window.__gate.drawnWhenStreamed = document.querySelector("[data-node-id]") !== null;
+    }
+    return fetch0.call(this, input, init);
+  };
+`;
+
+interface Observed {
+  readonly drawnAt?: number;
+  readonly streamAt?: number;
+  readonly drawnWhenStreamed?: boolean;
+}
+
+describe("the execution page's stream waits for the graph", { timeout: 600_000 }, () => {
+  let env: ConsoleEnv;
+  let name: string;
+  before(async () => {
+    env = await startConsoleEnv();
+    name = await env.launch("nested_wf", "--n", "2");
+  });
+  after(async () => {
+    await env?.close();
+  });
+
+  test("the stream is opened once the graph is drawn, by the drawing, and then brings the nodes' phases", async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    context.setDefaultTimeout(UI_TIMEOUT_MS);
+    await context.addInitScript(OBSERVE);
+    const page = await context.newPage();
+    await page.goto(`${env.server.url}${executionPath(name)}`);
+    await page.locator("[data-node-id]").first().waitFor();
+    // Phases come only from the stream: with the bound raised, only the drawing can have opened it.
+    await page.locator('[data-node-id="n0"]:not([data-phase="UNDEFINED"])').waitFor({ timeout: UI_TIMEOUT_MS * 2 });
+    const seen = await page.evaluate<Observed>("window.__gate");
+    assert.ok(seen.streamAt !== undefined, "the stream was opened");
+    assert.equal(seen.drawnWhenStreamed, true, `the graph was drawn when the stream was opened (drawn at ${seen.drawnAt} ms, stream at ${seen.streamAt} ms)`);
+    assert.ok((seen.drawnAt ?? Infinity) <= seen.streamAt, "the first node was drawn before the stream's request");
+    await context.close();
+  });
+});
