@@ -88,14 +88,17 @@ describe("a server killed mid-execution", () => {
 
     // The resumed engine records n1 again at once (re-attached to its queued attempt).
     let firstTransition = Number.NaN;
-    for (let i = 0; i < 500 && Number.isNaN(firstTransition); i++) {
+    // Waits up to a minute: on a loaded machine the restarted server can take seconds to catch up.
+    // The time is printed, not asserted (speed belongs in benchmarks/restart-recovery.ts).
+    const waitUntil = Date.now() + 60_000;
+    while (Date.now() < waitUntil && Number.isNaN(firstTransition)) {
       const n1 = await admin.getNodeExecution({ id: { executionId: id, nodeId: "n1" } });
       const updated = n1.closure?.updatedAt === undefined ? 0 : timestampMs(n1.closure.updatedAt);
       if (updated >= restartedAt) firstTransition = updated - restartedAt;
       else await new Promise((r) => setTimeout(r, 5));
     }
     console.log(`# restart: serving after ${servingAfter} ms, first transition ${firstTransition} ms after the restart began`);
-    assert.ok(firstTransition < 5000, `first transition after restart took ${firstTransition} ms`);
+    assert.ok(!Number.isNaN(firstTransition), "the resumed engine recorded n1 again within a minute of the restart");
 
     worker.release();
     let execution = await admin.getExecution({ id });
