@@ -1,8 +1,8 @@
 /**
- * Decoded registry entities by key. Registered versions never change, and decoding a big one (a
- * 5,000-node closure is megabytes) takes hundreds of milliseconds, while the console asks for the
- * same workflow on every execution page of it and clients create many executions of one launch
- * plan version. Least recently used first out, bounded by the encoded size of what is kept.
+ * Values decoded (or compiled) from rows that never change, by key: registered versions, and the
+ * recorded result of an attempt. Decoding a big one (a 5,000-node closure is megabytes) takes
+ * hundreds of milliseconds, while the console asks for the same workflow on every execution page
+ * of it and clients create many executions of one launch plan version. Least recently used first out, bounded by the encoded size of what is kept.
  */
 
 /** Encoded bytes of the entries kept, at most (decoded, they take several times more). */
@@ -17,6 +17,11 @@ export class DecodedCache<V> {
   /** @param maxBytes encoded bytes kept at most. @default 16 MiB */
   constructor(maxBytes = MAX_BYTES) {
     this.#maxBytes = maxBytes;
+  }
+
+  /** How many values are kept. */
+  get size(): number {
+    return this.#entries.size;
   }
 
   /** The value under `key`, decoding and keeping it (`bytes`: its encoded size) when absent. */
@@ -38,7 +43,11 @@ export class DecodedCache<V> {
   keep(key: string, value: V, bytes: number): V {
     if (bytes > this.#maxBytes) return value;
     const old = this.#entries.get(key);
-    if (old !== undefined) this.#bytes -= old.bytes;
+    if (old !== undefined) {
+      // Re-inserted below, so it becomes the most recently used.
+      this.#entries.delete(key);
+      this.#bytes -= old.bytes;
+    }
     this.#entries.set(key, { value, bytes });
     this.#bytes += bytes;
     for (const [oldest, entry] of this.#entries) {

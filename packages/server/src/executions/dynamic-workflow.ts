@@ -24,7 +24,7 @@ export async function dynamicWorkflowOf(ctx: ExecutionsContext, executionId: str
   if (node.attempts === 0) return undefined;
   const cache = dynamicWorkflowCacheOf(ctx.queue);
   const key = attemptKey(executionId, node.nodeId, node.attempts - 1);
-  const kept = cache.get(key);
+  const kept = cache.find(key);
   if (kept !== undefined) return kept;
   // The result alone first: most nodes are not dynamic, and their log and inputs are not needed.
   const result = await ctx.queue.resultOf(executionId, node.nodeId, node.attempts - 1);
@@ -39,6 +39,6 @@ export async function dynamicWorkflowOf(ctx: ExecutionsContext, executionId: str
   const id = compiled.closure.primary?.template?.id;
   const workflow = create(DynamicWorkflowNodeMetadataSchema, { ...(id === undefined ? {} : { id }), compiledWorkflow: compiled.closure });
   // Kept only once the attempt's result is recorded (it was read above), so it never changes.
-  cache.set(key, workflow, result.byteLength + (payload?.byteLength ?? 0));
+  cache.keep(key, workflow, result.byteLength + (payload?.byteLength ?? 0));
   return workflow;
 }
