@@ -141,6 +141,8 @@ export class TestSession {
         if (res.assignments.length > 0) {
           this.#credit -= res.assignments.length;
           for (const a of res.assignments) {
+            // A template sent once per message (Assignment.task_from), as the real worker fills it in.
+            if (a.task === undefined && a.taskFrom > 0) a.task = res.assignments[a.taskFrom - 1]?.task;
             this.held.add(a.attemptId);
             this.#tokens.set(a.attemptId, a.leaseToken);
           }
