@@ -26,24 +26,30 @@ import { intMap } from "../packages/server/src/testing/literals.ts";
 import { startTestWorker } from "../packages/server/src/testing/test-worker.ts";
 
 const executions = Number(process.argv[2] ?? 300);
-const bySql = new Map<string, number>();
+const bySql = new Map<string, { n: number; ns: bigint }>();
 let statements = 0;
-const count = (sql: string): void => {
+const timed = <T>(sql: string, run: () => T): T => {
   statements++;
-  bySql.set(sql, (bySql.get(sql) ?? 0) + 1);
+  const start = process.hrtime.bigint();
+  try {
+    return run();
+  } finally {
+    const entry = bySql.get(sql) ?? { n: 0, ns: 0n };
+    entry.n++;
+    entry.ns += process.hrtime.bigint() - start;
+    bySql.set(sql, entry);
+  }
 };
-// Every statement the server runs goes through one of these.
+// Every statement the server runs goes through one of these (`iterate` is timed to its return only).
 for (const method of ["run", "get", "all", "iterate"] as const) {
   const original = StatementSync.prototype[method] as (...args: unknown[]) => unknown;
   (StatementSync.prototype as unknown as Record<string, unknown>)[method] = function (this: StatementSync, ...args: unknown[]) {
-    count(this.sourceSQL);
-    return original.apply(this, args);
+    return timed(this.sourceSQL, () => original.apply(this, args));
   };
 }
 const exec = DatabaseSync.prototype.exec;
 DatabaseSync.prototype.exec = function (this: DatabaseSync, sql: string) {
-  count(sql);
-  return exec.call(this, sql);
+  timed(sql, () => exec.call(this, sql));
 };
 
 const dataDir = mkdtempSync(join(tmpdir(), "flyte-server-counts-"));
@@ -81,8 +87,11 @@ try {
   report("unsynced_commits", per(after.unsyncedCommits - before.unsyncedCommits), "per execution");
   report("fsyncs", per(after.walSyncs - before.walSyncs), "per execution");
   report("process_cpu", per((used.user + used.system) / 1000), "ms per execution (server and test worker)");
-  const top = [...bySql].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env["TOP"] ?? 12));
-  for (const [sql, n] of top) console.error(`${per(n).toFixed(2).padStart(6)}  ${sql.replace(/\s+/g, " ").slice(0, 150)}`);
+  const ns = [...bySql.values()].reduce((sum, e) => sum + e.ns, 0n);
+  report("statement_time", per(Number(ns) / 1e6), "ms per execution (wall time inside SQLite calls)");
+  // Per statement text: count and microseconds per execution, the most time first.
+  const top = [...bySql].sort((a, b) => Number(b[1].ns - a[1].ns)).slice(0, Number(process.env["TOP"] ?? 12));
+  for (const [sql, e] of top) console.error(`${per(e.n).toFixed(2).padStart(6)} ${String(Math.round(Number(e.ns) / 1e3 / executions)).padStart(5)} us  ${sql.replace(/\s+/g, " ").slice(0, 140)}`);
 } finally {
   await worker.stop();
   await server.close();
