@@ -70,6 +70,43 @@ describe("group commit", () => {
     assert.equal(committer.stats.failedOperations, 1);
   });
 
+  test("an operation alone in its group runs without a savepoint: if it throws, nothing is committed, and it rejects after an fsync", async () => {
+    const committer = new GroupCommitter(db);
+    const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    await committer.submit(() => insert.run(1, "a"));
+    const traced = committer.submit(() => {
+      insert.run(2, "b");
+      // The group's savepoint would be named group_op.
+      assert.throws(() => db.sqlite.exec("RELEASE group_op"), /no such savepoint/);
+      return "ok";
+    });
+    assert.equal(await traced, "ok");
+    const before = committer.stats;
+    const refused = committer.submit(() => {
+      insert.run(3, "c");
+      throw new Error("refused");
+    });
+    await assert.rejects(refused, /refused/);
+    const after = committer.stats;
+    assert.deepEqual(reader.prepare("SELECT k FROM t ORDER BY k").all().map((r) => r.k), [1, 2], "its write undone");
+    assert.equal(after.commits - before.commits, 0, "no empty commit");
+    assert.equal(after.failedOperations - before.failedOperations, 1);
+    assert.equal(after.walSyncs - before.walSyncs, 1, "the refusal followed an fsync (it may rest on rows another group committed)");
+    // Two operations in one group still get a savepoint each.
+    const pair = await Promise.allSettled([
+      committer.submit(() => insert.run(4, "d")),
+      committer.submit(() => {
+        // Released and opened again: it exists (a missing one would throw).
+        db.sqlite.exec("RELEASE group_op");
+        db.sqlite.exec("SAVEPOINT group_op");
+        insert.run(5, "e");
+        throw new Error("refused");
+      }),
+    ]);
+    assert.deepEqual(pair.map((o) => o.status), ["fulfilled", "rejected"]);
+    assert.deepEqual(reader.prepare("SELECT k FROM t ORDER BY k").all().map((r) => r.k), [1, 2, 4]);
+  });
+
   test("when the commit itself fails, every write of the group rejects and none is visible", async () => {
     db.sqlite.exec("PRAGMA busy_timeout = 0");
     reader.exec("BEGIN IMMEDIATE"); // another writer holds the lock: BEGIN IMMEDIATE fails

@@ -9,7 +9,8 @@
  * - `submit(op)` queues a synchronous operation. Operations queued in the same turn of the event
  *   loop (before the `setImmediate` that follows) run in ONE transaction, in submission order.
  * - Each operation runs inside its own SAVEPOINT: if it throws, only its own writes are rolled
- *   back and only its own promise rejects; the others still commit.
+ *   back and only its own promise rejects; the others still commit. (An operation alone in its
+ *   group runs without one: the transaction's rollback then undoes its writes only.)
  * - A promise resolves only AFTER the COMMIT has returned and the write-ahead log has been
  *   fsynced: a write is durable when its promise resolves. A crash before that may lose it. The
  *   COMMIT itself runs with `synchronous=NORMAL` and the fsync follows on libuv's thread pool
@@ -56,6 +57,17 @@ export interface GroupCommitStats {
   readonly walSyncs: number;
 }
 
+/** The statements a group commit runs around its operations. */
+interface Control {
+  readonly begin: StatementSync;
+  readonly commit: StatementSync;
+  readonly savepoint: StatementSync;
+  readonly release: StatementSync;
+  readonly rollbackTo: StatementSync;
+  readonly relaxed: StatementSync;
+  readonly full: StatementSync;
+}
+
 interface Pending {
   readonly op: () => unknown;
   readonly resolve: (value: unknown) => void;
@@ -92,7 +104,8 @@ export class GroupCommitter {
   #failedOperations = 0;
   #failedCommits = 0;
   #unsyncedCommits = 0;
-  #savepoint: { begin: StatementSync; release: StatementSync; rollback: StatementSync } | undefined;
+  /** Transaction control, prepared once: `exec` parses its SQL on every call (docs/benchmarks.md, sixth round). */
+  #control: Control | undefined;
   /** Undefined when commits need no fsync (fsync off, or an in-memory database). */
   readonly #wal: WalSync | undefined;
   /** `afterCommit` callbacks of the operation running now, then of the group's committed operations. */
@@ -258,61 +271,79 @@ export class GroupCommitter {
     // A commit without fsync (a synced group's fsync follows off the loop); FULL again right after,
     // for commits made outside the committer (db.transaction).
     const relax = this.#db.fsync && (!synced || this.#wal !== undefined);
-    if (relax) {
-      try {
-        sqlite.exec("PRAGMA synchronous = NORMAL");
-      } catch (error) {
-        this.#failGroup(group, error);
-        return;
-      }
-    }
+    let control: Control;
     try {
-      this.#runGroup(group, synced);
-    } finally {
-      // Not caught: a connection that cannot return to fsync'd commits must not go on writing.
-      if (relax && sqlite.isOpen) sqlite.exec("PRAGMA synchronous = FULL");
-    }
-  }
-
-  #runGroup(group: Pending[], synced: boolean): void {
-    const sqlite = this.#db.sqlite;
-    const outcomes = new Array<{ ok: boolean; value: unknown }>(group.length);
-    let savepoint: { begin: StatementSync; release: StatementSync; rollback: StatementSync };
-    try {
-      savepoint = this.#savepoint ??= {
-        begin: sqlite.prepare("SAVEPOINT group_op"),
+      control = this.#control ??= {
+        begin: sqlite.prepare("BEGIN IMMEDIATE"),
+        commit: sqlite.prepare("COMMIT"),
+        savepoint: sqlite.prepare("SAVEPOINT group_op"),
         release: sqlite.prepare("RELEASE group_op"),
-        rollback: sqlite.prepare("ROLLBACK TO group_op"),
+        rollbackTo: sqlite.prepare("ROLLBACK TO group_op"),
+        relaxed: sqlite.prepare("PRAGMA synchronous = NORMAL"),
+        full: sqlite.prepare("PRAGMA synchronous = FULL"),
       };
-      sqlite.exec("BEGIN IMMEDIATE");
+      if (relax) control.relaxed.run();
     } catch (error) {
       // Also a closed database: the callers learn it from their promises, not from a crash.
       this.#failGroup(group, error);
       return;
     }
+    try {
+      this.#runGroup(group, synced, control);
+    } finally {
+      // Not caught: a connection that cannot return to fsync'd commits must not go on writing.
+      if (relax && sqlite.isOpen) control.full.run();
+    }
+  }
+
+  #runGroup(group: Pending[], synced: boolean, control: Control): void {
+    const sqlite = this.#db.sqlite;
+    const outcomes = new Array<{ ok: boolean; value: unknown }>(group.length);
+    try {
+      control.begin.run();
+    } catch (error) {
+      this.#failGroup(group, error);
+      return;
+    }
+    // An operation alone in its group needs no savepoint: if it throws, the whole transaction is
+    // rolled back, which undoes its writes and nobody else's (two statements saved per operation;
+    // completions committed at once are always alone).
+    const alone = group.length === 1;
     let failed = 0;
     const hooks: Array<() => void> = [];
     try {
       for (let i = 0; i < group.length; i++) {
-        savepoint.begin.run();
+        if (!alone) control.savepoint.run();
         this.#opHooks = [];
         try {
           outcomes[i] = { ok: true, value: (group[i] as Pending).op() };
-          savepoint.release.run();
+          if (!alone) control.release.run();
           hooks.push(...this.#opHooks);
         } catch (error) {
-          savepoint.rollback.run();
-          savepoint.release.run();
+          if (!alone) {
+            control.rollbackTo.run();
+            control.release.run();
+          }
           outcomes[i] = { ok: false, value: error };
           failed++;
         } finally {
           this.#opHooks = undefined;
         }
       }
-      sqlite.exec("COMMIT");
+      if (alone && failed === 1) sqlite.exec("ROLLBACK");
+      else control.commit.run();
     } catch (error) {
       if (sqlite.isOpen && sqlite.isTransaction) sqlite.exec("ROLLBACK");
       this.#failGroup(group, error);
+      return;
+    }
+    if (alone && failed === 1) {
+      // Nothing committed. The refusal still waits for an fsync, as it did after an empty commit:
+      // it may rest on rows committed by an earlier group whose fsync is still running (a taken
+      // execution name), and must not be answered before they are durable.
+      this.#failedOperations++;
+      if (!synced || this.#wal === undefined) this.#settle(group, outcomes);
+      else this.#wal.sync().then(() => this.#settle(group, outcomes), (error: unknown) => this.#failGroup(group, error));
       return;
     }
     for (const hook of hooks) hook();
