@@ -17,6 +17,22 @@ describe("registry store", () => {
     assert.deepEqual(store.listDomains().map((d) => d.id), ["development", "staging", "production"]);
   });
 
+  test("projects and domains are read once and kept (frozen); a project's update is read back at once", () => {
+    const store = new RegistryStore(openDatabase(":memory:"));
+    const project = store.getProject("flytesnacks");
+    assert.ok(project !== undefined);
+    assert.equal(store.getProject("flytesnacks"), project, "the kept row, not a new read");
+    assert.ok(Object.isFrozen(project));
+    assert.equal(store.listDomains(), store.listDomains());
+    assert.ok(Object.isFrozen(store.listDomains()[0]));
+    assert.equal(store.getProject("later"), undefined);
+    assert.ok(store.insertProject({ id: "later", name: "later", description: "", labels: null, state: 0, createdAt: 1 }));
+    assert.equal(store.getProject("later")?.name, "later", "a miss is not kept");
+    assert.ok(store.updateProject({ id: "flytesnacks", name: "renamed", description: "d", labels: null, state: 1 }));
+    assert.equal(store.getProject("flytesnacks")?.name, "renamed");
+    assert.equal(store.getProject("flytesnacks")?.state, 1);
+  });
+
   test("an existing key is reported as identical or different, never overwritten", () => {
     const store = new RegistryStore(openDatabase(":memory:"));
     assert.equal(store.insertEntity("task", row("t", "v1", 1), () => true), "created");

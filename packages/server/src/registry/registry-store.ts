@@ -98,6 +98,14 @@ interface RawEntity {
 export class RegistryStore {
   readonly #db: Database;
   readonly #statements = new Map<string, StatementSync>();
+  /**
+   * Projects read, by id, frozen. Every CreateExecution checks its project and domain: two queries
+   * and their rows' objects per execution (docs/benchmarks.md, sixth round). This store is the only
+   * writer of projects (the server owns its database file), and it forgets them all on any write.
+   */
+  readonly #projects = new Map<string, ProjectRow>();
+  /** The domains, frozen: configured by the migrations, never changed afterwards. */
+  #domains: readonly DomainRow[] | undefined;
 
   /** Opens the registry on `db`, applying its migrations. */
   constructor(db: Database) {
@@ -118,12 +126,18 @@ export class RegistryStore {
 
   /** The project with `id`, if registered. */
   getProject(id: string): ProjectRow | undefined {
+    const cached = this.#projects.get(id);
+    if (cached !== undefined) return cached;
     const row = this.#prepare("SELECT * FROM registry_projects WHERE id = ?").get(id) as RawProject | undefined;
-    return row === undefined ? undefined : projectOf(row);
+    if (row === undefined) return undefined;
+    const project = Object.freeze(projectOf(row));
+    this.#projects.set(id, project);
+    return project;
   }
 
   /** Inserts a project; false if one with its id exists already. */
   insertProject(project: ProjectRow): boolean {
+    // Nothing to forget: a project not registered yet is never cached.
     return this.#db.transaction(() => {
       const exists = this.#prepare("SELECT 1 FROM registry_projects WHERE id = ?").get(project.id);
       if (exists !== undefined) return false;
@@ -141,6 +155,7 @@ export class RegistryStore {
 
   /** Replaces name, description, labels and state of a project; false if it does not exist. */
   updateProject(project: Omit<ProjectRow, "createdAt">): boolean {
+    this.#projects.clear();
     return this.#db.transaction(() => {
       const res = this.#prepare("UPDATE registry_projects SET name = ?, description = ?, labels = ?, state = ? WHERE id = ?").run(
         project.name,
@@ -161,8 +176,9 @@ export class RegistryStore {
   }
 
   /** Every domain, in configured order. */
-  listDomains(): DomainRow[] {
-    return this.#prepare("SELECT id, name FROM registry_domains ORDER BY position").all() as unknown as DomainRow[];
+  listDomains(): readonly DomainRow[] {
+    this.#domains ??= Object.freeze((this.#prepare("SELECT id, name FROM registry_domains ORDER BY position").all() as unknown as DomainRow[]).map((d) => Object.freeze({ id: d.id, name: d.name })));
+    return this.#domains;
   }
 
   // --- versioned entities ---------------------------------------------------------------------
