@@ -48,13 +48,14 @@ const timed = <T>(sql: string, run: () => T): T => {
 };
 // Every statement the server runs goes through one of these (`iterate` is timed to its return only).
 for (const method of ["run", "get", "all", "iterate"] as const) {
-  const original = StatementSync.prototype[method] as (...args: unknown[]) => unknown;
+  const original = (StatementSync.prototype as unknown as Record<string, (...args: unknown[]) => unknown>)[method] as (...args: unknown[]) => unknown;
   (StatementSync.prototype as unknown as Record<string, unknown>)[method] = function (this: StatementSync, ...args: unknown[]) {
     return timed(this.sourceSQL, () => original.apply(this, args));
   };
 }
-const exec = DatabaseSync.prototype.exec;
-DatabaseSync.prototype.exec = function (this: DatabaseSync, sql: string) {
+const databaseMethods = DatabaseSync.prototype as unknown as Record<string, (sql: string) => void>;
+const exec = databaseMethods["exec"] as (sql: string) => void;
+databaseMethods["exec"] = function (this: DatabaseSync, sql: string) {
   timed(sql, () => exec.call(this, sql));
 };
 
@@ -94,6 +95,7 @@ try {
   report("commits", per(after.commits - before.commits), "per execution");
   report("unsynced_commits", per(after.unsyncedCommits - before.unsyncedCommits), "per execution");
   report("fsyncs", per(after.walSyncs - before.walSyncs), "per execution");
+  report("checkpoints", after.checkpoints - before.checkpoints, "in the run (off the event loop)");
   report("process_cpu", per((used.user + used.system) / 1000), "ms per execution (server, test worker and clients, every thread)");
   report("main_thread_cpu", per(threadUsed / 1000), "ms per execution (server, test worker and clients)");
   const us = [...bySql.values()].reduce((sum, e) => sum + e.us, 0);

@@ -29,6 +29,8 @@ export interface Database {
    * (see `GroupCommitter`) holds the connection's transaction open.
    */
   transaction<T>(fn: () => T): T;
+  /** Runs `hook` just before the connection closes (a helper holding a connection of its own ends it there). */
+  beforeClose(hook: () => void): void;
   close(): void;
 }
 
@@ -42,6 +44,7 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
   sqlite.exec("PRAGMA foreign_keys = ON");
   sqlite.exec("PRAGMA busy_timeout = 5000");
   let depth = 0;
+  const closeHooks: Array<() => void> = [];
   return {
     path,
     sqlite,
@@ -61,7 +64,11 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
         depth--;
       }
     },
+    beforeClose(hook) {
+      closeHooks.push(hook);
+    },
     close() {
+      for (const hook of closeHooks.splice(0)) hook();
       sqlite.close();
     },
   };

@@ -29,7 +29,14 @@
  */
 import type { StatementSync } from "node:sqlite";
 import type { Database } from "./database.ts";
+import { WalCheckpointer } from "./wal-checkpointer.ts";
 import { WalSync } from "./wal-sync.ts";
+
+/**
+ * Commits between two checkpoint requests: a group commit writes some 10-20 pages, so this asks
+ * about as often as SQLite's own 1,000-page automatic checkpoint would run.
+ */
+const COMMITS_PER_CHECKPOINT = 64;
 
 /** Options of {@link GroupCommitter}. */
 export interface GroupCommitOptions {
@@ -55,6 +62,8 @@ export interface GroupCommitStats {
   readonly unsyncedCommits: number;
   /** fsyncs of the write-ahead log (one may serve several groups). */
   readonly walSyncs: number;
+  /** Checkpoints of the write-ahead log run off the event loop (fsync on, file databases). */
+  readonly checkpoints: number;
 }
 
 /** The statements a group commit runs around its operations. */
@@ -108,6 +117,9 @@ export class GroupCommitter {
   #control: Control | undefined;
   /** Undefined when commits need no fsync (fsync off, or an in-memory database). */
   readonly #wal: WalSync | undefined;
+  /** Checkpoints off the event loop, with the fsync'd log (see wal-checkpointer.ts). */
+  readonly #checkpointer: WalCheckpointer | undefined;
+  #commitsSinceCheckpoint = 0;
   /** `afterCommit` callbacks of the operation running now, then of the group's committed operations. */
   #opHooks: Array<() => void> | undefined;
   /** The pending `synced()` barrier of the next group, shared by every caller until it runs. */
@@ -130,6 +142,17 @@ export class GroupCommitter {
     this.#db = db;
     this.#maxOperations = Math.max(1, Math.floor(options.maxOperations ?? 10_000));
     this.#wal = db.fsync && db.path !== ":memory:" && db.path !== "" ? new WalSync(`${db.path}-wal`) : undefined;
+    if (this.#wal !== undefined) {
+      const sqlite = db.sqlite;
+      sqlite.exec("PRAGMA wal_autocheckpoint = 0");
+      const checkpointer = new WalCheckpointer(db.path, (reason) => {
+        // Checkpoints on the event loop again, as SQLite does by default: slower, never unbounded.
+        console.error(`flyte: ${reason}; checkpointing the database's log in the server's thread from now on`);
+        if (sqlite.isOpen) sqlite.exec("PRAGMA wal_autocheckpoint = 1000");
+      });
+      db.beforeClose(() => checkpointer.close());
+      this.#checkpointer = checkpointer;
+    }
   }
 
   /**
@@ -230,6 +253,7 @@ export class GroupCommitter {
       failedCommits: this.#failedCommits,
       unsyncedCommits: this.#unsyncedCommits,
       walSyncs: this.#wal?.syncs ?? 0,
+      checkpoints: this.#checkpointer?.checkpoints ?? 0,
     };
   }
 
@@ -238,6 +262,7 @@ export class GroupCommitter {
     await this.flush();
     this.#closed = true;
     this.#wal?.close();
+    this.#checkpointer?.close();
   }
 
   #schedule(synced = true): void {
@@ -347,6 +372,7 @@ export class GroupCommitter {
       return;
     }
     for (const hook of hooks) hook();
+    if (this.#checkpointer !== undefined && ++this.#commitsSinceCheckpoint >= COMMITS_PER_CHECKPOINT && this.#checkpointer.request()) this.#commitsSinceCheckpoint = 0;
     if (synced) this.#commits++;
     else this.#unsyncedCommits++;
     this.#operations += group.length - failed;
