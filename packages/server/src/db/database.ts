@@ -39,10 +39,11 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new DatabaseSync(path);
   const fsync = options.fsync ?? true;
+  // First: the statements below wait for a connection closing elsewhere instead of failing.
+  sqlite.exec("PRAGMA busy_timeout = 5000");
   sqlite.exec("PRAGMA journal_mode = WAL");
   sqlite.exec(`PRAGMA synchronous = ${fsync ? "FULL" : "NORMAL"}`);
   sqlite.exec("PRAGMA foreign_keys = ON");
-  sqlite.exec("PRAGMA busy_timeout = 5000");
   let depth = 0;
   const closeHooks: Array<() => void> = [];
   return {

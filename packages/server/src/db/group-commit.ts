@@ -239,6 +239,11 @@ export class GroupCommitter {
     await this.submit(() => undefined);
   }
 
+  /** Whether a submitted operation is running now (its `afterCommit` hooks can be added). */
+  get inOperation(): boolean {
+    return this.#opHooks !== undefined;
+  }
+
   /** Operations submitted and not yet committed. */
   get pendingOperations(): number {
     return this.#pending.length + this.#unsynced.length;

@@ -1,7 +1,7 @@
 // Checkpoints of the write-ahead log on a thread of their own (wal-checkpointer.ts), driven by the
 // group committer: real SQLite files, a real worker thread.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
@@ -31,6 +31,8 @@ test("with fsync on, the committer's connection never checkpoints; a thread of i
   assert.ok(committer.stats.checkpoints > 0, "checkpointed off the event loop");
   await committer.close();
   db.close();
+  // The thread's connection closed first, so this one was the last: it checkpointed and removed the log.
+  assert.equal(existsSync(`${path}-wal`), false, "the log removed at close");
   const reopened = openDatabase(path);
   assert.equal((reopened.sqlite.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n, 300);
   assert.equal((reopened.sqlite.prepare("SELECT v FROM t WHERE k = 299").get() as { v: Uint8Array }).v[0], 299 % 256);

@@ -21,12 +21,15 @@ import { Worker } from "node:worker_threads";
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { DatabaseSync } = require("node:sqlite");
+const closed = new Int32Array(workerData.closed);
 const db = new DatabaseSync(workerData.path);
 db.exec("PRAGMA busy_timeout = 5000");
 const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
 parentPort.on("message", (message) => {
   if (message === "close") {
     db.close();
+    Atomics.store(closed, 0, 1);
+    Atomics.notify(closed, 0);
     parentPort.close();
     return;
   }
@@ -38,6 +41,9 @@ parentPort.on("message", (message) => {
   }
 });
 `;
+
+/** Longest wait in {@link WalCheckpointer.close} for the thread to close its connection. */
+const CLOSE_WAIT_MS = 5000;
 
 /** What one checkpoint reported. */
 interface CheckpointResult {
@@ -62,6 +68,8 @@ export class WalCheckpointer {
   readonly #path: string;
   readonly #onFailure: (reason: string) => void;
   #worker: Worker | undefined;
+  /** Set to 1 by the thread once its connection is closed. */
+  readonly #closedFlag = new Int32Array(new SharedArrayBuffer(4));
   #running = false;
   #closed = false;
   #failed = false;
@@ -86,16 +94,24 @@ export class WalCheckpointer {
     return true;
   }
 
-  /** Ends the thread after the checkpoint it may be running; its connection closes there. */
+  /**
+   * Closes the thread's connection, after the checkpoint it may be running, and returns once it is
+   * closed: the caller's connection is then the database's last one, which checkpoints and removes
+   * the log on close as before, and a connection opened right after finds the database unlocked.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#worker?.postMessage("close");
+    const worker = this.#worker;
+    if (worker === undefined || this.#failed) return;
+    worker.postMessage("close");
+    // Bounded: a checkpoint takes milliseconds; a thread that died is not waited for long.
+    Atomics.wait(this.#closedFlag, 0, 0, CLOSE_WAIT_MS);
   }
 
   #thread(): Worker {
     if (this.#worker !== undefined) return this.#worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path: this.#path } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path: this.#path, closed: this.#closedFlag.buffer } });
     // Never what keeps the process alive.
     worker.unref();
     worker.on("message", (result: CheckpointResult) => {
