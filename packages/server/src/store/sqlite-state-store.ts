@@ -94,7 +94,7 @@ export class SqliteStateStore implements StateStore {
     this.db = db;
     this.#ownsDb = ownsDb;
     this.#committer = groupCommitterFor(db);
-    this.#writer = new StateWriter(db.sqlite);
+    this.#writer = new StateWriter(db.sqlite, this.#committer);
     this.#reader = new StateReader(db.sqlite, options.blobs);
     this.#blobs = options.blobs;
     this.#inlineLimit = options.inlineLimit ?? 65_536;

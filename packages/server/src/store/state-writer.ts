@@ -20,6 +20,7 @@ import type { ArrayItemRef, NodeExecutionEvent, TaskExecutionEvent } from "@flyt
 import { attemptDocumentPath, nodeInputsPath, type ExecutionIdentity } from "../blob/blob-layout.ts";
 import { literalColumns, type EncodedLiteral } from "./literal-codec.ts";
 import { UPSERT_ARRAY_ITEM, foldArrayItem, writeArrayItems, type ItemState } from "./array-item-rows.ts";
+import { StateRowCache, type CommitHooks } from "./state-row-cache.ts";
 
 /** One event with its literal maps already serialized. */
 export interface PreparedEvent {
@@ -105,7 +106,12 @@ export class StateWriter {
     StatementSync
   >;
 
-  constructor(sqlite: DatabaseSync) {
+  /** The rows written last (state-row-cache.ts). */
+  readonly #rows: StateRowCache;
+
+  /** `hooks`: the group committer the writes run in; without it every row is read from the database. */
+  constructor(sqlite: DatabaseSync, hooks?: CommitHooks) {
+    this.#rows = new StateRowCache(hooks);
     this.#sql = {
       execExists: sqlite.prepare("SELECT 1 AS x FROM executions WHERE execution_id = ?"),
       insertExec: sqlite.prepare(
@@ -270,6 +276,10 @@ export class StateWriter {
     for (const node of nodes.values()) this.#writeNode(node);
     for (const task of tasks.values()) this.#writeTask(task);
     writeArrayItems(this.#sql.upsertItem, items);
+    // As the database now has them, for the next batch once this one has committed.
+    for (const [id, execution] of executions) this.#rows.keepAtCommit(`e\0${id}`, keptExecution(execution));
+    for (const [key, node] of nodes) this.#rows.keepAtCommit(`n\0${key}`, keptNode(node));
+    for (const [key, task] of tasks) this.#rows.keepAtCommit(`t\0${key}`, keptTask(task));
   }
 
   /**
@@ -309,8 +319,11 @@ export class StateWriter {
   }
 
   #execution(executions: Map<string, ExecutionState>, executionId: string, kind: string): ExecutionState {
-    let state = executions.get(executionId);
-    if (state !== undefined) return state;
+    let state = executions.get(executionId) ?? this.#rows.take<ExecutionState>(`e\0${executionId}`);
+    if (state !== undefined) {
+      executions.set(executionId, state);
+      return state;
+    }
     const row = this.#sql.loadExec.get(executionId) as ExecutionRow | undefined;
     if (row === undefined) {
       throw new StoreError("E_EXECUTION_NOT_FOUND", `Cannot record a ${kind} event for execution "${executionId}": no such execution.`);
@@ -338,6 +351,8 @@ export class StateWriter {
   }
 
   #loadNode(executionId: string, nodeId: string): NodeState | undefined {
+    const kept = this.#rows.take<NodeState>(`n\0${executionId}\0${nodeId}`);
+    if (kept !== undefined) return kept;
     const row = this.#sql.loadNode.get(executionId, nodeId) as NodeRow | undefined;
     if (row === undefined) return undefined;
     // Literals and errors are not loaded: the fold only ever replaces them.
@@ -355,6 +370,8 @@ export class StateWriter {
   }
 
   #loadTask(executionId: string, nodeId: string, attempt: number): TaskState | undefined {
+    const kept = this.#rows.take<TaskState>(`t\0${executionId}\0${nodeId}\0${attempt}`);
+    if (kept !== undefined) return kept;
     const row = this.#sql.loadTask.get(executionId, nodeId, attempt) as TaskRow | undefined;
     if (row === undefined) return undefined;
     const draft: Draft<TaskExecutionRecord> = {
@@ -441,4 +458,52 @@ export class StateWriter {
 function cacheStatusOf(event: ExecutionEvent): string | undefined {
   const status = (event as { readonly cacheStatus?: unknown }).cacheStatus;
   return typeof status === "string" ? status : undefined;
+}
+
+// What a row's load would give back (the columns the fold reads: no literals, no errors), built
+// from a state just written.
+
+function keptExecution(state: ExecutionState): ExecutionState {
+  const d = state.draft;
+  const draft: Draft<ExecutionRecord> = {
+    executionId: d.executionId,
+    phase: d.phase,
+    closure: undefined as never,
+    inputs: undefined as never,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+  };
+  if (d.startedAt !== undefined) draft.startedAt = d.startedAt;
+  if (d.endedAt !== undefined) draft.endedAt = d.endedAt;
+  return { draft, identity: state.identity, terminalBefore: TERMINAL_WORKFLOW.has(draft.phase), dirty: false };
+}
+
+function keptNode(state: NodeState): NodeState {
+  const d = state.draft;
+  const draft: Draft<NodeExecutionRecord> = {
+    executionId: d.executionId,
+    nodeId: d.nodeId,
+    phase: d.phase,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    attempts: d.attempts,
+  };
+  if (d.startedAt !== undefined) draft.startedAt = d.startedAt;
+  if (d.endedAt !== undefined) draft.endedAt = d.endedAt;
+  return state.itemCount === undefined ? { draft, isNew: false } : { draft, isNew: false, itemCount: state.itemCount };
+}
+
+function keptTask(state: TaskState): TaskState {
+  const d = state.draft;
+  const draft: Draft<TaskExecutionRecord> = {
+    executionId: d.executionId,
+    nodeId: d.nodeId,
+    taskName: d.taskName,
+    attempt: d.attempt,
+    phase: d.phase,
+    startedAt: d.startedAt,
+    updatedAt: d.updatedAt,
+  };
+  if (d.endedAt !== undefined) draft.endedAt = d.endedAt;
+  return { draft, isNew: false };
 }
