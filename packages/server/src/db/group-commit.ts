@@ -113,7 +113,7 @@ export class GroupCommitter {
   #failedOperations = 0;
   #failedCommits = 0;
   #unsyncedCommits = 0;
-  /** Transaction control, prepared once: `exec` parses its SQL on every call (docs/benchmarks.md, sixth round). */
+  /** Transaction control, prepared once (a BEGIN, SAVEPOINT, RELEASE, COMMIT round is 0.8 µs so, 1.4 µs by `exec`). */
   #control: Control | undefined;
   /** Undefined when commits need no fsync (fsync off, or an in-memory database). */
   readonly #wal: WalSync | undefined;
