@@ -88,7 +88,10 @@ export class SqliteStateStore implements StateStore {
     return new SqliteStateStore(openDatabase(path, options), options, true);
   }
 
-  /** Uses an open database (shared with the queue and the registry); applies the "state" migrations. */
+  /**
+   * Uses an open database (shared with the queue and the registry); applies the "state" migrations.
+   * One store per database: its writer keeps the rows it wrote (state-row-cache.ts).
+   */
   constructor(db: Database, options: SqliteStateStoreOptions = {}, ownsDb = false) {
     migrate(db, "state", stateMigrations);
     this.db = db;
