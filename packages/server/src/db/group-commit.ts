@@ -73,8 +73,6 @@ interface Control {
   readonly savepoint: StatementSync;
   readonly release: StatementSync;
   readonly rollbackTo: StatementSync;
-  readonly relaxed: StatementSync;
-  readonly full: StatementSync;
 }
 
 interface Pending {
@@ -309,10 +307,9 @@ export class GroupCommitter {
         savepoint: sqlite.prepare("SAVEPOINT group_op"),
         release: sqlite.prepare("RELEASE group_op"),
         rollbackTo: sqlite.prepare("ROLLBACK TO group_op"),
-        relaxed: sqlite.prepare("PRAGMA synchronous = NORMAL"),
-        full: sqlite.prepare("PRAGMA synchronous = FULL"),
       };
-      if (relax) control.relaxed.run();
+      // By exec: a prepared PRAGMA is no faster (docs/benchmarks.md, sixth round).
+      if (relax) sqlite.exec("PRAGMA synchronous = NORMAL");
     } catch (error) {
       // Also a closed database: the callers learn it from their promises, not from a crash.
       this.#failGroup(group, error);
@@ -322,7 +319,7 @@ export class GroupCommitter {
       this.#runGroup(group, synced, control);
     } finally {
       // Not caught: a connection that cannot return to fsync'd commits must not go on writing.
-      if (relax && sqlite.isOpen) control.full.run();
+      if (relax && sqlite.isOpen) sqlite.exec("PRAGMA synchronous = FULL");
     }
   }
 
