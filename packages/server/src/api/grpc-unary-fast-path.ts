@@ -35,8 +35,9 @@ const CONTENT_TYPE = "application/grpc+proto";
 const ENVELOPE = 5;
 
 /**
- * A handler context for a call on the direct path: no request headers, a signal that is never
- * aborted (the call is short and reads only), nothing read back from it.
+ * A handler context for calls on the direct path: no request headers, a signal that is never
+ * aborted (the calls are short and read only), nothing read back from it. Shareable between calls
+ * of an implementation that neither reads nor writes its context.
  */
 export function unaryContext(method: DescMethod): HandlerContext {
   return createHandlerContext({ service: method.parent, method, protocolName: "grpc", requestMethod: "POST", url: "", requestHeader: {} });
