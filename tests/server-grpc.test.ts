@@ -159,6 +159,13 @@ describe("server over gRPC (Flyte's generated client)", () => {
     assert.match(details, /task 'flytesnacks\/development\/no_such_task@v1' is not registered/);
   });
 
+  test("GetExecution (served on its direct path) of an unknown execution is NOT_FOUND naming it; malformed, INVALID_ARGUMENT", async () => {
+    const id = core["WorkflowExecutionIdentifier"]!.create({ project: PROJECT, domain: DOMAIN, name: "no-such-run" });
+    const details = await callFails(client, "GetExecution", pb("WorkflowExecutionGetRequest", { id }), grpc.status.NOT_FOUND);
+    assert.equal(details, "GetExecution: execution 'flytesnacks/development/no-such-run' does not exist; list executions with ListExecutions");
+    await callFails(client, "GetExecution", Uint8Array.from([0xff, 0xff, 0xff, 0xff]), grpc.status.INVALID_ARGUMENT);
+  });
+
   test("malformed protobuf is INVALID_ARGUMENT and the server keeps serving", async () => {
     await callFails(client, "CreateTask", Uint8Array.from([0xff, 0xff, 0xff, 0xff]), grpc.status.INVALID_ARGUMENT);
     const version = await call(client, "GetVersion", pb("GetVersionRequest", {}), admin["GetVersionResponse"]);

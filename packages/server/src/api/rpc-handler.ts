@@ -10,6 +10,7 @@ import { createAsyncIterable, type UniversalServerResponse } from "@connectrpc/c
 import { compressionBrotli, compressionGzip, universalResponseToNodeResponse } from "@connectrpc/connect-node";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { grpcMessageText } from "./grpc-message.ts";
 import { universalRequestOf } from "./universal-request.ts";
 import { writeHead } from "./uploads.ts";
 
@@ -42,17 +43,6 @@ export function rpcHandler(routes: (router: ConnectRouter) => void, options: Con
       });
     return true;
   };
-}
-
-/**
- * The gRPC spec percent-encodes only bytes outside printable ASCII (and '%') in grpc-message;
- * connect-es encodes like encodeURIComponent, which clients that decode per spec (grpc-js uses
- * decodeURI) show with '%2F', '%3B' and so on left in. Re-encode the message per spec.
- */
-function grpcMessageText(message: string): string {
-  return Array.from(Buffer.from(message, "utf8"))
-    .map((b) => (b >= 0x20 && b <= 0x7e && b !== 0x25 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`))
-    .join("");
 }
 
 async function fixResponse(res: UniversalServerResponse): Promise<UniversalServerResponse> {

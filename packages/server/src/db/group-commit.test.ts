@@ -177,6 +177,34 @@ describe("group commit", () => {
     assert.equal((db.sqlite.prepare("PRAGMA synchronous").get() as { synchronous: number }).synchronous, 2, "FULL again after it");
   });
 
+  test("commitSoon commits the fsync'd group once the microtasks queued now have run, ahead of the turn's check phase; once per turn", async () => {
+    const committer = new GroupCommitter(db);
+    const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const order: string[] = [];
+    const write = (k: number): Promise<void> =>
+      committer.submit(() => {
+        insert.run(k, "x");
+        committer.afterCommit(() => order.push(`commit of ${k}`));
+      });
+    setImmediate(() => order.push("check phase"));
+    // From a microtask, as a completion's continuation calls it.
+    await Promise.resolve();
+    const commits = committer.stats.commits;
+    const writes = [write(1)];
+    committer.commitSoon();
+    // The caller's reaction, a few microtasks later, joins the same group.
+    await Promise.resolve();
+    writes.push(write(2));
+    process.nextTick(() => {
+      // After the early group, in the same turn: a second call waits for the check phase.
+      writes.push(write(3));
+      committer.commitSoon();
+    });
+    await Promise.all(writes);
+    assert.deepEqual(order, ["commit of 1", "commit of 2", "check phase", "commit of 3"]);
+    assert.equal(committer.stats.commits - commits, 2);
+  });
+
   test("a synced write resolves after the log's fsync; synced() joins the next group and shares its fsync", async () => {
     const committer = new GroupCommitter(db);
     await committer.submitUnsynced(() => db.sqlite.prepare("INSERT INTO t (k, v) VALUES (1, 'a')").run());

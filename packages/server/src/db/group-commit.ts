@@ -135,6 +135,14 @@ export class GroupCommitter {
   readonly #newTurn = (): void => {
     this.#ranNow = false;
   };
+  /** Whether `commitSoon` was called in this turn of the event loop. */
+  #soonThisTurn = false;
+  readonly #newSoonTurn = (): void => {
+    this.#soonThisTurn = false;
+  };
+  readonly #runSoon = (): void => {
+    this.#commitGroup(true);
+  };
 
   constructor(db: Database, options: GroupCommitOptions = {}) {
     this.#db = db;
@@ -197,6 +205,25 @@ export class GroupCommitter {
     return new Promise<T>((resolve, reject) => {
       this.#commit([{ op, resolve: resolve as (value: unknown) => void, reject }], false);
     });
+  }
+
+  /**
+   * Commits the fsync'd group once the microtasks queued now have run, instead of at the check
+   * phase of this turn of the event loop. Called from a microtask (a continuation after an
+   * `await`), a `process.nextTick` callback runs only when the microtask queue is empty: so the
+   * writes that the caller's reaction submits in those microtasks (the engine's events and the
+   * next attempt's enqueue after a completion) are in the group, and the I/O callbacks still
+   * queued in this turn (other requests, polls) no longer run before it. A hand-out at that
+   * commit then reaches the connection's write in this turn's check phase, not the next turn's.
+   * Writes submitted later in the turn join the check-phase group as usual. At most once per
+   * turn, so a burst of completions costs at most one commit more per turn
+   * (docs/benchmarks.md, sixth round).
+   */
+  commitSoon(): void {
+    if (this.#closed || this.#soonThisTurn) return;
+    this.#soonThisTurn = true;
+    setImmediate(this.#newSoonTurn);
+    process.nextTick(this.#runSoon);
   }
 
   /**

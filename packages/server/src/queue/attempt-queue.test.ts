@@ -168,6 +168,24 @@ describe("AttemptQueue", () => {
     assert.equal(called, false, "only the recording call reaches onRecorded");
   });
 
+  test("the writes made in onRecorded commit before the I/O and immediates still queued in the completion's turn", async () => {
+    await queue.enqueue(request("a"));
+    const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(attempt);
+    const order: string[] = [];
+    let next: Promise<unknown> | undefined;
+    setImmediate(() => order.push("check phase"));
+    const completed = queue.complete(attempt.id, "w1", bytes("ok"), () => {
+      // The engine's reaction comes a few microtasks after the runner is woken.
+      void Promise.resolve().then(() => {
+        next = queue.enqueueOrFind(request("b"), () => order.push("next attempt committed"));
+      });
+    });
+    assert.equal(await completed, "recorded");
+    await next;
+    assert.deepEqual(order, ["next attempt committed", "check phase"]);
+  });
+
   test("a lease lost with its unsynced commit (power loss) leaves the attempt pending: its old holder is refused and it runs again", async () => {
     await queue.enqueue(request("a"));
     const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });

@@ -313,7 +313,12 @@ export class AttemptQueue {
       this.#sql.complete.run(result, log ?? null, this.#now(), attemptId);
       return "recorded";
     }, true);
-    if (outcome === "recorded") onRecorded?.();
+    if (outcome === "recorded" && onRecorded !== undefined) {
+      onRecorded();
+      // The reaction's writes commit once its microtasks have run, ahead of the I/O still
+      // queued in this turn: the next attempt is handed out sooner (GroupCommitter.commitSoon).
+      this.#committer.commitSoon();
+    }
     // A duplicate waits too: the first completion may not be fsynced yet.
     if (outcome !== "lost-lease") await this.#committer.synced();
     return outcome;

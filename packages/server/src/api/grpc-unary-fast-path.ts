@@ -1,0 +1,132 @@
+/**
+ * A direct path for a few hot, read-only unary RPCs over gRPC: the request body read, decoded,
+ * answered and framed here, without connect-es's handler pipeline.
+ *
+ * Clients poll `GetExecution` as fast as it answers (the benchmarks' clients every millisecond).
+ * Through connect-es each call cost the server about 1.4 ms of CPU at load 10 (docs/benchmarks.md,
+ * sixth round): a chain of async iterables per call, a handler context with three `Headers` and
+ * an `AbortController` that the handler aborts when the response is done (a `DOMException`, stack
+ * trace and all, for every call), and the garbage of all that — CPU that the steps of running
+ * executions then wait behind. What this path serves is exactly what the router would: the same
+ * implementation, the same messages and the same status codes; anything it does not handle (other
+ * protocols, compression, HTTP/1.1, other methods) goes on to the router.
+ */
+import { create, fromBinary, isMessage, toBinary, type DescMessage, type DescMethod, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, createHandlerContext, type HandlerContext } from "@connectrpc/connect";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { grpcMessageText } from "./grpc-message.ts";
+
+/** One unary method served directly; `call` must not need a handler context. */
+export interface FastUnaryMethod<I extends DescMessage = DescMessage, O extends DescMessage = DescMessage> {
+  /** `/<package>.<Service>/<Method>`. */
+  readonly path: string;
+  readonly input: I;
+  readonly output: O;
+  /** The implementation (a message or its init shape, as connect-es accepts). */
+  readonly call: (request: MessageShape<I>) => Promise<MessageInitShape<O>> | MessageInitShape<O>;
+}
+
+/** A handler that answers matching requests (true) and leaves the others to the next one (false). */
+export type FastPath = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => boolean;
+
+const CONTENT_TYPE = "application/grpc+proto";
+/** The gRPC message envelope: a flags byte and a big-endian length. */
+const ENVELOPE = 5;
+
+/**
+ * A handler context for calls on the direct path: no request headers, a signal that is never
+ * aborted (the calls are short and read only), nothing read back from it. Shareable between calls
+ * of an implementation that neither reads nor writes its context.
+ */
+export function unaryContext(method: DescMethod): HandlerContext {
+  return createHandlerContext({ service: method.parent, method, protocolName: "grpc", requestMethod: "POST", url: "", requestHeader: {} });
+}
+
+/** The direct path for `methods`; requests larger than `readMaxBytes` are refused as the router does. */
+export function grpcUnaryFastPath(methods: readonly FastUnaryMethod[], options: { readonly readMaxBytes: number }): FastPath {
+  const byPath = new Map(methods.map((m) => [m.path, m]));
+  return (req, res) => {
+    if (req.httpVersion !== "2.0" || req.method !== "POST") return false;
+    const method = byPath.get(req.url ?? "");
+    if (method === undefined) return false;
+    const type = req.headers["content-type"];
+    if (type !== "application/grpc" && type !== CONTENT_TYPE) return false;
+    const encoding = req.headers["grpc-encoding"];
+    if (encoding !== undefined && encoding !== "identity") return false;
+    serve(method, req as Http2ServerRequest, res as Http2ServerResponse, options.readMaxBytes);
+    return true;
+  };
+}
+
+function serve(method: FastUnaryMethod, req: Http2ServerRequest, res: Http2ServerResponse, readMaxBytes: number): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  req.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > readMaxBytes + ENVELOPE) {
+      if (!refused) answer(res, new ConnectError(`message size is larger than configured readMaxBytes ${readMaxBytes}`, Code.ResourceExhausted));
+      refused = true;
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on("end", () => {
+    if (refused) return;
+    let request;
+    try {
+      request = fromBinary(method.input, messageOf(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    } catch (error) {
+      answer(res, error instanceof ConnectError ? error : new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument));
+      return;
+    }
+    void respond(method, request, res);
+  });
+}
+
+/** Calls the implementation and answers with its message or its error; never rejects. */
+async function respond(method: FastUnaryMethod, request: MessageShape<DescMessage>, res: Http2ServerResponse): Promise<void> {
+  let message: Uint8Array;
+  try {
+    const response = await method.call(request);
+    message = toBinary(method.output, isMessage(response, method.output) ? response : create(method.output, response));
+  } catch (error) {
+    answer(res, error, undefined, method.path);
+    return;
+  }
+  answer(res, undefined, message);
+}
+
+/** The one message of a unary request's body. */
+function messageOf(body: Buffer): Uint8Array {
+  if (body.length < ENVELOPE) throw new ConnectError("protocol error: the request body holds no complete gRPC message", Code.InvalidArgument);
+  if ((body[0] as number) & 1) throw new ConnectError("protocol error: a compressed message without grpc-encoding", Code.Internal);
+  const length = body.readUInt32BE(1);
+  if (body.length !== ENVELOPE + length) throw new ConnectError("protocol error: a unary request must carry exactly one message", Code.InvalidArgument);
+  return body.subarray(ENVELOPE);
+}
+
+/** Headers, the response message (if any), and the status in the trailers. */
+function answer(res: Http2ServerResponse, error: unknown, message?: Uint8Array, path?: string): void {
+  if (res.writableEnded || res.destroyed) return;
+  let status = 0;
+  let text = "";
+  if (error !== undefined) {
+    if (!(error instanceof ConnectError)) console.error(`flyte: rpc ${path ?? "?"} failed`, error);
+    const e = error instanceof ConnectError ? error : new ConnectError("internal error", Code.Internal);
+    status = e.code;
+    text = e.rawMessage;
+  }
+  res.writeHead(200, { "content-type": CONTENT_TYPE });
+  res.addTrailers(status === 0 ? { "grpc-status": "0" } : { "grpc-status": String(status), "grpc-message": grpcMessageText(text) });
+  if (message === undefined) {
+    res.end();
+    return;
+  }
+  const frame = Buffer.allocUnsafe(ENVELOPE + message.length);
+  frame[0] = 0;
+  frame.writeUInt32BE(message.length, 1);
+  frame.set(message, ENVELOPE);
+  res.end(frame);
+}
