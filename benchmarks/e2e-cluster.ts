@@ -18,8 +18,8 @@ export interface Cluster {
   readonly url: string;
   /** CPU time (user + system, all threads) the server and its workers have used so far, in ms. */
   cpuMs(): number;
-  /** The same, of the server process alone. */
-  serverCpuMs(): number;
+  /** The same for the worker processes alone (the rest is the server's). */
+  workersCpuMs(): number;
   /** Stops the workers, then the server, and removes the folder. */
   stop(): Promise<void>;
 }
@@ -60,7 +60,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       { cwd: ROOT, env, encoding: "utf8", timeout: 120_000 },
     );
     if (registered.status !== 0) throw new Error(`flyte register ${options.file} failed (exit ${registered.status}): ${registered.stderr}`);
-    return { url, stop, cpuMs: () => children.reduce((sum, child) => sum + cpuMsOf(child.pid), 0), serverCpuMs: () => cpuMsOf(server.pid) };
+    const cpuOf = (group: readonly ChildProcess[]): number => group.reduce((sum, child) => sum + cpuMsOf(child.pid), 0);
+    return { url, stop, cpuMs: () => cpuOf(children), workersCpuMs: () => cpuOf(children.slice(1)) };
   } catch (error) {
     await stop();
     throw error;

@@ -14,11 +14,15 @@
  * grace period), which item caused it is unknown: every item of the batch not aborted is run
  * again, alone, in another isolate (tasks run at least once), so each gets its own outcome.
  *
- * Only tasks whose items ran quickly here batch (measured in the thread, per item): items of a
- * batch run one after another, so a slow or awaiting task would keep its neighbours waiting and
- * lose the concurrency of separate isolates. Tasks with a fresh isolate, a heap cap (it would
- * cover the whole batch), an eager body (its calls go through the main thread per attempt) or a
- * short timeout (it counts from the batch's start) always run alone.
+ * Only tasks whose items ran quickly here, or that await little, batch (measured in the thread,
+ * per item): items of a batch run one after another, so an awaiting task would lose the
+ * concurrency of separate isolates. A task that computes gains nothing from more isolates than
+ * cores, which is what a line's runners take at most; its batches are shorter (a batch is about
+ * {@link BATCH_BUDGET_MS} of work). Without this, one item slowed on a busy machine (a trivial
+ * task's second run, measured at 23 ms at load 9) sent a whole map's line to run alone, and the
+ * isolate pool started a thread for it (a second of CPU). Tasks with a fresh isolate, a heap cap
+ * (it would cover the whole batch), an eager body (its calls go through the main thread per
+ * attempt) or a short timeout (it counts from the batch's start) always run alone.
  */
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
@@ -30,7 +34,7 @@ import type { AttemptIsolation } from "./attempt-isolation.ts";
 import type { AttemptThreadPayload, AttemptThreadResult } from "./isolate/attempt-thread.ts";
 import type { IsolatePool } from "./isolate/isolate-pool.ts";
 
-/** An item runs in a batch only if its task's items took less than this, each, in ms. */
+/** An item runs in a batch only if its task's items took less than this, each, or awaited less than this, in ms. */
 export const QUICK_ITEM_MS = 20;
 /** A batch is sized to take about this long at the task's measured time per item, in ms. */
 const BATCH_BUDGET_MS = 100;
@@ -80,8 +84,8 @@ export class AttemptBatches {
   readonly #pool: IsolatePool;
   readonly #cores: number;
   readonly #groups = new Map<string, Group>();
-  /** The time an item of a task ran in its thread (median of its last run), in ms, by task key. */
-  readonly #itemMs = new Map<string, number>();
+  /** The time an item of a task ran in its thread and how much of it it awaited (medians of its last run), in ms, by task key. */
+  readonly #itemMs = new Map<string, ItemTime>();
   /** Attempts of a task being measured, waiting for its first attempt (see #probe), by task key. */
   readonly #held = new Map<string, Waiting[]>();
   /** Runs of more than one item so far (for tests and profiles). */
@@ -110,12 +114,12 @@ export class AttemptBatches {
       void this.#alone(waiting);
       return;
     }
-    const ms = this.#itemMs.get(taskKey);
-    if (ms === undefined) {
+    const time = this.#itemMs.get(taskKey);
+    if (time === undefined) {
       this.#probe(taskKey, waiting);
       return;
     }
-    if (ms >= QUICK_ITEM_MS) {
+    if (!batchesWell(time)) {
       void this.#alone(waiting);
       return;
     }
@@ -168,7 +172,7 @@ export class AttemptBatches {
 
   /** Items per batch for a task: about {@link BATCH_BUDGET_MS} of work. */
   #batchSize(taskKey: string): number {
-    const ms = this.#itemMs.get(taskKey) ?? QUICK_ITEM_MS;
+    const ms = this.#itemMs.get(taskKey)?.ms ?? QUICK_ITEM_MS;
     return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BUDGET_MS / Math.max(ms, 0.01))));
   }
 
@@ -246,7 +250,7 @@ export class AttemptBatches {
     this.#pool.release(isolation.key, isolate, isolation.fresh);
     if (end.kind === "done") {
       const result = end.value as AttemptThreadResult;
-      this.#measured(taskKeyOf(first.item.assignment), result.ms);
+      this.#measured(taskKeyOf(first.item.assignment), result);
       batch.forEach((waiting, index) => waiting.resolve({ kind: "done", value: result.outcomes[index] }));
       return;
     }
@@ -262,13 +266,28 @@ export class AttemptBatches {
     }
   }
 
-  #measured(taskKey: string, ms: readonly number[]): void {
-    // The median of the last run, not an average over time. A task's first attempt in a thread
+  #measured(taskKey: string, result: AttemptThreadResult): void {
+    // The medians of the last run, not averages over time. A task's first attempt in a thread
     // (which imported its code) reports -1 and does not count.
-    const sorted = ms.filter((m) => m >= 0).sort((a, b) => a - b);
-    if (sorted.length === 0) return;
-    this.#itemMs.set(taskKey, sorted[Math.floor(sorted.length / 2)] as number);
+    const counted = result.ms.flatMap((ms, i) => (ms >= 0 ? [i] : []));
+    if (counted.length === 0) return;
+    const median = (values: readonly number[]): number => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+    this.#itemMs.set(taskKey, { ms: median(counted.map((i) => result.ms[i] as number)), waitedMs: median(counted.map((i) => result.waitedMs[i] ?? 0)) });
   }
+}
+
+/** How long a task's items ran in their thread, and how much of it they awaited, in ms. */
+export interface ItemTime {
+  readonly ms: number;
+  readonly waitedMs: number;
+}
+
+/**
+ * Whether a task's attempts may share isolate runs (see {@link AttemptBatches}): its items are
+ * quick, or they await little (they compute, or were slowed by a busy machine).
+ */
+export function batchesWell(time: ItemTime): boolean {
+  return time.ms < QUICK_ITEM_MS || time.waitedMs < QUICK_ITEM_MS;
 }
 
 /** Encoded templates and their digest by decoded object: the items of one session message share one (session.ts). */

@@ -50,12 +50,14 @@ export interface AttemptThreadPayload {
 }
 
 /**
- * What a run answers: per item, its `CompleteRequest` (outcome only, binary) and how long it ran
- * in ms (-1 for a task's first attempt in the thread, which imported its code).
+ * What a run answers: per item, its `CompleteRequest` (outcome only, binary), how long it ran in
+ * ms (-1 for a task's first attempt in the thread, which imported its code) and how much of that
+ * it awaited (the thread's event loop was idle: timers, I/O), in ms.
  */
 export interface AttemptThreadResult {
   readonly outcomes: Uint8Array[];
   readonly ms: number[];
+  readonly waitedMs: number[];
 }
 
 /** An eager call as a request to the main thread: `RunEagerChildRequest`, binary. */
@@ -74,9 +76,10 @@ const ranHere = new Set<string>();
 serveIsolate(async (payload, attempt): Promise<AttemptThreadResult> => {
   const { task: taskBytes, items } = payload as AttemptThreadPayload;
   const task = taskBytes.length > 0 ? fromBinary(TaskTemplateSchema, taskBytes) : undefined;
-  const result: AttemptThreadResult = { outcomes: [], ms: [] };
+  const result: AttemptThreadResult = { outcomes: [], ms: [], waitedMs: [] };
   for (let i = 0; i < items.length; i++) {
     const started = performance.now();
+    const loop = performance.eventLoopUtilization();
     const assignment = fromBinary(AssignmentSchema, items[i] as Uint8Array);
     // One decoded template for the whole run: attempts read it and never change it.
     if (task !== undefined) assignment.task = task;
@@ -84,6 +87,8 @@ serveIsolate(async (payload, attempt): Promise<AttemptThreadResult> => {
     // A task's first attempt in this thread imports its code: its time says nothing of the next ones.
     const key = `${assignment.task?.id?.name ?? ""}\0${assignment.task?.id?.version ?? ""}\0${assignment.bundleUrl}`;
     result.ms.push(ranHere.has(key) ? performance.now() - started : -1);
+    // Time descheduled on a busy machine counts as active, not idle: only real awaits count.
+    result.waitedMs.push(performance.eventLoopUtilization(loop).idle);
     ranHere.add(key);
   }
   return result;

@@ -9,8 +9,14 @@ import { IsolatePool } from "./isolate-pool.ts";
 
 const cacheDir = mkdtempSync(join(tmpdir(), "flyte-pool-"));
 after(() => rmSync(cacheDir, { recursive: true, force: true }));
-const newPool = (maxStarting = 2, cores?: number): IsolatePool =>
-  new IsolatePool({ thread: { cacheDir, workerId: "pool-test" }, maxIdle: 8, maxStarting, ...(cores !== undefined ? { cores } : {}) });
+const newPool = (maxStarting = 2, cores?: number, spareAfterMs?: number): IsolatePool =>
+  new IsolatePool({
+    thread: { cacheDir, workerId: "pool-test" },
+    maxIdle: 8,
+    maxStarting,
+    ...(cores !== undefined ? { cores } : {}),
+    ...(spareAfterMs !== undefined ? { spareAfterMs } : {}),
+  });
 
 /** Waits (generously) until `ready()` holds. */
 async function until(ready: () => boolean, what: string): Promise<void> {
@@ -99,17 +105,38 @@ describe("the isolate pool", () => {
     }
   });
 
-  test("a released isolate leaves a spare loading, which serves the next version of the code", async () => {
-    const pool = newPool(2);
+  test("a pool that ran nothing for a while loads a spare, which serves the next version of the code", async () => {
+    const pool = newPool(2, undefined, 50);
     try {
       const a = await pool.acquire("bundle:a", undefined, false);
       assert.ok(a !== undefined);
       assert.equal(pool.size, 1);
       pool.release("bundle:a", a, false);
+      await until(() => pool.spares === 1, "a spare once the pool was quiet");
       assert.equal(pool.size, 2, "the warm isolate of bundle:a and a spare");
       const b = await pool.acquire("bundle:b", undefined, false);
       assert.ok(b !== undefined && b !== a);
       assert.equal(pool.size, 2, "bundle:b took the spare rather than starting a thread of its own");
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("no spare loads while attempts keep coming: a release right after an attempt starts no thread", async () => {
+    // A spare loaded on the heels of a first attempt (a map's first item, a workflow's first
+    // task) took a second of CPU from the burst that followed.
+    const pool = newPool(2, undefined, 60_000);
+    try {
+      const warm = await pool.acquire("bundle:a", undefined, false);
+      assert.ok(warm !== undefined);
+      for (let i = 0; i < 5; i++) {
+        pool.release("bundle:a", warm, false);
+        assert.equal(pool.size, 1, "no spare loading after a release");
+        assert.equal(await pool.acquire("bundle:a", undefined, false), warm);
+      }
+      pool.release("bundle:a", warm, false);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(pool.size, 1, "still none before the pool has been quiet for spareAfterMs");
     } finally {
       await pool.close();
     }

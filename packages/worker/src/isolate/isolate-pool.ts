@@ -41,7 +41,15 @@ export interface IsolatePoolOptions {
   readonly maxStarting?: number;
   /** Cores the attempts share: computing attempts gain nothing from more isolates. @default os.availableParallelism() */
   readonly cores?: number;
+  /**
+   * How long the pool must have run nothing before it loads a spare after a release, in ms.
+   * @default 1000
+   */
+  readonly spareAfterMs?: number;
 }
+
+/** See {@link IsolatePoolOptions.spareAfterMs}. */
+const SPARE_AFTER_MS = 1_000;
 
 /** An isolate's start time before one has been measured, in ms. */
 const START_GUESS_MS = 200;
@@ -74,6 +82,9 @@ export class IsolatePool {
   /** Moving average of the time an attempt awaited inside its thread, in ms. */
   #waitedMs = 0;
   #recheck: NodeJS.Timeout | undefined;
+  /** Loads a spare once the pool has been quiet (see #spareWhenQuiet). */
+  #spareTimer: NodeJS.Timeout | undefined;
+  #lastRelease = 0;
 
   constructor(options: IsolatePoolOptions) {
     this.#options = options;
@@ -142,10 +153,7 @@ export class IsolatePool {
       this.#idle.push({ full: `${key}\0${isolate.memoryMb ?? ""}`, isolate });
     }
     this.#pump();
-    // Keep a spare loaded while nothing waits: a new version of the code (an edit, registered
-    // again) then starts in an isolate that has the SDK loaded and imports only the project's
-    // modules, instead of waiting for a thread to start and load the SDK.
-    if (this.#waiters.length === 0) this.prepare();
+    this.#spareWhenQuiet();
     this.#idle = this.#idle.filter((e) => e.isolate.alive);
     while (this.#idle.length + this.#blank.length > this.#options.maxIdle) {
       const oldest = this.#idle.shift()?.isolate ?? this.#blank.shift();
@@ -153,10 +161,40 @@ export class IsolatePool {
     }
   }
 
+  /**
+   * Keeps a spare loaded for when the pool is quiet: a new version of the code (an edit,
+   * registered again) then starts in an isolate that has the SDK loaded and imports only the
+   * project's modules, instead of waiting for a thread to start and load the SDK. Not while
+   * attempts keep coming: loading one costs about a second of CPU, which a release right after a
+   * first attempt (a map's warm-up, a workflow's first task) spent while the next burst ran,
+   * slowing it (both workers loading a spare at the start of a 1,000-item map: about 0.8 s of
+   * the workers' CPU and a 1,000-item map 3x slower; docs/benchmarks.md, sixth round).
+   */
+  #spareWhenQuiet(): void {
+    this.#lastRelease = performance.now();
+    if (this.#spareTimer !== undefined || this.#closed) return;
+    const quietMs = this.#options.spareAfterMs ?? SPARE_AFTER_MS;
+    const check = (): void => {
+      this.#spareTimer = undefined;
+      // Running again: its next release arms the timer again.
+      if (this.#closed || this.#busy.size > 0 || this.#waiters.length > 0) return;
+      const left = quietMs - (performance.now() - this.#lastRelease);
+      if (left > 0) {
+        this.#spareTimer = setTimeout(check, left);
+        this.#spareTimer.unref();
+        return;
+      }
+      this.prepare();
+    };
+    this.#spareTimer = setTimeout(check, quietMs);
+    this.#spareTimer.unref();
+  }
+
   /** Terminates every isolate, busy, idle or loading; waiting acquires resolve `undefined`. */
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#recheck);
+    clearTimeout(this.#spareTimer);
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const waiter of waiters) waiter.take(undefined);
