@@ -252,6 +252,31 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     await page.context().close();
   });
 
+  test("a node chosen in the node list is brought into the graph's view", async () => {
+    const page = await env.open(executionPath(failed));
+    const graph = page.locator(".graph");
+    await page.locator('[data-node-id="n1"]').waitFor();
+    // Drag the graph far to the left: n1 leaves the view (and, not being drawn, the page).
+    const area = await graph.boundingBox();
+    assert.ok(area !== null);
+    await page.mouse.move(area.x + area.width - 20, area.y + area.height - 20);
+    await page.mouse.down();
+    for (let step = 1; step <= 10; step++) await page.mouse.move(area.x + area.width - 20 - step * 300, area.y + area.height - 20 - step * 5);
+    await page.mouse.up();
+    await page.locator('[data-node-id="n1"]').waitFor({ state: "detached" });
+
+    await page.getByRole("list", { name: "Nodes" }).getByRole("button", { name: "n1", exact: true }).click();
+    await page.getByRole("complementary", { name: "Node n1" }).waitFor();
+    // Wholly inside the graph's area, beside the panel that opened.
+    await page.waitForFunction(
+      `(() => { const g = document.querySelector(".graph")?.getBoundingClientRect(); const n = document.querySelector('[data-node-id="n1"]')?.getBoundingClientRect();
+        return g !== undefined && n !== undefined && n.left >= g.left && n.right <= g.right && n.top >= g.top && n.bottom <= g.bottom; })()`,
+      undefined,
+      { timeout: UI_TIMEOUT_MS },
+    );
+    await page.context().close();
+  });
+
   const pages: [string, () => string][] = [
     ["projects", () => "/console/"],
     ["executions", () => "/console/projects/flytesnacks/executions?domain=development"],

@@ -9,6 +9,7 @@ import { Background, Controls, MiniMap, ReactFlow, useReactFlow, useStore, useSt
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { handlesOf, nodeTypes, sizeOf, type FlowData, type GraphNode } from "./flow-nodes.tsx";
+import { absoluteBoxOf, FollowSelection } from "./follow-selection.tsx";
 import type { LayoutNode } from "./layout-types.ts";
 import { useLayout, type Layout } from "./use-layout.ts";
 import { fitTransform, idsInWindow, nextWindow, viewBox, type Box } from "./view-window.ts";
@@ -232,6 +233,7 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle, onD
   }, [boxes, viewWindow, fitBounds]);
   const flowNodes = useFlowNodes(nodes, layout, selected, stableOnSelect, stableOnToggle, inWindow);
   const shown = useMemo(() => ({ nodes: flowNodes, edges: inWindow === undefined ? flowEdges : edgesAmong(flowNodes, flowEdges) }), [flowNodes, flowEdges, inWindow]);
+  const selectedBox = useMemo(() => (layout === undefined || selected === undefined ? undefined : absoluteBoxOf(nodes, layout, selected)), [layout, selected]);
   const wholeBounds = useMemo(() => (windowed && layout !== undefined ? boundsOf(nodes, layout) : undefined), [windowed, layout]);
   // Runs after React Flow's own effects (those of children run first), so its nodes are set up.
   useEffect(() => {
@@ -244,6 +246,7 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle, onD
       {/* Remounted once laid out, so the view fits the laid-out graph, not the empty one. */}
       <ReactFlow key={layout === undefined ? "unlaid" : "laid"} nodes={shown.nodes} edges={shown.edges} nodeTypes={nodeTypes} fitView fitViewOptions={fitViewOptions} minZoom={0.05} onlyRenderVisibleElements proOptions={{ hideAttribution: true }} onNodeClick={(_, n) => stableOnSelect(n.id)} nodesFocusable={false} edgesFocusable={false}>
         <RefitOnLayout layout={layout} bounds={fitBounds} />
+        <FollowSelection selected={selected} box={selectedBox} />
         {windowed ? <ViewWindow onWindow={setViewWindow} /> : null}
         <Background />
         {windowed ? <WindowedControls bounds={wholeBounds} /> : <Controls showInteractive={false} />}
