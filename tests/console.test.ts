@@ -133,6 +133,7 @@ describe("the console", { timeout: 600_000 }, () => {
     const sha = (s: string): string => createHash("sha256").update(s).digest("hex");
     const hash = sha(`a.txt\0sha256:${sha("alpha")}\nsub/b.txt\0sha256:${sha("beta")}\n`);
     await page.waitForFunction(`document.querySelector('input[name="folder"]').value.endsWith("/download/flytesnacks/development/inputs/content/${hash}/shots")`, undefined, { timeout: UI_TIMEOUT_MS });
+    await env.shot(page, "launch-form-folder");
     await page.getByRole("button", { name: "Launch" }).click();
     await page.waitForURL(/\/executions\/[a-z0-9]+$/, { waitUntil: "commit" });
     await waitForPhase(page, "SUCCEEDED");
