@@ -186,6 +186,14 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     // Both doubles feed the total: two edges, and the total laid out after them (not in a column).
     await page.getByTestId("rf__edge-n0-dn0>n0-dn2").waitFor({ state: "attached" });
     await page.getByTestId("rf__edge-n0-dn1>n0-dn2").waitFor({ state: "attached" });
+    // The edges are drawn as soon as the dynamic workflow is known; the layout that uses them comes
+    // a moment later from the layout worker (on a busy machine, after the edges): wait for it.
+    await page.waitForFunction(
+      `(() => { const d = document.querySelector('.gnode[data-node-id="n0-dn0"]')?.getBoundingClientRect(); const t = document.querySelector('.gnode[data-node-id="n0-dn2"]')?.getBoundingClientRect();
+        return d !== undefined && t !== undefined && t.x > d.x + d.width; })()`,
+      undefined,
+      { timeout: UI_TIMEOUT_MS },
+    );
     const double = await page.locator('.gnode[data-node-id="n0-dn0"]').boundingBox();
     const total = await page.locator('.gnode[data-node-id="n0-dn2"]').boundingBox();
     assert.ok(double !== null && total !== null && total.x > double.x + double.width, `n0-dn2 is laid out after n0-dn0: ${JSON.stringify([double, total])}`);
