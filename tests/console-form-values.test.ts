@@ -82,5 +82,6 @@ test("files, directories and dataframes are given as URIs, kept with the type's 
   assert.equal(emptyValue(csv), "");
   assert.ok(takesOneFile(csv) && takesOneFile(frame) && !takesOneFile(folder));
   assert.throws(() => literalOf("", csv, "csv"), /^FormValueError: csv: choose a local file to upload or give the URI of a file \(csv\)/);
+  assert.throws(() => literalOf("", folder, "dir"), /^FormValueError: dir: choose a local folder to upload or give the URI of a /);
   assert.throws(() => literalOf("amounts.csv", csv, "csv"), /csv: expected a URI such as http:\/\/<server>\/download\/\.\.\., got 'amounts.csv'/);
 });

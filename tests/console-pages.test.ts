@@ -186,6 +186,14 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     // Both doubles feed the total: two edges, and the total laid out after them (not in a column).
     await page.getByTestId("rf__edge-n0-dn0>n0-dn2").waitFor({ state: "attached" });
     await page.getByTestId("rf__edge-n0-dn1>n0-dn2").waitFor({ state: "attached" });
+    // The edges are drawn as soon as the dynamic workflow is known; the layout that uses them comes
+    // a moment later from the layout worker (on a busy machine, after the edges): wait for it.
+    await page.waitForFunction(
+      `(() => { const d = document.querySelector('.gnode[data-node-id="n0-dn0"]')?.getBoundingClientRect(); const t = document.querySelector('.gnode[data-node-id="n0-dn2"]')?.getBoundingClientRect();
+        return d !== undefined && t !== undefined && t.x > d.x + d.width; })()`,
+      undefined,
+      { timeout: UI_TIMEOUT_MS },
+    );
     const double = await page.locator('.gnode[data-node-id="n0-dn0"]').boundingBox();
     const total = await page.locator('.gnode[data-node-id="n0-dn2"]').boundingBox();
     assert.ok(double !== null && total !== null && total.x > double.x + double.width, `n0-dn2 is laid out after n0-dn0: ${JSON.stringify([double, total])}`);
@@ -249,6 +257,31 @@ describe("the console's pages", { timeout: 600_000 }, () => {
     await page.keyboard.press("Enter");
     await page.waitForURL(/node=n0/, { waitUntil: "commit" });
     await page.getByRole("complementary", { name: "Node n0" }).waitFor();
+    await page.context().close();
+  });
+
+  test("a node chosen in the node list is brought into the graph's view", async () => {
+    const page = await env.open(executionPath(failed));
+    const graph = page.locator(".graph");
+    await page.locator('[data-node-id="n1"]').waitFor();
+    // Drag the graph far to the left: n1 leaves the view (and, not being drawn, the page).
+    const area = await graph.boundingBox();
+    assert.ok(area !== null);
+    await page.mouse.move(area.x + area.width - 20, area.y + area.height - 20);
+    await page.mouse.down();
+    for (let step = 1; step <= 10; step++) await page.mouse.move(area.x + area.width - 20 - step * 300, area.y + area.height - 20 - step * 5);
+    await page.mouse.up();
+    await page.locator('[data-node-id="n1"]').waitFor({ state: "detached" });
+
+    await page.getByRole("list", { name: "Nodes" }).getByRole("button", { name: "n1", exact: true }).click();
+    await page.getByRole("complementary", { name: "Node n1" }).waitFor();
+    // Wholly inside the graph's area, beside the panel that opened.
+    await page.waitForFunction(
+      `(() => { const g = document.querySelector(".graph")?.getBoundingClientRect(); const n = document.querySelector('[data-node-id="n1"]')?.getBoundingClientRect();
+        return g !== undefined && n !== undefined && n.left >= g.left && n.right <= g.right && n.top >= g.top && n.bottom <= g.bottom; })()`,
+      undefined,
+      { timeout: UI_TIMEOUT_MS },
+    );
     await page.context().close();
   });
 

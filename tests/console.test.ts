@@ -3,7 +3,9 @@
 // relaunching and recovering, and a map task shown as one node with its items' histogram.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium, type Page } from "playwright-core";
 import { CHROMIUM, executionPath, startConsoleEnv, UI_TIMEOUT_MS, type ConsoleEnv } from "./console-helpers.ts";
@@ -112,6 +114,34 @@ describe("the console", { timeout: 600_000 }, () => {
     await page.locator('input[name="csv"]').waitFor();
     assert.equal(await page.locator('input[name="csv"]').inputValue(), uploaded, "relaunch shows the earlier URI");
     await page.context().close();
+  });
+
+  test("a directory input is uploaded as a folder from the form, at the folder's content address, and launched", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "console-folder-"));
+    const dir = join(parent, "shots");
+    mkdirSync(join(dir, "sub"), { recursive: true });
+    writeFileSync(join(dir, "a.txt"), "alpha");
+    writeFileSync(join(dir, "sub", "b.txt"), "beta");
+    const page = await env.open("/console/projects/flytesnacks/domains/development/launch?lp=folder_wf");
+    const uri = page.locator('input[name="folder"]');
+    await uri.waitFor();
+    await page.getByRole("button", { name: "Launch" }).click();
+    await page.getByRole("alert").filter({ hasText: "folder: choose a local folder to upload" }).waitFor();
+
+    await page.getByLabel("Upload a local folder for folder").setInputFiles(dir);
+    // Where `flyte run --remote` puts the same folder: by the hash of its files' paths and hashes.
+    const sha = (s: string): string => createHash("sha256").update(s).digest("hex");
+    const hash = sha(`a.txt\0sha256:${sha("alpha")}\nsub/b.txt\0sha256:${sha("beta")}\n`);
+    await page.waitForFunction(`document.querySelector('input[name="folder"]').value.endsWith("/download/flytesnacks/development/inputs/content/${hash}/shots")`, undefined, { timeout: UI_TIMEOUT_MS });
+    await env.shot(page, "launch-form-folder");
+    await page.getByRole("button", { name: "Launch" }).click();
+    await page.waitForURL(/\/executions\/[a-z0-9]+$/, { waitUntil: "commit" });
+    await waitForPhase(page, "SUCCEEDED");
+    const outputs = page.getByRole("table", { name: "Execution outputs" });
+    await outputs.getByText("sub/b.txt=beta").waitFor();
+    assert.match(await outputs.innerText(), /"a\.txt=alpha\\nsub\/b\.txt=beta"/, "the task read both files of the uploaded folder, and only them");
+    await page.context().close();
+    rmSync(parent, { recursive: true, force: true });
   });
 
   test("over plain HTTP off localhost (no Web Crypto) an upload still goes to its content address", async () => {

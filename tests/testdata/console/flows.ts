@@ -2,12 +2,12 @@
 // gate, a map task, sub-workflows (one inside another), a dynamic fan-out and join, a failing task
 // (to recover), and files in
 // and out (a CSV file, a dataframe, a report).
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromArrays } from "apache-arrow";
 import { z } from "zod";
-import { approve, dataFrame, duration, dynamic, file, mapTask, task, workflow } from "flytekit";
+import { approve, dataFrame, directory, duration, dynamic, file, mapTask, task, workflow } from "flytekit";
 
 const Point = z.object({ x: z.int(), y: z.number(), label: z.string().optional() });
 
@@ -93,3 +93,12 @@ export const files_wf = workflow({ name: "files_wf", inputs: { csv: file("csv") 
   const df = csv_to_frame({ csv });
   return [df, frame_report({ df })];
 });
+
+/** A folder's files as `<relative path>=<content>` lines in path order: what a folder upload sent. */
+export const folder_listing = task({ name: "folder_listing", inputs: { folder: directory() }, outputs: z.string() }, async ({ folder }) => {
+  const root = await folder.download();
+  const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  return files.map((e) => `${join(e.parentPath, e.name).slice(root.length + 1)}=${readFileSync(join(e.parentPath, e.name), "utf8")}`).sort().join("\n");
+});
+
+export const folder_wf = workflow({ name: "folder_wf", inputs: { folder: directory() }, outputs: z.string() }, ({ folder }) => folder_listing({ folder }));

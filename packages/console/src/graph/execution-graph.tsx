@@ -9,6 +9,7 @@ import { Background, Controls, MiniMap, ReactFlow, useReactFlow, useStore, useSt
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { handlesOf, nodeTypes, sizeOf, type FlowData, type GraphNode } from "./flow-nodes.tsx";
+import { absoluteBoxOf, FollowSelection } from "./follow-selection.tsx";
 import type { LayoutNode } from "./layout-types.ts";
 import { useLayout, type Layout } from "./use-layout.ts";
 import { fitTransform, idsInWindow, nextWindow, viewBox, type Box } from "./view-window.ts";
@@ -66,8 +67,10 @@ function shapeKeyOf(nodes: readonly GraphNode[], edges: readonly (readonly [stri
  * React Flow nodes that keep their identity while nothing about them changed. React Flow
  * re-measures and re-renders every node whose object is new, so re-creating 5,000 nodes on each
  * live update (or on a selection) costs seconds; here only the changed ones are new objects.
+ * With `only` (a windowed graph), only the top-level nodes in it and their nested ones are made:
+ * the others would be dropped by the window anyway, after costing an object each.
  */
-function useFlowNodes(nodes: readonly GraphNode[], layout: Layout | undefined, selected: string | undefined, onSelect: (id: string) => void, onToggle: (id: string) => void): Node<FlowData>[] {
+function useFlowNodes(nodes: readonly GraphNode[], layout: Layout | undefined, selected: string | undefined, onSelect: (id: string) => void, onToggle: (id: string) => void, only: ReadonlySet<string> | undefined): Node<FlowData>[] {
   const cache = useRef(new Map<string, Node<FlowData>>());
   const laidOut = useRef<Layout | undefined>(undefined);
   return useMemo(() => {
@@ -98,10 +101,10 @@ function useFlowNodes(nodes: readonly GraphNode[], layout: Layout | undefined, s
       out.push(node);
       if (group) for (const c of n.children ?? []) add(c, n.id);
     };
-    for (const n of nodes) add(n, undefined);
+    for (const n of nodes) if (only === undefined || only.has(n.id)) add(n, undefined);
     cache.current = next;
     return out;
-  }, [nodes, layout, selected, onSelect, onToggle]);
+  }, [nodes, layout, selected, onSelect, onToggle, only]);
 }
 
 /** Every edge to draw: the workflow's, and those inside expanded groups (at any depth). */
@@ -196,18 +199,10 @@ function boxesOf(nodes: readonly GraphNode[], layout: Layout): Map<string, Box> 
   return new Map(nodes.map((n) => [n.id, { ...(layout.positions[n.id] ?? { x: 0, y: 0 }), ...(layout.sizes[n.id] ?? sizeOf(n)) }]));
 }
 
-/** The React Flow nodes under the top-level nodes `ids` (a group brings its nested nodes), and the edges between them. */
-function windowOf(nodes: readonly Node<FlowData>[], edges: readonly Edge[], ids: ReadonlySet<string>): { nodes: Node<FlowData>[]; edges: Edge[] } {
-  const rootOf = new Map<string, string>();
-  const kept: Node<FlowData>[] = [];
-  // Parents come before their children, so a child's root is known when it is reached.
-  for (const n of nodes) {
-    const root = n.parentId === undefined ? n.id : (rootOf.get(n.parentId) ?? n.parentId);
-    rootOf.set(n.id, root);
-    if (ids.has(root)) kept.push(n);
-  }
-  const shown = new Set(kept.map((n) => n.id));
-  return { nodes: kept, edges: edges.filter((e) => shown.has(e.source) && shown.has(e.target)) };
+/** The edges between `nodes` (those of a window). */
+function edgesAmong(nodes: readonly Node<FlowData>[], edges: readonly Edge[]): Edge[] {
+  const shown = new Set(nodes.map((n) => n.id));
+  return edges.filter((e) => shown.has(e.source) && shown.has(e.target));
 }
 
 /** The graph; positions come from the layout worker. */
@@ -222,7 +217,6 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle, onD
   const latestOnToggle = useRef(onToggle);
   latestOnToggle.current = onToggle;
   const stableOnToggle = useCallback((id: string) => latestOnToggle.current?.(id), []);
-  const flowNodes = useFlowNodes(nodes, layout, selected, stableOnSelect, stableOnToggle);
   const fitViewOptions = useMemo(
     () => ({ maxZoom: FIT.maxZoom, minZoom: FIT.minZoom, ...(nodes.length > FIT_FIRST_NODES ? { nodes: nodes.slice(0, FIT_FIRST_NODES).map((n) => ({ id: n.id })) } : {}) }),
     [shapeKey],
@@ -237,7 +231,9 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle, onD
     const window = viewWindow ?? (fitBounds === undefined ? undefined : openingWindow(fitBounds));
     return boxes === undefined || window === undefined ? undefined : idsInWindow(boxes, edges, window);
   }, [boxes, viewWindow, fitBounds]);
-  const shown = useMemo(() => (inWindow === undefined ? { nodes: flowNodes, edges: flowEdges } : windowOf(flowNodes, flowEdges, inWindow)), [flowNodes, flowEdges, inWindow]);
+  const flowNodes = useFlowNodes(nodes, layout, selected, stableOnSelect, stableOnToggle, inWindow);
+  const shown = useMemo(() => ({ nodes: flowNodes, edges: inWindow === undefined ? flowEdges : edgesAmong(flowNodes, flowEdges) }), [flowNodes, flowEdges, inWindow]);
+  const selectedBox = useMemo(() => (layout === undefined || selected === undefined ? undefined : absoluteBoxOf(nodes, layout, selected)), [layout, selected]);
   const wholeBounds = useMemo(() => (windowed && layout !== undefined ? boundsOf(nodes, layout) : undefined), [windowed, layout]);
   // Runs after React Flow's own effects (those of children run first), so its nodes are set up.
   useEffect(() => {
@@ -250,6 +246,7 @@ export function ExecutionGraph({ nodes, edges, selected, onSelect, onToggle, onD
       {/* Remounted once laid out, so the view fits the laid-out graph, not the empty one. */}
       <ReactFlow key={layout === undefined ? "unlaid" : "laid"} nodes={shown.nodes} edges={shown.edges} nodeTypes={nodeTypes} fitView fitViewOptions={fitViewOptions} minZoom={0.05} onlyRenderVisibleElements proOptions={{ hideAttribution: true }} onNodeClick={(_, n) => stableOnSelect(n.id)} nodesFocusable={false} edgesFocusable={false}>
         <RefitOnLayout layout={layout} bounds={fitBounds} />
+        <FollowSelection selected={selected} box={selectedBox} />
         {windowed ? <ViewWindow onWindow={setViewWindow} /> : null}
         <Background />
         {windowed ? <WindowedControls bounds={wholeBounds} /> : <Controls showInteractive={false} />}

@@ -5,25 +5,11 @@
  */
 import { Handle, Position, type Node, type NodeHandle, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
-import type { MapItemSummary } from "@flyte/idl/gen/flyte/watch/v1/watch_pb.js";
 import { MapHistogram } from "../components/map-histogram.tsx";
 import { phaseTone } from "../lib/phases.ts";
+import type { GraphNode } from "./graph-node.ts";
 
-/** One node of the graph as the page knows it. */
-export interface GraphNode {
-  readonly id: string;
-  readonly label: string;
-  /** "task", "map", "gate", "branch", "subworkflow", ... */
-  readonly kind: string;
-  readonly phase: string;
-  readonly map?: MapItemSummary | undefined;
-  /** How many nested nodes (sub-workflow, branch or dynamic children) were recorded under it. */
-  readonly childCount?: number | undefined;
-  /** Its nested nodes, when expanded; drawn inside it as a group. */
-  readonly children?: readonly GraphNode[] | undefined;
-  /** Edges between `children` (their ids), from the nested workflow's connections. */
-  readonly childEdges?: readonly (readonly [string, string])[] | undefined;
-}
+export type { GraphNode } from "./graph-node.ts";
 
 /** What each React Flow node carries. */
 export type FlowData = { node: GraphNode; selected: boolean; onSelect: (id: string) => void; onToggle: (id: string) => void };

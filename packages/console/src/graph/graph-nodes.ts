@@ -12,7 +12,7 @@ import type { NodeExecution } from "@flyte/idl/gen/flyteidl/admin/node_execution
 import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 import type { Node as WorkflowNode } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import { nodePhaseName } from "../lib/phases.ts";
-import type { GraphNode } from "./flow-nodes.tsx";
+import type { GraphNode } from "./graph-node.ts";
 
 /** Live state the graph shows. */
 export interface GraphLive {
@@ -37,7 +37,24 @@ interface Template {
   readonly edges: readonly (readonly [string, string])[];
 }
 
+/**
+ * Templates already read, by compiled workflow. A workflow never changes once fetched, and the
+ * page rebuilds its graph on every live update: reading a 5,000-node template's connections
+ * again each time cost tens of milliseconds per update, and gave the graph new edge arrays.
+ */
+const templates = new WeakMap<object, Template>();
+
 function templateOf(compiled: CompiledWorkflowClosure["primary"]): Template {
+  if (compiled === undefined) return readTemplate(compiled);
+  let found = templates.get(compiled);
+  if (found === undefined) {
+    found = readTemplate(compiled);
+    templates.set(compiled, found);
+  }
+  return found;
+}
+
+function readTemplate(compiled: CompiledWorkflowClosure["primary"]): Template {
   const nodes = (compiled?.template?.nodes ?? []).filter((n) => !SPECIAL.has(n.id));
   const edges: [string, string][] = [];
   for (const [target, ids] of Object.entries(compiled?.connections?.upstream ?? {})) {

@@ -260,8 +260,9 @@ export function literalOf(value: FormValue, type: LiteralType, path: string): Li
     case "blob":
     case "structuredDatasetType": {
       const uri = typeof value === "string" ? value.trim() : "";
-      if (uri === "") return fail(`choose a local file to upload or give the URI of a ${typeName(type)} in the server's store`);
-      if (!URI.test(uri)) return fail(`expected a URI such as http://<server>/download/..., got '${uri}' (a local file is picked with the file button, not typed)`);
+      const local = takesOneFile(type) ? "file" : "folder";
+      if (uri === "") return fail(`choose a local ${local} to upload or give the URI of a ${typeName(type)} in the server's store`);
+      if (!URI.test(uri)) return fail(`expected a URI such as http://<server>/download/..., got '${uri}' (a local ${local} is picked with the ${local} button, not typed)`);
       if (t.case === "structuredDatasetType") {
         return scalarLiteral({ case: "scalar", value: { value: { case: "structuredDataset", value: { uri, metadata: { structuredDatasetType: t.value } } } } } as never);
       }

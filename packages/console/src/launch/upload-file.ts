@@ -19,7 +19,7 @@ export const UploadContext = createContext<UploadFile | undefined>(undefined);
  * The file's SHA-256 in hex, hashed a slice at a time in a Web Worker with our own SHA-256: Web
  * Crypto would need the whole file in memory, and a plain-HTTP page off localhost has none.
  */
-function contentId(file: File): Promise<string> {
+export function contentId(file: File): Promise<string> {
   let worker: Worker;
   try {
     worker = new Worker(new URL("./hash.worker.ts", import.meta.url), { type: "module" });

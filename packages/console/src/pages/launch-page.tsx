@@ -13,6 +13,7 @@ import { admin } from "../api/clients.ts";
 import { fetchLaunchPlan } from "../api/entities.ts";
 import { FormField } from "../launch/form-field.tsx";
 import { UploadContext, uploaderFor } from "../launch/upload-file.ts";
+import { FolderUploadContext, folderUploaderFor } from "../launch/upload-folder.ts";
 import { emptyValue, FormValueError, literalOf, valueOf, type FormValue } from "../launch/form-values.ts";
 import { literalToJson } from "../lib/literals.ts";
 import { executionUrl } from "../lib/urls.ts";
@@ -34,6 +35,7 @@ export function LaunchPage() {
   const [errors, setErrors] = useState<string[]>([]);
   const [submitting, setSubmitting] = useState(false);
   const upload = useMemo(() => uploaderFor(project, domain), [project, domain]);
+  const uploadFolder = useMemo(() => folderUploaderFor(project, domain), [project, domain]);
   const parameters = lp.data?.spec?.defaultInputs?.parameters ?? lp.data?.closure?.expectedInputs?.parameters ?? {};
   const fixed = lp.data?.spec?.fixedInputs?.literals ?? {};
 
@@ -100,6 +102,7 @@ export function LaunchPage() {
       <h1>Launch {name}</h1>
       <p className="muted">Launch plan {lp.data.id?.name} version {lp.data.id?.version}{from === "" ? "" : `, inputs from execution ${from}`}</p>
       <UploadContext value={upload}>
+      <FolderUploadContext value={uploadFolder}>
       <form className="launch" onSubmit={(e) => void submit(e)} noValidate aria-label="Launch form">
         {Object.entries(parameters).map(([input, parameter]) =>
           parameter.var?.type === undefined ? null : (
@@ -120,6 +123,7 @@ export function LaunchPage() {
         ) : null}
         <button type="submit" className="primary" disabled={submitting}>{submitting ? "Launching…" : "Launch"}</button>
       </form>
+      </FolderUploadContext>
       </UploadContext>
     </section>
   );
