@@ -101,7 +101,7 @@ describe("eager tasks on the worker", () => {
     server.eagerChild = async (req) => {
       const { a, b } = addInputs(req);
       const child = push("add", ints({ a, b }));
-      const done = await server.completion(child.attemptId, 5_000);
+      const done = await server.completion(child.attemptId, 30_000);
       return { childId: "e0", outcome: { case: "outputs", value: done.outcome.case === "outputs" ? done.outcome.value : ints({}) } };
     };
     const a = push("smart", ints({ x: 6 }));

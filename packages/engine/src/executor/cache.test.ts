@@ -108,9 +108,20 @@ describe("caching of task nodes", () => {
     const pending = Promise.all(
       ["e1", "e2", "e3"].map((executionId) => engine.execute({ executionId, closure, inputs: intMap({ x: 5, y: 0 }) })),
     );
-    await sleep(20); // the holder computes while the others wait for the next heartbeat
-    clock.advance(1000);
-    const results = await pending;
+    // The holder computes while the others wait for a heartbeat on the fake clock. On a busy
+    // machine the waiters may reach their timers only after any fixed real wait, so the clock
+    // moves one heartbeat at a time until all three have ended; the holder extends its
+    // reservation at every heartbeat, so no waiter can take it over.
+    let settled = false;
+    const done = pending.finally(() => {
+      settled = true;
+    });
+    for (let turns = 0; !settled && turns < 6000; turns++) {
+      clock.advance(1000);
+      await sleep(5);
+    }
+    assert.ok(settled, "the three cache-serialized executions did not end within 6,000 heartbeats");
+    const results = await done;
     assert.deepEqual(results.map((r) => r.phase === "SUCCEEDED" && intOf(r.outputs.literals["o0"])), [6n, 6n, 6n]);
     assert.equal(runner.calls.length, 1);
   });

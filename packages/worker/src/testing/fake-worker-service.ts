@@ -154,8 +154,12 @@ export class FakeWorkerService {
     return text;
   }
 
-  /** Waits until the attempt `attemptId` is completed; returns the request. */
-  async completion(attemptId: string, timeoutMs = 10_000): Promise<CompleteRequest> {
+  /**
+   * Waits until the attempt `attemptId` is completed; returns the request. The default bound is
+   * generous: a first attempt includes a worker process's start, the bundle's download and an
+   * isolate's load, which take tens of seconds on a busy machine.
+   */
+  async completion(attemptId: string, timeoutMs = 60_000): Promise<CompleteRequest> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const hit = this.completions.find((c) => c.attemptId === attemptId);
