@@ -8,7 +8,7 @@
 //
 // One copy for every installed package: messages and descriptors cross packages (the IDL's
 // schemas, the engine's and flytekit's messages, Connect's codecs in cli/server/worker).
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { buildSync } from "esbuild";
 
@@ -16,8 +16,8 @@ import { buildSync } from "esbuild";
 const PROTOBUF = "@bufbuild/protobuf";
 const SUBPATHS = ["", "codegenv2", "reflect", "wire", "wkt"] as const;
 
-/** Where the bundle lives inside @flyte/idl, and the specifier other packages import it by. */
-const DIST_FOLDER = "protobuf";
+/** The bundle's file inside @flyte/idl, and the specifier other packages import it by. */
+const DIST_FILE = "protobuf.js";
 const SELF = "@flyte/idl/protobuf";
 
 function walk(dir: string): string[] {
@@ -49,61 +49,62 @@ function importedNames(files: readonly string[]): Map<string, Set<string>> {
   return names;
 }
 
-/** The file a subpath's bundle is written to, under dist/protobuf/. */
-function entryName(sub: string): string {
-  return sub === "" ? "index" : sub;
-}
-
 /**
- * Bundles protobuf-es into `<idlDir>/dist/protobuf/` (exported as `@flyte/idl/protobuf/*`) with
- * the names the JavaScript of `packageDirs` imports, then rewrites those imports to it: relative
- * inside the IDL package, `@flyte/idl/protobuf/<subpath>` elsewhere. Returns the number of
- * imports rewritten.
+ * Bundles protobuf-es into `<idlDir>/dist/protobuf.js` (exported as `@flyte/idl/protobuf`) with
+ * the names the JavaScript of `packageDirs` imports from any of its subpaths, then rewrites those
+ * imports to it: relative inside the IDL package, `@flyte/idl/protobuf` elsewhere. One file, not
+ * one per subpath: the subpaths share most of their code, and esbuild would split it into chunks,
+ * each one more module to resolve. Returns the number of imports rewritten.
  */
 export function bundleProtobuf(idlDir: string, packageDirs: readonly string[]): number {
   const files = packageDirs.flatMap((dir) => walk(join(dir, "dist")).filter((f) => f.endsWith(".js")));
   const names = importedNames(files);
-  const out = join(idlDir, "dist", DIST_FOLDER);
-  const entries = join(out, ".entries");
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(entries, { recursive: true });
-  const entryPoints = SUBPATHS.map((sub) => {
-    const path = join(entries, `${entryName(sub)}.js`);
-    const list = [...(names.get(sub) ?? [])].sort();
-    writeFileSync(path, list.length === 0 ? "export {};\n" : `export { ${list.join(", ")} } from "${sub === "" ? PROTOBUF : `${PROTOBUF}/${sub}`}";\n`);
-    return path;
-  });
-  buildSync({
-    entryPoints,
-    outdir: out,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node22",
-    // From the repository's node_modules, wherever the build folder is (as INLINED in bundle-dist.ts).
-    nodePaths: [resolve(import.meta.dirname, "../node_modules")],
-    chunkNames: "chunk-[hash]",
-    keepNames: true,
-    legalComments: "none",
-    logLevel: "warning",
-  });
-  rmSync(entries, { recursive: true, force: true });
+  // One namespace for all subpaths: a name two subpaths export would be ambiguous.
+  const owner = new Map<string, string>();
+  for (const [sub, set] of names) {
+    for (const name of set) {
+      const other = owner.get(name);
+      if (other !== undefined && other !== sub) throw new Error(`${PROTOBUF}: '${name}' is imported from both '${other}' and '${sub}'; scripts/bundle-protobuf.ts merges the subpaths into one namespace`);
+      owner.set(name, sub);
+    }
+  }
+  const idlDist = join(idlDir, "dist");
+  const out = join(idlDist, DIST_FILE);
+  const entry = join(idlDist, ".protobuf-entry.js");
+  writeFileSync(
+    entry,
+    SUBPATHS.filter((sub) => (names.get(sub)?.size ?? 0) > 0)
+      .map((sub) => `export { ${[...names.get(sub)!].sort().join(", ")} } from "${sub === "" ? PROTOBUF : `${PROTOBUF}/${sub}`}";\n`)
+      .join(""),
+  );
+  try {
+    buildSync({
+      entryPoints: [entry],
+      outfile: out,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node22",
+      // From the repository's node_modules, wherever the build folder is (as INLINED in bundle-dist.ts).
+      nodePaths: [resolve(import.meta.dirname, "../node_modules")],
+      keepNames: true,
+      legalComments: "none",
+      logLevel: "warning",
+    });
+  } finally {
+    rmSync(entry, { force: true });
+  }
 
   let rewritten = 0;
-  const idlDist = join(idlDir, "dist");
   for (const file of files) {
     const text = readFileSync(file, "utf8");
     if (!text.includes(PROTOBUF)) continue;
-    const inIdl = !relative(idlDist, file).startsWith("..");
-    const fixed = text.replace(IMPORT, (whole: string, _kind: string, _list: string, quote: string, sub: string | undefined) => {
-      let target: string;
-      if (inIdl) {
-        target = relative(dirname(file), join(out, `${entryName(sub ?? "")}.js`)).split(sep).join("/");
-        if (!target.startsWith(".")) target = `./${target}`;
-      } else {
-        target = `${SELF}/${entryName(sub ?? "")}`;
-      }
+    let target = SELF;
+    if (!relative(idlDist, file).startsWith("..")) {
+      target = relative(dirname(file), out).split(sep).join("/");
+      if (!target.startsWith(".")) target = `./${target}`;
+    }
+    const fixed = text.replace(IMPORT, (whole: string, _kind: string, _list: string, quote: string) => {
       rewritten++;
       return whole.replace(/(["'])@bufbuild\/protobuf(?:\/[a-z0-9]+)?\1$/, `${quote}${target}${quote}`);
     });
@@ -113,4 +114,4 @@ export function bundleProtobuf(idlDir: string, packageDirs: readonly string[]): 
 }
 
 /** The `exports` entry @flyte/idl's installable manifest gains for the bundle. */
-export const PROTOBUF_EXPORTS = { [`./${DIST_FOLDER}/*`]: `./dist/${DIST_FOLDER}/*.js` } as const;
+export const PROTOBUF_EXPORTS = { "./protobuf": `./dist/${DIST_FILE}` } as const;
