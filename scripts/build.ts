@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { dirname, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { bundleDist } from "./bundle-dist.ts";
+import { bundleProtobuf, PROTOBUF_EXPORTS } from "./bundle-protobuf.ts";
 import { installableManifest, type Manifest } from "./manifest.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -79,7 +80,7 @@ export function build(buildDir: string = BUILD_DIR): BuiltPackage[] {
   execFileSync(process.execPath, [tsc, "-p", join(ROOT, "tsconfig.build.json"), "--outDir", tscOut], { cwd: ROOT, stdio: "inherit" });
 
   const root = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { workspaces: string[]; engines: Record<string, string> };
-  return root.workspaces.map((workspace) => {
+  const built = root.workspaces.map((workspace) => {
     const source = join(ROOT, workspace);
     const base = workspace.split("/").pop() ?? workspace;
     const out = join(buildDir, "packages", base);
@@ -87,7 +88,7 @@ export function build(buildDir: string = BUILD_DIR): BuiltPackage[] {
     const manifest = JSON.parse(readFileSync(join(source, "package.json"), "utf8")) as Manifest;
     if (manifest.exports === undefined) {
       buildStatic(source, out, manifest, root.engines);
-      return { name: manifest.name, dir: out };
+      return { name: manifest.name, dir: out, code: false };
     }
     cpSync(join(tscOut, base, "src"), join(out, "dist"), { recursive: true });
     // Generated protobuf-es code is JavaScript with declarations already: shipped as is.
@@ -111,8 +112,16 @@ export function build(buildDir: string = BUILD_DIR): BuiltPackage[] {
     // The IDL's generated files are reached one by one (`@flyte/idl/gen/*`): they stay as they are.
     if (!existsSync(join(source, "src/gen"))) bundleDist(out, manifest.name, installable, Object.values(manifest.bin ?? {}).map((bin) => join(out, bin)));
     writeFileSync(join(out, "package.json"), `${JSON.stringify(installable, null, 2)}\n`);
-    return { name: manifest.name, dir: out };
+    return { name: manifest.name, dir: out, code: true };
   });
+  // One bundled copy of protobuf-es, inside @flyte/idl, for every package (scripts/bundle-protobuf.ts).
+  const idl = built.find((p) => p.name === "@flyte/idl");
+  if (idl === undefined) throw new Error("no @flyte/idl among the workspaces: nowhere to put protobuf-es");
+  bundleProtobuf(idl.dir, built.filter((p) => p.code).map((p) => p.dir));
+  const idlManifest = JSON.parse(readFileSync(join(idl.dir, "package.json"), "utf8")) as { exports: Record<string, unknown> };
+  idlManifest.exports = { ...idlManifest.exports, ...PROTOBUF_EXPORTS };
+  writeFileSync(join(idl.dir, "package.json"), `${JSON.stringify(idlManifest, null, 2)}\n`);
+  return built.map(({ name, dir }) => ({ name, dir }));
 }
 
 if (import.meta.main) {

@@ -3,7 +3,7 @@
 // same single worker then runs the next execution; a running attempt's log is readable before it
 // ends; a secret reaches the task and appears nowhere in the server's data (SQLite file, blobs).
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -74,15 +74,30 @@ describe("isolation, on a server", () => {
   });
 
   test("a running attempt's log is readable before the attempt ends", async () => {
-    const { name } = JSON.parse(await ok("run", "--remote", FILE, "talk_wf", "--ms", "8000", "--json")) as { name: string };
-    for (let i = 0; ; i++) {
+    // The task runs until `release` exists, so "before the attempt ends" does not depend on how
+    // long this machine takes to start the attempt or to run the CLI calls below.
+    const release = join(dataDir, "release-talker");
+    const { name } = JSON.parse(await ok("run", "--remote", FILE, "talk_wf", "--release", release, "--ms", "600000", "--json")) as { name: string };
+    const deadline = Date.now() + 120_000;
+    for (;;) {
       const logs = await flyteAsync(["get", "logs", name, ...at()]);
       if (logs.stdout.includes("hello from a running attempt")) break;
-      assert.ok(i < 60, `the log never showed the first line: ${logs.stdout}${logs.stderr}`);
+      assert.ok(Date.now() < deadline, `the log never showed the first line: ${logs.stdout}${logs.stderr}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     const state = JSON.parse(await ok("get", "execution", name, "--json")) as { phase: string };
     assert.equal(state.phase, "RUNNING", "the log was read while the attempt ran");
+    writeFileSync(release, "");
+    // Released, the attempt ends: it saw the file (output 1), not its own time limit (0).
+    for (;;) {
+      const end = JSON.parse(await ok("get", "execution", name, "--json")) as { phase: string; outputs?: unknown };
+      if (!["QUEUED", "RUNNING", "SUCCEEDING"].includes(end.phase)) {
+        assert.deepEqual(end, { phase: "SUCCEEDED", outputs: { o0: 1 } });
+        break;
+      }
+      assert.ok(Date.now() < deadline + 120_000, `execution ${name} stayed ${end.phase} after its release`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   });
 
   test("a secret reaches the task from the worker's environment and is stored nowhere", async () => {

@@ -122,6 +122,18 @@ describe("packaging: the packed packages in a project outside the repository", {
     assert.ok(!existsSync(join(project, "node_modules/react")) && !existsSync(join(project, "node_modules/vite")), "React and Vite are not installed");
   });
 
+  test("the installed JavaScript loads protobuf-es from the one bundled copy in @flyte/idl, not from node_modules", () => {
+    // scripts/bundle-protobuf.ts: protobuf-es's 66 modules and its 14 well-known types' descriptors
+    // cost every command; the bundle holds only what the packages import.
+    const named = ["flytekit", "@flyte/cli", "@flyte/idl", "@flyte/engine", "@flyte/server", "@flyte/worker"].flatMap((pkg) =>
+      filesUnder(join(project, "node_modules", pkg)).filter((f) => f.endsWith(".js") && !f.includes("/node_modules/", join(project, "node_modules", pkg).length) && /["']@bufbuild\/protobuf/.test(readFileSync(f, "utf8"))),
+    );
+    assert.deepEqual(named, [], "these files import @bufbuild/protobuf itself");
+    const bundled = readFileSync(join(project, "node_modules/@flyte/idl/dist/protobuf.js"), "utf8");
+    assert.match(bundled, /file_google_protobuf_timestamp/, "the well-known types the IDL uses are in the bundle");
+    assert.doesNotMatch(bundled, /file_google_protobuf_api\b|file_google_protobuf_compiler_plugin/, "well-known types nothing uses are not");
+  });
+
   test("plain tsc (strict, module nodenext) type-checks the project and the packages' declarations", () => {
     // The scaffold skips checking libraries (as `tsc --init` does); checking them here proves the
     // shipped declarations are valid under a user's strict settings.

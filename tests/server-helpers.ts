@@ -36,8 +36,15 @@ export async function startServerProcess(dataDir: string, args: readonly string[
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // Generous: at load 20 a `flyte start` from the TypeScript sources took longer than 20 s to print
+  // its URL. On failure the process is killed: left running, its pipes kept the test file's
+  // process alive after the suite had failed (a run hung for 36 minutes).
+  const failed = (error: Error): never => {
+    child.kill("SIGKILL");
+    throw error;
+  };
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`flyte start printed no URL within 20 s; stderr:\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`flyte start printed no URL within 120 s; stderr:\n${stderr}`)), 120_000);
     const lines = createInterface({ input: child.stdout });
     lines.on("line", (line) => {
       const m = /^flyte: serving on (http:\/\/\S+) \(data: .+\)$/.exec(line);
@@ -50,11 +57,12 @@ export async function startServerProcess(dataDir: string, args: readonly string[
       clearTimeout(timer);
       reject(new Error(`flyte start exited with ${code} before serving; stderr:\n${stderr}`));
     });
-  });
-  for (let i = 0; ; i++) {
+  }).catch(failed);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
     const res = await fetch(`${url}/healthz`).catch(() => undefined);
     if (res?.status === 200) break;
-    if (i > 100) throw new Error(`${url}/healthz never answered 200`);
+    if (Date.now() > deadline) failed(new Error(`${url}/healthz did not answer 200 within 60 s`));
     await new Promise((r) => setTimeout(r, 50));
   }
   return {

@@ -40,7 +40,8 @@ describe("dispatch to workers", () => {
     dir = mkdtempSync(join(tmpdir(), "flyte-dispatch-unit-"));
     db = openDatabase(join(dir, "flyte.db"), { fsync: false });
     queue = new AttemptQueue(db);
-    runner = new WorkerTaskRunner({ queue, expiryCheckMs: 60_000 });
+    // Tests sweep by hand (runner.sweep): a timed sweep could expire a lease during a stall.
+    runner = new WorkerTaskRunner({ queue, expiryCheckMs: 3_600_000 });
     service = workerService({ queue, runner });
   });
 
@@ -114,17 +115,29 @@ describe("dispatch to workers", () => {
   });
 
   test("a session keeps its leases alive while the worker is heard from; a silent one loses them", async () => {
-    const w = session("w", 60);
+    const leaseMs = 60;
+    const w = session("w", leaseMs);
     const beat = setInterval(() => w.send({}), 20);
     try {
       const pending = runner.run(request(3));
       const a = await w.next();
-      await new Promise((r) => setTimeout(r, 300));
-      await runner.sweep();
-      assert.equal((await queue.get(Number(a.attemptId)))?.state, "leased", "the lease was extended");
+      const id = Number(a.attemptId);
+      // No real-time expiry while heard from: on a busy machine this process can stall for longer
+      // than a lease between two beats, and a sweep at "now" would then expire a lease the keeper
+      // was about to extend. Instead: wait (generously) until the keeper has carried the lease
+      // several terms past its first one, then sweep at the first term's end.
+      const first = Number(a.leaseExpiresAt);
+      const deadline = Date.now() + 60_000;
+      while (((await queue.get(id))?.leaseUntil ?? 0) < first + 5 * leaseMs) {
+        assert.ok(Date.now() < deadline, `the lease was never extended past ${first + 5 * leaseMs} (first term ${first})`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await runner.sweep(first);
+      assert.equal((await queue.get(id))?.state, "leased", "the lease was extended");
       clearInterval(beat);
-      // Silent for longer than the lease: no more extensions.
-      for (let i = 0; i < 100 && (await queue.get(Number(a.attemptId)))?.state === "leased"; i++) {
+      // Silent for longer than the lease: no more extensions, and a sweep at real time expires it.
+      while ((await queue.get(id))?.state === "leased") {
+        assert.ok(Date.now() < deadline + 60_000, "a silent session's lease was kept alive");
         await new Promise((r) => setTimeout(r, 30));
         await runner.sweep();
       }
