@@ -195,12 +195,16 @@ describe("group commit", () => {
     // The caller's reaction, a few microtasks later, joins the same group.
     await Promise.resolve();
     writes.push(write(2));
-    process.nextTick(() => {
-      // After the early group, in the same turn: a second call waits for the check phase.
-      writes.push(write(3));
-      committer.commitSoon();
+    const third = new Promise<void>((resolve) => {
+      process.nextTick(() => {
+        // After the early group, in the same turn: a second call waits for the check phase.
+        const written = write(3);
+        committer.commitSoon();
+        resolve(written);
+      });
     });
-    await Promise.all(writes);
+    // All three are awaited: the first group's fsync may finish before or after the check phase.
+    await Promise.all([...writes, third]);
     assert.deepEqual(order, ["commit of 1", "commit of 2", "check phase", "commit of 3"]);
     assert.equal(committer.stats.commits - commits, 2);
   });
