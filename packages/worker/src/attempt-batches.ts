@@ -98,7 +98,7 @@ export class AttemptBatches {
 
   /**
    * Runs `item` and resolves with how its isolate run ended, for this item alone (`done` with its
-   * `CompleteRequest` bytes); undefined when it was aborted before an isolate took it, or the
+   * `ItemOutcome`: attempt-thread.ts); undefined when it was aborted before an isolate took it, or the
    * pool closed. Never rejects.
    */
   run(item: BatchItem): Promise<IsolateEnd | undefined> {

@@ -4,13 +4,14 @@
  * (`TaskTemplate.config["isolation"]`), its timeout — and the outcome it reports for how the
  * isolate ended.
  */
-import { fromBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { durationMs } from "@bufbuild/protobuf/wkt";
 import { Resources_ResourceName } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { CompleteRequestSchema, type Assignment } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { ISOLATION_CONFIG_KEY, isolateEndFailure, memoryMbOf, type IsolateEnd } from "flytekit/internal";
 import { errorOutcome, systemFailure, type AttemptOutcome } from "./attempt.ts";
 import { CodeLoadError } from "./code-errors.ts";
+import type { ItemOutcome } from "./isolate/attempt-thread.ts";
 import { parseTaskArgs } from "./task-args.ts";
 
 /** How one attempt is isolated. */
@@ -48,15 +49,23 @@ export function isolationOf(assignment: Assignment): AttemptIsolation {
   };
 }
 
-/** What `Complete` reports for an attempt that ended (not aborted) as `end`. */
-export function attemptOutcomeOf(assignment: Assignment, end: IsolateEnd | undefined, loadError: unknown, workerId: string): AttemptOutcome {
+/**
+ * What `Complete` reports for an attempt that ended (not aborted) as `end`, encoded (see
+ * {@link ItemOutcome}): the isolate's own bytes when it ran the attempt, untouched.
+ */
+export function attemptOutcomeOf(assignment: Assignment, end: IsolateEnd | undefined, loadError: unknown, workerId: string): ItemOutcome {
   const name = assignment.task?.id?.name ?? "?";
   if (end === undefined) {
     const message = loadError instanceof Error ? loadError.message : String(loadError);
-    return errorOutcome(systemFailure("SYSTEM:CodeLoad", `could not load task '${name}': ${message}`, loadError instanceof CodeLoadError && loadError.recoverable), workerId);
+    return encoded(errorOutcome(systemFailure("SYSTEM:CodeLoad", `could not load task '${name}': ${message}`, loadError instanceof CodeLoadError && loadError.recoverable), workerId));
   }
-  if (end.kind !== "done") return errorOutcome(isolateEndFailure(end, name), workerId);
-  return fromBinary(CompleteRequestSchema, end.value as Uint8Array).outcome;
+  if (end.kind !== "done") return encoded(errorOutcome(isolateEndFailure(end, name), workerId));
+  return end.value as ItemOutcome;
+}
+
+function encoded(outcome: AttemptOutcome): ItemOutcome {
+  const bytes = toBinary(CompleteRequestSchema, create(CompleteRequestSchema, { outcome }));
+  return outcome.case === "error" ? { bytes, failure: `${outcome.value.error?.code ?? "?"}: ${outcome.value.error?.message ?? ""}` } : { bytes };
 }
 
 /** `<execution>/<node> attempt <n>`, n counted from 1 as in error messages and the CLI. */

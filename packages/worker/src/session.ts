@@ -1,8 +1,10 @@
 /**
  * The worker's end of `WorkerService.Session`: one HTTP/2 stream to the server for as long as the
- * worker runs. Up go credit (free slots not yet granted), completions (many per message, batched
- * per turn of the event loop) and, when nothing else was sent for a third of the lease, an empty
- * message that keeps the leases alive; down come assignments, acks and cancellations. A stream
+ * worker runs. Up go credit (free slots not yet granted), completions (many per message) and, when nothing else was sent for a third of the lease, an empty
+ * message that keeps the leases alive; down come assignments, acks and cancellations. A
+ * completion leaves as soon as the microtasks queued with it have run, in the turn of the event
+ * loop its isolate's reply arrived in (at most one such message per turn; later ones wait for
+ * the turn's check phase), as the bytes the worker built (completion-bytes.ts). A stream
  * that breaks is opened again with backoff; the new one names the attempts still running (so
  * their leases stay alive) and carries every completion not yet acknowledged (the server answers
  * DUPLICATE for any it had recorded: nothing is recorded twice).
@@ -10,13 +12,8 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { Channel } from "@flyte/engine";
-import type {
-  Assignment,
-  CompleteRequest,
-  CompletionAck_Status,
-  SessionRequestSchema,
-  WorkerService,
-} from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import type { Assignment, CompletionAck_Status, SessionRequestSchema, WorkerService } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { sessionRequestWith } from "./completion-bytes.ts";
 
 type SessionRequestInit = MessageInitShape<typeof SessionRequestSchema>;
 
@@ -48,12 +45,14 @@ export class WorkerSession {
   readonly #host: SessionHost;
   readonly #closing = new AbortController();
   /** Completions sent and not acknowledged, by attempt id, with who waits for the ack. */
-  readonly #unacked = new Map<string, { request: CompleteRequest; acked: (status: CompletionAck_Status | undefined) => void }>();
+  readonly #unacked = new Map<string, { request: Uint8Array; acked: (status: CompletionAck_Status | undefined) => void }>();
   #requests: Channel<SessionRequestInit> | undefined;
   /** Credit granted on the current stream and not used by assignments yet. */
   #outstanding = 0;
-  #toSend: CompleteRequest[] = [];
+  #toSend: Uint8Array[] = [];
   #flushScheduled = false;
+  /** Whether a completion already left early in this turn of the event loop (see #sendSoon). */
+  #soonThisTurn = false;
   #lastSent = 0;
 
   constructor(client: Client<typeof WorkerService>, options: WorkerSessionOptions, host: SessionHost) {
@@ -97,13 +96,16 @@ export class WorkerSession {
     if (this.#host.free() > this.#outstanding) this.#schedule();
   }
 
-  /** Reports an attempt's outcome; resolves with the server's ack, or undefined when closed first. */
-  complete(request: CompleteRequest): Promise<CompletionAck_Status | undefined> {
+  /**
+   * Reports attempt `attemptId`'s outcome, `request` (its `CompleteRequest`, binary:
+   * completion-bytes.ts); resolves with the server's ack, or undefined when closed first.
+   */
+  complete(attemptId: string, request: Uint8Array): Promise<CompletionAck_Status | undefined> {
     if (this.#closing.signal.aborted) return Promise.resolve(undefined);
     const { promise, resolve } = Promise.withResolvers<CompletionAck_Status | undefined>();
-    this.#unacked.set(request.attemptId, { request, acked: resolve });
+    this.#unacked.set(attemptId, { request, acked: resolve });
     this.#toSend.push(request);
-    this.#schedule();
+    this.#sendSoon();
     return promise;
   }
 
@@ -124,7 +126,7 @@ export class WorkerSession {
     this.#toSend = [];
     const credit = Math.max(0, this.#host.free());
     this.#outstanding = credit;
-    this.#push({ workerId: this.#options.workerId, leaseMs: this.#options.leaseMs, heldAttemptIds: this.#host.running(), credit, completions: [...this.#unacked.values()].map((u) => u.request) });
+    this.#push({ workerId: this.#options.workerId, leaseMs: this.#options.leaseMs, heldAttemptIds: this.#host.running(), credit }, [...this.#unacked.values()].map((u) => u.request));
     let answered = false;
     try {
       for await (const res of this.#client.session(requests, { signal: this.#closing.signal })) {
@@ -151,31 +153,55 @@ export class WorkerSession {
     }
   }
 
+  /**
+   * Sends the completions once the microtasks queued now have run: called from a microtask (the
+   * attempt's continuation after its isolate replied), a `process.nextTick` callback runs only
+   * when the microtask queue is empty, so the completions of one reply (a batch's items) go
+   * together, and the stream's write is made in this turn: its HTTP/2 frame leaves in this
+   * turn's check phase. Through the per-turn immediate it left a turn later, after every other
+   * I/O callback of the turn. At most once per turn; completions later in the turn join the
+   * check-phase message, so a burst costs at most one message more per turn.
+   */
+  #sendSoon(): void {
+    if (this.#soonThisTurn) {
+      this.#schedule();
+      return;
+    }
+    this.#soonThisTurn = true;
+    setImmediate(() => (this.#soonThisTurn = false));
+    process.nextTick(() => this.#flush());
+  }
+
   #schedule(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     // One message per turn: completions of attempts that end together travel together.
     setImmediate(() => {
       this.#flushScheduled = false;
-      const free = this.#host.free();
-      const credit = Math.max(0, free - this.#outstanding);
-      const completions = this.#toSend;
-      this.#toSend = [];
-      if (credit === 0 && completions.length === 0) return;
-      this.#outstanding += credit;
-      this.#send({ credit, completions });
+      this.#flush();
     });
   }
 
-  #send(message: SessionRequestInit): void {
-    // No stream now: the next one's first message carries the unacknowledged completions and fresh credit.
-    if (this.#requests === undefined) return;
-    this.#push(message);
+  /** Sends the credit not granted yet and the completions waiting, if any. */
+  #flush(): void {
+    const free = this.#host.free();
+    const credit = Math.max(0, free - this.#outstanding);
+    const completions = this.#toSend;
+    this.#toSend = [];
+    if (credit === 0 && completions.length === 0) return;
+    this.#outstanding += credit;
+    this.#send({ credit }, completions);
   }
 
-  #push(message: SessionRequestInit): void {
+  #send(message: SessionRequestInit, completions: readonly Uint8Array[] = []): void {
+    // No stream now: the next one's first message carries the unacknowledged completions and fresh credit.
+    if (this.#requests === undefined) return;
+    this.#push(message, completions);
+  }
+
+  #push(message: SessionRequestInit, completions: readonly Uint8Array[] = []): void {
     this.#lastSent = performance.now();
-    this.#requests?.push(message);
+    this.#requests?.push(completions.length > 0 ? sessionRequestWith(message, completions) : message);
   }
 }
 

@@ -10,11 +10,10 @@
 import { randomBytes } from "node:crypto";
 import { hostname, homedir } from "node:os";
 import { join } from "node:path";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import {
-  CompleteRequestSchema,
   CompletionAck_Status,
   RunEagerChildRequestSchema,
   RunEagerChildResponseSchema,
@@ -27,6 +26,7 @@ import { AttemptBatches } from "./attempt-batches.ts";
 import { AttemptLog } from "./attempt-log.ts";
 import { attemptOutcomeOf, describeAttempt, isolationOf, type AttemptIsolation } from "./attempt-isolation.ts";
 import { CodeLoader } from "./code-loader.ts";
+import { completionBytes } from "./completion-bytes.ts";
 import { IsolatePool } from "./isolate/isolate-pool.ts";
 import type { EagerCallReply, EagerCallRequest } from "./isolate/attempt-thread.ts";
 import type { RunEagerChildCall } from "./remote-eager.ts";
@@ -216,13 +216,14 @@ export class Worker {
       return;
     }
     const outcome = attemptOutcomeOf(assignment, end, loadError, this.id);
-    if (outcome.case === "error") log.seal(`[flyte] ${what} failed: ${outcome.value.error?.code ?? "?"}: ${outcome.value.error?.message ?? ""}`);
+    if (outcome.failure !== undefined) log.seal(`[flyte] ${what} failed: ${outcome.failure}`);
     else log.seal();
     // No last chunk: Complete carries the whole log (one RPC and one write per attempt).
     await log.settled();
-    const request = create(CompleteRequestSchema, { workerId: this.id, attemptId: id, leaseToken: assignment.leaseToken, outcome, log: log.text(), startedAt: BigInt(startedAt), finishedAt: BigInt(Date.now()) });
+    // The isolate's outcome bytes go as they are (completion-bytes.ts).
+    const request = completionBytes({ workerId: this.id, attemptId: id, leaseToken: assignment.leaseToken, log: log.text(), startedAt, finishedAt: Date.now() }, outcome.bytes);
     // Acknowledged once durable; resent on a new stream if this one breaks first (session.ts).
-    const status = await this.#session.complete(request);
+    const status = await this.#session.complete(id, request);
     if (status === CompletionAck_Status.LEASE_LOST) this.#log(`${what}: the lease was lost before completion; the server ignored the outcome`);
     else if (status === CompletionAck_Status.UNKNOWN_ATTEMPT) this.#log(`${what}: the server does not know attempt id ${id}; the outcome was dropped`);
     else if (status === undefined) this.#log(`${what}: the worker stopped before the server acknowledged the outcome; the server will retry the attempt when its lease expires`);

@@ -21,7 +21,7 @@ import {
   type Assignment,
   type RunEagerChildResponse,
 } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
-import { TaskTemplateSchema } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
+import { TaskTemplateSchema, type TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { redactSecrets, serveIsolate, threadState } from "flytekit/internal";
 import { runAssignment } from "../attempt.ts";
 import { CodeLoader } from "../code-loader.ts";
@@ -50,12 +50,22 @@ export interface AttemptThreadPayload {
 }
 
 /**
- * What a run answers: per item, its `CompleteRequest` (outcome only, binary), how long it ran in
- * ms (-1 for a task's first attempt in the thread, which imported its code) and how much of that
- * it awaited (the thread's event loop was idle: timers, I/O), in ms.
+ * One item's outcome as the thread encoded it: its `CompleteRequest` holding the outcome alone,
+ * binary, which the main thread forwards to the server without decoding it
+ * (completion-bytes.ts); for an error outcome, `code: message` for the attempt's log.
+ */
+export interface ItemOutcome {
+  readonly bytes: Uint8Array;
+  readonly failure?: string;
+}
+
+/**
+ * What a run answers: per item, its outcome, how long it ran in ms (-1 for a task's first
+ * attempt in the thread, which imported its code) and how much of that it awaited (the thread's
+ * event loop was idle: timers, I/O), in ms.
  */
 export interface AttemptThreadResult {
-  readonly outcomes: Uint8Array[];
+  readonly outcomes: ItemOutcome[];
   readonly ms: number[];
   readonly waitedMs: number[];
 }
@@ -73,9 +83,21 @@ const loader = new CodeLoader({ cacheDir: data.cacheDir, ...(data.root !== undef
 /** Tasks that ran in this thread (name, version, bundle). */
 const ranHere = new Set<string>();
 
+/** The last template decoded here, by its bytes: a chain's steps and a map's batches send the same one again. */
+let lastTask: { readonly bytes: Uint8Array; readonly task: TaskTemplate } | undefined;
+
+function templateOf(bytes: Uint8Array): TaskTemplate | undefined {
+  if (bytes.length === 0) return undefined;
+  // Comparing a few hundred bytes costs far less than decoding them (docs/benchmarks.md, seventh round).
+  if (lastTask === undefined || !Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(lastTask.bytes)) {
+    lastTask = { bytes, task: fromBinary(TaskTemplateSchema, bytes) };
+  }
+  return lastTask.task;
+}
+
 serveIsolate(async (payload, attempt): Promise<AttemptThreadResult> => {
   const { task: taskBytes, items } = payload as AttemptThreadPayload;
-  const task = taskBytes.length > 0 ? fromBinary(TaskTemplateSchema, taskBytes) : undefined;
+  const task = templateOf(taskBytes);
   const result: AttemptThreadResult = { outcomes: [], ms: [], waitedMs: [] };
   for (let i = 0; i < items.length; i++) {
     const started = performance.now();
@@ -94,8 +116,8 @@ serveIsolate(async (payload, attempt): Promise<AttemptThreadResult> => {
   return result;
 });
 
-/** One attempt: its `CompleteRequest` (outcome only), binary. */
-async function runOne(assignment: Assignment, signal: AbortSignal, ask: (value: unknown) => Promise<unknown>): Promise<Uint8Array> {
+/** One attempt's outcome. */
+async function runOne(assignment: Assignment, signal: AbortSignal, ask: (value: unknown) => Promise<unknown>): Promise<ItemOutcome> {
   const eager: RunEagerChildCall = async (request) => {
     const value: EagerCallRequest = { kind: "eager", request: toBinary(RunEagerChildRequestSchema, create(RunEagerChildRequestSchema, request)) };
     const reply = (await ask(value)) as EagerCallReply;
@@ -105,5 +127,6 @@ async function runOne(assignment: Assignment, signal: AbortSignal, ask: (value: 
   const outcome = await runAssignment(assignment, loader, signal, data.workerId, eager, data.endpoint);
   // A task that put a secret in its error message must not have it stored.
   if (outcome.case === "error" && outcome.value.error !== undefined) outcome.value.error.message = redactSecrets(outcome.value.error.message);
-  return toBinary(CompleteRequestSchema, create(CompleteRequestSchema, { outcome }));
+  const bytes = toBinary(CompleteRequestSchema, create(CompleteRequestSchema, { outcome }));
+  return outcome.case === "error" ? { bytes, failure: `${outcome.value.error?.code ?? "?"}: ${outcome.value.error?.message ?? ""}` } : { bytes };
 }
