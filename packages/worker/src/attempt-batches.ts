@@ -24,15 +24,14 @@
  * (it would cover the whole batch), an eager body (its calls go through the main thread per
  * attempt) or a short timeout (it counts from the batch's start) always run alone.
  */
-import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { toBinary } from "@bufbuild/protobuf";
-import { TaskTemplateSchema } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { AssignmentSchema, type Assignment } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import type { Isolate, IsolateEnd } from "flytekit/internal";
 import type { AttemptIsolation } from "./attempt-isolation.ts";
 import type { AttemptThreadPayload, AttemptThreadResult } from "./isolate/attempt-thread.ts";
 import type { IsolatePool } from "./isolate/isolate-pool.ts";
+import { encodedTaskOf, taskKeyOf } from "./task-encoding.ts";
 
 /** An item runs in a batch only if its task's items took less than this, each, or awaited less than this, in ms. */
 export const QUICK_ITEM_MS = 20;
@@ -124,7 +123,7 @@ export class AttemptBatches {
       return;
     }
     // Same task key and the same template bytes: the batch carries the first item's template.
-    const key = `${item.isolation.key}\0${taskKey}\0${taskDigest(item.assignment)}`;
+    const key = `${item.isolation.key}\0${taskKey}\0${encodedTaskOf(item.assignment).digest}`;
     let group = this.#groups.get(key);
     if (group === undefined) {
       group = { key, isolationKey: item.isolation.key, taskKey, pending: [], runners: 0 };
@@ -224,7 +223,7 @@ export class AttemptBatches {
     if (!alone) this.batches++;
     for (const { item } of batch) item.onStart();
     const payload: AttemptThreadPayload = {
-      task: encodedTask(first.item.assignment),
+      task: encodedTaskOf(first.item.assignment).bytes,
       // The template travels once: each item without it.
       items: batch.map(({ item }) => toBinary(AssignmentSchema, { ...item.assignment, task: undefined })),
     };
@@ -288,32 +287,4 @@ export interface ItemTime {
  */
 export function batchesWell(time: ItemTime): boolean {
   return time.ms < QUICK_ITEM_MS || time.waitedMs < QUICK_ITEM_MS;
-}
-
-/** Encoded templates and their digest by decoded object: the items of one session message share one (session.ts). */
-const encodedTasks = new WeakMap<object, { bytes: Uint8Array; digest: string }>();
-
-function encodedOf(assignment: Assignment): { bytes: Uint8Array; digest: string } {
-  const task = assignment.task;
-  if (task === undefined) return { bytes: new Uint8Array(0), digest: "" };
-  let encoded = encodedTasks.get(task);
-  if (encoded === undefined) {
-    const bytes = toBinary(TaskTemplateSchema, task);
-    encoded = { bytes, digest: createHash("sha256").update(bytes).digest("base64") };
-    encodedTasks.set(task, encoded);
-  }
-  return encoded;
-}
-
-function encodedTask(assignment: Assignment): Uint8Array {
-  return encodedOf(assignment).bytes;
-}
-
-function taskDigest(assignment: Assignment): string {
-  return encodedOf(assignment).digest;
-}
-/** `project:domain:name:version` of the attempt's task: items batch only with their own task's. */
-function taskKeyOf(assignment: Assignment): string {
-  const id = assignment.task?.id;
-  return id === undefined ? "" : `${id.project}:${id.domain}:${id.name}:${id.version}`;
 }
