@@ -1,13 +1,12 @@
 /**
  * The worker's end of `WorkerService.Session`: one HTTP/2 stream to the server for as long as the
- * worker runs. Up go credit (free slots not yet granted), completions (many per message) and, when nothing else was sent for a third of the lease, an empty
- * message that keeps the leases alive; down come assignments, acks and cancellations. A
- * completion leaves as soon as the microtasks queued with it have run, in the turn of the event
- * loop its isolate's reply arrived in (at most one such message per turn; later ones wait for
- * the turn's check phase), as the bytes the worker built (completion-bytes.ts). A stream
- * that breaks is opened again with backoff; the new one names the attempts still running (so
- * their leases stay alive) and carries every completion not yet acknowledged (the server answers
- * DUPLICATE for any it had recorded: nothing is recorded twice).
+ * worker runs. Up go credit (free slots not yet granted), completions (many per message, batched
+ * per turn of the event loop, as the bytes the worker built: completion-bytes.ts) and, when
+ * nothing else was sent for a third of the lease, an empty message that keeps the leases alive;
+ * down come assignments, acks and cancellations. A stream that breaks is opened again with
+ * backoff; the new one names the attempts still running (so their leases stay alive) and carries
+ * every completion not yet acknowledged (the server answers DUPLICATE for any it had recorded:
+ * nothing is recorded twice).
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
@@ -51,8 +50,6 @@ export class WorkerSession {
   #outstanding = 0;
   #toSend: Uint8Array[] = [];
   #flushScheduled = false;
-  /** Whether a completion already left early in this turn of the event loop (see #sendSoon). */
-  #soonThisTurn = false;
   #lastSent = 0;
 
   constructor(client: Client<typeof WorkerService>, options: WorkerSessionOptions, host: SessionHost) {
@@ -105,7 +102,7 @@ export class WorkerSession {
     const { promise, resolve } = Promise.withResolvers<CompletionAck_Status | undefined>();
     this.#unacked.set(attemptId, { request, acked: resolve });
     this.#toSend.push(request);
-    this.#sendSoon();
+    this.#schedule();
     return promise;
   }
 
@@ -153,29 +150,12 @@ export class WorkerSession {
     }
   }
 
-  /**
-   * Sends the completions once the microtasks queued now have run: called from a microtask (the
-   * attempt's continuation after its isolate replied), a `process.nextTick` callback runs only
-   * when the microtask queue is empty, so the completions of one reply (a batch's items) go
-   * together, and the stream's write is made in this turn: its HTTP/2 frame leaves in this
-   * turn's check phase. Through the per-turn immediate it left a turn later, after every other
-   * I/O callback of the turn. At most once per turn; completions later in the turn join the
-   * check-phase message, so a burst costs at most one message more per turn.
-   */
-  #sendSoon(): void {
-    if (this.#soonThisTurn) {
-      this.#schedule();
-      return;
-    }
-    this.#soonThisTurn = true;
-    setImmediate(() => (this.#soonThisTurn = false));
-    process.nextTick(() => this.#flush());
-  }
-
   #schedule(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    // One message per turn: completions of attempts that end together travel together.
+    // One message per turn: completions of attempts that end together travel together. (Sending
+    // the turn's first completion at once, in a nextTick, cost the throughput row 5-15% and did
+    // not show in the step: docs/benchmarks.md, seventh round.)
     setImmediate(() => {
       this.#flushScheduled = false;
       this.#flush();
