@@ -4,8 +4,8 @@
 // test sees the drawing open the stream, not the bound. It checks the order of the two, never a
 // time: it fails if the stream opens before the graph is drawn (nothing held) or only at the bound
 // (the drawing never opens it: the wait for phases runs out). The page's first requests (the
-// execution, then its workflow) leave from a worker without waiting for the main thread, and fall
-// back to the page's own client on an error.
+// execution, then its workflow) leave before the main bundle is evaluated, are taken over by the
+// page, and fall back to the page's own client on an error.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { executionPath, startConsoleEnv, UI_TIMEOUT_MS, type ConsoleEnv } from "./console-helpers.ts";
@@ -64,48 +64,36 @@ describe("the execution page's stream waits for the graph", { timeout: 600_000 }
     await context.close();
   });
 
-  test("the workflow is requested as soon as the execution's answer comes, even while the page's main thread is busy", async () => {
-    // The page's first two requests are sent from a worker (first-requests.ts), not from the main
-    // thread, which is busy evaluating the bundle when the execution's answer comes. Here the main
-    // thread is held in a synchronous request while that answer is let through; the held request
-    // is answered with whether the workflow's request came meanwhile (a bound only for failure).
+  test("the execution and its workflow are requested once, the execution before the bundle booted flyteidl's descriptors", async () => {
+    // Booting the descriptors decodes them with protobuf-es, through TextDecoder: the page counts
+    // its decodes, and notes how many there had been when each request was sent.
     const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
     context.setDefaultTimeout(UI_TIMEOUT_MS);
-    const executionAsked = Promise.withResolvers<void>();
-    const executionLetThrough = Promise.withResolvers<void>();
-    const workflowAsked = Promise.withResolvers<void>();
-    await context.route("**/flyteidl.service.AdminService/GetExecution", async (route) => {
-      executionAsked.resolve();
-      await executionLetThrough.promise;
-      await route.continue();
-    });
-    await context.route("**/flyteidl.service.AdminService/GetWorkflow", async (route) => {
-      workflowAsked.resolve();
-      await route.continue();
-    });
-    await context.route("**/console-test-busy", async (route) => {
-      executionLetThrough.resolve();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const outcome = await Promise.race([
-        workflowAsked.promise.then(() => "the workflow was requested"),
-        new Promise<string>((resolve) => (timer = setTimeout(() => resolve("no workflow request while the main thread was busy"), UI_TIMEOUT_MS))),
-      ]);
-      clearTimeout(timer);
-      await route.fulfill({ body: outcome, contentType: "text/plain" });
-    });
+    await context.addInitScript(`
+      window.__first = { decodes: 0, decodesAt: {}, counts: {} };
+      const decode0 = TextDecoder.prototype.decode;
+      TextDecoder.prototype.decode = function (...args) {
+        window.__first.decodes++;
+        return decode0.apply(this, args);
+      };
+      const fetch0 = window.fetch;
+      window.fetch = function (input, init) {
+        const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+        const m = /AdminService\\/(GetExecution|GetWorkflow)$/.exec(url);
+        if (m !== null) {
+          window.__first.decodesAt[m[1]] ??= window.__first.decodes;
+          window.__first.counts[m[1]] = (window.__first.counts[m[1]] ?? 0) + 1;
+        }
+        return fetch0.call(this, input, init);
+      };
+    `);
     const page = await context.newPage();
-    const navigated = page.goto(`${env.server.url}${executionPath(name)}`, { waitUntil: "commit" });
-    await executionAsked.promise;
-    // A synchronous request: the page's main thread waits in it.
-    const outcome = await page.evaluate<string>(`(() => {
-      const busy = new XMLHttpRequest();
-      busy.open("GET", "/console-test-busy", false);
-      busy.send();
-      return busy.responseText;
-    })()`);
-    assert.equal(outcome, "the workflow was requested");
-    await navigated;
+    await page.goto(`${env.server.url}${executionPath(name)}`);
     await page.locator("[data-node-id]").first().waitFor();
+    const seen = await page.evaluate<{ decodes: number; decodesAt: Record<string, number>; counts: Record<string, number> }>("window.__first");
+    assert.ok(seen.decodes > 0, "the page decoded protobuf (the hook works)");
+    assert.equal(seen.decodesAt["GetExecution"], 0, "no protobuf was decoded yet when the execution was requested");
+    assert.deepEqual(seen.counts, { GetExecution: 1, GetWorkflow: 1 }, "each was requested once: the page took over the first requests");
     await context.close();
   });
 

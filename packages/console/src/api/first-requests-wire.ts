@@ -2,7 +2,7 @@
  * An execution page's first two requests — GetExecution, then GetWorkflow for the workflow it
  * names — written and read at the wire level (`@bufbuild/protobuf/wire`), without flyteidl's
  * descriptors: the workflow's identifier is copied, as bytes, from the execution's answer into
- * the workflow's request, and neither answer is decoded. Run in first-requests.worker.ts.
+ * the workflow's request, and neither answer is decoded (first-requests.ts sends them).
  */
 import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 

@@ -4,15 +4,18 @@
  *
  * Evaluating the bundle boots flyteidl's descriptors with protobuf-es (hundreds of milliseconds
  * on a busy machine, in one task), and the page can ask nothing through its Connect clients
- * before that. These two requests do not need the descriptors (first-requests-wire.ts), and they
- * are sent from a Web Worker, so that the workflow's request leaves as soon as the execution's
- * answer comes, not once the main thread is free again. The page decodes the answers when it
- * takes them (execution-header.ts, entities.ts); a failure leaves the page to ask again through
- * its own clients, which say what went wrong.
+ * before that. These two requests do not need the descriptors (first-requests-wire.ts): the
+ * execution's leaves at once, and the workflow's as soon as the main thread sees the execution's
+ * answer. The page decodes the answers when it takes them (execution-header.ts, entities.ts); a
+ * failure leaves the page to ask again through its own clients, which say what went wrong.
+ *
+ * (Sending both from a Web Worker, so that the workflow's request would not wait for the main
+ * thread, was tried: on the busy development machine the worker started so late that its first
+ * request left after the bundle had been evaluated and rendered.)
  *
  * This module is the entry's first import (main.tsx) and starts its requests when evaluated.
  */
-import type { FirstRequestsAnswer, FirstRequestsAsk } from "./first-requests.worker.ts";
+import { adminUnary, executionRequestBytes, objectRequestBytes, workflowIdBytes } from "./first-requests-wire.ts";
 
 /** The two answers as they came, not decoded. */
 export interface FirstExecutionRequests {
@@ -25,33 +28,20 @@ export interface FirstExecutionRequests {
 /** Requests started for an execution page, by `project/domain/name`, until the page takes them. */
 const started = new Map<string, FirstExecutionRequests>();
 
-/** Starts an execution page's two requests (once per execution) in a worker of their own. */
+/** Starts an execution page's two requests (once per execution). */
 export function startExecutionRequests(project: string, domain: string, name: string): void {
   const key = `${project}/${domain}/${name}`;
   if (started.has(key)) return;
-  const execution = Promise.withResolvers<Uint8Array>();
-  const workflow = Promise.withResolvers<Uint8Array | undefined>();
-  const worker = new Worker(new URL("./first-requests.worker.ts", import.meta.url), { type: "module" });
-  const fail = (why: string): void => {
-    execution.reject(new Error(why));
-    workflow.reject(new Error(why));
-    worker.terminate();
-  };
-  worker.onmessage = (e: MessageEvent<FirstRequestsAnswer>) => {
-    const answer = e.data;
-    if ("execution" in answer) execution.resolve(new Uint8Array(answer.execution));
-    else if ("workflow" in answer) {
-      workflow.resolve(answer.workflow === undefined ? undefined : new Uint8Array(answer.workflow));
-      worker.terminate();
-    } else fail(answer.failed);
-  };
-  worker.onerror = () => fail("the first requests' worker failed");
+  const origin = window.location.origin;
+  const execution = adminUnary(origin, "GetExecution", executionRequestBytes(project, domain, name)).then((b) => new Uint8Array(b));
+  const workflow = execution.then(async (bytes) => {
+    const id = workflowIdBytes(bytes);
+    return id === undefined ? undefined : new Uint8Array(await adminUnary(origin, "GetWorkflow", objectRequestBytes(id)));
+  });
   // Whoever takes them handles their failures; untaken, they are nobody's concern.
-  execution.promise.catch(() => undefined);
-  workflow.promise.catch(() => undefined);
-  started.set(key, { execution: execution.promise, workflow: workflow.promise });
-  const ask: FirstRequestsAsk = { project, domain, name };
-  worker.postMessage(ask);
+  execution.catch(() => undefined);
+  workflow.catch(() => undefined);
+  started.set(key, { execution, workflow });
 }
 
 /** The requests started for this execution, if any (once: the page that takes them owns them). */
