@@ -1,8 +1,8 @@
 /**
  * Profiles the 5,000-node execution page in Chromium: for each cold load (navigation → first node
  * drawn → a node's panel opened with the keyboard), a CPU profile of the page's main thread
- * (DevTools `Profiler`), the self time per function and per script, and the page's resource
- * timings of its RPCs. Run by hand, not by `npm run bench`:
+ * (DevTools `Profiler`), the self time per function and per script, the page's resource timings
+ * of its RPCs, and when each AdminService call left and ended (its workers' too). Run by hand, not by `npm run bench`:
  *
  *   FLYTE_CONSOLE_DIR=<build> node benchmarks/console-profile.ts [loads] [out-dir]
  *
@@ -73,6 +73,14 @@ try {
     await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
     await cdp.send("Profiler.start");
     const start = performance.now();
+    // AdminService calls, the page's and its workers' alike (the page's resource timings below see
+    // only its own): when each left and when its answer ended, on the browser's clock.
+    const calls: { name: string; start: number; end: number }[] = [];
+    context.on("requestfinished", (r) => {
+      if (!r.url().includes("AdminService/")) return;
+      const t = r.timing();
+      calls.push({ name: r.url().split("/").at(-1) ?? "", start: t.startTime, end: t.startTime + t.responseEnd });
+    });
     await page.goto(url);
     const node = page.locator("[data-node-id]").first();
     await node.waitFor();
@@ -92,6 +100,9 @@ try {
     const idle = fn.get("(idle) :-1") ?? 0;
     console.log(`load ${load}: drawn ${drawn.toFixed(0)} ms, panel ${panel.toFixed(0)} ms, profiled ${total.toFixed(0)} ms, busy ${(total - idle).toFixed(0)} ms; load average ${(await import("node:fs")).readFileSync("/proc/loadavg", "utf8").trim()}`);
     console.log(`rpcs: ${rpcs.join(", ")}`);
+    const origin = await page.evaluate<number>("performance.timeOrigin");
+    const ms = (t: number): string => (t - origin).toFixed(0);
+    console.log(`admin calls (page and workers, from navigation): ${calls.sort((a, b) => a.start - b.start).map((c) => `${c.name} ${ms(c.start)}→${ms(c.end)}`).join(", ")}`);
     console.log(`by script:\n${top(script, 12)}`);
     console.log(`by function:\n${top(fn, 40)}`);
     if (outDir !== undefined) writeFileSync(join(outDir, `load-${load}.cpuprofile`), JSON.stringify(profile));

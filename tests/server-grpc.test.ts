@@ -166,6 +166,33 @@ describe("server over gRPC (Flyte's generated client)", () => {
     await callFails(client, "GetExecution", Uint8Array.from([0xff, 0xff, 0xff, 0xff]), grpc.status.INVALID_ARGUMENT);
   });
 
+  test("CreateExecution and ListExecutions (served on their direct path) create and list; errors keep their codes and text", async () => {
+    // Registered here too (idempotent): the test does not rely on the registration test before it.
+    for (let i = 0; i < specs.tasks.length; i++) {
+      await call(client, "CreateTask", pb("TaskCreateRequest", { id: identifier("TASK", taskName(i)), spec: taskSpec(i) }), admin["TaskCreateResponse"]);
+    }
+    await call(client, "CreateWorkflow", pb("WorkflowCreateRequest", { id: identifier("WORKFLOW", "my_wf"), spec: workflowSpec() }), admin["WorkflowCreateResponse"]);
+    await call(client, "CreateLaunchPlan", pb("LaunchPlanCreateRequest", { id: identifier("LAUNCH_PLAN", "my_wf"), spec: launchPlanSpec() }), admin["LaunchPlanCreateResponse"]);
+    const literal = (scalar: object): object => core["Literal"]!.create({ scalar });
+    const inputs = { literals: { a: literal({ primitive: { integer: 3 } }), b: literal({ primitive: { stringValue: "x" } }) } };
+    const createRequest = (name: string, lp = "my_wf"): Uint8Array =>
+      pb("ExecutionCreateRequest", { project: PROJECT, domain: DOMAIN, name, spec: { launchPlan: identifier("LAUNCH_PLAN", lp) }, inputs });
+
+    const created = await call(client, "CreateExecution", createRequest("direct-1"), admin["ExecutionCreateResponse"]);
+    assert.deepEqual([created["id"].project, created["id"].domain, created["id"].name], [PROJECT, DOMAIN, "direct-1"]);
+    const listRequest = pb("ResourceListRequest", { id: admin["NamedEntityIdentifier"]!.create({ project: PROJECT, domain: DOMAIN }), limit: 100, filters: "eq(launch_plan.name,my_wf)" });
+    const list = await call(client, "ListExecutions", listRequest, admin["ExecutionList"]);
+    assert.ok(list["executions"].some((e: PbObject) => e["id"].name === "direct-1"), "the new execution is listed");
+    assert.equal(list["executions"][0].spec.launchPlan.name, "my_wf");
+
+    const taken = await callFails(client, "CreateExecution", createRequest("direct-1"), grpc.status.ALREADY_EXISTS);
+    assert.match(taken, /direct-1/);
+    const missing = await callFails(client, "CreateExecution", createRequest("direct-2", "no_such_lp"), grpc.status.NOT_FOUND);
+    assert.match(missing, /no_such_lp/);
+    await callFails(client, "ListExecutions", pb("ResourceListRequest", { id: admin["NamedEntityIdentifier"]!.create({ project: PROJECT, domain: DOMAIN }), filters: "nonsense(" }), grpc.status.INVALID_ARGUMENT);
+    await callFails(client, "CreateExecution", Uint8Array.from([0xff, 0xff, 0xff, 0xff]), grpc.status.INVALID_ARGUMENT);
+  });
+
   test("malformed protobuf is INVALID_ARGUMENT and the server keeps serving", async () => {
     await callFails(client, "CreateTask", Uint8Array.from([0xff, 0xff, 0xff, 0xff]), grpc.status.INVALID_ARGUMENT);
     const version = await call(client, "GetVersion", pb("GetVersionRequest", {}), admin["GetVersionResponse"]);

@@ -26,5 +26,9 @@ nodeModule.enableCompileCache();
 // In a checkout of the repository Node runs the TypeScript sources (no build step); an installed
 // package ships only the JavaScript built into dist/ (Node refuses to strip types under node_modules).
 const source = new URL("../src/main.ts", import.meta.url);
-const { main } = await import(existsSync(source) ? source.href : "../dist/main.js");
+const checkout = existsSync(source);
+// Installed, where the files stay put between commands, where each import led is kept beside the
+// compile cache (src/resolution-cache.ts); a checkout's files move with every edit and branch.
+if (!checkout) (await import("../dist/resolution-cache.js")).cacheResolutions(import.meta.url);
+const { main } = await import(checkout ? source.href : "../dist/main.js");
 process.exitCode = await main(process.argv.slice(2));

@@ -3,7 +3,6 @@
  * type (approvals take yes/no), and the terminal prompt used when a gate has no value and stdin
  * is a terminal.
  */
-import { createInterface } from "node:readline/promises";
 import { describeType, gatesOf, literalTypeOf, type CallableEntity, type GateInfo, type SignalPrompt } from "flytekit/internal/local";
 import { UsageError } from "./args.ts";
 import { parseInputValue } from "./input-parse.ts";
@@ -51,7 +50,8 @@ export function parseSignalValue(gate: GateInfo, text: string): unknown {
 /** Asks on the terminal; wrong answers are asked again. */
 export function terminalPrompt(input: NodeJS.ReadStream, output: NodeJS.WriteStream): SignalPrompt {
   return async (gate, request) => {
-    const rl = createInterface({ input, output });
+    // node:readline loads only when a gate asks on the terminal.
+    const rl = process.getBuiltinModule("node:readline/promises").createInterface({ input, output });
     try {
       const question =
         gate.kind === "approve"

@@ -4,7 +4,8 @@
  * process exits, one line, in order, from the process's start. Off by default; marking costs one
  * `performance.now()` either way, so the phases stay in the code for the benchmarks to read.
  */
-import { performance } from "node:perf_hooks";
+// The global `performance`, not node:perf_hooks: importing that module loads its timerify and
+// histogram modules into every command.
 
 const marks: Array<{ readonly phase: string; readonly at: number }> = [];
 let reporting = false;

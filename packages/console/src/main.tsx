@@ -1,4 +1,7 @@
 /** The console's entry: the query cache, the router under /console, the app. */
+// First: an execution page's first requests leave before the rest of the bundle (flyteidl's
+// descriptors above all) is evaluated.
+import "./api/first-requests.ts";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";

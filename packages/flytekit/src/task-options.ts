@@ -1,8 +1,8 @@
 /**
  * Task options as users write them (`TaskOptions`) and as the SDK uses them (`ResolvedTaskOptions`).
  */
-import { createHash } from "node:crypto";
 import { FlyteError } from "./errors.ts";
+import { nodeCrypto } from "./node-builtins.ts";
 import { parseDuration, type DurationInput } from "./duration-text.ts";
 import { memoryMbOf } from "./isolate/memory-limit.ts";
 import type { CacheOption, Resources } from "./overrides.ts";
@@ -140,7 +140,7 @@ export function resolveTaskOptions(
  * constants, imported helpers) is not part of it: give `cache.version` when those matter.
  */
 export function deriveCacheVersion(source: string, interfaceKey: string): string {
-  return createHash("sha256").update(source).update("\0").update(interfaceKey).digest("hex").slice(0, 16);
+  return nodeCrypto().createHash("sha256").update(source).update("\0").update(interfaceKey).digest("hex").slice(0, 16);
 }
 
 function resolveCache(name: string, cache: CacheOption | undefined, source: string, interfaceKey: string): ResolvedCache {

@@ -32,6 +32,12 @@ export interface Task<I extends SchemaShape, O extends OutputsOption> {
   readonly __kind?: "task";
 }
 
+/**
+ * Derived cache versions by task, filled on first use. A WeakMap rather than a private field:
+ * map tasks run items through objects whose prototype is the task (map-task.ts `mapItem`).
+ */
+const derivedVersions = new WeakMap<TaskDefinition, string>();
+
 /** The definition behind a task. */
 export class TaskDefinition implements CallableEntity {
   readonly kind = "task" as const;
@@ -39,8 +45,6 @@ export class TaskDefinition implements CallableEntity {
   readonly nameIsExplicit: boolean;
   readonly signature: Signature;
   readonly options: ResolvedTaskOptions;
-  /** The cache version derived from the source and interface (used by `withOverrides({ cache: true })`). */
-  readonly derivedCacheVersion: string;
   readonly fn: (inputs: Record<string, unknown>) => unknown;
   location?: EntityLocation;
   readonly definedAt: DefinitionSite | undefined;
@@ -58,7 +62,6 @@ export class TaskDefinition implements CallableEntity {
     this.signature = makeSignature(this.name, "task", options.inputs, options.outputs);
     this.fn = fn;
     this.options = resolveTaskOptions(this.name, options, fn.toString(), interfaceKey(this.signature));
-    this.derivedCacheVersion = deriveCacheVersion(fn.toString(), interfaceKey(this.signature));
     this.site = recordDefinitionSite(this);
     for (const ignored of this.options.cache.ignoredInputs) {
       if (!(ignored in this.signature.inputs)) {
@@ -66,6 +69,17 @@ export class TaskDefinition implements CallableEntity {
       }
     }
     rememberDefinition(this);
+  }
+
+  /**
+   * The cache version derived from the source and interface (used by `withOverrides({ cache:
+   * true })` and to find the task again in an isolate). Computed on first use: hashing loads
+   * node:crypto, which a local run of uncached tasks otherwise never needs.
+   */
+  get derivedCacheVersion(): string {
+    let version = derivedVersions.get(this);
+    if (version === undefined) derivedVersions.set(this, (version = deriveCacheVersion(this.fn.toString(), interfaceKey(this.signature))));
+    return version;
   }
 
   /**

@@ -13,14 +13,14 @@ import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import { join, resolve } from "node:path";
-import { ExecutionSchema, WorkflowExecutionGetRequestSchema, type WorkflowExecutionGetRequest } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import { AdminService } from "@flyte/idl/gen/flyteidl/service/admin_pb.js";
 import { DataProxyService } from "@flyte/idl/gen/flyteidl/service/dataproxy_pb.js";
 import { adminService } from "./api/admin-service.ts";
 import type { RegistryContext } from "./api/context.ts";
 import { dataProxyService } from "./api/data-proxy.ts";
 import type { ExecutionService, ExecutionServiceFactory, ExecutionServiceHooks } from "./api/execution-service.ts";
-import { grpcUnaryFastPath, unaryContext, type FastUnaryMethod } from "./api/grpc-unary-fast-path.ts";
+import { directAdminMethods } from "./api/direct-admin-methods.ts";
+import { grpcUnaryFastPath } from "./api/grpc-unary-fast-path.ts";
 import { rpcHandler } from "./api/rpc-handler.ts";
 import { httpGateway } from "./http-gateway/gateway.ts";
 import { consoleHttp } from "./console/console-http.ts";
@@ -105,20 +105,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
       { readMaxBytes: maxMessageBytes },
     );
-    // Clients poll GetExecution: over gRPC it skips connect-es's pipeline (grpc-unary-fast-path.ts).
-    // One context for every call (a context cost ~40 µs): the implementation never reads it.
-    const getExecutionContext = unaryContext(AdminService.method.getExecution);
-    const fast = grpcUnaryFastPath(
-      [
-        {
-          path: `/${AdminService.typeName}/${AdminService.method.getExecution.name}`,
-          input: WorkflowExecutionGetRequestSchema,
-          output: ExecutionSchema,
-          call: (req: WorkflowExecutionGetRequest) => admin.getExecution(req, getExecutionContext),
-        } satisfies FastUnaryMethod<typeof WorkflowExecutionGetRequestSchema, typeof ExecutionSchema>,
-      ] as readonly FastUnaryMethod[],
-      { readMaxBytes: maxMessageBytes },
-    );
+    // Clients poll GetExecution and create and list executions: over gRPC these skip connect-es's
+    // pipeline (direct-admin-methods.ts).
+    const fast = grpcUnaryFastPath(directAdminMethods(admin), { readMaxBytes: maxMessageBytes });
     // FlyteAdmin's HTTP API over the same implementations.
     const gateway = httpGateway(
       [

@@ -1,7 +1,8 @@
 /** Registered entities: the latest version of a launch plan, workflow or task by name. */
+import { fromBinary } from "@bufbuild/protobuf";
 import { ResourceType, type Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import type { LaunchPlan } from "@flyte/idl/gen/flyteidl/admin/launch_plan_pb.js";
-import type { Workflow } from "@flyte/idl/gen/flyteidl/admin/workflow_pb.js";
+import { WorkflowSchema, type Workflow } from "@flyte/idl/gen/flyteidl/admin/workflow_pb.js";
 import type { Task } from "@flyte/idl/gen/flyteidl/admin/task_pb.js";
 import { msOf } from "../lib/time.ts";
 import { admin } from "./clients.ts";
@@ -43,12 +44,15 @@ const workflowsById = new Map<string, Promise<Workflow>>();
 /**
  * A workflow by its full identifier. The same request is shared by everyone asking, so the entry
  * can start it as soon as an execution's header names the workflow, before the page asks.
+ * `sent`: the encoded answer of a GetWorkflow already sent for `id` (first-requests.ts), used
+ * unless it failed.
  */
-export function fetchWorkflowById(id: Identifier): Promise<Workflow> {
+export function fetchWorkflowById(id: Identifier, sent?: Promise<Uint8Array | undefined>): Promise<Workflow> {
   const key = `${id.project}/${id.domain}/${id.name}@${id.version}`;
   let found = workflowsById.get(key);
   if (found === undefined) {
-    found = admin.getWorkflow({ id });
+    const again = (): Promise<Workflow> => admin.getWorkflow({ id });
+    found = sent === undefined ? again() : sent.then((bytes) => (bytes === undefined ? again() : fromBinary(WorkflowSchema, bytes)), again);
     workflowsById.set(key, found);
     // A failed fetch is not kept: the next ask tries again.
     found.catch(() => workflowsById.delete(key));

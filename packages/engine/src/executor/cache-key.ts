@@ -10,13 +10,17 @@
  * content instead of by location. Flyte's datacatalog hashes a JSON rendering instead, so the
  * key strings differ from Flyte's, but they identify the same things.
  */
-import { createHash } from "node:crypto";
+import type * as Crypto from "node:crypto";
 import { clone, create, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import type { TypedInterface, VariableMap } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
 import { VariableMapSchema, VariableSchema } from "@flyte/idl/gen/flyteidl/core/interface_pb.js";
 import { LiteralMapSchema, LiteralSchema, type Literal, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import type { CacheKey } from "../runtime/catalog.ts";
+
+// node:crypto loads on the first key (it costs a local run 15–25 ms of start-up, and most local
+// runs cache nothing).
+let crypto: typeof Crypto | undefined;
 
 /** What a key is made of besides the inputs. */
 export interface CacheKeyParts {
@@ -84,7 +88,8 @@ function hashify(literal: Literal): Literal {
 function digest<Desc extends DescMessage>(schema: Desc, message: Parameters<typeof toBinary<Desc>>[1], length: number): string {
   const copy = clone(schema, message);
   canonicalize(schema, copy);
-  return createHash("sha256").update(toBinary(schema, copy)).digest("base64url").slice(0, length);
+  crypto ??= process.getBuiltinModule("node:crypto");
+  return crypto.createHash("sha256").update(toBinary(schema, copy)).digest("base64url").slice(0, length);
 }
 
 /**

@@ -7,11 +7,11 @@
  * else `~/.local/share/flyte/local-data`) for writes; local files and any Flyte server's store for reads.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createHash, randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { nodeCrypto } from "../node-builtins.ts";
 import { FileStore, fileUriOf } from "./file-store.ts";
 import { HttpStore } from "./http-store.ts";
 import { type DataStore, joinUri, storeFor } from "./store.ts";
@@ -57,9 +57,9 @@ const LOCAL_STORES: readonly DataStore[] = [new FileStore(), new HttpStore()];
  * the two-character shard spreads objects over folders as propeller's `NewShardedRawOutputPath` does.
  */
 export function attemptRawPrefix(base: string, executionId: string, nodeId: string, attempt: number): string {
-  const unique = randomBytes(4).toString("hex");
+  const unique = nodeCrypto().randomBytes(4).toString("hex");
   const id = `${executionId}-${nodeId}-${attempt}-${unique}`;
-  const shard = createHash("sha256").update(id).digest("hex").slice(0, 2);
+  const shard = nodeCrypto().createHash("sha256").update(id).digest("hex").slice(0, 2);
   return joinUri(base, shard, id);
 }
 
@@ -81,7 +81,7 @@ export function attemptDataContext(executionId: string, nodeId: string, attempt:
       return (rawPrefix ??= attemptRawPrefix(base, executionId, nodeId, attempt));
     },
     get downloadRoot(): string {
-      return (downloadRoot ??= join(processDownloadRoot(), randomBytes(6).toString("hex")));
+      return (downloadRoot ??= join(processDownloadRoot(), nodeCrypto().randomBytes(6).toString("hex")));
     },
     ...(remote ? { rawBase: base } : {}),
   };

@@ -2,12 +2,11 @@
  * The local data folder as a {@link DataStore}: `file://` URIs, written through a temporary file
  * renamed into place so that a failed or cut-off write leaves nothing at the target.
  */
-import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { nodeCrypto, nodeStreamPromises } from "../node-builtins.ts";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { FlyteError } from "../errors.ts";
 import { CHUNK, type DataStore, type WriteResult } from "./store.ts";
@@ -74,13 +73,13 @@ export class FileStore implements DataStore {
   async write(uri: string, body: Readable): Promise<WriteResult> {
     const target = localPathOf(uri);
     await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${randomBytes(6).toString("hex")}.part`;
+    const temp = `${target}.${nodeCrypto().randomBytes(6).toString("hex")}.part`;
     let size = 0;
     body.on("data", (chunk: Buffer) => {
       size += chunk.length;
     });
     try {
-      await pipeline(body, createWriteStream(temp));
+      await nodeStreamPromises().pipeline(body, createWriteStream(temp));
       await rename(temp, target);
     } catch (err) {
       await rm(temp, { force: true });

@@ -5,9 +5,8 @@
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { PassThrough, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { randomBytes } from "node:crypto";
+import type { Readable } from "node:stream";
+import { nodeCrypto, nodeStream, nodeStreamPromises } from "../node-builtins.ts";
 import { currentDataContext, currentStoreFor, processDownloadRoot } from "./data-context.ts";
 import { localPathOf } from "./file-store.ts";
 import { baseName } from "./store.ts";
@@ -27,16 +26,16 @@ export interface FlyteFileOptions {
  * ends), else under the process's (removed when it exits).
  */
 export function downloadDir(): string {
-  return join(currentDataContext().downloadRoot ?? processDownloadRoot(), randomBytes(6).toString("hex"));
+  return join(currentDataContext().downloadRoot ?? processDownloadRoot(), nodeCrypto().randomBytes(6).toString("hex"));
 }
 
 /** Copies the object at `uri` to `target`, streamed, through a temporary file (no partial file is left). */
 export async function downloadTo(uri: string, target: string, what: string): Promise<void> {
   const source = await currentStoreFor(uri, what).read(uri);
   await mkdir(dirname(target), { recursive: true });
-  const temp = `${target}.${randomBytes(4).toString("hex")}.part`;
+  const temp = `${target}.${nodeCrypto().randomBytes(4).toString("hex")}.part`;
   try {
-    await pipeline(source, createWriteStream(temp));
+    await nodeStreamPromises().pipeline(source, createWriteStream(temp));
     await rename(temp, target);
   } catch (err) {
     await rm(temp, { force: true });
@@ -95,7 +94,7 @@ export class FlyteFile {
 
   /** A stream of the file's bytes, read from the store as it is consumed. */
   open(): Readable {
-    const out = new PassThrough();
+    const out = new (nodeStream().PassThrough)();
     currentStoreFor(this.uri, `file '${this.uri}'`)
       .read(this.uri)
       .then((source) => source.on("error", (err) => out.destroy(err)).pipe(out))

@@ -5,10 +5,9 @@
  * Bytes stream between the worker and the server's disk: neither side holds a file in memory.
  */
 import type { IncomingMessage, request as httpRequest } from "node:http";
-import { Transform, type Readable } from "node:stream";
-import { buffer } from "node:stream/consumers";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import { FlyteError } from "../errors.ts";
+import { nodeStream, nodeStreamConsumers, nodeStreamPromises } from "../node-builtins.ts";
 import type { DataStore, WriteResult } from "./store.ts";
 
 const DOWNLOAD = "/download/";
@@ -84,13 +83,13 @@ export class HttpStore implements DataStore {
       throw new FlyteError("E_DATA_NOT_FOUND", `nothing is stored at '${uri}'`);
     }
     if (status < 200 || status >= 300) {
-      const text = await buffer(res).then((b) => b.toString("utf8").trim());
+      const text = await nodeStreamConsumers().buffer(res).then((b) => b.toString("utf8").trim());
       throw new FlyteError("E_DATA_TRANSFER", `could not download '${uri}': HTTP ${status} ${text}`);
     }
     // A body shorter than its Content-Length (the server went away) must fail the reader, not end early.
     const expected = Number(res.headers["content-length"] ?? "-1");
     let received = 0;
-    const out = new Transform({
+    const out = new (nodeStream().Transform)({
       transform(chunk: Buffer, _encoding, done) {
         received += chunk.length;
         done(null, chunk);
@@ -134,20 +133,20 @@ export class HttpStore implements DataStore {
       request.once("error", reject);
     });
     let size = 0;
-    const counter = new Transform({
+    const counter = new (nodeStream().Transform)({
       transform(chunk: Buffer, _encoding, done) {
         size += chunk.length;
         done(null, chunk);
       },
     });
     try {
-      await pipeline(body, counter, request);
+      await nodeStreamPromises().pipeline(body, counter, request);
     } catch (err) {
       request.destroy();
       throw transferError("upload", uri, err);
     }
     const res = await response.catch((err: unknown) => Promise.reject(transferError("upload", uri, err)));
-    const text = await buffer(res).then((b) => b.toString("utf8").trim());
+    const text = await nodeStreamConsumers().buffer(res).then((b) => b.toString("utf8").trim());
     if ((res.statusCode ?? 0) >= 300) throw new FlyteError("E_DATA_TRANSFER", `could not upload '${uri}': HTTP ${res.statusCode ?? "?"} ${text}`);
     return { size };
   }

@@ -2,13 +2,12 @@
  * Writing local files, folders and streams into a store, hashing the bytes on the way (the hash is
  * the value's identity for cache keys: Flyte's `Literal.hash`). Everything streams.
  */
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { basename, join, relative, resolve, sep } from "node:path";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import { FlyteError } from "../errors.ts";
+import { nodeCrypto, nodeStream, nodeStreamPromises } from "../node-builtins.ts";
 import { CHUNK, type DataStore, joinUri } from "./store.ts";
 
 /** What an upload reports. */
@@ -21,13 +20,14 @@ export interface Uploaded {
 
 /** A readable from a Node stream or a web `ReadableStream`. */
 export function toNodeReadable(source: Readable | ReadableStream<Uint8Array>): Readable {
+  const { Readable } = nodeStream();
   return source instanceof Readable ? source : Readable.fromWeb(source);
 }
 
 /** Streams `source` to `uri` of `store`, hashing it. A failing source fails the write (nothing is kept). */
 export async function uploadStream(source: Readable, store: DataStore, uri: string, what: string): Promise<Uploaded> {
-  const hash = createHash("sha256");
-  const tap = new Transform({
+  const hash = nodeCrypto().createHash("sha256");
+  const tap = new (nodeStream().Transform)({
     transform(chunk: Buffer, _encoding, done) {
       hash.update(chunk);
       done(null, chunk);
@@ -47,8 +47,8 @@ export async function uploadStream(source: Readable, store: DataStore, uri: stri
 
 /** `sha256:<hex>` of a local file, streamed. */
 export async function hashLocalFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  await pipeline(createReadStream(path, { highWaterMark: CHUNK }), hash);
+  const hash = nodeCrypto().createHash("sha256");
+  await nodeStreamPromises().pipeline(createReadStream(path, { highWaterMark: CHUNK }), hash);
   return `sha256:${hash.digest("hex")}`;
 }
 
@@ -63,7 +63,7 @@ export async function localFiles(dir: string): Promise<string[]> {
 
 /** The hash of a folder: of its files' relative paths and content hashes. */
 export function folderHash(entries: readonly { readonly rel: string; readonly hash: string }[]): string {
-  const h = createHash("sha256");
+  const h = nodeCrypto().createHash("sha256");
   for (const e of entries) h.update(`${e.rel}\0${e.hash}\n`);
   return `sha256:${h.digest("hex")}`;
 }

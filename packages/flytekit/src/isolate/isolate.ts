@@ -10,7 +10,7 @@
  * exited, ran out of memory or was stopped is dead; its host starts another.
  */
 import type { EventLoopUtilization } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { ErrorInfo, FromThread, LogStream, ToThread } from "./protocol.ts";
 import { heapLimitsOf } from "./memory-limit.ts";
 import { learnResolutions, sharedResolutions } from "./resolution-cache.ts";
@@ -74,6 +74,8 @@ export class Isolate {
 
   constructor(options: IsolateOptions) {
     this.memoryMb = options.memoryMb;
+    // node:worker_threads loads with the first isolate, not with every local run that imports this.
+    const { Worker } = process.getBuiltinModule("node:worker_threads");
     this.#worker = new Worker(FIRST_MODULE, {
       workerData: { ...options.workerData, entry: options.entry.href, resolutions: sharedResolutions() },
       ...(options.memoryMb !== undefined ? { resourceLimits: heapLimitsOf(options.memoryMb) } : {}),

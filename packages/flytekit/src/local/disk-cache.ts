@@ -6,10 +6,10 @@
  * Set `FLYTE_LOCAL_CACHE=off` (or `false`, `0`) to disable it; `flyte run --no-cache` and
  * `--overwrite-cache` do the same per run. Delete the folder to clear it.
  */
-import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { nodeCrypto } from "../node-builtins.ts";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { LiteralMapSchema, type LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { CacheKey, Catalog, Reservation } from "@flyte/engine";
@@ -60,7 +60,7 @@ export class DiskCatalog implements Catalog {
     await mkdir(this.dir, { recursive: true });
     const entry: Entry = { key: key.id, storedAt: new Date().toISOString(), outputs: Buffer.from(toBinary(LiteralMapSchema, outputs)).toString("base64") };
     // Write then rename, so a reader never sees half a file.
-    const temp = `${this.#path(key, "json")}.${randomBytes(4).toString("hex")}.tmp`;
+    const temp = `${this.#path(key, "json")}.${nodeCrypto().randomBytes(4).toString("hex")}.tmp`;
     await writeFile(temp, JSON.stringify(entry));
     await rename(temp, this.#path(key, "json"));
   }
@@ -91,6 +91,6 @@ export class DiskCatalog implements Catalog {
   }
 
   #path(key: CacheKey, extension: string): string {
-    return join(this.dir, `${createHash("sha256").update(key.id).digest("hex")}.${extension}`);
+    return join(this.dir, `${nodeCrypto().createHash("sha256").update(key.id).digest("hex")}.${extension}`);
   }
 }

@@ -2,7 +2,6 @@
  * Local runs: the same compiled graph and the same engine as on the server, with an in-memory
  * store and tasks called in this process.
  */
-import { randomBytes } from "node:crypto";
 import { Engine, compileWorkflow, formatDiagnostics, type CompiledWorkflowClosure, type EventSink, type ExecutionError } from "@flyte/engine";
 import { callEntity, checkCallInputs, setLocalRunner } from "../call.ts";
 import { entityPhrase, type CallableEntity } from "../entity.ts";
@@ -17,6 +16,7 @@ import { fromLiteralMap, toLiteralMap } from "../types/index.ts";
 import { hasOffloadedLiterals } from "../data/offload-check.ts";
 import { hasData } from "../types/blob.ts";
 import { WorkflowDefinition } from "../workflow.ts";
+import { randomHex } from "../node-builtins.ts";
 import { InProcessTaskRunner } from "./in-process-runner.ts";
 import { DiskCatalog, localCacheEnabled } from "./disk-cache.ts";
 import { LocalSignalSource, type SignalPrompt } from "./signals.ts";
@@ -112,7 +112,7 @@ export async function runLocally(entity: CallableEntity, inputs: Record<string, 
     offloadedLiterals: async (uri, size) => (await import("../data/offload.ts")).readOffloadedLiteral(uri, size, `${entityPhrase(entity)}: offloaded list`),
   });
   const result = await engine.execute({
-    executionId: `l${randomBytes(10).toString("hex").slice(0, 19)}`,
+    executionId: `l${randomHex(10).slice(0, 19)}`,
     closure: plan.closure,
     inputs: literalInputs,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -12,6 +12,7 @@ import type { StatementSync } from "node:sqlite";
 import type { Database } from "../db/database.ts";
 import { groupCommitterFor, type GroupCommitter } from "../db/group-commit.ts";
 import { migrate } from "../db/migrations.ts";
+import { deepFreeze } from "../api/deep-freeze.ts";
 import { workflowIdOfClosure } from "../store/closure-bytes.ts";
 import { defineLazy } from "../store/define-lazy.ts";
 import { executionMigrations } from "./execution-schema.ts";
@@ -61,10 +62,19 @@ interface Row {
 /** Thrown by {@link ExecutionSpecs.insert} when the id is taken. */
 export class DuplicateExecutionError extends Error {}
 
+/** How many executions' views {@link ExecutionSpecs.view} keeps decoded (the most recently first read). */
+export const KEPT_VIEWS = 4096;
+
 /** Reads and writes of `execution_specs`. */
 export class ExecutionSpecs {
   readonly #committer: GroupCommitter;
   readonly #sql: Record<"insert" | "get" | "view" | "unfinished" | "abort", StatementSync>;
+  /**
+   * Views read so far, frozen, by execution id, oldest first. A spec never changes once written
+   * and the abort cause only through {@link setAbortCause}, which forgets its entry when it
+   * commits, so a kept view is the row's.
+   */
+  readonly #views = new Map<string, ExecutionSpecView>();
 
   /** Needs the state store's migrations applied first (restart recovery joins its `executions`). */
   constructor(db: Database) {
@@ -123,14 +133,22 @@ export class ExecutionSpecs {
    * the workflow's id — without decoding its closure or inputs; undefined when there is none.
    */
   view(executionId: string): ExecutionSpecView | undefined {
+    // Kept: clients poll GetExecution, and each call read the row (its closure too) and decoded
+    // the spec again (docs/benchmarks.md, seventh round). Missing ids are not kept.
+    const kept = this.#views.get(executionId);
+    if (kept !== undefined) return kept;
     const row = this.#sql.view.get(executionId) as Pick<Row, "spec" | "closure" | "abort_cause"> | undefined;
     if (row === undefined) return undefined;
     const workflowId = workflowIdOfClosure(row.closure);
-    return {
+    // Frozen: every later call shares it (a caller that wrote to it would fail loudly).
+    const view: ExecutionSpecView = deepFreeze({
       spec: fromBinary(ExecutionSpecSchema, row.spec),
       ...(row.abort_cause === null ? {} : { abortCause: row.abort_cause }),
       ...(workflowId === undefined ? {} : { workflowId }),
-    };
+    });
+    if (this.#views.size >= KEPT_VIEWS) this.#views.delete(this.#views.keys().next().value as string);
+    this.#views.set(executionId, view);
+    return view;
   }
 
   /** Executions started here whose engine record has not ended (or does not exist yet), oldest first. */
@@ -140,7 +158,11 @@ export class ExecutionSpecs {
 
   /** Records why an execution was terminated (durable when resolved). */
   setAbortCause(executionId: string, cause: string): Promise<void> {
-    return this.#committer.submit(() => void this.#sql.abort.run(cause, executionId));
+    return this.#committer.submit(() => {
+      this.#sql.abort.run(cause, executionId);
+      // At the commit: a view read before it (the old cause) is not kept past it.
+      this.#committer.afterCommit(() => this.#views.delete(executionId));
+    });
   }
 }
 

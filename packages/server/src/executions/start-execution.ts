@@ -2,7 +2,7 @@
  * Creating an execution, shared by CreateExecution, RelaunchExecution, RecoverExecution and the
  * scheduler: name it, commit its rows (durable before the caller hears of it), start it.
  */
-import { clone, create } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import {
   ExecutionMetadataSchema,
@@ -56,9 +56,10 @@ export async function startExecution(ctx: ExecutionsContext, request: NewExecuti
   checkExecutionName(name);
   const executionId = executionKey({ project: request.project, domain: request.domain, name });
 
-  const spec = clone(ExecutionSpecSchema, request.spec);
-  spec.inputs = undefined;
-  const metadata = spec.metadata ?? create(ExecutionMetadataSchema);
+  // Shallow copies: only the spec's own fields and its metadata's are set here, and a deep clone
+  // of the request's spec cost about a tenth of a millisecond per execution (protobuf reflection).
+  const spec: ExecutionSpec = { ...request.spec, inputs: undefined };
+  const metadata = request.spec.metadata === undefined ? create(ExecutionMetadataSchema) : { ...request.spec.metadata };
   metadata.mode = request.mode;
   if (request.referenceExecution !== undefined) metadata.referenceExecution = request.referenceExecution;
   if (request.scheduledAt !== undefined) metadata.scheduledAt = timestampFromMs(request.scheduledAt);

@@ -187,6 +187,30 @@ describe("SqliteStateStore", () => {
     await store.close();
   });
 
+  test("a listing's statement is prepared once per shape and reused by the next listings", async () => {
+    const store = SqliteStateStore.open(":memory:");
+    await store.createExecution(newExecution(executionKey({ project: "p", domain: "development", name: "a0" }), 100));
+    // Every statement of the store is prepared through the prototype's method: count the listings'.
+    const methods = DatabaseSync.prototype as unknown as Record<"prepare", (this: DatabaseSync, sql: string) => unknown>;
+    const prepare = methods.prepare;
+    const listings: string[] = [];
+    methods.prepare = function (this: DatabaseSync, sql: string) {
+      if (sql.includes("FROM executions WHERE project")) listings.push(sql);
+      return prepare.call(this, sql);
+    };
+    try {
+      for (let i = 0; i < 3; i++) {
+        const page = await store.listExecutions({ project: "p", domain: "development", limit: 1, phases: ["UNDEFINED", "QUEUED", "RUNNING"] });
+        assert.deepEqual(page.executions.map((e) => e.name), ["a0"]);
+        assert.equal((await store.listExecutions({ project: "p", domain: "development", phases: ["SUCCEEDED"] })).executions.length, 0);
+      }
+    } finally {
+      methods.prepare = prepare;
+    }
+    assert.equal(listings.length, 2, `prepared: ${listings.join("; ")}`);
+    await store.close();
+  });
+
   test("nodes and attempts keep the cache status their events carry, and attempts their timings", async () => {
     const store = SqliteStateStore.open(":memory:");
     await store.createExecution(newExecution("e1"));

@@ -75,10 +75,14 @@ const NODE_COLUMNS =
 
 /** Most rows one listing returns. */
 const MAX_PAGE = 1000;
+/** Listing statements kept prepared (see {@link StateReader.listExecutions}). */
+const KEPT_LISTINGS = 32;
 
 /** Prepared reads of one connection; literals offloaded to `blobs` are read back transparently. */
 export class StateReader {
   readonly #sqlite: DatabaseSync;
+  /** {@link StateReader.listExecutions}' statements, by SQL text (at most {@link KEPT_LISTINGS}). */
+  readonly #listings = new Map<string, StatementSync>();
   readonly #blobs: BlobStore | undefined;
   readonly #sql: Record<"execution" | "closure" | "summary" | "children" | "node" | "nodes" | "nodeOutputs" | "tasks" | "unfinished" | "items", StatementSync>;
 
@@ -209,10 +213,17 @@ export class StateReader {
       where.push("(created_at < ? OR (created_at = ? AND id < ?))");
       params.push(createdAt, createdAt, id);
     }
-    // Not cached: the statement depends on the number of phases, and listings are not hot.
-    const rows = this.#sqlite
-      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM executions WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`)
-      .all(...params, limit + 1) as unknown as SummaryRow[];
+    // Prepared once per shape (number of phases, with or without a token): clients poll this
+    // listing ("none running yet?"), and preparing it cost more than running it (docs/benchmarks.md,
+    // seventh round). The shapes are few (one per phase count, with and without a token); a
+    // client sending ever longer phase lists still gets answers, only no more kept statements.
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM executions WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    let statement = this.#listings.get(sql);
+    if (statement === undefined) {
+      statement = this.#sqlite.prepare(sql);
+      if (this.#listings.size < KEPT_LISTINGS) this.#listings.set(sql, statement);
+    }
+    const rows = statement.all(...params, limit + 1) as unknown as SummaryRow[];
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const result: { executions: ExecutionSummary[]; nextPageToken?: string } = { executions: page.map(summary) };

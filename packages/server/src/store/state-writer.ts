@@ -6,7 +6,7 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { ExecutionEvent, NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase } from "@flyte/engine";
-import type { ExecutionRecord, NewExecution, NodeExecutionRecord, TaskExecutionRecord } from "@flyte/engine/store";
+import type { NewExecution } from "@flyte/engine/store";
 import {
   StoreError,
   applyNodeEvent,
@@ -14,13 +14,24 @@ import {
   applyWorkflowEvent,
   itemNodeStub,
   startsFullItemRecord,
-  type Draft,
 } from "@flyte/engine/store";
 import type { ArrayItemRef, NodeExecutionEvent, TaskExecutionEvent } from "@flyte/engine";
 import { attemptDocumentPath, nodeInputsPath, type ExecutionIdentity } from "../blob/blob-layout.ts";
 import { literalColumns, type EncodedLiteral } from "./literal-codec.ts";
 import { UPSERT_ARRAY_ITEM, foldArrayItem, writeArrayItems, type ItemState } from "./array-item-rows.ts";
 import { StateRowCache, type CommitHooks } from "./state-row-cache.ts";
+import {
+  TERMINAL_WORKFLOW,
+  executionStateOf,
+  keptExecution,
+  keptNode,
+  keptTask,
+  nodeStateOf,
+  taskStateOf,
+  type ExecutionState,
+  type NodeState,
+  type TaskState,
+} from "./state-drafts.ts";
 
 /** One event with its literal maps already serialized. */
 export interface PreparedEvent {
@@ -35,38 +46,9 @@ export interface PreparedEvent {
  */
 export type OffloadHook = (literal: EncodedLiteral, path: () => string) => void;
 
-const TERMINAL_WORKFLOW: ReadonlySet<WorkflowExecutionPhase> = new Set(["SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"]);
-
 /** Virtual node ids whose data folders hold the workflow's inputs and outputs (as in propeller). */
 const START_NODE = "start-node";
 const END_NODE = "end-node";
-
-interface ExecutionState {
-  readonly draft: Draft<ExecutionRecord>;
-  readonly identity: ExecutionIdentity;
-  readonly terminalBefore: boolean;
-  dirty: boolean;
-  error?: string;
-  outputs?: EncodedLiteral;
-}
-
-interface NodeState {
-  readonly draft: Draft<NodeExecutionRecord>;
-  readonly isNew: boolean;
-  /** Of an array node: its number of items, once an item event arrived. */
-  itemCount?: number;
-  error?: string;
-  cacheStatus?: string;
-  inputs?: EncodedLiteral;
-  outputs?: EncodedLiteral;
-}
-
-interface TaskState {
-  readonly draft: Draft<TaskExecutionRecord>;
-  readonly isNew: boolean;
-  error?: string;
-  cacheStatus?: string;
-}
 
 interface ExecutionRow {
   phase: string;
@@ -328,24 +310,15 @@ export class StateWriter {
     if (row === undefined) {
       throw new StoreError("E_EXECUTION_NOT_FOUND", `Cannot record a ${kind} event for execution "${executionId}": no such execution.`);
     }
-    // Only the columns the fold reads or writes are loaded: closure and inputs never change after
-    // creation, so the draft carries placeholders for them and they are never written back.
-    const draft: Draft<ExecutionRecord> = {
+    state = executionStateOf({
       executionId,
       phase: row.phase as WorkflowExecutionPhase,
-      closure: undefined as never,
-      inputs: undefined as never,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
-    };
-    if (row.started_at !== null) draft.startedAt = row.started_at;
-    if (row.ended_at !== null) draft.endedAt = row.ended_at;
-    state = {
-      draft,
+      startedAt: row.started_at ?? undefined,
+      endedAt: row.ended_at ?? undefined,
       identity: { project: row.project, domain: row.domain, name: row.name },
-      terminalBefore: TERMINAL_WORKFLOW.has(draft.phase),
-      dirty: false,
-    };
+    });
     executions.set(executionId, state);
     return state;
   }
@@ -355,18 +328,17 @@ export class StateWriter {
     if (kept !== undefined) return kept;
     const row = this.#sql.loadNode.get(executionId, nodeId) as NodeRow | undefined;
     if (row === undefined) return undefined;
-    // Literals and errors are not loaded: the fold only ever replaces them.
-    const draft: Draft<NodeExecutionRecord> = {
+    return nodeStateOf({
       executionId,
       nodeId,
       phase: row.phase as NodeExecutionPhase,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       attempts: row.attempts,
-    };
-    if (row.started_at !== null) draft.startedAt = row.started_at;
-    if (row.ended_at !== null) draft.endedAt = row.ended_at;
-    return row.array_item_count === null ? { draft, isNew: false } : { draft, isNew: false, itemCount: row.array_item_count };
+      startedAt: row.started_at ?? undefined,
+      endedAt: row.ended_at ?? undefined,
+      itemCount: row.array_item_count ?? undefined,
+    });
   }
 
   #loadTask(executionId: string, nodeId: string, attempt: number): TaskState | undefined {
@@ -374,7 +346,7 @@ export class StateWriter {
     if (kept !== undefined) return kept;
     const row = this.#sql.loadTask.get(executionId, nodeId, attempt) as TaskRow | undefined;
     if (row === undefined) return undefined;
-    const draft: Draft<TaskExecutionRecord> = {
+    return taskStateOf({
       executionId,
       nodeId,
       taskName: row.task_name,
@@ -382,9 +354,8 @@ export class StateWriter {
       phase: row.phase as TaskExecutionPhase,
       startedAt: row.started_at,
       updatedAt: row.updated_at,
-    };
-    if (row.ended_at !== null) draft.endedAt = row.ended_at;
-    return { draft, isNew: false };
+      endedAt: row.ended_at ?? undefined,
+    });
   }
 
   #writeExecution(state: ExecutionState): void {
@@ -458,52 +429,4 @@ export class StateWriter {
 function cacheStatusOf(event: ExecutionEvent): string | undefined {
   const status = (event as { readonly cacheStatus?: unknown }).cacheStatus;
   return typeof status === "string" ? status : undefined;
-}
-
-// What a row's load would give back (the columns the fold reads: no literals, no errors), built
-// from a state just written.
-
-function keptExecution(state: ExecutionState): ExecutionState {
-  const d = state.draft;
-  const draft: Draft<ExecutionRecord> = {
-    executionId: d.executionId,
-    phase: d.phase,
-    closure: undefined as never,
-    inputs: undefined as never,
-    createdAt: d.createdAt,
-    updatedAt: d.updatedAt,
-  };
-  if (d.startedAt !== undefined) draft.startedAt = d.startedAt;
-  if (d.endedAt !== undefined) draft.endedAt = d.endedAt;
-  return { draft, identity: state.identity, terminalBefore: TERMINAL_WORKFLOW.has(draft.phase), dirty: false };
-}
-
-function keptNode(state: NodeState): NodeState {
-  const d = state.draft;
-  const draft: Draft<NodeExecutionRecord> = {
-    executionId: d.executionId,
-    nodeId: d.nodeId,
-    phase: d.phase,
-    createdAt: d.createdAt,
-    updatedAt: d.updatedAt,
-    attempts: d.attempts,
-  };
-  if (d.startedAt !== undefined) draft.startedAt = d.startedAt;
-  if (d.endedAt !== undefined) draft.endedAt = d.endedAt;
-  return state.itemCount === undefined ? { draft, isNew: false } : { draft, isNew: false, itemCount: state.itemCount };
-}
-
-function keptTask(state: TaskState): TaskState {
-  const d = state.draft;
-  const draft: Draft<TaskExecutionRecord> = {
-    executionId: d.executionId,
-    nodeId: d.nodeId,
-    taskName: d.taskName,
-    attempt: d.attempt,
-    phase: d.phase,
-    startedAt: d.startedAt,
-    updatedAt: d.updatedAt,
-  };
-  if (d.endedAt !== undefined) draft.endedAt = d.endedAt;
-  return { draft, isNew: false };
 }
