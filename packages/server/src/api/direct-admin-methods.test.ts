@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import http2 from "node:http2";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
@@ -15,24 +13,19 @@ import {
 import grpc from "@grpc/grpc-js";
 import { directAdminMethods } from "./direct-admin-methods.ts";
 import { grpcUnaryFastPath } from "./grpc-unary-fast-path.ts";
+import { callRaw, startFastPathServer, type FastPathServer } from "../testing/grpc-fast-path-server.ts";
 
-/** A grpc-js call of `AdminService/<method>` with raw bytes: the response bytes, or the status as a rejection. */
-function call(client: grpc.Client, method: string, request: Uint8Array): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(`/flyteidl.service.AdminService/${method}`, (b: Uint8Array) => Buffer.from(b), (b: Buffer) => new Uint8Array(b), request, (err: grpc.ServiceError | null, value?: Uint8Array) =>
-      err !== null ? reject(err) : resolve(value ?? new Uint8Array()),
-    );
-  });
-}
+/** A grpc-js call of `AdminService/<method>` with raw bytes. */
+const call = (client: grpc.Client, method: string, request: Uint8Array): Promise<Uint8Array> =>
+  callRaw(client, `/flyteidl.service.AdminService/${method}`, request);
 
 const bytes = <D extends DescMessage>(schema: D, init: MessageInitShape<D>): Uint8Array => toBinary(schema, create(schema, init));
 
 // The direct path must serve the methods clients call per execution (create, poll, list) with the
 // server's own implementations: a real HTTP/2 server and grpc-js, and nothing left to the router.
 describe("the AdminService methods on the direct gRPC path", () => {
-  let server: http2.Http2Server;
+  let server: FastPathServer;
   let client: grpc.Client;
-  let fellThrough = 0;
   const contexts: HandlerContext[] = [];
 
   before(async () => {
@@ -54,19 +47,12 @@ describe("the AdminService methods on the direct gRPC path", () => {
       }),
       { readMaxBytes: 1_000 },
     );
-    server = http2.createServer((req, res) => {
-      if (fast(req, res)) return;
-      fellThrough++;
-      res.writeHead(404);
-      res.end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    client = new grpc.Client(`127.0.0.1:${(server.address() as AddressInfo).port}`, grpc.credentials.createInsecure());
+    server = await startFastPathServer(fast);
+    client = server.client;
   });
 
   after(async () => {
-    client.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   });
 
   test("CreateExecution, GetExecution and ListExecutions are answered by their implementations", async () => {
@@ -76,7 +62,7 @@ describe("the AdminService methods on the direct gRPC path", () => {
     assert.equal(got.id?.name, "got e1");
     const list = fromBinary(ExecutionListSchema, await call(client, "ListExecutions", bytes(ResourceListRequestSchema, { id: { project: "p", domain: "d" }, filters: "eq(phase,RUNNING)" })));
     assert.deepEqual([list.executions.map((e) => e.id?.name), list.token], [["listed eq(phase,RUNNING)"], "7"]);
-    assert.equal(fellThrough, 0, "a call went to the router");
+    assert.equal(server.fellThrough(), 0, "a call went to the router");
   });
 
   test("an implementation's error keeps its code and text", async () => {

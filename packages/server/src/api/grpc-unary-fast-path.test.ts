@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import http2 from "node:http2";
-import type { AddressInfo } from "node:net";
+import type http2 from "node:http2";
 import { after, before, describe, test } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -11,26 +10,20 @@ import {
 } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import grpc from "@grpc/grpc-js";
 import { grpcUnaryFastPath, type FastUnaryMethod } from "./grpc-unary-fast-path.ts";
+import { callRaw, startFastPathServer, type FastPathServer } from "../testing/grpc-fast-path-server.ts";
 
 const PATH = "/flyteidl.service.AdminService/GetExecution";
 
-/** A grpc-js call of `PATH` with raw bytes: resolves with the response bytes or rejects with the status. */
-function call(client: grpc.Client, request: Uint8Array): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(PATH, (b: Uint8Array) => Buffer.from(b), (b: Buffer) => new Uint8Array(b), request, (err: grpc.ServiceError | null, value?: Uint8Array) =>
-      err !== null ? reject(err) : resolve(value ?? new Uint8Array()),
-    );
-  });
-}
+/** A grpc-js call of `PATH` with raw bytes. */
+const call = (client: grpc.Client, request: Uint8Array): Promise<Uint8Array> => callRaw(client, PATH, request);
 
 const getRequest = (name: string): Uint8Array => toBinary(WorkflowExecutionGetRequestSchema, create(WorkflowExecutionGetRequestSchema, { id: { project: "p", domain: "d", name } }));
 
 // A real HTTP/2 server and Flyte's kind of client (grpc-js): the direct path must answer exactly as
 // the router would — the message, the status codes and the messages' text.
 describe("the direct gRPC path of a unary method", () => {
-  let server: http2.Http2Server;
+  let server: FastPathServer;
   let client: grpc.Client;
-  let fellThrough = 0;
 
   before(async () => {
     const method: FastUnaryMethod<typeof WorkflowExecutionGetRequestSchema, typeof ExecutionSchema> = {
@@ -45,25 +38,18 @@ describe("the direct gRPC path of a unary method", () => {
       },
     };
     const fast = grpcUnaryFastPath([method], { readMaxBytes: 1_000 });
-    server = http2.createServer((req, res) => {
-      if (fast(req, res)) return;
-      fellThrough++;
-      res.writeHead(404);
-      res.end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    client = new grpc.Client(`127.0.0.1:${(server.address() as AddressInfo).port}`, grpc.credentials.createInsecure());
+    server = await startFastPathServer(fast);
+    client = server.client;
   });
 
   after(async () => {
-    client.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   });
 
   test("answers with the implementation's message", async () => {
     const execution = fromBinary(ExecutionSchema, await call(client, getRequest("e1")));
     assert.equal(execution.id?.name, "seen e1");
-    assert.equal(fellThrough, 0);
+    assert.equal(server.fellThrough(), 0);
   });
 
   test("an implementation's error is its status, with its message as the client shows it", async () => {
