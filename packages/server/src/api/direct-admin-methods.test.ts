@@ -13,7 +13,7 @@ import {
 import grpc from "@grpc/grpc-js";
 import { directAdminMethods } from "./direct-admin-methods.ts";
 import { grpcUnaryFastPath } from "./grpc-unary-fast-path.ts";
-import { callRaw, startFastPathServer, type FastPathServer } from "../testing/grpc-fast-path-server.ts";
+import { callRaw, startFastPathServer, type FastPathServer } from "../testdata/grpc-fast-path-server.ts";
 
 /** A grpc-js call of `AdminService/<method>` with raw bytes. */
 const call = (client: grpc.Client, method: string, request: Uint8Array): Promise<Uint8Array> =>

@@ -10,7 +10,7 @@ import {
 } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import grpc from "@grpc/grpc-js";
 import { grpcUnaryFastPath, type FastUnaryMethod } from "./grpc-unary-fast-path.ts";
-import { callRaw, startFastPathServer, type FastPathServer } from "../testing/grpc-fast-path-server.ts";
+import { callRaw, startFastPathServer, type FastPathServer } from "../testdata/grpc-fast-path-server.ts";
 
 const PATH = "/flyteidl.service.AdminService/GetExecution";
 

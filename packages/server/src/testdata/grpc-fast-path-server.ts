@@ -1,7 +1,8 @@
 /**
  * A real HTTP/2 server in front of a direct gRPC path, and a grpc-js client of it: what the
  * direct-path tests share. Requests the path does not take are counted and answered 404, so a
- * test can assert that nothing fell through to the router.
+ * test can assert that nothing fell through to the router. It lives in testdata/ because it needs
+ * grpc-js, a development dependency, and the packed package must not bundle it.
  */
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
