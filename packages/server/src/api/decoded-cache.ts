@@ -39,6 +39,14 @@ export class DecodedCache<V> {
     return hit.value;
   }
 
+  /** Drops the value under `key`, if kept (its row changed). */
+  forget(key: string): void {
+    const old = this.#entries.get(key);
+    if (old === undefined) return;
+    this.#entries.delete(key);
+    this.#bytes -= old.bytes;
+  }
+
   /** Keeps `value` under `key` (unless larger than the whole cache); returns it. */
   keep(key: string, value: V, bytes: number): V {
     if (bytes > this.#maxBytes) return value;

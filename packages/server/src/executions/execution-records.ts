@@ -12,6 +12,7 @@ import type { StatementSync } from "node:sqlite";
 import type { Database } from "../db/database.ts";
 import { groupCommitterFor, type GroupCommitter } from "../db/group-commit.ts";
 import { migrate } from "../db/migrations.ts";
+import { DecodedCache } from "../api/decoded-cache.ts";
 import { deepFreeze } from "../api/deep-freeze.ts";
 import { workflowIdOfClosure } from "../store/closure-bytes.ts";
 import { defineLazy } from "../store/define-lazy.ts";
@@ -62,7 +63,7 @@ interface Row {
 /** Thrown by {@link ExecutionSpecs.insert} when the id is taken. */
 export class DuplicateExecutionError extends Error {}
 
-/** How many executions' views {@link ExecutionSpecs.view} keeps decoded (the most recently first read). */
+/** How many executions' views {@link ExecutionSpecs.view} keeps decoded (the most recently read). */
 export const KEPT_VIEWS = 4096;
 
 /** Reads and writes of `execution_specs`. */
@@ -70,11 +71,12 @@ export class ExecutionSpecs {
   readonly #committer: GroupCommitter;
   readonly #sql: Record<"insert" | "get" | "view" | "unfinished" | "abort", StatementSync>;
   /**
-   * Views read so far, frozen, by execution id, oldest first. A spec never changes once written
-   * and the abort cause only through {@link setAbortCause}, which forgets its entry when it
-   * commits, so a kept view is the row's.
+   * Views read so far, frozen, by execution id, least recently read first out; each counts as one
+   * (the bound is {@link KEPT_VIEWS} views). A spec never changes once written and the abort cause
+   * only through {@link setAbortCause}, which forgets its entry when it commits, so a kept view is
+   * the row's.
    */
-  readonly #views = new Map<string, ExecutionSpecView>();
+  readonly #views = new DecodedCache<ExecutionSpecView>(KEPT_VIEWS);
 
   /** Needs the state store's migrations applied first (restart recovery joins its `executions`). */
   constructor(db: Database) {
@@ -135,7 +137,7 @@ export class ExecutionSpecs {
   view(executionId: string): ExecutionSpecView | undefined {
     // Kept: clients poll GetExecution, and each call read the row (its closure too) and decoded
     // the spec again (docs/benchmarks.md, seventh round). Missing ids are not kept.
-    const kept = this.#views.get(executionId);
+    const kept = this.#views.find(executionId);
     if (kept !== undefined) return kept;
     const row = this.#sql.view.get(executionId) as Pick<Row, "spec" | "closure" | "abort_cause"> | undefined;
     if (row === undefined) return undefined;
@@ -146,9 +148,7 @@ export class ExecutionSpecs {
       ...(row.abort_cause === null ? {} : { abortCause: row.abort_cause }),
       ...(workflowId === undefined ? {} : { workflowId }),
     });
-    if (this.#views.size >= KEPT_VIEWS) this.#views.delete(this.#views.keys().next().value as string);
-    this.#views.set(executionId, view);
-    return view;
+    return this.#views.keep(executionId, view, 1);
   }
 
   /** Executions started here whose engine record has not ended (or does not exist yet), oldest first. */
@@ -161,7 +161,7 @@ export class ExecutionSpecs {
     return this.#committer.submit(() => {
       this.#sql.abort.run(cause, executionId);
       // At the commit: a view read before it (the old cause) is not kept past it.
-      this.#committer.afterCommit(() => this.#views.delete(executionId));
+      this.#committer.afterCommit(() => this.#views.forget(executionId));
     });
   }
 }
