@@ -11,7 +11,7 @@ const base: MessageInitShape<typeof TaskTemplateSchema> = {
   metadata: { retries: { retries: 2 }, timeout: { seconds: 30n, nanos: 5 }, discoverable: true, tags: { team: "a" } },
   config: { k: "v" },
   target: { case: "container", value: { image: "img", args: ["flyte", "execute", "--", "task-module", "m", "task-name", "inc"] } },
-  custom: { fields: { n: { kind: { case: "numberValue", value: 1 } } } },
+  custom: { n: 1, nested: { list: ["a", true] } },
 };
 /** A template as a session message decodes it. */
 const decoded = (init: MessageInitShape<typeof TaskTemplateSchema>): TaskTemplate => fromBinary(TaskTemplateSchema, toBinary(TaskTemplateSchema, create(TaskTemplateSchema, init)));
@@ -35,7 +35,7 @@ const variants: Record<string, (t: TaskTemplate) => void> = {
     t.config["j"] = "v";
   },
   "a oneof's case": (t) => (t.target = { case: undefined }),
-  "a nested oneof's value": (t) => (t.custom!.fields["n"]!.kind = { case: "numberValue", value: 2 }),
+  "JSON value (a Struct)": (t) => (t.custom = { n: 1, nested: { list: ["a", false] } }),
   "an unset message": (t) => (t.metadata = undefined),
 };
 
