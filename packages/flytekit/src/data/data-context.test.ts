@@ -21,3 +21,14 @@ test("an attempt's raw prefix and download folder are its own, the same on every
   // A context whose folder was never named has nothing to remove.
   await removeAttemptDownloads(attemptDataContext("e1", "n1", 0));
 });
+
+test("attempts with one raw-output base share its stores; another base has its own", () => {
+  const base = "http://127.0.0.1:1/download/p/d/raw";
+  const a = attemptDataContext("e1", "n0", 0, base);
+  const b = attemptDataContext("e1", "n1", 0, base);
+  assert.equal(a.stores, b.stores, "made once per base, not per attempt");
+  assert.equal(a.stores[0]?.accepts(`${base}/x/y`), true);
+  const other = attemptDataContext("e1", "n0", 0, "http://127.0.0.1:2/download/p/d/raw");
+  assert.notEqual(other.stores, a.stores);
+  assert.equal(other.stores[0]?.accepts(`${base}/x/y`), false, "a store accepts its own server's objects only");
+});

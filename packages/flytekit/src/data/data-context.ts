@@ -76,7 +76,7 @@ export function attemptDataContext(executionId: string, nodeId: string, attempt:
   let rawPrefix: string | undefined;
   let downloadRoot: string | undefined;
   const context: DataContext = {
-    stores: remote ? [new HttpStore(base)] : LOCAL_STORES,
+    stores: remote ? serverStores(base) : LOCAL_STORES,
     get rawPrefix(): string {
       return (rawPrefix ??= attemptRawPrefix(base, executionId, nodeId, attempt));
     },
@@ -87,6 +87,26 @@ export function attemptDataContext(executionId: string, nodeId: string, attempt:
   };
   madeDownloadRoots.set(context, () => downloadRoot);
   return context;
+}
+
+/** The stores of a worker attempt, by raw-output base: one server (a few bases) per worker. */
+const serverStoresByBase = new Map<string, readonly DataStore[]>();
+const MAX_SERVER_BASES = 16;
+
+/**
+ * The stores of attempts whose raw-output base is `base` (a server's store), made once per base:
+ * an `HttpStore` holds nothing per attempt, and making one parsed a URL on every attempt of a
+ * worker's isolate (about a tenth of a trivial attempt's CPU there; docs/benchmarks.md).
+ */
+function serverStores(base: string): readonly DataStore[] {
+  let stores = serverStoresByBase.get(base);
+  if (stores === undefined) {
+    // Bases are per project and domain: a worker that served many keeps the recent ones.
+    if (serverStoresByBase.size >= MAX_SERVER_BASES) serverStoresByBase.delete(serverStoresByBase.keys().next().value as string);
+    stores = Object.freeze([new HttpStore(base)]);
+    serverStoresByBase.set(base, stores);
+  }
+  return stores;
 }
 
 /** For contexts of {@link attemptDataContext}: their download folder if it was ever named (read). */

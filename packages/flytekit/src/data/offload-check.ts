@@ -29,16 +29,21 @@ export function hasOffloadedLiterals(map: LiteralMap): boolean {
   return Object.values(map.literals).some(hasOffloaded);
 }
 
-/** Whether some literal of `map` might reach `threshold` bytes (only containers and long strings or binaries can). */
-export function mayNeedOffload(map: LiteralMap, threshold = offloadThreshold()): boolean {
+/**
+ * Whether some literal of `map` might reach `threshold` bytes (only containers and long strings or
+ * binaries can). The threshold (an environment read) is read only for a binary or a string: most
+ * outputs are numbers and booleans, and every attempt's outputs pass here.
+ */
+export function mayNeedOffload(map: LiteralMap, threshold?: number): boolean {
+  const limit = (): number => (threshold ??= offloadThreshold());
   for (const literal of Object.values(map.literals)) {
     const v = literal.value;
     if (v.case === "collection" || v.case === "map") return true;
     if (v.case !== "scalar") continue;
     const s = v.value.value;
-    if (s.case === "binary" && s.value.value.byteLength >= threshold) return true;
+    if (s.case === "binary" && s.value.value.byteLength >= limit()) return true;
     if (s.case === "generic") return true;
-    if (s.case === "primitive" && s.value.value.case === "stringValue" && s.value.value.value.length * 3 >= threshold) return true;
+    if (s.case === "primitive" && s.value.value.case === "stringValue" && s.value.value.value.length * 3 >= limit()) return true;
   }
   return false;
 }

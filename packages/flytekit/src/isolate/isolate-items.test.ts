@@ -41,3 +41,14 @@ test("an aborted item that does not end stops its isolate after the grace period
     await isolate.terminate();
   }
 });
+
+test("aborting the run aborts the running item and every item after it", { timeout: 60_000 }, async () => {
+  const isolate = new Isolate({ entry: ENTRY });
+  try {
+    const abort = new AbortController();
+    const end = isolate.run({ count: 3, hang: 1 }, { signal: abort.signal, graceMs: 30_000, onLog: (text) => text === "item 1\n" && abort.abort(new DOMException("cancelled", "AbortError")) });
+    assert.deepEqual(await end, { kind: "done", value: ["done", "aborted", "aborted"] });
+  } finally {
+    await isolate.terminate();
+  }
+});

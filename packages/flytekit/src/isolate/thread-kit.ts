@@ -56,22 +56,33 @@ export function serveIsolate(handler: AttemptHandler): void {
   process.on("uncaughtException", crash);
   process.on("unhandledRejection", crash);
 
-  const attempt = (signal: AbortSignal): ThreadAttempt => ({
-    signal,
-    item(index: number): AbortSignal {
-      const itemController = new AbortController();
-      if (aborted.has(index)) itemController.abort(aborted.get(index));
-      current = { index, controller: itemController };
-      return AbortSignal.any([signal, itemController.signal]);
-    },
-    request(value: unknown): Promise<unknown> {
-      const id = nextRequest++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        send({ kind: "request", id, value });
-      });
-    },
-  });
+  const attempt = (signal: AbortSignal): ThreadAttempt => {
+    // Each item's signal is its own controller's, which the run's abort also aborts: one listener
+    // per run rather than an `AbortSignal.any` per item (weak references and a finalization
+    // registry for every attempt of a worker's isolate).
+    const itemControllers: AbortController[] = [];
+    signal.addEventListener("abort", () => {
+      for (const c of itemControllers) c.abort(signal.reason);
+    }, { once: true });
+    return {
+      signal,
+      item(index: number): AbortSignal {
+        const itemController = new AbortController();
+        if (signal.aborted) itemController.abort(signal.reason);
+        else if (aborted.has(index)) itemController.abort(aborted.get(index));
+        itemControllers.push(itemController);
+        current = { index, controller: itemController };
+        return itemController.signal;
+      },
+      request(value: unknown): Promise<unknown> {
+        const id = nextRequest++;
+        return new Promise((resolve, reject) => {
+          pending.set(id, { resolve, reject });
+          send({ kind: "request", id, value });
+        });
+      },
+    };
+  };
 
   port.on("message", (message: ToThread) => {
     switch (message.kind) {
