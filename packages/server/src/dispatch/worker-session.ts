@@ -45,23 +45,45 @@ export interface WorkerSessionEnv {
 
 /** Serves one worker's stream until it ends, the worker goes quiet, or the server shuts down. */
 export async function* workerSession(env: WorkerSessionEnv, requests: AsyncIterable<SessionRequest>, ctx: HandlerContext): AsyncGenerator<SessionResponse> {
-  const out = new Outbox();
-  const stop = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, stop.signal, ...(env.closing !== undefined ? [env.closing] : [])]);
-  const reading = readRequests(env, requests, out, signal).then(
-    () => out.close(),
-    (error: unknown) => out.close(error),
-  );
+  const session = startSession(env, requests, ctx.signal);
   try {
     for (;;) {
-      const next = await out.take(signal);
+      const next = await session.out.take(session.signal);
       if (next === undefined) break;
       yield next;
     }
   } finally {
-    stop.abort();
-    await reading;
+    await session.stop();
   }
+}
+
+/** One session's logic, for a transport to carry: connect-es's router above, or session-direct.ts. */
+export interface RunningSession {
+  /** What to send, one message at a time. */
+  readonly out: Outbox;
+  /** Aborted when the transport ends, the session is stopped, or the server shuts down. */
+  readonly signal: AbortSignal;
+  /** Stops the session; resolves once it read its last request and settled its completions. */
+  stop(): Promise<void>;
+}
+
+/** Starts a session reading `requests`; `transport` aborts when the stream is gone. */
+export function startSession(env: WorkerSessionEnv, requests: AsyncIterable<SessionRequest>, transport: AbortSignal): RunningSession {
+  const out = new Outbox();
+  const stopping = new AbortController();
+  const signal = AbortSignal.any([transport, stopping.signal, ...(env.closing !== undefined ? [env.closing] : [])]);
+  const reading = readRequests(env, requests, out, signal).then(
+    () => out.close(),
+    (error: unknown) => out.close(error),
+  );
+  return {
+    out,
+    signal,
+    stop() {
+      stopping.abort();
+      return reading;
+    },
+  };
 }
 
 /** Reads the worker's messages; resolves when the worker ended its side and every ack is out. */
@@ -202,7 +224,12 @@ class SessionState {
  * What the session sends next: everything pushed since the last message goes out as ONE
  * message (assignments, acks and cancellations of many attempts together).
  */
-class Outbox {
+export class Outbox {
+  /**
+   * Called when a message becomes pending or the outbox closes: a transport that writes when
+   * it likes (session-direct.ts) rather than awaiting {@link take}.
+   */
+  onReady: (() => void) | undefined;
   #next: SessionResponse | undefined;
   /** Templates in #next, by object, with the index of the first assignment carrying each. */
   #templates = new Map<object, number>();
@@ -243,6 +270,22 @@ class Outbox {
     this.#closed = true;
     this.#error = error;
     this.#wake?.();
+    this.onReady?.();
+  }
+
+  /**
+   * The pending message, taken now (undefined when none); once closed and drained,
+   * `{ end: true, error }` instead, `error` a ConnectError or undefined.
+   */
+  takeNow(): SessionResponse | { readonly end: true; readonly error: ConnectError | undefined } | undefined {
+    const next = this.#next;
+    if (next !== undefined) {
+      this.#next = undefined;
+      this.#templates.clear();
+      return next;
+    }
+    if (this.#closed) return { end: true, error: this.#error === undefined ? undefined : ConnectError.from(this.#error) };
+    return undefined;
   }
 
   /** The next message; undefined once closed and drained (or when `signal` aborts). */
@@ -266,6 +309,7 @@ class Outbox {
     if (this.#next === undefined) {
       this.#next = create(SessionResponseSchema);
       this.#wake?.();
+      this.onReady?.();
     }
     return this.#next;
   }
