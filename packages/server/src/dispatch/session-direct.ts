@@ -1,7 +1,8 @@
 /**
  * A direct path for `WorkerService.Session` over HTTP/2: the stream's request envelopes decoded
  * as their bytes arrive and the session's messages written as envelopes, with the session logic
- * of worker-session.ts, without connect-es's pipeline.
+ * of worker-session.ts, without connect-es's pipeline. Assignments go as the bytes the queue
+ * holds (session-response.ts): their templates are not encoded again for every message.
  *
  * Through the router each message went through a chain of async iterables on both sides of the
  * handler (several promises and generator resumptions per message), and a response message was
@@ -12,11 +13,11 @@
  * served, uncompressed and without a timeout header; anything else (HTTP/1.1, JSON, gRPC-web,
  * compression, deadlines) goes on to the router, which answers it as before.
  */
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { fromBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { endStreamToJson } from "@connectrpc/connect/protocol-connect";
 import { Channel, EnvelopeReader, EnvelopeTooLarge, FLAG_COMPRESSED, FLAG_END_STREAM, envelope } from "@flyte/engine";
-import { SessionRequestSchema, SessionResponseSchema, type SessionRequest } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { SessionRequestSchema, type SessionRequest } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { grpcMessageText } from "../api/grpc-message.ts";
 import type { AnyRequest, AnyResponse } from "../api/uploads.ts";
@@ -73,11 +74,11 @@ function serve(env: WorkerSessionEnv, protocol: Protocol, req: Http2ServerReques
     if (ended || draining || res.destroyed) return;
     let item = session.out.takeNow();
     let frame: Buffer | undefined;
-    if (item !== undefined && "$typeName" in item) {
-      frame = envelope(0, toBinary(SessionResponseSchema, item));
+    if (item instanceof Uint8Array) {
+      frame = envelope(0, item);
       item = session.out.takeNow();
     }
-    if (item !== undefined && "$typeName" in item) throw new Error("unreachable: the outbox holds one message at a time");
+    if (item instanceof Uint8Array) throw new Error("unreachable: the outbox holds one message at a time");
     // The server shuts down or the worker went away: end after what is pending, as the router did.
     const end = item ?? (session.signal.aborted ? { end: true as const, error: undefined } : undefined);
     if (end !== undefined) {

@@ -23,6 +23,7 @@ import type { AttemptQueue } from "../queue/attempt-queue.ts";
 import type { LeasedAttempt } from "../queue/queue-types.ts";
 import { isQueueError } from "../queue/queue-error.ts";
 import { encodeCompletion } from "./attempt-outcome.ts";
+import { sessionResponseBytes } from "./session-response.ts";
 import type { WorkerTaskRunner } from "./worker-task-runner.ts";
 
 /** Defaults and bounds of the worker protocol. */
@@ -222,7 +223,9 @@ class SessionState {
 
 /**
  * What the session sends next: everything pushed since the last message goes out as ONE
- * message (assignments, acks and cancellations of many attempts together).
+ * message (assignments, acks and cancellations of many attempts together), built when taken: as
+ * a `SessionResponse` for the router ({@link take}), or as bytes for the direct path
+ * ({@link takeNow}: session-response.ts, the assignments from the bytes the queue holds).
  */
 export class Outbox {
   /**
@@ -230,38 +233,28 @@ export class Outbox {
    * it likes (session-direct.ts) rather than awaiting {@link take}.
    */
   onReady: (() => void) | undefined;
-  #next: SessionResponse | undefined;
-  /** Templates in #next, by object, with the index of the first assignment carrying each. */
-  #templates = new Map<object, number>();
+  #leased: LeasedAttempt[] = [];
+  #acks: CompletionAck[] = [];
+  #cancelled: string[] = [];
+  #pending = false;
   #wake: (() => void) | undefined;
   #closed = false;
   #error: unknown;
 
   assign(leased: readonly LeasedAttempt[]): void {
     if (leased.length === 0) return;
-    const assignments = this.#pending().assignments;
-    for (const attempt of leased) {
-      const assignment = assignmentOf(attempt);
-      // A map's items share their node's template object (the runner's message): it goes once
-      // per message, and later items point at it (Assignment.task_from).
-      const task = assignment.task;
-      const first = task === undefined ? undefined : this.#templates.get(task);
-      if (first !== undefined) {
-        delete assignment.task;
-        assignment.taskFrom = first + 1;
-      } else if (task !== undefined) {
-        this.#templates.set(task, assignments.length);
-      }
-      assignments.push(assignment);
-    }
+    this.#leased.push(...leased);
+    this.#ready();
   }
 
   ack(ack: CompletionAck): void {
-    this.#pending().acks.push(ack);
+    this.#acks.push(ack);
+    this.#ready();
   }
 
   cancel(ids: readonly string[]): void {
-    this.#pending().cancelledAttemptIds.push(...ids);
+    this.#cancelled.push(...ids);
+    this.#ready();
   }
 
   /** No more messages after those pending; `error` ends the stream with it. */
@@ -274,15 +267,14 @@ export class Outbox {
   }
 
   /**
-   * The pending message, taken now (undefined when none); once closed and drained,
+   * The pending message, binary, taken now (undefined when none); once closed and drained,
    * `{ end: true, error }` instead, `error` a ConnectError or undefined.
    */
-  takeNow(): SessionResponse | { readonly end: true; readonly error: ConnectError | undefined } | undefined {
-    const next = this.#next;
-    if (next !== undefined) {
-      this.#next = undefined;
-      this.#templates.clear();
-      return next;
+  takeNow(): Uint8Array | { readonly end: true; readonly error: ConnectError | undefined } | undefined {
+    if (this.#pending) {
+      const bytes = sessionResponseBytes(this.#leased, this.#acks, this.#cancelled);
+      this.#clear();
+      return bytes;
     }
     if (this.#closed) return { end: true, error: this.#error === undefined ? undefined : ConnectError.from(this.#error) };
     return undefined;
@@ -290,7 +282,7 @@ export class Outbox {
 
   /** The next message; undefined once closed and drained (or when `signal` aborts). */
   async take(signal: AbortSignal): Promise<SessionResponse | undefined> {
-    while (this.#next === undefined) {
+    while (!this.#pending) {
       if (this.#closed) {
         if (this.#error !== undefined) throw ConnectError.from(this.#error);
         return undefined;
@@ -299,19 +291,39 @@ export class Outbox {
       await wakeOrAbort((wake) => (this.#wake = wake), signal);
       this.#wake = undefined;
     }
-    const next = this.#next;
-    this.#next = undefined;
-    this.#templates.clear();
+    const next = create(SessionResponseSchema, { acks: this.#acks, cancelledAttemptIds: this.#cancelled });
+    /** Templates in the message, by object, with the index of the first assignment carrying each. */
+    const templates = new Map<object, number>();
+    for (const attempt of this.#leased) {
+      const assignment = assignmentOf(attempt);
+      // A map's items share their node's template object (the runner's message): it goes once
+      // per message, and later items point at it (Assignment.task_from).
+      const task = assignment.task;
+      const first = task === undefined ? undefined : templates.get(task);
+      if (first !== undefined) {
+        delete assignment.task;
+        assignment.taskFrom = first + 1;
+      } else if (task !== undefined) {
+        templates.set(task, next.assignments.length);
+      }
+      next.assignments.push(assignment);
+    }
+    this.#clear();
     return next;
   }
 
-  #pending(): SessionResponse {
-    if (this.#next === undefined) {
-      this.#next = create(SessionResponseSchema);
-      this.#wake?.();
-      this.onReady?.();
-    }
-    return this.#next;
+  #ready(): void {
+    if (this.#pending) return;
+    this.#pending = true;
+    this.#wake?.();
+    this.onReady?.();
+  }
+
+  #clear(): void {
+    this.#pending = false;
+    this.#leased = [];
+    this.#acks = [];
+    this.#cancelled = [];
   }
 }
 
