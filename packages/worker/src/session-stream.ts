@@ -97,14 +97,25 @@ export class SessionStream {
           fail(error instanceof EnvelopeTooLarge ? new ConnectError(error.message, Code.ResourceExhausted) : ConnectError.from(error));
         }
       });
-      stream.on("error", (error) => fail(connectErrorOf(error)));
-      stream.on("close", () => {
+      let settled = false;
+      const settle = (): void => {
+        if (settled) return;
+        settled = true;
+        this.#ending = true;
         signal.removeEventListener("abort", cancel);
         if (failure !== undefined) reject(failure);
         else if (signal.aborted) reject(new ConnectError("the session was closed", Code.Canceled));
         else if (!ended) reject(new ConnectError(`the session's stream ended without an end-of-stream message (HTTP/2 code ${stream.rstCode})`, Code.Unavailable));
         else resolve();
+      };
+      stream.on("error", (error) => fail(connectErrorOf(error)));
+      // The server ended its side (the call is over, whatever the worker still had to send): the
+      // stream closes only once both sides have, so settle now and close ours.
+      stream.on("end", () => {
+        settle();
+        if (!stream.closed) stream.close(http2.constants.NGHTTP2_NO_ERROR);
       });
+      stream.on("close", settle);
       // The response is read through 'data'; nothing else consumes it.
       stream.resume();
     });
