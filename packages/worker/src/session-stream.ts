@@ -17,8 +17,8 @@ import { SessionResponseSchema, type SessionResponse } from "@flyte/idl/gen/flyt
 
 /** The session's HTTP/2 path. */
 export const SESSION_PATH = "/flyte.worker.v1.WorkerService/Session";
-/** The largest response message read (the server's default request limit). */
-const READ_MAX_BYTES = 64 * 1024 * 1024;
+/** The largest response message read: no limit of its own, as connect-es's client (a map's hand-outs may be large). */
+const READ_MAX_BYTES = 0xffffffff;
 const CONTENT_TYPE = "application/connect+proto";
 
 /** A session stream: write request envelopes, get response messages, await its end. */
