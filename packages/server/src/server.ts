@@ -91,10 +91,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const store = new RegistryStore(db);
     const ctx: RegistryContext = { store, now: Date.now };
     const fsync = options.fsync ?? true;
-    const executions: ExecutionService & ExecutionServiceHooks = (options.executions ?? durableExecutions())({ db, registry: store, dataDir, fsync });
+    const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    const executions: ExecutionService & ExecutionServiceHooks = (options.executions ?? durableExecutions())({ db, registry: store, dataDir, fsync, maxMessageBytes });
     closeExecutions = () => executions.close?.();
     const uploads = { root: uploadsRoot(dataDir), maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
-    const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     const admin = adminService(ctx, executions);
     const dataProxy = dataProxyService(ctx, { baseUrl: () => url });
     const rpc = rpcHandler(

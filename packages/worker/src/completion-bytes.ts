@@ -3,13 +3,13 @@
  * encoding of a message is the concatenation of its fields' encodings, in any order: the fields
  * the main thread knows (worker, attempt id, lease token, log, times) are encoded on their own
  * and the isolate's bytes (a `CompleteRequest` holding the `outcome` alone) follow as they came.
- * The session then sends them as `SessionRequest.completions` entries, also as bytes. Before,
+ * The session then writes them into its `SessionRequest` as `completions` entries, also as bytes. Before,
  * each outcome was decoded on the main thread and encoded again into the stream's message
  * (docs/benchmarks.md, seventh round).
  */
 import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
-import { CompleteRequestSchema, SessionRequestSchema, type SessionRequest } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { CompleteRequestSchema, type SessionRequestSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 
 /** `SessionRequest.completions`'s field number (worker.proto). */
 const COMPLETIONS_FIELD = 5;
@@ -47,15 +47,17 @@ export function completionBytes(fields: CompletionFields, outcome: Uint8Array): 
 }
 
 /**
- * A `SessionRequest` whose `completions` are `completions` (each a `CompleteRequest`, binary),
- * sent as they are: they ride in the message's unknown fields, which `toBinary` (and so the
- * stream) writes after the known ones as field 5 entries, byte for byte what the message field
- * would be. A reader — the server — decodes them as ordinary completions.
+ * A `SessionRequest`, binary, whose `completions` are `completions` (each a `CompleteRequest`,
+ * binary) written as they are: each is a field 5 entry, byte for byte what the message field
+ * would be, so the server decodes them as ordinary completions. The other fields are written by
+ * their numbers (worker.proto) without building a message: most requests are credit alone.
  */
-export function sessionRequestWith(init: MessageInitShape<typeof SessionRequestSchema>, completions: readonly Uint8Array[]): SessionRequest {
-  const message = create(SessionRequestSchema, init);
-  if (completions.length > 0) {
-    message.$unknown = completions.map((bytes) => ({ no: COMPLETIONS_FIELD, wireType: WireType.LengthDelimited, data: new BinaryWriter().bytes(bytes).finish() }));
-  }
-  return message;
+export function sessionRequestBytes(init: MessageInitShape<typeof SessionRequestSchema>, completions: readonly Uint8Array[]): Uint8Array {
+  const writer = new BinaryWriter();
+  if (init.workerId !== undefined && init.workerId !== "") writer.tag(1, WireType.LengthDelimited).string(init.workerId);
+  if (init.leaseMs !== undefined && init.leaseMs !== 0) writer.tag(2, WireType.Varint).uint32(init.leaseMs);
+  for (const id of init.heldAttemptIds ?? []) writer.tag(3, WireType.LengthDelimited).string(id);
+  if (init.credit !== undefined && init.credit !== 0) writer.tag(4, WireType.Varint).uint32(init.credit);
+  for (const bytes of completions) writer.tag(COMPLETIONS_FIELD, WireType.LengthDelimited).bytes(bytes);
+  return writer.finish();
 }

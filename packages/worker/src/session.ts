@@ -6,13 +6,16 @@
  * down come assignments, acks and cancellations. A stream that breaks is opened again with
  * backoff; the new one names the attempts still running (so their leases stay alive) and carries
  * every completion not yet acknowledged (the server answers DUPLICATE for any it had recorded:
- * nothing is recorded twice).
+ * nothing is recorded twice). The stream is a plain HTTP/2 stream (session-stream.ts) on the
+ * connection of the worker's other calls.
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, type Client } from "@connectrpc/connect";
-import { Channel } from "@flyte/engine";
-import type { Assignment, CompletionAck_Status, SessionRequestSchema, WorkerService } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
-import { sessionRequestWith } from "./completion-bytes.ts";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { Http2SessionManager } from "@connectrpc/connect-node";
+import { envelope } from "@flyte/engine";
+import type { Assignment, CompletionAck_Status, SessionRequestSchema, SessionResponse } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { sessionRequestBytes } from "./completion-bytes.ts";
+import { SessionStream } from "./session-stream.ts";
 
 type SessionRequestInit = MessageInitShape<typeof SessionRequestSchema>;
 
@@ -39,21 +42,22 @@ export interface WorkerSessionOptions {
 
 /** One worker's stream, reopened while it runs. `run()` until `close()`. */
 export class WorkerSession {
-  readonly #client: Client<typeof WorkerService>;
+  readonly #connection: Http2SessionManager;
   readonly #options: WorkerSessionOptions;
   readonly #host: SessionHost;
   readonly #closing = new AbortController();
   /** Completions sent and not acknowledged, by attempt id, with who waits for the ack. */
   readonly #unacked = new Map<string, { request: Uint8Array; acked: (status: CompletionAck_Status | undefined) => void }>();
-  #requests: Channel<SessionRequestInit> | undefined;
+  #requests: SessionStream | undefined;
   /** Credit granted on the current stream and not used by assignments yet. */
   #outstanding = 0;
   #toSend: Uint8Array[] = [];
   #flushScheduled = false;
   #lastSent = 0;
 
-  constructor(client: Client<typeof WorkerService>, options: WorkerSessionOptions, host: SessionHost) {
-    this.#client = client;
+  /** `connection`: the HTTP/2 connection to the server (shared with the worker's other calls). */
+  constructor(connection: Http2SessionManager, options: WorkerSessionOptions, host: SessionHost) {
+    this.#connection = connection;
     this.#options = options;
     this.#host = host;
   }
@@ -116,7 +120,15 @@ export class WorkerSession {
 
   /** One stream, until it ends; resolves whether the server answered at all. */
   async #stream(): Promise<boolean> {
-    const requests = new Channel<SessionRequestInit>();
+    let answered = false;
+    const requests = new SessionStream(
+      this.#connection,
+      (res) => {
+        answered = true;
+        this.#received(res);
+      },
+      this.#closing.signal,
+    );
     this.#requests = requests;
     this.#outstanding = 0;
     // Everything unacknowledged goes again on the new stream (the old one's fate is unknown).
@@ -124,22 +136,8 @@ export class WorkerSession {
     const credit = Math.max(0, this.#host.free());
     this.#outstanding = credit;
     this.#push({ workerId: this.#options.workerId, leaseMs: this.#options.leaseMs, heldAttemptIds: this.#host.running(), credit }, [...this.#unacked.values()].map((u) => u.request));
-    let answered = false;
     try {
-      for await (const res of this.#client.session(requests, { signal: this.#closing.signal })) {
-        answered = true;
-        if (res.assignments.length > 0) {
-          this.#outstanding -= res.assignments.length;
-          withTemplates(res.assignments);
-          this.#host.assigned(res.assignments);
-        }
-        for (const ack of res.acks) {
-          const waiting = this.#unacked.get(ack.attemptId);
-          this.#unacked.delete(ack.attemptId);
-          waiting?.acked(ack.status);
-        }
-        if (res.cancelledAttemptIds.length > 0) this.#host.cancelled(res.cancelledAttemptIds);
-      }
+      await requests.done;
       return answered;
     } catch (err) {
       if (answered || this.#closing.signal.aborted) return answered;
@@ -148,6 +146,21 @@ export class WorkerSession {
       requests.end();
       if (this.#requests === requests) this.#requests = undefined;
     }
+  }
+
+  /** One message from the server: assignments to run, acks, cancellations. */
+  #received(res: SessionResponse): void {
+    if (res.assignments.length > 0) {
+      this.#outstanding -= res.assignments.length;
+      withTemplates(res.assignments);
+      this.#host.assigned(res.assignments);
+    }
+    for (const ack of res.acks) {
+      const waiting = this.#unacked.get(ack.attemptId);
+      this.#unacked.delete(ack.attemptId);
+      waiting?.acked(ack.status);
+    }
+    if (res.cancelledAttemptIds.length > 0) this.#host.cancelled(res.cancelledAttemptIds);
   }
 
   #schedule(): void {
@@ -181,7 +194,7 @@ export class WorkerSession {
 
   #push(message: SessionRequestInit, completions: readonly Uint8Array[] = []): void {
     this.#lastSent = performance.now();
-    this.#requests?.push(completions.length > 0 ? sessionRequestWith(message, completions) : message);
+    this.#requests?.write(envelope(0, sessionRequestBytes(message, completions)));
   }
 }
 

@@ -12,7 +12,7 @@ import { hostname, homedir } from "node:os";
 import { join } from "node:path";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ConnectError, createClient, type Client } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-node";
+import { Http2SessionManager, createConnectTransport } from "@connectrpc/connect-node";
 import {
   CompletionAck_Status,
   RunEagerChildRequestSchema,
@@ -93,8 +93,9 @@ export class Worker {
     this.#concurrency = Math.max(1, options.concurrency ?? 1);
     // HTTP/2: the session is a bidirectional stream, and the other calls share its connection.
     // No compression: assignments are small and the server is near; gzip cost more CPU than it saved.
-    this.#client = createClient(WorkerService, createConnectTransport({ baseUrl: options.endpoint, httpVersion: "2", acceptCompression: [] }));
-    this.#session = new WorkerSession(this.#client, { workerId: this.id, endpoint: options.endpoint, leaseMs: options.leaseMs ?? 30_000 }, {
+    const connection = new Http2SessionManager(options.endpoint);
+    this.#client = createClient(WorkerService, createConnectTransport({ baseUrl: options.endpoint, httpVersion: "2", acceptCompression: [], sessionManager: connection }));
+    this.#session = new WorkerSession(connection, { workerId: this.id, endpoint: options.endpoint, leaseMs: options.leaseMs ?? 30_000 }, {
       assigned: (assignments) => {
         for (const assignment of assignments) this.#start(assignment);
       },

@@ -48,6 +48,8 @@ export interface ExecutionServiceEnv {
   readonly dataDir: string;
   /** Whether commits and blob writes are fsynced. @default true */
   readonly fsync?: boolean;
+  /** The largest request message the server reads (its other RPCs' limit). @default 64 MiB */
+  readonly maxMessageBytes?: number;
 }
 
 /** Hooks an execution service may add to the server besides the AdminService handlers. */

@@ -31,3 +31,11 @@ export function encodeAssignment(assignment: Assignment): Uint8Array {
   payload.set(field, rest.length);
   return payload;
 }
+
+/**
+ * The encoded `task` field that {@link encodeAssignment} appended to the payloads of `task`'s
+ * assignments, if it encoded one (session-response.ts cuts it off items that share a template).
+ */
+export function encodedTaskField(task: TaskTemplate): Uint8Array | undefined {
+  return taskFields.get(task);
+}

@@ -23,6 +23,7 @@ import type { AttemptQueue } from "../queue/attempt-queue.ts";
 import type { LeasedAttempt } from "../queue/queue-types.ts";
 import { isQueueError } from "../queue/queue-error.ts";
 import { encodeCompletion } from "./attempt-outcome.ts";
+import { sessionResponseBytes } from "./session-response.ts";
 import type { WorkerTaskRunner } from "./worker-task-runner.ts";
 
 /** Defaults and bounds of the worker protocol. */
@@ -45,23 +46,45 @@ export interface WorkerSessionEnv {
 
 /** Serves one worker's stream until it ends, the worker goes quiet, or the server shuts down. */
 export async function* workerSession(env: WorkerSessionEnv, requests: AsyncIterable<SessionRequest>, ctx: HandlerContext): AsyncGenerator<SessionResponse> {
-  const out = new Outbox();
-  const stop = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, stop.signal, ...(env.closing !== undefined ? [env.closing] : [])]);
-  const reading = readRequests(env, requests, out, signal).then(
-    () => out.close(),
-    (error: unknown) => out.close(error),
-  );
+  const session = startSession(env, requests, ctx.signal);
   try {
     for (;;) {
-      const next = await out.take(signal);
+      const next = await session.out.take(session.signal);
       if (next === undefined) break;
       yield next;
     }
   } finally {
-    stop.abort();
-    await reading;
+    await session.stop();
   }
+}
+
+/** One session's logic, for a transport to carry: connect-es's router above, or session-direct.ts. */
+export interface RunningSession {
+  /** What to send, one message at a time. */
+  readonly out: Outbox;
+  /** Aborted when the transport ends, the session is stopped, or the server shuts down. */
+  readonly signal: AbortSignal;
+  /** Stops the session; resolves once it read its last request and settled its completions. */
+  stop(): Promise<void>;
+}
+
+/** Starts a session reading `requests`; `transport` aborts when the stream is gone. */
+export function startSession(env: WorkerSessionEnv, requests: AsyncIterable<SessionRequest>, transport: AbortSignal): RunningSession {
+  const out = new Outbox();
+  const stopping = new AbortController();
+  const signal = AbortSignal.any([transport, stopping.signal, ...(env.closing !== undefined ? [env.closing] : [])]);
+  const reading = readRequests(env, requests, out, signal).then(
+    () => out.close(),
+    (error: unknown) => out.close(error),
+  );
+  return {
+    out,
+    signal,
+    stop() {
+      stopping.abort();
+      return reading;
+    },
+  };
 }
 
 /** Reads the worker's messages; resolves when the worker ended its side and every ack is out. */
@@ -200,41 +223,38 @@ class SessionState {
 
 /**
  * What the session sends next: everything pushed since the last message goes out as ONE
- * message (assignments, acks and cancellations of many attempts together).
+ * message (assignments, acks and cancellations of many attempts together), built when taken: as
+ * a `SessionResponse` for the router ({@link take}), or as bytes for the direct path
+ * ({@link takeNow}: session-response.ts, the assignments from the bytes the queue holds).
  */
-class Outbox {
-  #next: SessionResponse | undefined;
-  /** Templates in #next, by object, with the index of the first assignment carrying each. */
-  #templates = new Map<object, number>();
+export class Outbox {
+  /**
+   * Called when a message becomes pending or the outbox closes: a transport that writes when
+   * it likes (session-direct.ts) rather than awaiting {@link take}.
+   */
+  onReady: (() => void) | undefined;
+  #leased: LeasedAttempt[] = [];
+  #acks: CompletionAck[] = [];
+  #cancelled: string[] = [];
+  #pending = false;
   #wake: (() => void) | undefined;
   #closed = false;
   #error: unknown;
 
   assign(leased: readonly LeasedAttempt[]): void {
     if (leased.length === 0) return;
-    const assignments = this.#pending().assignments;
-    for (const attempt of leased) {
-      const assignment = assignmentOf(attempt);
-      // A map's items share their node's template object (the runner's message): it goes once
-      // per message, and later items point at it (Assignment.task_from).
-      const task = assignment.task;
-      const first = task === undefined ? undefined : this.#templates.get(task);
-      if (first !== undefined) {
-        delete assignment.task;
-        assignment.taskFrom = first + 1;
-      } else if (task !== undefined) {
-        this.#templates.set(task, assignments.length);
-      }
-      assignments.push(assignment);
-    }
+    this.#leased.push(...leased);
+    this.#ready();
   }
 
   ack(ack: CompletionAck): void {
-    this.#pending().acks.push(ack);
+    this.#acks.push(ack);
+    this.#ready();
   }
 
   cancel(ids: readonly string[]): void {
-    this.#pending().cancelledAttemptIds.push(...ids);
+    this.#cancelled.push(...ids);
+    this.#ready();
   }
 
   /** No more messages after those pending; `error` ends the stream with it. */
@@ -243,11 +263,26 @@ class Outbox {
     this.#closed = true;
     this.#error = error;
     this.#wake?.();
+    this.onReady?.();
+  }
+
+  /**
+   * The pending message, binary, taken now (undefined when none); once closed and drained,
+   * `{ end: true, error }` instead, `error` a ConnectError or undefined.
+   */
+  takeNow(): Uint8Array | { readonly end: true; readonly error: ConnectError | undefined } | undefined {
+    if (this.#pending) {
+      const bytes = sessionResponseBytes(this.#leased, this.#acks, this.#cancelled);
+      this.#clear();
+      return bytes;
+    }
+    if (this.#closed) return { end: true, error: this.#error === undefined ? undefined : ConnectError.from(this.#error) };
+    return undefined;
   }
 
   /** The next message; undefined once closed and drained (or when `signal` aborts). */
   async take(signal: AbortSignal): Promise<SessionResponse | undefined> {
-    while (this.#next === undefined) {
+    while (!this.#pending) {
       if (this.#closed) {
         if (this.#error !== undefined) throw ConnectError.from(this.#error);
         return undefined;
@@ -256,18 +291,39 @@ class Outbox {
       await wakeOrAbort((wake) => (this.#wake = wake), signal);
       this.#wake = undefined;
     }
-    const next = this.#next;
-    this.#next = undefined;
-    this.#templates.clear();
+    const next = create(SessionResponseSchema, { acks: this.#acks, cancelledAttemptIds: this.#cancelled });
+    /** Templates in the message, by object, with the index of the first assignment carrying each. */
+    const templates = new Map<object, number>();
+    for (const attempt of this.#leased) {
+      const assignment = assignmentOf(attempt);
+      // A map's items share their node's template object (the runner's message): it goes once
+      // per message, and later items point at it (Assignment.task_from).
+      const task = assignment.task;
+      const first = task === undefined ? undefined : templates.get(task);
+      if (first !== undefined) {
+        delete assignment.task;
+        assignment.taskFrom = first + 1;
+      } else if (task !== undefined) {
+        templates.set(task, next.assignments.length);
+      }
+      next.assignments.push(assignment);
+    }
+    this.#clear();
     return next;
   }
 
-  #pending(): SessionResponse {
-    if (this.#next === undefined) {
-      this.#next = create(SessionResponseSchema);
-      this.#wake?.();
-    }
-    return this.#next;
+  #ready(): void {
+    if (this.#pending) return;
+    this.#pending = true;
+    this.#wake?.();
+    this.onReady?.();
+  }
+
+  #clear(): void {
+    this.#pending = false;
+    this.#leased = [];
+    this.#acks = [];
+    this.#cancelled = [];
   }
 }
 

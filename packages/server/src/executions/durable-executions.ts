@@ -11,6 +11,7 @@ import { writeHead } from "../api/uploads.ts";
 import { LocalBlobStore } from "../blob/local-blob-store.ts";
 import { SqliteCatalog } from "../catalog/sqlite-catalog.ts";
 import { parseLogUrlPath, LOGS_PREFIX } from "../dispatch/attempt-log.ts";
+import { sessionDirectPath } from "../dispatch/session-direct.ts";
 import { workerService } from "../dispatch/worker-service.ts";
 import { WorkerTaskRunner } from "../dispatch/worker-task-runner.ts";
 import { WorkerService } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
@@ -75,6 +76,8 @@ export function durableExecutions(options: DurableExecutionsOptions = {}): Execu
     const scheduler = new Scheduler(env.db, context, { tickMs: options.schedulerTickMs ?? 1000, now });
     const closing = new AbortController();
     const workers = workerService({ queue, runner, closing: closing.signal });
+    // Workers' sessions over HTTP/2 skip connect-es's pipeline (session-direct.ts); the router serves the rest.
+    const sessions = sessionDirectPath({ queue, runner, closing: closing.signal }, { readMaxBytes: env.maxMessageBytes ?? 64 * 1024 * 1024 });
     options.onReady?.({ context, runner, signals, catalog, scheduler });
 
     const notServed = (rpc: string) => () => {
@@ -114,6 +117,7 @@ export function durableExecutions(options: DurableExecutionsOptions = {}): Execu
         router.service(WatchService, watchService(context, closing.signal));
       },
       http(req, res, pathname) {
+        if (sessions(req, res, pathname)) return true;
         if (!pathname.startsWith(LOGS_PREFIX)) return false;
         const address = parseLogUrlPath(pathname);
         if (address === undefined || req.method !== "GET") {

@@ -118,6 +118,9 @@ export class FakeWorkerService {
         this.#completionWaiters.splice(0).forEach((w) => w());
       }
     })().finally(() => (ended = true));
+    // A worker that cancels its stream (it stopped) fails the reading; the router may also end
+    // this generator at a yield, before the reading is awaited below.
+    reading.catch(() => undefined);
     while (!ended && !signal.aborted) {
       const assignments = this.queue.splice(0, credit);
       credit -= assignments.length;
