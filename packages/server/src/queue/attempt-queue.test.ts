@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import { StatementSync } from "node:sqlite";
 import { openDatabase, type Database } from "../db/database.ts";
 import { groupCommitterFor } from "../db/group-commit.ts";
 import { AttemptQueue } from "./attempt-queue.ts";
@@ -292,6 +293,38 @@ describe("AttemptQueue", () => {
     const [a] = first;
     assert.ok(a);
     assert.equal(await queue.complete(a.id, "w1", bytes("x"), undefined, undefined, a.leaseToken), "recorded");
+  });
+
+  test("a hand-out is the enqueue's INSERT alone: the row is inserted leased, with no UPDATE to claim it", { timeout: 120_000 }, async () => {
+    const waiting = queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 3_600_000 });
+    await groupCommitterFor(db).flush();
+    // Every statement the queue runs goes through these methods of node:sqlite's real statements.
+    const ran: string[] = [];
+    const proto = StatementSync.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const originals = new Map(["run", "get", "all"].map((method) => [method, proto[method] as (...args: unknown[]) => unknown]));
+    for (const [method, original] of originals) {
+      proto[method] = function (this: StatementSync, ...args: unknown[]) {
+        ran.push(this.sourceSQL.replace(/\s+/g, " "));
+        return original.apply(this, args);
+      };
+    }
+    let found;
+    try {
+      found = await queue.enqueueOrFind(request("a"));
+    } finally {
+      for (const [method, original] of originals) proto[method] = original;
+    }
+    const [a] = await waiting;
+    assert.equal(found.state, "leased");
+    assert.equal(a?.id, found.id);
+    assert.equal(new TextDecoder().decode(a?.payload), "run a");
+    const writes = ran.filter((sql) => /^(INSERT|UPDATE) /.test(sql.trim()));
+    assert.equal(writes.length, 1, `one write per hand-out, ran: ${writes.join(" | ")}`);
+    assert.match(writes[0] ?? "", /^INSERT INTO queue_attempts/);
+    const [row] = await queue.listByExecution("p:d:e1");
+    assert.deepEqual([row?.state, row?.workerId, row?.leaseCount, row?.leaseUntil], ["leased", "w1", 1, now + 100]);
+    assert.equal(await queue.pendingCount(), 0);
+    assert.equal(await queue.complete(found.id, "w1", bytes("x"), undefined, undefined, a?.leaseToken), "recorded");
   });
 
   test("the enqueuer's decoded payload reaches the lease holder once, by lease and by hand-out; never another attempt's", { timeout: 120_000 }, async () => {
