@@ -19,6 +19,7 @@ import type { ArrayItemRef, NodeExecutionEvent, TaskExecutionEvent } from "@flyt
 import { attemptDocumentPath, nodeInputsPath, type ExecutionIdentity } from "../blob/blob-layout.ts";
 import { literalColumns, type EncodedLiteral } from "./literal-codec.ts";
 import { UPSERT_ARRAY_ITEM, foldArrayItem, writeArrayItems, type ItemState } from "./array-item-rows.ts";
+import { NewExecutionRows } from "./new-execution-rows.ts";
 import { StateRowCache, type CommitHooks } from "./state-row-cache.ts";
 import {
   TERMINAL_WORKFLOW,
@@ -90,6 +91,9 @@ export class StateWriter {
 
   /** The rows written last (state-row-cache.ts). */
   readonly #rows: StateRowCache;
+
+  /** Rows that may exist of the executions created here (new-execution-rows.ts). */
+  readonly #newRows = new NewExecutionRows();
 
   /** `hooks`: the group committer the writes run in; without it every row is read from the database. */
   constructor(sqlite: DatabaseSync, hooks?: CommitHooks) {
@@ -163,6 +167,12 @@ export class StateWriter {
     this.#sql.insertExec.run(
       execution.executionId, identity.project, identity.domain, identity.name,
       closure, bytes, uri, execution.createdAt, execution.createdAt,
+    );
+    this.#newRows.created(execution.executionId);
+    // The row as inserted, for the execution's first event batch once this commits.
+    this.#rows.keepAtCommit(
+      `e\0${execution.executionId}`,
+      executionStateOf({ executionId: execution.executionId, phase: "UNDEFINED", createdAt: execution.createdAt, updatedAt: execution.createdAt, identity }),
     );
   }
 
@@ -326,6 +336,7 @@ export class StateWriter {
   #loadNode(executionId: string, nodeId: string): NodeState | undefined {
     const kept = this.#rows.take<NodeState>(`n\0${executionId}\0${nodeId}`);
     if (kept !== undefined) return kept;
+    if (this.#newRows.absent(executionId, `n\0${nodeId}`)) return undefined;
     const row = this.#sql.loadNode.get(executionId, nodeId) as NodeRow | undefined;
     if (row === undefined) return undefined;
     return nodeStateOf({
@@ -344,6 +355,7 @@ export class StateWriter {
   #loadTask(executionId: string, nodeId: string, attempt: number): TaskState | undefined {
     const kept = this.#rows.take<TaskState>(`t\0${executionId}\0${nodeId}\0${attempt}`);
     if (kept !== undefined) return kept;
+    if (this.#newRows.absent(executionId, `t\0${nodeId}\0${attempt}`)) return undefined;
     const row = this.#sql.loadTask.get(executionId, nodeId, attempt) as TaskRow | undefined;
     if (row === undefined) return undefined;
     return taskStateOf({
@@ -360,6 +372,8 @@ export class StateWriter {
 
   #writeExecution(state: ExecutionState): void {
     const d = state.draft;
+    // No more events are taken once it ended (a batch would be refused before loading a row).
+    if (TERMINAL_WORKFLOW.has(d.phase)) this.#newRows.forget(d.executionId);
     const [outputs, outputsUri] = state.outputs === undefined ? [null, null] : literalColumns(state.outputs);
     this.#sql.updateExec.run({
       id: d.executionId,
@@ -395,6 +409,7 @@ export class StateWriter {
       outputsUri,
     };
     if (state.isNew) {
+      this.#newRows.wrote(d.executionId, `n\0${d.nodeId}`);
       this.#sql.insertNode.run({ ...common, created: d.createdAt });
     } else {
       this.#sql.updateNode.run({
@@ -417,8 +432,12 @@ export class StateWriter {
       error: state.error ?? null,
       cache: state.cacheStatus ?? null,
     };
-    if (state.isNew) this.#sql.insertTask.run({ ...params, task: d.taskName, started: d.startedAt });
-    else this.#sql.updateTask.run(params);
+    if (state.isNew) {
+      this.#newRows.wrote(d.executionId, `t\0${d.nodeId}\0${d.attempt}`);
+      this.#sql.insertTask.run({ ...params, task: d.taskName, started: d.startedAt });
+    } else {
+      this.#sql.updateTask.run(params);
+    }
   }
 }
 
