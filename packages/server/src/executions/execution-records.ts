@@ -2,11 +2,6 @@
  * The `execution_specs` table (execution-schema.ts): written once per execution the server
  * starts, in the same group-committed transaction as the engine's row of it, so CreateExecution
  * answers only once both are durable. The engine's own record (phase, outputs, nodes) lives in the state store.
- *
- * The workflow closure is not written here again: the engine's row, inserted in the same
- * transaction, holds the very same bytes, and reads take it from there. Written twice, it was a
- * fifth of the bytes each group commit wrote to the log per execution (docs/benchmarks.md,
- * eighth round). Rows written before keep their own copy, which reads prefer.
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ExecutionSpecSchema, type ExecutionSpec } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
@@ -71,13 +66,6 @@ export class DuplicateExecutionError extends Error {}
 /** How many executions' views {@link ExecutionSpecs.view} keeps decoded (the most recently read). */
 export const KEPT_VIEWS = 4096;
 
-/** The spec row's columns, its closure from the engine's row unless the spec row has its own (older rows). */
-const COLUMNS = `s.execution_id, s.project, s.domain, s.name, s.spec, coalesce(nullif(s.closure, x''), e.closure) AS closure,
-  s.inputs, s.user_inputs, s.recover_from, s.abort_cause, s.created_at`;
-const JOINED = "execution_specs s LEFT JOIN executions e ON e.execution_id = s.execution_id";
-/** What the closure column of a new row holds: nothing (see the module comment). */
-const NO_CLOSURE = new Uint8Array(0);
-
 /** Reads and writes of `execution_specs`. */
 export class ExecutionSpecs {
   readonly #committer: GroupCommitter;
@@ -100,9 +88,12 @@ export class ExecutionSpecs {
         `INSERT INTO execution_specs (execution_id, project, domain, name, spec, closure, inputs, user_inputs, recover_from, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id) DO NOTHING`,
       ),
-      get: sqlite.prepare(`SELECT ${COLUMNS} FROM ${JOINED} WHERE s.execution_id = ?`),
-      view: sqlite.prepare(`SELECT s.spec, coalesce(nullif(s.closure, x''), e.closure) AS closure, s.abort_cause FROM ${JOINED} WHERE s.execution_id = ?`),
-      unfinished: sqlite.prepare(`SELECT ${COLUMNS} FROM ${JOINED} WHERE e.ended_at IS NULL ORDER BY s.id`),
+      get: sqlite.prepare("SELECT * FROM execution_specs WHERE execution_id = ?"),
+      view: sqlite.prepare("SELECT spec, closure, abort_cause FROM execution_specs WHERE execution_id = ?"),
+      unfinished: sqlite.prepare(
+        `SELECT s.* FROM execution_specs s LEFT JOIN executions e ON e.execution_id = s.execution_id
+         WHERE e.ended_at IS NULL ORDER BY s.id`,
+      ),
       abort: sqlite.prepare("UPDATE execution_specs SET abort_cause = ? WHERE execution_id = ?"),
     };
   }
@@ -112,8 +103,6 @@ export class ExecutionSpecs {
    * as the state store's `createExecution` (`alongside`), so that the execution's two rows share
    * one commit and one fsync; durable once that operation's promise resolves. Throws
    * {@link DuplicateExecutionError} when the id is taken (the caller's operation then rolls back).
-   * The engine's row of the execution must be written in the same transaction: the closure is
-   * read from it.
    *
    * @param encoded the closure and the merged inputs already encoded for the engine's row
    */
@@ -124,7 +113,7 @@ export class ExecutionSpecs {
       record.domain,
       record.name,
       toBinary(ExecutionSpecSchema, create(ExecutionSpecSchema, { ...record.spec, inputs: undefined })),
-      NO_CLOSURE,
+      encoded.closure,
       encoded.inputs,
       // Usually a different map object with the same literals; encoded once either way.
       record.userInputs === record.inputs ? encoded.inputs : toBinary(LiteralMapSchema, record.userInputs),
