@@ -12,7 +12,12 @@ import { LiteralMapSchema } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import type { ExecutionEvent, NodeExecutionEvent, TaskExecutionEvent } from "@flyte/engine";
 import { isStoreError } from "@flyte/engine/store";
 import { NewExecutionRows } from "./new-execution-rows.ts";
+import { openDatabase } from "../db/database.ts";
+import { groupCommitterFor } from "../db/group-commit.ts";
+import { migrate } from "../db/migrations.ts";
 import { SqliteStateStore } from "./sqlite-state-store.ts";
+import { stateMigrations } from "./state-schema.ts";
+import { StateWriter } from "./state-writer.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "flyte-new-rows-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,4 +114,22 @@ test("rows of a tracked execution are absent until written; ended and the oldest
   rows.forget("e2");
   assert.equal(rows.absent("e2", "n\0n0"), false);
   assert.equal(rows.absent("e3", "n\0n0"), true);
+});
+
+test("the rows of an execution are kept while it runs and dropped when it ends", async () => {
+  const db = openDatabase(join(dir, `s${n++}.db`), { fsync: false });
+  migrate(db, "state", stateMigrations);
+  const committer = groupCommitterFor(db);
+  const writer = new StateWriter(db.sqlite, committer);
+  const write = (events: ExecutionEvent[]): Promise<void> => committer.submit(() => writer.apply(events.map((event) => ({ event }))));
+  await committer.submit(() => writer.createExecution(newExecution("e1"), { project: "", domain: "", name: "e1" }, new Uint8Array(0), { bytes: new Uint8Array(0) }));
+  const [start, second, end] = chain("e1");
+  await write(start as ExecutionEvent[]);
+  await write(second as ExecutionEvent[]);
+  assert.ok(writer.keptRows >= 4, `the running execution's rows are kept (${writer.keptRows})`);
+  await write(end as ExecutionEvent[]);
+  assert.equal(writer.keptRows, 0, "an ended execution's rows stay kept");
+  // Refused as before: its row is read again.
+  await assert.rejects(write([node("e1", "n0", "RUNNING", 9)]), (e: unknown) => isStoreError(e) && e.code === "E_EXECUTION_TERMINAL");
+  db.close();
 });

@@ -53,8 +53,13 @@ export class NewExecutionRows {
     return written !== undefined && !written.has(key);
   }
 
-  /** The execution ended (or is no longer wanted): its rows are read from the database again. */
-  forget(executionId: string): void {
+  /**
+   * The execution ended (or is no longer wanted): its rows are read from the database again.
+   * Returns the keys of the rows written for it, undefined when it was not tracked.
+   */
+  forget(executionId: string): ReadonlySet<string> | undefined {
+    const written = this.#written.get(executionId);
     this.#written.delete(executionId);
+    return written;
   }
 }
