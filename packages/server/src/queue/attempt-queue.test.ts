@@ -20,6 +20,24 @@ const request = (nodeId: string, attempt = 0, priority?: number): EnqueueRequest
   ...(priority !== undefined ? { priority } : {}),
 });
 
+/** What `run` resolves with, and the SQL of every statement it ran (node:sqlite's own statements, their methods wrapped meanwhile). */
+async function statementsOf<T>(run: () => Promise<T>): Promise<{ value: T; ran: string[] }> {
+  const ran: string[] = [];
+  const proto = StatementSync.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const originals = new Map(["run", "get", "all", "iterate"].map((method) => [method, proto[method] as (...args: unknown[]) => unknown]));
+  for (const [method, original] of originals) {
+    proto[method] = function (this: StatementSync, ...args: unknown[]) {
+      ran.push(this.sourceSQL.replace(/\s+/g, " ").trim());
+      return original.apply(this, args);
+    };
+  }
+  try {
+    return { value: await run(), ran };
+  } finally {
+    for (const [method, original] of originals) proto[method] = original;
+  }
+}
+
 describe("AttemptQueue", () => {
   let dir: string;
   let db: Database;
@@ -298,22 +316,7 @@ describe("AttemptQueue", () => {
   test("a hand-out is the enqueue's INSERT alone: the row is inserted leased, with no UPDATE to claim it", { timeout: 120_000 }, async () => {
     const waiting = queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 3_600_000 });
     await groupCommitterFor(db).flush();
-    // Every statement the queue runs goes through these methods of node:sqlite's real statements.
-    const ran: string[] = [];
-    const proto = StatementSync.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const originals = new Map(["run", "get", "all"].map((method) => [method, proto[method] as (...args: unknown[]) => unknown]));
-    for (const [method, original] of originals) {
-      proto[method] = function (this: StatementSync, ...args: unknown[]) {
-        ran.push(this.sourceSQL.replace(/\s+/g, " "));
-        return original.apply(this, args);
-      };
-    }
-    let found;
-    try {
-      found = await queue.enqueueOrFind(request("a"));
-    } finally {
-      for (const [method, original] of originals) proto[method] = original;
-    }
+    const { value: found, ran } = await statementsOf(() => queue.enqueueOrFind(request("a")));
     const [a] = await waiting;
     assert.equal(found.state, "leased");
     assert.equal(a?.id, found.id);
@@ -325,6 +328,20 @@ describe("AttemptQueue", () => {
     assert.deepEqual([row?.state, row?.workerId, row?.leaseCount, row?.leaseUntil], ["leased", "w1", 1, now + 100]);
     assert.equal(await queue.pendingCount(), 0);
     assert.equal(await queue.complete(found.id, "w1", bytes("x"), undefined, undefined, a?.leaseToken), "recorded");
+  });
+
+  test("a completion by the lease holder is one UPDATE, with no read first; the others are told apart after it", async () => {
+    await queue.enqueue(request("a"));
+    const [a] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(a);
+    const { value: outcome, ran } = await statementsOf(() => queue.complete(a.id, "w1", bytes("x"), undefined, undefined, a.leaseToken));
+    assert.equal(outcome, "recorded");
+    const own = ran.filter((sql) => sql.includes("queue_attempts"));
+    assert.equal(own.length, 1, `ran: ${own.join(" | ")}`);
+    assert.match(own[0] ?? "", /^UPDATE queue_attempts SET state = 'completed'/);
+    assert.equal((await queue.get(a.id))?.state, "completed");
+    assert.equal(await queue.complete(a.id, "w1", bytes("y"), undefined, undefined, a.leaseToken), "duplicate");
+    assert.deepEqual((await queue.get(a.id))?.result, bytes("x"), "recorded once");
   });
 
   test("the enqueuer's decoded payload reaches the lease holder once, by lease and by hand-out; never another attempt's", { timeout: 120_000 }, async () => {

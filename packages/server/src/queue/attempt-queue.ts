@@ -138,9 +138,12 @@ export class AttemptQueue {
       heartbeat: sqlite.prepare(
         "UPDATE queue_attempts SET lease_until = ? WHERE id = ? AND worker_id = ? AND state = 'leased'",
       ),
-      state: sqlite.prepare("SELECT state, worker_id, lease_token FROM queue_attempts WHERE id = ?"),
+      state: sqlite.prepare("SELECT state FROM queue_attempts WHERE id = ?"),
+      // Records only for the holder of the lease (and of the lease the token names, given one):
+      // one statement for the usual case; `state` tells the others apart when it changed nothing.
       complete: sqlite.prepare(
-        "UPDATE queue_attempts SET state = 'completed', result = ?, log = coalesce(?, log), completed_at = ?, lease_until = NULL WHERE id = ?",
+        `UPDATE queue_attempts SET state = 'completed', result = :result, log = coalesce(:log, log), completed_at = :at, lease_until = NULL
+         WHERE id = :id AND state = 'leased' AND worker_id = :worker AND (:token IS NULL OR lease_token = :token)`,
       ),
       expire: sqlite.prepare(
         `UPDATE queue_attempts SET state = 'expired' WHERE state = 'leased' AND lease_until <= ? RETURNING ${RELEASED_COLUMNS}`,
@@ -300,15 +303,14 @@ export class AttemptQueue {
     // Committed at once when nothing is queued before it (GroupCommitter.submitUnsyncedNow): the
     // reaction in onRecorded then joins this turn's fsync'd group, a turn of the loop sooner.
     const outcome = await this.#unsynced((): CompletionOutcome => {
-      const row = this.#sql.state.get(attemptId) as { state: AttemptState; worker_id: string | null; lease_token: number | null } | undefined;
+      const params = { result, log: log ?? null, at: this.#now(), id: attemptId, worker: workerId, token: leaseToken ?? null };
+      if (this.#sql.complete.run(params).changes > 0) return "recorded";
+      const row = this.#sql.state.get(attemptId) as { state: AttemptState } | undefined;
       if (row === undefined) {
         throw new QueueError("E_ATTEMPT_NOT_FOUND", `Worker "${workerId}" completed attempt ${attemptId}, which the queue never issued.`);
       }
-      if (row.state === "completed") return "duplicate";
-      if (row.state !== "leased" || row.worker_id !== workerId) return "lost-lease";
-      if (leaseToken !== undefined && row.lease_token !== leaseToken) return "lost-lease";
-      this.#sql.complete.run(result, log ?? null, this.#now(), attemptId);
-      return "recorded";
+      // Not held by this worker (or not by this lease of it), or completed already.
+      return row.state === "completed" ? "duplicate" : "lost-lease";
     }, true);
     if (outcome === "recorded" && onRecorded !== undefined) {
       onRecorded();
