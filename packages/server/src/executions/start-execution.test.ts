@@ -65,6 +65,20 @@ describe("startExecution", () => {
     assert.deepEqual(intsOf((await admin.getExecutionData({ id })).fullInputs), { x: 2n });
   });
 
+  test("the workflow closure is stored once, in the spec row: the engine's row holds none and its record reads the spec row's", async () => {
+    const context = parts?.context;
+    assert.ok(context !== undefined);
+    await admin.createExecution(request("chain", { x: 6 }, "once"));
+    const executionId = `${PROJECT}:${DOMAIN}:once`;
+    const length = (table: string): number =>
+      (context.store.db.sqlite.prepare(`SELECT length(closure) AS n FROM ${table} WHERE execution_id = ?`).get(executionId) as { n: number }).n;
+    assert.equal(length("executions"), 0, "the engine's row, rewritten at each phase, holds a second copy");
+    assert.ok(length("execution_specs") > 0);
+    const record = await context.store.getExecution(executionId);
+    assert.deepEqual(record?.closure.primary?.template?.id?.name, context.specs.get(executionId)?.closure.primary?.template?.id?.name);
+    assert.ok((record?.closure.primary?.template?.nodes.length ?? 0) > 0);
+  });
+
   test("a taken name is refused with ALREADY_EXISTS, and the refused request leaves nothing behind", async () => {
     await admin.createExecution(request("chain", { x: 3 }, "taken"));
     const error = await refused(admin.createExecution(request("chain", { x: 4 }, "taken")));
@@ -83,5 +97,8 @@ describe("startExecution", () => {
     const error = await refused(admin.createExecution(request("chain", { x: 5 }, "p1-n0")));
     assert.equal(error.code, Code.AlreadyExists, error.rawMessage);
     assert.equal(parts?.context.specs.get("flytesnacks:development:p1-n0"), undefined, "no spec row left by the refused request");
+    // A child execution has no spec row: its own row keeps its closure.
+    const childRecord = await parts?.context.store.getExecution("flytesnacks:development:p1-n0");
+    assert.ok((childRecord?.closure.primary?.template?.nodes.length ?? 0) > 0);
   });
 });

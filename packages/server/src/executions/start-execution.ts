@@ -86,6 +86,8 @@ export async function startExecution(ctx: ExecutionsContext, request: NewExecuti
       {
         ...(request.closureBytes === undefined ? {} : { closureBytes: request.closureBytes }),
         alongside: (encoded) => ctx.specs.insertWithin(record, encoded),
+        // The spec row keeps the closure; the engine's row, rewritten at each phase, holds none.
+        closureAlongside: true,
       },
     );
   } catch (error) {

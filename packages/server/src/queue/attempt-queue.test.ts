@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
+import { StatementSync } from "node:sqlite";
 import { openDatabase, type Database } from "../db/database.ts";
 import { groupCommitterFor } from "../db/group-commit.ts";
 import { AttemptQueue } from "./attempt-queue.ts";
@@ -18,6 +19,24 @@ const request = (nodeId: string, attempt = 0, priority?: number): EnqueueRequest
   payload: bytes(`run ${nodeId}`),
   ...(priority !== undefined ? { priority } : {}),
 });
+
+/** What `run` resolves with, and the SQL of every statement it ran (node:sqlite's own statements, their methods wrapped meanwhile). */
+async function statementsOf<T>(run: () => Promise<T>): Promise<{ value: T; ran: string[] }> {
+  const ran: string[] = [];
+  const proto = StatementSync.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const originals = new Map(["run", "get", "all", "iterate"].map((method) => [method, proto[method] as (...args: unknown[]) => unknown]));
+  for (const [method, original] of originals) {
+    proto[method] = function (this: StatementSync, ...args: unknown[]) {
+      ran.push(this.sourceSQL.replace(/\s+/g, " ").trim());
+      return original.apply(this, args);
+    };
+  }
+  try {
+    return { value: await run(), ran };
+  } finally {
+    for (const [method, original] of originals) proto[method] = original;
+  }
+}
 
 describe("AttemptQueue", () => {
   let dir: string;
@@ -292,6 +311,37 @@ describe("AttemptQueue", () => {
     const [a] = first;
     assert.ok(a);
     assert.equal(await queue.complete(a.id, "w1", bytes("x"), undefined, undefined, a.leaseToken), "recorded");
+  });
+
+  test("a hand-out is the enqueue's INSERT alone: the row is inserted leased, with no UPDATE to claim it", { timeout: 120_000 }, async () => {
+    const waiting = queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 3_600_000 });
+    await groupCommitterFor(db).flush();
+    const { value: found, ran } = await statementsOf(() => queue.enqueueOrFind(request("a")));
+    const [a] = await waiting;
+    assert.equal(found.state, "leased");
+    assert.equal(a?.id, found.id);
+    assert.equal(new TextDecoder().decode(a?.payload), "run a");
+    const writes = ran.filter((sql) => /^(INSERT|UPDATE) /.test(sql.trim()));
+    assert.equal(writes.length, 1, `one write per hand-out, ran: ${writes.join(" | ")}`);
+    assert.match(writes[0] ?? "", /^INSERT INTO queue_attempts/);
+    const [row] = await queue.listByExecution("p:d:e1");
+    assert.deepEqual([row?.state, row?.workerId, row?.leaseCount, row?.leaseUntil], ["leased", "w1", 1, now + 100]);
+    assert.equal(await queue.pendingCount(), 0);
+    assert.equal(await queue.complete(found.id, "w1", bytes("x"), undefined, undefined, a?.leaseToken), "recorded");
+  });
+
+  test("a completion by the lease holder is one UPDATE, with no read first; the others are told apart after it", async () => {
+    await queue.enqueue(request("a"));
+    const [a] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(a);
+    const { value: outcome, ran } = await statementsOf(() => queue.complete(a.id, "w1", bytes("x"), undefined, undefined, a.leaseToken));
+    assert.equal(outcome, "recorded");
+    const own = ran.filter((sql) => sql.includes("queue_attempts"));
+    assert.equal(own.length, 1, `ran: ${own.join(" | ")}`);
+    assert.match(own[0] ?? "", /^UPDATE queue_attempts SET state = 'completed'/);
+    assert.equal((await queue.get(a.id))?.state, "completed");
+    assert.equal(await queue.complete(a.id, "w1", bytes("y"), undefined, undefined, a.leaseToken), "duplicate");
+    assert.deepEqual((await queue.get(a.id))?.result, bytes("x"), "recorded once");
   });
 
   test("the enqueuer's decoded payload reaches the lease holder once, by lease and by hand-out; never another attempt's", { timeout: 120_000 }, async () => {

@@ -93,7 +93,7 @@ export class AttemptQueue {
   readonly #now: () => number;
   readonly #work = new EventEmitter();
   readonly #sql: Record<
-    | "insert" | "findId" | "findRow" | "cancelOne" | "lease" | "claim" | "anyPending" | "heartbeat" | "state" | "complete" | "expire" | "cancel" | "pending" | "get"
+    | "insert" | "insertLeased" | "findId" | "findRow" | "cancelOne" | "lease" | "claim" | "anyPending" | "heartbeat" | "state" | "complete" | "expire" | "cancel" | "pending" | "get"
     | "byExecution" | "byNode" | "getLog" | "setLog" | "resultByNode" | "payloadByNode",
     StatementSync
   >;
@@ -115,6 +115,13 @@ export class AttemptQueue {
         `INSERT INTO queue_attempts (execution_id, node_id, attempt, task_key, payload, priority, enqueued_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id, node_id, attempt) DO NOTHING`,
       ),
+      // A hand-out's row: inserted already leased to the waiting worker, instead of inserted
+      // pending and then claimed by a second statement (which also moved its entry from the
+      // pending index to the leased one).
+      insertLeased: sqlite.prepare(
+        `INSERT INTO queue_attempts (execution_id, node_id, attempt, task_key, payload, priority, enqueued_at, state, worker_id, lease_until, lease_count, lease_token)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'leased', ?, ?, 1, ?) ON CONFLICT (execution_id, node_id, attempt) DO NOTHING`,
+      ),
       findId: sqlite.prepare("SELECT id FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
       findRow: sqlite.prepare("SELECT id, state, result FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
       cancelOne: sqlite.prepare(
@@ -131,9 +138,12 @@ export class AttemptQueue {
       heartbeat: sqlite.prepare(
         "UPDATE queue_attempts SET lease_until = ? WHERE id = ? AND worker_id = ? AND state = 'leased'",
       ),
-      state: sqlite.prepare("SELECT state, worker_id, lease_token FROM queue_attempts WHERE id = ?"),
+      state: sqlite.prepare("SELECT state FROM queue_attempts WHERE id = ?"),
+      // Records only for the holder of the lease (and of the lease the token names, given one):
+      // one statement for the usual case; `state` tells the others apart when it changed nothing.
       complete: sqlite.prepare(
-        "UPDATE queue_attempts SET state = 'completed', result = ?, log = coalesce(?, log), completed_at = ?, lease_until = NULL WHERE id = ?",
+        `UPDATE queue_attempts SET state = 'completed', result = :result, log = coalesce(:log, log), completed_at = :at, lease_until = NULL
+         WHERE id = :id AND state = 'leased' AND worker_id = :worker AND (:token IS NULL OR lease_token = :token)`,
       ),
       expire: sqlite.prepare(
         `UPDATE queue_attempts SET state = 'expired' WHERE state = 'leased' AND lease_until <= ? RETURNING ${RELEASED_COLUMNS}`,
@@ -168,13 +178,9 @@ export class AttemptQueue {
       );
     }
     return this.#mutate(() => {
-      const { executionId, nodeId, attempt } = request;
-      const inserted = this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now());
-      if (inserted.changes === 0) return (this.#sql.findId.get(executionId, nodeId, attempt) as { id: number }).id;
-      const id = Number(inserted.lastInsertRowid);
-      this.#keepDecoded(id, request);
-      this.#handOut(id);
-      return id;
+      const inserted = this.#insert(request);
+      if (inserted !== undefined) return inserted.id;
+      return (this.#sql.findId.get(request.executionId, request.nodeId, request.attempt) as { id: number }).id;
     });
   }
 
@@ -192,17 +198,11 @@ export class AttemptQueue {
   async enqueueOrFind(request: EnqueueRequest, onCommitted?: (found: FoundAttempt) => void): Promise<FoundAttempt> {
     if (!Number.isInteger(request.attempt) || request.attempt < 0) return { id: await this.enqueue(request), state: "pending" };
     return this.#mutate((): FoundAttempt => {
-      const { executionId, nodeId, attempt } = request;
-      const inserted = this.#sql.insert.run(executionId, nodeId, attempt, request.taskKey, request.payload, request.priority ?? 0, this.#now());
-      let found: FoundAttempt;
-      if (inserted.changes === 0) {
-        const row = this.#sql.findRow.get(executionId, nodeId, attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
+      // A new row needs no read back: its id is the insert's, and it is pending or just leased.
+      let found: FoundAttempt | undefined = this.#insert(request);
+      if (found === undefined) {
+        const row = this.#sql.findRow.get(request.executionId, request.nodeId, request.attempt) as { id: number; state: AttemptState; result: Uint8Array | null };
         found = row.result === null ? { id: row.id, state: row.state } : { id: row.id, state: row.state, result: row.result };
-      } else {
-        // A new row needs no read back: its id is the insert's, and it is pending or just leased.
-        const id = Number(inserted.lastInsertRowid);
-        this.#keepDecoded(id, request);
-        found = { id, state: this.#handOut(id) ? "leased" : "pending" };
       }
       if (onCommitted !== undefined) this.#committer.afterCommit(() => onCommitted(found));
       return found;
@@ -303,15 +303,14 @@ export class AttemptQueue {
     // Committed at once when nothing is queued before it (GroupCommitter.submitUnsyncedNow): the
     // reaction in onRecorded then joins this turn's fsync'd group, a turn of the loop sooner.
     const outcome = await this.#unsynced((): CompletionOutcome => {
-      const row = this.#sql.state.get(attemptId) as { state: AttemptState; worker_id: string | null; lease_token: number | null } | undefined;
+      const params = { result, log: log ?? null, at: this.#now(), id: attemptId, worker: workerId, token: leaseToken ?? null };
+      if (this.#sql.complete.run(params).changes > 0) return "recorded";
+      const row = this.#sql.state.get(attemptId) as { state: AttemptState } | undefined;
       if (row === undefined) {
         throw new QueueError("E_ATTEMPT_NOT_FOUND", `Worker "${workerId}" completed attempt ${attemptId}, which the queue never issued.`);
       }
-      if (row.state === "completed") return "duplicate";
-      if (row.state !== "leased" || row.worker_id !== workerId) return "lost-lease";
-      if (leaseToken !== undefined && row.lease_token !== leaseToken) return "lost-lease";
-      this.#sql.complete.run(result, log ?? null, this.#now(), attemptId);
-      return "recorded";
+      // Not held by this worker (or not by this lease of it), or completed already.
+      return row.state === "completed" ? "duplicate" : "lost-lease";
     }, true);
     if (outcome === "recorded" && onRecorded !== undefined) {
       onRecorded();
@@ -456,34 +455,37 @@ export class AttemptQueue {
   }
 
   /**
-   * From inside an enqueue that inserted attempt `id`: leases it to a waiting worker in this very
-   * transaction and hands it over once it commits (true), or else wakes waiting callers at the
-   * commit (false).
+   * From inside an enqueue: inserts the attempt, leased at once to a waiting worker if there is
+   * one (handed over once the transaction commits), else pending, waking waiting callers at the
+   * commit. Undefined when the attempt was queued already (nothing changed).
    */
-  #handOut(id: number): boolean {
+  #insert(request: EnqueueRequest): FoundAttempt | undefined {
+    const { executionId, nodeId, attempt, taskKey, payload } = request;
+    const priority = request.priority ?? 0;
+    const now = this.#now();
     const claimer = this.#claimers.find((c) => c.reserved < c.max);
-    const row =
-      claimer === undefined
-        ? undefined
-        : (this.#sql.claim.get({ id, worker: claimer.workerId, until: this.#now() + claimer.leaseMs, token: claimer.token }) as AttemptRow | undefined);
-    if (claimer === undefined || row === undefined) {
+    if (claimer === undefined) {
+      const inserted = this.#sql.insert.run(executionId, nodeId, attempt, taskKey, payload, priority, now);
+      if (inserted.changes === 0) return undefined;
+      const id = Number(inserted.lastInsertRowid);
+      if (request.decoded !== undefined) this.#decoded.set(id, { decoded: request.decoded, executionId, nodeId, attempt });
       this.#wakeAtCommit();
-      return false;
+      return { id, state: "pending" };
     }
+    const leaseUntil = now + claimer.leaseMs;
+    const inserted = this.#sql.insertLeased.run(executionId, nodeId, attempt, taskKey, payload, priority, now, claimer.workerId, leaseUntil, claimer.token);
+    if (inserted.changes === 0) return undefined;
+    const id = Number(inserted.lastInsertRowid);
     claimer.reserved++;
     // The next new attempt goes to the next waiting worker.
     this.#claimers = [...this.#claimers.filter((c) => c !== claimer), claimer];
-    const attempt = this.#leasedOf(row);
+    const leased: LeasedAttempt = { id, executionId, nodeId, attempt, taskKey, payload, priority, leaseUntil, leaseToken: claimer.token };
+    const attemptLeased = request.decoded === undefined ? leased : { ...leased, decoded: request.decoded };
     this.#committer.afterCommit(() => {
-      claimer.leased.push(attempt);
+      claimer.leased.push(attemptLeased);
       claimer.deliver(claimer.leased);
     });
-    return true;
-  }
-
-  /** From inside an enqueue: keeps the enqueuer's decoded payload until the attempt is handed out. */
-  #keepDecoded(id: number, request: EnqueueRequest): void {
-    if (request.decoded !== undefined) this.#decoded.set(id, { decoded: request.decoded, executionId: request.executionId, nodeId: request.nodeId, attempt: request.attempt });
+    return { id, state: "leased" };
   }
 
   /**

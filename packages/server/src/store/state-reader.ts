@@ -85,6 +85,8 @@ export class StateReader {
   readonly #listings = new Map<string, StatementSync>();
   readonly #blobs: BlobStore | undefined;
   readonly #sql: Record<"execution" | "closure" | "summary" | "children" | "node" | "nodes" | "nodeOutputs" | "tasks" | "unfinished" | "items", StatementSync>;
+  /** The closure of an execution whose spec row keeps it, prepared on first use (see #closure). */
+  #specClosure: StatementSync | undefined;
 
   constructor(sqlite: DatabaseSync, blobs: BlobStore | undefined) {
     this.#sqlite = sqlite;
@@ -149,7 +151,13 @@ export class StateReader {
   #closure(executionId: string): CompiledWorkflowClosure {
     const row = this.#sql.closure.get(executionId) as { closure: Uint8Array } | undefined;
     if (row === undefined) throw new Error(`The closure of execution "${executionId}" cannot be read: the execution is not in the store.`);
-    return fromBinary(CompiledWorkflowClosureSchema, row.closure);
+    if (row.closure.length > 0) return fromBinary(CompiledWorkflowClosureSchema, row.closure);
+    // Kept alongside, in the server's spec row (CreateExecutionOptions.closureAlongside): that
+    // table exists wherever such a row was written, so the statement is prepared only then.
+    this.#specClosure ??= this.#sqlite.prepare("SELECT closure FROM execution_specs WHERE execution_id = ?");
+    const spec = this.#specClosure.get(executionId) as { closure: Uint8Array } | undefined;
+    if (spec === undefined) throw new Error(`The closure of execution "${executionId}" cannot be read: it was kept with its spec, and the spec is not in the database.`);
+    return fromBinary(CompiledWorkflowClosureSchema, spec.closure);
   }
 
   /** The execution's phase and times, without decoding its workflow closure or literals. */

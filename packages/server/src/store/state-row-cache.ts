@@ -47,6 +47,11 @@ export class StateRowCache {
     return row as T | undefined;
   }
 
+  /** Drops the kept row of `key`, if any (always safe: a miss only costs a read). */
+  drop(key: string): void {
+    this.#rows.delete(key);
+  }
+
   /** Keeps `row` under `key` once the running operation commits; `row` must not change afterwards. */
   keepAtCommit(key: string, row: object): void {
     const hooks = this.#hooks;

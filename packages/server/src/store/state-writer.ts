@@ -19,6 +19,7 @@ import type { ArrayItemRef, NodeExecutionEvent, TaskExecutionEvent } from "@flyt
 import { attemptDocumentPath, nodeInputsPath, type ExecutionIdentity } from "../blob/blob-layout.ts";
 import { literalColumns, type EncodedLiteral } from "./literal-codec.ts";
 import { UPSERT_ARRAY_ITEM, foldArrayItem, writeArrayItems, type ItemState } from "./array-item-rows.ts";
+import { NewExecutionRows } from "./new-execution-rows.ts";
 import { StateRowCache, type CommitHooks } from "./state-row-cache.ts";
 import {
   TERMINAL_WORKFLOW,
@@ -91,6 +92,9 @@ export class StateWriter {
   /** The rows written last (state-row-cache.ts). */
   readonly #rows: StateRowCache;
 
+  /** Rows that may exist of the executions created here (new-execution-rows.ts). */
+  readonly #newRows = new NewExecutionRows();
+
   /** `hooks`: the group committer the writes run in; without it every row is read from the database. */
   constructor(sqlite: DatabaseSync, hooks?: CommitHooks) {
     this.#rows = new StateRowCache(hooks);
@@ -142,6 +146,11 @@ export class StateWriter {
     };
   }
 
+  /** Rows kept in memory between batches now (for tests). */
+  get keptRows(): number {
+    return this.#rows.size;
+  }
+
   /** Whether an execution with this id is committed (or written earlier in this transaction). */
   executionExists(executionId: string): boolean {
     return this.#sql.execExists.get(executionId) !== undefined;
@@ -163,6 +172,12 @@ export class StateWriter {
     this.#sql.insertExec.run(
       execution.executionId, identity.project, identity.domain, identity.name,
       closure, bytes, uri, execution.createdAt, execution.createdAt,
+    );
+    this.#newRows.created(execution.executionId);
+    // The row as inserted, for the execution's first event batch once this commits.
+    this.#rows.keepAtCommit(
+      `e\0${execution.executionId}`,
+      executionStateOf({ executionId: execution.executionId, phase: "UNDEFINED", createdAt: execution.createdAt, updatedAt: execution.createdAt, identity }),
     );
   }
 
@@ -258,10 +273,31 @@ export class StateWriter {
     for (const node of nodes.values()) this.#writeNode(node);
     for (const task of tasks.values()) this.#writeTask(task);
     writeArrayItems(this.#sql.upsertItem, items);
-    // As the database now has them, for the next batch once this one has committed.
-    for (const [id, execution] of executions) this.#rows.keepAtCommit(`e\0${id}`, keptExecution(execution));
-    for (const [key, node] of nodes) this.#rows.keepAtCommit(`n\0${key}`, keptNode(node));
-    for (const [key, task] of tasks) this.#rows.keepAtCommit(`t\0${key}`, keptTask(task));
+    // As the database now has them, for the next batch once this one has committed; not the rows
+    // of an execution that ended, which take no more events (#forgetEnded).
+    const ended = this.#forgetEnded(executions);
+    for (const [id, execution] of executions) if (!ended.has(id)) this.#rows.keepAtCommit(`e\0${id}`, keptExecution(execution));
+    for (const [key, node] of nodes) if (!ended.has(node.draft.executionId)) this.#rows.keepAtCommit(`n\0${key}`, keptNode(node));
+    for (const [key, task] of tasks) if (!ended.has(task.draft.executionId)) this.#rows.keepAtCommit(`t\0${key}`, keptTask(task));
+  }
+
+  /**
+   * The executions of this batch that ended: their kept rows are dropped (no later event needs
+   * them: a batch of an ended execution is refused, reading its row) and are not kept again. The
+   * row cache then holds the rows of running executions only: full of ended ones (8,192 rows),
+   * each kept row cost about 3 µs to keep, against about 0.5 µs at 512 (docs/benchmarks.md,
+   * eighth round). Dropped at once, before the commit: a drop is always safe.
+   */
+  #forgetEnded(executions: ReadonlyMap<string, ExecutionState>): ReadonlySet<string> {
+    const ended = new Set<string>();
+    for (const [id, execution] of executions) {
+      if (!TERMINAL_WORKFLOW.has(execution.draft.phase)) continue;
+      ended.add(id);
+      this.#rows.drop(`e\0${id}`);
+      // Keys `n\0<node>` and `t\0<node>\0<attempt>`; the cache's put the execution id second.
+      for (const key of this.#newRows.forget(id) ?? []) this.#rows.drop(`${key.slice(0, 1)}\0${id}${key.slice(1)}`);
+    }
+    return ended;
   }
 
   /**
@@ -326,6 +362,7 @@ export class StateWriter {
   #loadNode(executionId: string, nodeId: string): NodeState | undefined {
     const kept = this.#rows.take<NodeState>(`n\0${executionId}\0${nodeId}`);
     if (kept !== undefined) return kept;
+    if (this.#newRows.absent(executionId, `n\0${nodeId}`)) return undefined;
     const row = this.#sql.loadNode.get(executionId, nodeId) as NodeRow | undefined;
     if (row === undefined) return undefined;
     return nodeStateOf({
@@ -344,6 +381,7 @@ export class StateWriter {
   #loadTask(executionId: string, nodeId: string, attempt: number): TaskState | undefined {
     const kept = this.#rows.take<TaskState>(`t\0${executionId}\0${nodeId}\0${attempt}`);
     if (kept !== undefined) return kept;
+    if (this.#newRows.absent(executionId, `t\0${nodeId}\0${attempt}`)) return undefined;
     const row = this.#sql.loadTask.get(executionId, nodeId, attempt) as TaskRow | undefined;
     if (row === undefined) return undefined;
     return taskStateOf({
@@ -395,6 +433,7 @@ export class StateWriter {
       outputsUri,
     };
     if (state.isNew) {
+      this.#newRows.wrote(d.executionId, `n\0${d.nodeId}`);
       this.#sql.insertNode.run({ ...common, created: d.createdAt });
     } else {
       this.#sql.updateNode.run({
@@ -417,8 +456,12 @@ export class StateWriter {
       error: state.error ?? null,
       cache: state.cacheStatus ?? null,
     };
-    if (state.isNew) this.#sql.insertTask.run({ ...params, task: d.taskName, started: d.startedAt });
-    else this.#sql.updateTask.run(params);
+    if (state.isNew) {
+      this.#newRows.wrote(d.executionId, `t\0${d.nodeId}\0${d.attempt}`);
+      this.#sql.insertTask.run({ ...params, task: d.taskName, started: d.startedAt });
+    } else {
+      this.#sql.updateTask.run(params);
+    }
   }
 }
 
