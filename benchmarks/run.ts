@@ -17,6 +17,7 @@ import { benchIsolation } from "./isolation.ts";
 import { benchEndToEnd } from "./end-to-end.ts";
 import { benchData } from "./data.ts";
 import { benchConsole } from "./console.ts";
+import { benchGetWorkflow } from "./get-workflow.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "end-to-end": benchEndToEnd,
@@ -32,8 +33,9 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   isolation: benchIsolation,
   data: benchData,
   console: benchConsole,
+  "get-workflow": benchGetWorkflow,
 };
-const OPT_IN = new Set(["console"]);
+const OPT_IN = new Set(["console", "get-workflow"]);
 
 const wanted = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {

@@ -15,6 +15,7 @@ import { create, fromBinary, isMessage, toBinary, type DescMessage, type DescMet
 import { Code, ConnectError, createHandlerContext, type HandlerContext } from "@connectrpc/connect";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { EncodedAnswer } from "./encoded-answer.ts";
 import { grpcMessageText } from "./grpc-message.ts";
 
 /** One unary method served directly; `call` must not need a handler context. */
@@ -23,8 +24,11 @@ export interface FastUnaryMethod<I extends DescMessage = DescMessage, O extends 
   readonly path: string;
   readonly input: I;
   readonly output: O;
-  /** The implementation (a message or its init shape, as connect-es accepts). */
-  readonly call: (request: MessageShape<I>) => Promise<MessageInitShape<O>> | MessageInitShape<O>;
+  /**
+   * The implementation: a message or its init shape, as connect-es accepts, or the answer already
+   * encoded (encoded-answer.ts).
+   */
+  readonly call: (request: MessageShape<I>) => Promise<MessageInitShape<O> | EncodedAnswer> | MessageInitShape<O> | EncodedAnswer;
 }
 
 /** A handler that answers matching requests (true) and leaves the others to the next one (false). */
@@ -89,13 +93,18 @@ function serve(method: FastUnaryMethod, req: Http2ServerRequest, res: Http2Serve
 async function respond(method: FastUnaryMethod, request: MessageShape<DescMessage>, res: Http2ServerResponse): Promise<void> {
   let message: Uint8Array;
   try {
-    const response = await method.call(request);
-    message = toBinary(method.output, isMessage(response, method.output) ? response : create(method.output, response));
+    message = encodedAnswer(method, await method.call(request));
   } catch (error) {
     answer(res, error, undefined, method.path);
     return;
   }
   answer(res, undefined, message);
+}
+
+/** The bytes of an implementation's answer. */
+export function encodedAnswer(method: FastUnaryMethod, response: MessageInitShape<DescMessage> | EncodedAnswer): Uint8Array {
+  if (response instanceof EncodedAnswer) return response.bytes;
+  return toBinary(method.output, isMessage(response, method.output) ? response : create(method.output, response));
 }
 
 /** The one message of a unary request's body. */
