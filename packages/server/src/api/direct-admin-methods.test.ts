@@ -21,7 +21,10 @@ import { callRaw, startFastPathServer, type FastPathServer } from "../testdata/g
 const call = (client: grpc.Client, method: string, request: Uint8Array): Promise<Uint8Array> =>
   callRaw(client, `/flyteidl.service.AdminService/${method}`, request);
 
-const workflowAnswer = new EncodedAnswer(toBinary(WorkflowSchema, create(WorkflowSchema, { id: { name: "wf" }, shortDescription: "kept" })));
+// Over 16 KB, so that it is written after its envelope rather than copied behind it.
+const workflowAnswer = new EncodedAnswer(
+  toBinary(WorkflowSchema, create(WorkflowSchema, { id: { name: "wf" }, closure: { compiledWorkflow: { primary: { template: { nodes: Array.from({ length: 3_000 }, (_, i) => ({ id: `n${i}` })) } } } } })),
+);
 
 const bytes = <D extends DescMessage>(schema: D, init: MessageInitShape<D>): Uint8Array => toBinary(schema, create(schema, init));
 
@@ -76,6 +79,7 @@ describe("the AdminService methods on the direct gRPC path", () => {
 
   test("GetWorkflow is answered with its kept encoding, as it is", async () => {
     const got = await call(client, "GetWorkflow", bytes(ObjectGetRequestSchema, { id: { project: "p", domain: "d", name: "wf" } }));
+    assert.ok(workflowAnswer.bytes.length > 16 * 1024);
     assert.deepEqual(got, workflowAnswer.bytes);
     await assert.rejects(call(client, "GetWorkflow", bytes(ObjectGetRequestSchema, { id: { name: "nope" } })), (e: grpc.ServiceError) => e.code === grpc.status.NOT_FOUND);
     assert.equal(server.fellThrough(), 0, "a call went to the router");
