@@ -18,6 +18,7 @@ import { benchEndToEnd } from "./end-to-end.ts";
 import { benchData } from "./data.ts";
 import { benchConsole } from "./console.ts";
 import { benchGetWorkflow } from "./get-workflow.ts";
+import { benchExecutionListing } from "./execution-listing.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "end-to-end": benchEndToEnd,
@@ -25,6 +26,7 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "cold-start": benchColdStart,
   "inner-loop": benchInnerLoop,
   store: benchStore,
+  "execution-listing": benchExecutionListing,
   "map-task": benchMapTask,
   dynamic: benchDynamic,
   "durable-execution": benchDurable,
