@@ -34,7 +34,7 @@ describe("a workflow's GetWorkflow answer written from its row", () => {
 
   test("the short description is read from the spec's description, the last one winning", () => {
     const first = toBinary(WorkflowSpecSchema, create(WorkflowSpecSchema, { description: { shortDescription: "first" } }));
-    const second = toBinary(WorkflowSpecSchema, create(WorkflowSpecSchema, { description: { longDescription: { value: "long" } } }));
+    const second = toBinary(WorkflowSpecSchema, create(WorkflowSpecSchema, { description: { longDescription: { content: { case: "value", value: "long" } } } }));
     const third = toBinary(WorkflowSpecSchema, create(WorkflowSpecSchema, { description: { shortDescription: "third" } }));
     assert.equal(shortDescriptionOf(first), "first");
     assert.equal(shortDescriptionOf(Buffer.concat([first, second])), "first");
