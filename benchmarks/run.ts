@@ -17,7 +17,7 @@ import { benchIsolation } from "./isolation.ts";
 import { benchEndToEnd } from "./end-to-end.ts";
 import { benchData } from "./data.ts";
 import { benchConsole } from "./console.ts";
-import { benchGetWorkflow } from "./get-workflow.ts";
+import { benchExecutionPageRpcs } from "./execution-page-rpcs.ts";
 import { benchExecutionListing } from "./execution-listing.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
@@ -35,9 +35,9 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   isolation: benchIsolation,
   data: benchData,
   console: benchConsole,
-  "get-workflow": benchGetWorkflow,
+  "execution-page-rpcs": benchExecutionPageRpcs,
 };
-const OPT_IN = new Set(["console", "get-workflow"]);
+const OPT_IN = new Set(["console", "execution-page-rpcs"]);
 
 const wanted = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {
