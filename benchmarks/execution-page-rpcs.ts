@@ -4,7 +4,8 @@
  * Connect binary over HTTP/1.1 with the `Accept-Encoding` a browser sends (the console), the same
  * without compression, and gRPC over HTTP/2 (generated clients, the CLI) — and
  * `ListNodeExecutions` of an execution of it in flight (no workers), a page of 100 and all 5,000
- * (the page asks for up to 10,000). Opt-in: `npm run bench -- execution-page-rpcs`.
+ * (the page asks for up to 10,000), and `ListTaskExecutions` of one of its nodes (the node panel's
+ * request). Opt-in: `npm run bench -- execution-page-rpcs`.
  *
  * A real `flyte start` process; its CPU time (/proc, ticks of 10 ms) over RPC_BENCH_CALLS
  * (default 40; a quarter of it for the full node list) sequential calls per figure, after one
@@ -78,6 +79,11 @@ export async function benchExecutionPageRpcs(): Promise<void> {
       const { per, size } = await cpuPerCall(server, list, calls);
       report({ bench: "execution-page-rpcs", metric: `ListNodeExecutions of a ${NODES}-node execution in flight, limit ${limit}: server CPU per call`, value: per, unit: "ms", runs: calls, note: `${size} nodes listed; load ${loadAverage()}` });
     }
+    // What the node panel asks on every open.
+    const nodeExecutionId = { executionId: execution.id, nodeId: "n7" };
+    const attempts = async (): Promise<number> => (await admin.listTaskExecutions({ nodeExecutionId, limit: 100 })).taskExecutions.length;
+    const panel = await cpuPerCall(server, attempts, CALLS);
+    report({ bench: "execution-page-rpcs", metric: `ListTaskExecutions of a node of a ${NODES}-node execution in flight: server CPU per call`, value: panel.per, unit: "ms", runs: CALLS, note: `${panel.size} attempt(s) listed (no workers: queued); load ${loadAverage()}` });
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });

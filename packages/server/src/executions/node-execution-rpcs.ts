@@ -47,7 +47,7 @@ import { IdentifierSchema, ResourceType, TaskExecutionIdentifierSchema, type Nod
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { CompleteRequestSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { fromBinary } from "@bufbuild/protobuf";
-import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
+import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { invalidArgument, notFound } from "../api/errors.ts";
 import { attemptDocumentPath, nodeInputsPath } from "../blob/blob-layout.ts";
 import { attemptLogUrlPath } from "../dispatch/attempt-log.ts";
@@ -55,6 +55,7 @@ import { parseExecutionKey } from "../store/execution-key.ts";
 import type { StoredNodeExecution, StoredTaskExecution } from "../store/state-types.ts";
 import { cacheStatusOf, coreErrorOf, durationOf, executionKeyOf, nodeExecutionIdOf, nodePhaseOf, taskPhaseOf, timestampOf, workflowExecutionIdOf } from "./admin-messages.ts";
 import { itemAttempts, withArrayItems } from "./array-item-nodes.ts";
+import { closureTaskTemplates } from "./closure-task-templates.ts";
 import { dynamicWorkflowOf } from "./dynamic-workflow.ts";
 import type { ExecutionsContext } from "./executions-context.ts";
 
@@ -156,11 +157,18 @@ function page<T>(items: readonly T[], limit: number, token: string): { items: T[
   return { items: slice, token: offset + size < items.length ? String(offset + size) : "" };
 }
 
-/** The execution's compiled closure (decoded: megabytes for a 5,000-node workflow); NOT_FOUND when absent. */
-async function requireExecution(ctx: ExecutionsContext, executionId: string, rpc: string): Promise<CompiledWorkflowClosure> {
+/**
+ * The execution's task templates by name; NOT_FOUND when it does not exist. Read from the stored
+ * closure's bytes (closure-task-templates.ts); a child execution of a launch-plan node has no
+ * spec row, and its record's closure is decoded instead.
+ */
+async function requireTaskTemplates(ctx: ExecutionsContext, executionId: string, rpc: string): Promise<(taskName: string) => TaskTemplate | undefined> {
+  await requireExecutionExists(ctx, executionId, rpc);
+  const bytes = ctx.specs.closureBytes(executionId);
+  if (bytes !== undefined) return closureTaskTemplates(bytes);
   const record = await ctx.store.getExecution(executionId);
   if (record === undefined) throw missing(executionId, rpc);
-  return record.closure;
+  return (taskName) => record.closure.tasks.find((t) => t.template?.id?.name === taskName)?.template;
 }
 
 /**
@@ -247,9 +255,15 @@ export async function getDynamicNodeWorkflow(ctx: ExecutionsContext, req: GetDyn
   return create(DynamicNodeWorkflowResponseSchema, { ...(dynamicWorkflow.compiledWorkflow === undefined ? {} : { compiledWorkflow: dynamicWorkflow.compiledWorkflow }) });
 }
 
-function taskExecutionOf(ctx: ExecutionsContext, handler: HandlerContext, executionId: string, closure: CompiledWorkflowClosure, attempt: StoredTaskExecution): TaskExecution {
+function taskExecutionOf(
+  ctx: ExecutionsContext,
+  handler: HandlerContext,
+  executionId: string,
+  templates: (taskName: string) => TaskTemplate | undefined,
+  attempt: StoredTaskExecution,
+): TaskExecution {
   const identity = parseExecutionKey(executionId);
-  const template = closure.tasks.find((t) => t.template?.id?.name === attempt.taskName)?.template;
+  const template = templates(attempt.taskName);
   const taskId = create(IdentifierSchema, { ...(template?.id ?? { project: identity.project, domain: identity.domain, name: attempt.taskName }), resourceType: ResourceType.TASK });
   const taskClosure = create(TaskExecutionClosureSchema, {
     phase: taskPhaseOf(attempt.phase),
@@ -283,24 +297,24 @@ function taskExecutionOf(ctx: ExecutionsContext, handler: HandlerContext, execut
 /** ListTaskExecutions: the attempts of a node. */
 export async function listTaskExecutions(ctx: ExecutionsContext, req: TaskExecutionListRequest, handler: HandlerContext): Promise<TaskExecutionList> {
   const { executionId, nodeId } = nodeKeyOf(req.nodeExecutionId, "ListTaskExecutions");
-  const closure = await requireExecution(ctx, executionId, "ListTaskExecutions");
+  const templates = await requireTaskTemplates(ctx, executionId, "ListTaskExecutions");
   const attempts = await attemptsOf(ctx, executionId, nodeId);
   const { items, token } = page(attempts, req.limit, req.token);
-  return create(TaskExecutionListSchema, { taskExecutions: items.map((a) => taskExecutionOf(ctx, handler, executionId, closure, a)), token });
+  return create(TaskExecutionListSchema, { taskExecutions: items.map((a) => taskExecutionOf(ctx, handler, executionId, templates, a)), token });
 }
 
 async function attemptRecord(ctx: ExecutionsContext, req: TaskExecutionGetRequest | TaskExecutionGetDataRequest, rpc: string) {
   const { executionId, nodeId } = nodeKeyOf(req.id?.nodeExecutionId, rpc);
-  const closure = await requireExecution(ctx, executionId, rpc);
+  const templates = await requireTaskTemplates(ctx, executionId, rpc);
   const attempt = (await attemptsOf(ctx, executionId, nodeId)).find((a) => a.attempt === (req.id?.retryAttempt ?? 0));
   if (attempt === undefined) throw notFound(`${rpc}: node '${nodeId}' of execution '${executionId.replaceAll(":", "/")}' has no attempt ${req.id?.retryAttempt ?? 0}`);
-  return { executionId, nodeId, closure, attempt };
+  return { executionId, nodeId, templates, attempt };
 }
 
 /** GetTaskExecution: one attempt, with a link to its log. */
 export async function getTaskExecution(ctx: ExecutionsContext, req: TaskExecutionGetRequest, handler: HandlerContext): Promise<TaskExecution> {
-  const { executionId, closure, attempt } = await attemptRecord(ctx, req, "GetTaskExecution");
-  return taskExecutionOf(ctx, handler, executionId, closure, attempt);
+  const { executionId, templates, attempt } = await attemptRecord(ctx, req, "GetTaskExecution");
+  return taskExecutionOf(ctx, handler, executionId, templates, attempt);
 }
 
 /** GetTaskExecutionData: the node's inputs and the attempt's outputs inline. */
