@@ -17,6 +17,8 @@ import { benchIsolation } from "./isolation.ts";
 import { benchEndToEnd } from "./end-to-end.ts";
 import { benchData } from "./data.ts";
 import { benchConsole } from "./console.ts";
+import { benchExecutionPageRpcs } from "./execution-page-rpcs.ts";
+import { benchExecutionListing } from "./execution-listing.ts";
 
 const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "end-to-end": benchEndToEnd,
@@ -24,6 +26,7 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   "cold-start": benchColdStart,
   "inner-loop": benchInnerLoop,
   store: benchStore,
+  "execution-listing": benchExecutionListing,
   "map-task": benchMapTask,
   dynamic: benchDynamic,
   "durable-execution": benchDurable,
@@ -32,8 +35,9 @@ const benches: Readonly<Record<string, () => void | Promise<void>>> = {
   isolation: benchIsolation,
   data: benchData,
   console: benchConsole,
+  "execution-page-rpcs": benchExecutionPageRpcs,
 };
-const OPT_IN = new Set(["console"]);
+const OPT_IN = new Set(["console", "execution-page-rpcs"]);
 
 const wanted = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {

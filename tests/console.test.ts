@@ -236,6 +236,7 @@ describe("the console", { timeout: 600_000 }, () => {
     await waitForPhase(page, "SUCCEEDED");
     await page.locator('[data-node-id="n0"]').waitFor();
     assert.equal(await page.locator("[data-node-id]").count(), 1, "the map is one node in the graph");
+    assert.equal(await page.locator('[data-node-id="n0"] .gnode-title').innerText(), "n0 · square", "labelled with the mapped task, not the generated map task");
     await page.locator('[data-histogram="30 succeeded"]').first().waitFor();
     await page.getByRole("table", { name: "Items of n0" }).locator("tbody tr").first().waitFor();
     assert.equal(await page.getByRole("table", { name: "Items of n0" }).locator("tbody tr").count(), 30);

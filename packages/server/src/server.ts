@@ -16,10 +16,12 @@ import { join, resolve } from "node:path";
 import { AdminService } from "@flyte/idl/gen/flyteidl/service/admin_pb.js";
 import { DataProxyService } from "@flyte/idl/gen/flyteidl/service/dataproxy_pb.js";
 import { adminService } from "./api/admin-service.ts";
+import { getWorkflowAnswer } from "./api/workflows.ts";
 import type { RegistryContext } from "./api/context.ts";
 import { dataProxyService } from "./api/data-proxy.ts";
 import type { ExecutionService, ExecutionServiceFactory, ExecutionServiceHooks } from "./api/execution-service.ts";
-import { directAdminMethods } from "./api/direct-admin-methods.ts";
+import { connectUnaryFastPath } from "./api/connect-unary-fast-path.ts";
+import { directAdminMethods, encodedAdminMethods, type EncodedAdminMethods } from "./api/direct-admin-methods.ts";
 import { grpcUnaryFastPath } from "./api/grpc-unary-fast-path.ts";
 import { rpcHandler } from "./api/rpc-handler.ts";
 import { httpGateway } from "./http-gateway/gateway.ts";
@@ -106,8 +108,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       { readMaxBytes: maxMessageBytes },
     );
     // Clients poll GetExecution and create and list executions: over gRPC these skip connect-es's
-    // pipeline (direct-admin-methods.ts).
-    const fast = grpcUnaryFastPath(directAdminMethods(admin), { readMaxBytes: maxMessageBytes });
+    // pipeline (direct-admin-methods.ts). GetWorkflow's kept encoding is sent as it is over gRPC
+    // and Connect (the console's protocol).
+    const encoded: EncodedAdminMethods = { getWorkflow: (req) => getWorkflowAnswer(ctx, req) };
+    const fast = grpcUnaryFastPath(directAdminMethods(admin, encoded), { readMaxBytes: maxMessageBytes });
+    const fastConnect = connectUnaryFastPath(encodedAdminMethods(encoded), { readMaxBytes: maxMessageBytes });
     // FlyteAdmin's HTTP API over the same implementations.
     const gateway = httpGateway(
       [
@@ -139,6 +144,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (serveConsole(req, res, pathname)) return;
       if (gateway(req, res, pathname)) return;
       if (fast(req, res)) return;
+      if (fastConnect(req, res)) return;
       if (rpc(req, res)) return;
       writeHead(res, 404, { "content-type": "text/plain" });
       res.end(`no such endpoint: ${pathname}; the server speaks flyteidl.service.AdminService and DataProxyService over gRPC, gRPC-web and Connect, and FlyteAdmin's HTTP API under /api/v1/\n`);

@@ -13,6 +13,7 @@ import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compi
 import type { Node as WorkflowNode } from "@flyte/idl/gen/flyteidl/core/workflow_pb.js";
 import { nodePhaseName } from "../lib/phases.ts";
 import type { GraphNode } from "./graph-node.ts";
+import { nodeLabelOf } from "./node-label.ts";
 
 /** Live state the graph shows. */
 export interface GraphLive {
@@ -25,10 +26,6 @@ const SPECIAL = new Set(["start-node", "end-node"]);
 /** The kind a node's spec says it is. */
 export function kindOf(n: WorkflowNode): string {
   return n.target.case === "arrayNode" ? "map" : n.target.case === "gateNode" ? "gate" : n.target.case === "branchNode" ? "branch" : n.target.case === "workflowNode" ? "subworkflow" : "task";
-}
-
-function labelOf(id: string, name: string | undefined): string {
-  return name === undefined || name === "" ? id : `${id} · ${name.split(".").at(-1) ?? ""}`;
 }
 
 /** A (sub-)workflow's nodes and its edges, start and end left out. */
@@ -130,7 +127,7 @@ export function graphNodesOf(
   // `scope`: the closure whose sub-workflows the node's spec refers to (a dynamic workflow's own).
   const build = (id: string, local: string, spec: WorkflowNode | undefined, fallbackKind: string, scope: CompiledWorkflowClosure | undefined): GraphNode => {
     const inner = nested.get(id) ?? [];
-    const node = { id, label: labelOf(local, spec?.metadata?.name), kind: spec === undefined ? fallbackKind : kindOf(spec), phase: nodePhaseName(live.nodes.get(id)?.closure?.phase ?? 0), map: live.maps.get(id), childCount: inner.length };
+    const node = { id, label: nodeLabelOf(spec, local), kind: spec === undefined ? fallbackKind : kindOf(spec), phase: nodePhaseName(live.nodes.get(id)?.closure?.phase ?? 0), map: live.maps.get(id), childCount: inner.length };
     if (!expanded.has(id) || inner.length === 0) return node;
     const dynamic = dynamics.get(id);
     const template = innerTemplateOf(spec, scope, dynamic);

@@ -5,6 +5,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { fetchWorkflow } from "../api/entities.ts";
 import { InterfaceView } from "../components/interface-view.tsx";
 import { ExecutionGraph, type GraphNode } from "../graph/execution-graph.tsx";
+import { nodeLabelOf } from "../graph/node-label.ts";
 import { executionsUrl, launchUrl } from "../lib/urls.ts";
 
 const SPECIAL = new Set(["start-node", "end-node"]);
@@ -18,7 +19,7 @@ export function WorkflowPage() {
   const wf = useQuery({ queryKey: ["workflowByName", project, domain, name, version], queryFn: () => fetchWorkflow(project, domain, name, version) });
   const primary = wf.data?.closure?.compiledWorkflow?.primary;
   const nodes = useMemo<GraphNode[]>(
-    () => (primary?.template?.nodes ?? []).filter((n) => !SPECIAL.has(n.id)).map((n) => ({ id: n.id, label: n.metadata?.name === undefined || n.metadata.name === "" ? n.id : `${n.id} · ${n.metadata.name.split(".").at(-1) ?? ""}`, kind: n.target.case === "arrayNode" ? "map" : (n.target.case ?? "node").replace("Node", ""), phase: "UNDEFINED" })),
+    () => (primary?.template?.nodes ?? []).filter((n) => !SPECIAL.has(n.id)).map((n) => ({ id: n.id, label: nodeLabelOf(n), kind: n.target.case === "arrayNode" ? "map" : (n.target.case ?? "node").replace("Node", ""), phase: "UNDEFINED" })),
     [primary],
   );
   const edges = useMemo(() => {

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
-import { ResourceListRequestSchema } from "@flyte/idl/gen/flyteidl/admin/common_pb.js";
+import { ObjectGetRequestSchema, ResourceListRequestSchema } from "@flyte/idl/gen/flyteidl/admin/common_pb.js";
+import { WorkflowSchema } from "@flyte/idl/gen/flyteidl/admin/workflow_pb.js";
 import {
   ExecutionCreateRequestSchema,
   ExecutionCreateResponseSchema,
@@ -12,12 +13,18 @@ import {
 } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import grpc from "@grpc/grpc-js";
 import { directAdminMethods } from "./direct-admin-methods.ts";
+import { EncodedAnswer } from "./encoded-answer.ts";
 import { grpcUnaryFastPath } from "./grpc-unary-fast-path.ts";
 import { callRaw, startFastPathServer, type FastPathServer } from "../testdata/grpc-fast-path-server.ts";
 
 /** A grpc-js call of `AdminService/<method>` with raw bytes. */
 const call = (client: grpc.Client, method: string, request: Uint8Array): Promise<Uint8Array> =>
   callRaw(client, `/flyteidl.service.AdminService/${method}`, request);
+
+// Over 16 KB, so that it is written after its envelope rather than copied behind it.
+const workflowAnswer = new EncodedAnswer(
+  toBinary(WorkflowSchema, create(WorkflowSchema, { id: { name: "wf" }, closure: { compiledWorkflow: { primary: { template: { nodes: Array.from({ length: 3_000 }, (_, i) => ({ id: `n${i}` })) } } } } })),
+);
 
 const bytes = <D extends DescMessage>(schema: D, init: MessageInitShape<D>): Uint8Array => toBinary(schema, create(schema, init));
 
@@ -44,6 +51,11 @@ describe("the AdminService methods on the direct gRPC path", () => {
           contexts.push(ctx);
           return { executions: [{ id: { project: req.id?.project ?? "", domain: req.id?.domain ?? "", name: `listed ${req.filters}` } }], token: "7" };
         },
+      }, {
+        getWorkflow: (req) => {
+          if (req.id?.name !== "wf") throw new ConnectError(`workflow 'p/d/${req.id?.name ?? ""}' is not registered`, Code.NotFound);
+          return workflowAnswer;
+        },
       }),
       { readMaxBytes: 1_000 },
     );
@@ -62,6 +74,14 @@ describe("the AdminService methods on the direct gRPC path", () => {
     assert.equal(got.id?.name, "got e1");
     const list = fromBinary(ExecutionListSchema, await call(client, "ListExecutions", bytes(ResourceListRequestSchema, { id: { project: "p", domain: "d" }, filters: "eq(phase,RUNNING)" })));
     assert.deepEqual([list.executions.map((e) => e.id?.name), list.token], [["listed eq(phase,RUNNING)"], "7"]);
+    assert.equal(server.fellThrough(), 0, "a call went to the router");
+  });
+
+  test("GetWorkflow is answered with its kept encoding, as it is", async () => {
+    const got = await call(client, "GetWorkflow", bytes(ObjectGetRequestSchema, { id: { project: "p", domain: "d", name: "wf" } }));
+    assert.ok(workflowAnswer.bytes.length > 16 * 1024);
+    assert.deepEqual(got, workflowAnswer.bytes);
+    await assert.rejects(call(client, "GetWorkflow", bytes(ObjectGetRequestSchema, { id: { name: "nope" } })), (e: grpc.ServiceError) => e.code === grpc.status.NOT_FOUND);
     assert.equal(server.fellThrough(), 0, "a call went to the router");
   });
 

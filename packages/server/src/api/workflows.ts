@@ -24,6 +24,8 @@ import type { RegistryContext } from "./context.ts";
 import { alreadyRegistered, identifierOf, listVersions, storeVersion } from "./entities.ts";
 import { idText, invalidArgument, notFound } from "./errors.ts";
 import { checkTemplateId } from "./template-id.ts";
+import { EncodedAnswer } from "./encoded-answer.ts";
+import { workflowAnswerBytes } from "./workflow-answer.ts";
 import { workflowCacheOf } from "./workflow-cache.ts";
 import { entityKeyOf, requireActiveProjectDomain } from "./validate.ts";
 import { referencesOf, registeredLaunchPlans, registeredTasks } from "./workflow-references.ts";
@@ -61,11 +63,28 @@ export function createWorkflow(ctx: RegistryContext, req: WorkflowCreateRequest)
 
 /** One workflow version with its compiled closure. */
 export function getWorkflow(ctx: RegistryContext, req: ObjectGetRequest): Workflow {
+  const key = idText(entityKeyOf(req.id, ResourceType.WORKFLOW));
+  const messages = workflowCacheOf(ctx.store).messages;
+  const kept = messages.find(key);
+  if (kept !== undefined) return kept;
+  const answer = getWorkflowAnswer(ctx, req);
+  return messages.keep(key, fromBinary(WorkflowSchema, answer.bytes), answer.bytes.length);
+}
+
+/**
+ * {@link getWorkflow}'s answer, encoded. Versions are immutable, so each is encoded once and kept
+ * (bounded by bytes); a kept answer is sent without reading the row again.
+ */
+export function getWorkflowAnswer(ctx: RegistryContext, req: ObjectGetRequest): EncodedAnswer {
   const key = entityKeyOf(req.id, ResourceType.WORKFLOW);
+  const text = idText(key);
+  const answers = workflowCacheOf(ctx.store).answers;
+  const kept = answers.find(text);
+  if (kept !== undefined) return kept;
   const row = ctx.store.getEntity("workflow", key);
-  if (row === undefined) throw notFound(`workflow '${idText(key)}' is not registered; list versions with ListWorkflows or register it first`);
-  // Versions are immutable: decode each once (callers must not modify what they get).
-  return workflowCacheOf(ctx.store).get(idText(key), row.closure.length + row.spec.length, () => workflowOf(row));
+  if (row === undefined) throw notFound(`workflow '${text}' is not registered; list versions with ListWorkflows or register it first`);
+  const bytes = workflowAnswerBytes(row);
+  return answers.keep(text, new EncodedAnswer(bytes), 2 * bytes.length);
 }
 
 /** A page of workflow versions of a project and domain (and name, when given). */
@@ -79,7 +98,8 @@ export function compiledClosureOf(row: EntityRow): CompiledWorkflowClosure {
   return fromBinary(CompiledWorkflowClosureSchema, row.closure);
 }
 
-function workflowOf(row: EntityRow): Workflow {
+/** The API message of a stored workflow version. */
+export function workflowOf(row: EntityRow): Workflow {
   const spec = fromBinary(WorkflowSpecSchema, row.spec);
   return create(WorkflowSchema, {
     id: identifierOf("workflow", row),

@@ -69,7 +69,7 @@ export const KEPT_VIEWS = 4096;
 /** Reads and writes of `execution_specs`. */
 export class ExecutionSpecs {
   readonly #committer: GroupCommitter;
-  readonly #sql: Record<"insert" | "get" | "view" | "unfinished" | "abort", StatementSync>;
+  readonly #sql: Record<"insert" | "get" | "view" | "closure" | "unfinished" | "abort", StatementSync>;
   /**
    * Views read so far, frozen, by execution id, least recently read first out; each counts as one
    * (the bound is {@link KEPT_VIEWS} views). A spec never changes once written and the abort cause
@@ -90,6 +90,7 @@ export class ExecutionSpecs {
       ),
       get: sqlite.prepare("SELECT * FROM execution_specs WHERE execution_id = ?"),
       view: sqlite.prepare("SELECT spec, closure, abort_cause FROM execution_specs WHERE execution_id = ?"),
+      closure: sqlite.prepare("SELECT closure FROM execution_specs WHERE execution_id = ?"),
       unfinished: sqlite.prepare(
         `SELECT s.* FROM execution_specs s LEFT JOIN executions e ON e.execution_id = s.execution_id
          WHERE e.ended_at IS NULL ORDER BY s.id`,
@@ -149,6 +150,11 @@ export class ExecutionSpecs {
       ...(workflowId === undefined ? {} : { workflowId }),
     });
     return this.#views.keep(executionId, view, 1);
+  }
+
+  /** The execution's compiled closure as stored (encoded), or undefined when it has no record. */
+  closureBytes(executionId: string): Uint8Array | undefined {
+    return (this.#sql.closure.get(executionId) as { closure: Uint8Array } | undefined)?.closure;
   }
 
   /** Executions started here whose engine record has not ended (or does not exist yet), oldest first. */

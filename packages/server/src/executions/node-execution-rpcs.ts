@@ -47,7 +47,7 @@ import { IdentifierSchema, ResourceType, TaskExecutionIdentifierSchema, type Nod
 import type { LiteralMap } from "@flyte/idl/gen/flyteidl/core/literals_pb.js";
 import { CompleteRequestSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { fromBinary } from "@bufbuild/protobuf";
-import type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
+import type { TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { invalidArgument, notFound } from "../api/errors.ts";
 import { attemptDocumentPath, nodeInputsPath } from "../blob/blob-layout.ts";
 import { attemptLogUrlPath } from "../dispatch/attempt-log.ts";
@@ -55,6 +55,7 @@ import { parseExecutionKey } from "../store/execution-key.ts";
 import type { StoredNodeExecution, StoredTaskExecution } from "../store/state-types.ts";
 import { cacheStatusOf, coreErrorOf, durationOf, executionKeyOf, nodeExecutionIdOf, nodePhaseOf, taskPhaseOf, timestampOf, workflowExecutionIdOf } from "./admin-messages.ts";
 import { itemAttempts, withArrayItems } from "./array-item-nodes.ts";
+import { closureTaskTemplates } from "./closure-task-templates.ts";
 import { dynamicWorkflowOf } from "./dynamic-workflow.ts";
 import type { ExecutionsContext } from "./executions-context.ts";
 
@@ -127,19 +128,25 @@ export function nodeExecutionOf(
   });
 }
 
-async function nodeList(ctx: ExecutionsContext, executionId: string, parentId: string): Promise<NodeExecution[]> {
+/** A page of the nodes under `parentId` ("" for the top level); only the page's messages are built. */
+async function nodeList(ctx: ExecutionsContext, executionId: string, parentId: string, limit: number, token: string): Promise<{ items: NodeExecution[]; token: string }> {
   const nodes = withArrayItems(await ctx.store.listNodeExecutions(executionId));
   const parents = parentsOf(nodes);
   const withChildren = new Set([...parents.values()].filter((p) => p !== undefined));
-  const out: NodeExecution[] = [];
-  for (const node of nodes) {
-    const parent = parents.get(node.nodeId);
-    if ((parent ?? "") !== parentId) continue;
+  const listed = page(
+    nodes.filter((node) => (parents.get(node.nodeId) ?? "") === parentId),
+    limit,
+    token,
+  );
+  // One query for the child executions (launch-plan nodes), as the watch does: a record read per
+  // node not yet attempted cost ~5,000 reads for a 5,000-node execution in flight.
+  const children = await ctx.store.listChildExecutionIds(executionId);
+  const items = listed.items.map((node) => {
     const childId = `${executionId}-${node.nodeId}`;
-    const child = node.attempts === 0 && (await ctx.store.getExecution(childId)) !== undefined ? childId : undefined;
-    out.push(nodeExecutionOf(ctx, executionId, node, parent, withChildren.has(node.nodeId), child));
-  }
-  return out;
+    const child = node.attempts === 0 && children.has(childId) ? childId : undefined;
+    return nodeExecutionOf(ctx, executionId, node, parents.get(node.nodeId), withChildren.has(node.nodeId), child);
+  });
+  return { items, token: listed.token };
 }
 
 function page<T>(items: readonly T[], limit: number, token: string): { items: T[]; token: string } {
@@ -150,25 +157,45 @@ function page<T>(items: readonly T[], limit: number, token: string): { items: T[
   return { items: slice, token: offset + size < items.length ? String(offset + size) : "" };
 }
 
-async function requireExecution(ctx: ExecutionsContext, executionId: string, rpc: string): Promise<CompiledWorkflowClosure> {
+/**
+ * The execution's task templates by name; NOT_FOUND when it does not exist. Read from the stored
+ * closure's bytes (closure-task-templates.ts); a child execution of a launch-plan node has no
+ * spec row, and its record's closure is decoded instead.
+ */
+async function requireTaskTemplates(ctx: ExecutionsContext, executionId: string, rpc: string): Promise<(taskName: string) => TaskTemplate | undefined> {
+  await requireExecutionExists(ctx, executionId, rpc);
+  const bytes = ctx.specs.closureBytes(executionId);
+  if (bytes !== undefined) return closureTaskTemplates(bytes);
   const record = await ctx.store.getExecution(executionId);
-  if (record === undefined) throw notFound(`${rpc}: execution '${executionId.replaceAll(":", "/")}' does not exist`);
-  return record.closure;
+  if (record === undefined) throw missing(executionId, rpc);
+  return (taskName) => record.closure.tasks.find((t) => t.template?.id?.name === taskName)?.template;
+}
+
+/**
+ * NOT_FOUND unless the execution exists, from its summary row: the node listings need nothing
+ * else of it, and reading the closure decoded it (~20 ms per call for 5,000 nodes).
+ */
+async function requireExecutionExists(ctx: ExecutionsContext, executionId: string, rpc: string): Promise<void> {
+  if ((await ctx.store.getExecutionSummary(executionId)) === undefined) throw missing(executionId, rpc);
+}
+
+function missing(executionId: string, rpc: string): ReturnType<typeof notFound> {
+  return notFound(`${rpc}: execution '${executionId.replaceAll(":", "/")}' does not exist`);
 }
 
 /** ListNodeExecutions: top-level nodes, or the children of `unique_parent_id`. */
 export async function listNodeExecutions(ctx: ExecutionsContext, req: NodeExecutionListRequest): Promise<NodeExecutionList> {
   const executionId = executionKeyOf(req.workflowExecutionId, "ListNodeExecutions");
-  await requireExecution(ctx, executionId, "ListNodeExecutions");
-  const { items, token } = page(await nodeList(ctx, executionId, req.uniqueParentId), req.limit, req.token);
+  await requireExecutionExists(ctx, executionId, "ListNodeExecutions");
+  const { items, token } = await nodeList(ctx, executionId, req.uniqueParentId, req.limit, req.token);
   return create(NodeExecutionListSchema, { nodeExecutions: items, token });
 }
 
 /** ListNodeExecutionsForTask: the nodes a task execution started (dynamic, map items). */
 export async function listNodeExecutionsForTask(ctx: ExecutionsContext, req: NodeExecutionForTaskListRequest): Promise<NodeExecutionList> {
   const { executionId, nodeId } = nodeKeyOf(req.taskExecutionId?.nodeExecutionId, "ListNodeExecutionsForTask");
-  await requireExecution(ctx, executionId, "ListNodeExecutionsForTask");
-  const { items, token } = page(await nodeList(ctx, executionId, nodeId), req.limit, req.token);
+  await requireExecutionExists(ctx, executionId, "ListNodeExecutionsForTask");
+  const { items, token } = await nodeList(ctx, executionId, nodeId, req.limit, req.token);
   return create(NodeExecutionListSchema, { nodeExecutions: items, token });
 }
 
@@ -228,9 +255,15 @@ export async function getDynamicNodeWorkflow(ctx: ExecutionsContext, req: GetDyn
   return create(DynamicNodeWorkflowResponseSchema, { ...(dynamicWorkflow.compiledWorkflow === undefined ? {} : { compiledWorkflow: dynamicWorkflow.compiledWorkflow }) });
 }
 
-function taskExecutionOf(ctx: ExecutionsContext, handler: HandlerContext, executionId: string, closure: CompiledWorkflowClosure, attempt: StoredTaskExecution): TaskExecution {
+function taskExecutionOf(
+  ctx: ExecutionsContext,
+  handler: HandlerContext,
+  executionId: string,
+  templates: (taskName: string) => TaskTemplate | undefined,
+  attempt: StoredTaskExecution,
+): TaskExecution {
   const identity = parseExecutionKey(executionId);
-  const template = closure.tasks.find((t) => t.template?.id?.name === attempt.taskName)?.template;
+  const template = templates(attempt.taskName);
   const taskId = create(IdentifierSchema, { ...(template?.id ?? { project: identity.project, domain: identity.domain, name: attempt.taskName }), resourceType: ResourceType.TASK });
   const taskClosure = create(TaskExecutionClosureSchema, {
     phase: taskPhaseOf(attempt.phase),
@@ -264,24 +297,24 @@ function taskExecutionOf(ctx: ExecutionsContext, handler: HandlerContext, execut
 /** ListTaskExecutions: the attempts of a node. */
 export async function listTaskExecutions(ctx: ExecutionsContext, req: TaskExecutionListRequest, handler: HandlerContext): Promise<TaskExecutionList> {
   const { executionId, nodeId } = nodeKeyOf(req.nodeExecutionId, "ListTaskExecutions");
-  const closure = await requireExecution(ctx, executionId, "ListTaskExecutions");
+  const templates = await requireTaskTemplates(ctx, executionId, "ListTaskExecutions");
   const attempts = await attemptsOf(ctx, executionId, nodeId);
   const { items, token } = page(attempts, req.limit, req.token);
-  return create(TaskExecutionListSchema, { taskExecutions: items.map((a) => taskExecutionOf(ctx, handler, executionId, closure, a)), token });
+  return create(TaskExecutionListSchema, { taskExecutions: items.map((a) => taskExecutionOf(ctx, handler, executionId, templates, a)), token });
 }
 
 async function attemptRecord(ctx: ExecutionsContext, req: TaskExecutionGetRequest | TaskExecutionGetDataRequest, rpc: string) {
   const { executionId, nodeId } = nodeKeyOf(req.id?.nodeExecutionId, rpc);
-  const closure = await requireExecution(ctx, executionId, rpc);
+  const templates = await requireTaskTemplates(ctx, executionId, rpc);
   const attempt = (await attemptsOf(ctx, executionId, nodeId)).find((a) => a.attempt === (req.id?.retryAttempt ?? 0));
   if (attempt === undefined) throw notFound(`${rpc}: node '${nodeId}' of execution '${executionId.replaceAll(":", "/")}' has no attempt ${req.id?.retryAttempt ?? 0}`);
-  return { executionId, nodeId, closure, attempt };
+  return { executionId, nodeId, templates, attempt };
 }
 
 /** GetTaskExecution: one attempt, with a link to its log. */
 export async function getTaskExecution(ctx: ExecutionsContext, req: TaskExecutionGetRequest, handler: HandlerContext): Promise<TaskExecution> {
-  const { executionId, closure, attempt } = await attemptRecord(ctx, req, "GetTaskExecution");
-  return taskExecutionOf(ctx, handler, executionId, closure, attempt);
+  const { executionId, templates, attempt } = await attemptRecord(ctx, req, "GetTaskExecution");
+  return taskExecutionOf(ctx, handler, executionId, templates, attempt);
 }
 
 /** GetTaskExecutionData: the node's inputs and the attempt's outputs inline. */

@@ -18,6 +18,7 @@ import type { ExecutionRecord } from "@flyte/engine/store";
 import { newArrayItems, summarizeArrayItems, type ArrayItemsSummary } from "@flyte/engine/store";
 import type { BlobStore } from "../blob/blob-store.ts";
 import { defineLazy } from "./define-lazy.ts";
+import { SUMMARY_COLUMNS, listingQuery } from "./execution-listing.ts";
 import { decodeLiteralMap } from "./literal-codec.ts";
 import type {
   ExecutionPage,
@@ -69,12 +70,9 @@ interface TaskRow {
   updated_at: number;
 }
 
-const SUMMARY_COLUMNS = "id, execution_id, project, domain, name, phase, error, created_at, started_at, ended_at, updated_at";
 const NODE_COLUMNS =
   "node_id, phase, inputs, inputs_uri, outputs, outputs_uri, error, cache_status, attempts, array_item_count, created_at, started_at, ended_at, updated_at";
 
-/** Most rows one listing returns. */
-const MAX_PAGE = 1000;
 /** Listing statements kept prepared (see {@link StateReader.listExecutions}). */
 const KEPT_LISTINGS = 32;
 
@@ -209,29 +207,17 @@ export class StateReader {
 
   /** One page of a project and domain's executions, newest first. */
   listExecutions(query: ListExecutionsQuery): ExecutionPage {
-    const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(query.limit ?? 100)));
-    const where = ["project = ?", "domain = ?"];
-    const params: (string | number)[] = [query.project, query.domain];
-    if (query.phases !== undefined && query.phases.length > 0) {
-      where.push(`phase IN (${query.phases.map(() => "?").join(", ")})`);
-      params.push(...query.phases);
-    }
-    if (query.pageToken !== undefined && query.pageToken !== "") {
-      const [createdAt, id] = parsePageToken(query.pageToken);
-      where.push("(created_at < ? OR (created_at = ? AND id < ?))");
-      params.push(createdAt, createdAt, id);
-    }
+    const { sql, params, limit } = listingQuery(query);
     // Prepared once per shape (number of phases, with or without a token): clients poll this
     // listing ("none running yet?"), and preparing it cost more than running it (docs/benchmarks.md,
     // seventh round). The shapes are few (one per phase count, with and without a token); a
     // client sending ever longer phase lists still gets answers, only no more kept statements.
-    const sql = `SELECT ${SUMMARY_COLUMNS} FROM executions WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`;
     let statement = this.#listings.get(sql);
     if (statement === undefined) {
       statement = this.#sqlite.prepare(sql);
       if (this.#listings.size < KEPT_LISTINGS) this.#listings.set(sql, statement);
     }
-    const rows = statement.all(...params, limit + 1) as unknown as SummaryRow[];
+    const rows = statement.all(...params) as unknown as SummaryRow[];
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const result: { executions: ExecutionSummary[]; nextPageToken?: string } = { executions: page.map(summary) };
@@ -307,12 +293,4 @@ function summary(row: SummaryRow): ExecutionSummary {
   if (row.started_at !== null) result.startedAt = row.started_at;
   if (row.ended_at !== null) result.endedAt = row.ended_at;
   return result;
-}
-
-function parsePageToken(token: string): [number, number] {
-  const match = /^(-?\d+)\.(\d+)$/.exec(token);
-  if (match === null) {
-    throw new RangeError(`Invalid page token ${JSON.stringify(token)}: pass the nextPageToken of the previous page unchanged.`);
-  }
-  return [Number(match[1]), Number(match[2])];
 }

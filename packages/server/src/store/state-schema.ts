@@ -84,4 +84,13 @@ export const stateMigrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: "unfinished executions by project and domain",
+    // A listing by unfinished phases (clients polling "anything still running?") walks only the
+    // unfinished executions of its project, not every one it ever had (execution-listing.ts).
+    sql: `
+      CREATE INDEX executions_unfinished_by_scope ON executions (project, domain, created_at DESC, id DESC) WHERE ended_at IS NULL;
+    `,
+  },
 ];
