@@ -5,10 +5,11 @@
  * each way). The answer decodes to the message `workflowOf` builds (workflow-answer.test.ts).
  */
 import { toBinary } from "@bufbuild/protobuf";
-import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { TimestampSchema, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { IdentifierSchema } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import type { EntityRow } from "../registry/registry-store.ts";
+import { fieldsOf } from "../store/closure-bytes.ts";
 import { identifierOf } from "./entities.ts";
 
 // flyteidl field numbers: Workflow{id 1, closure 2, short_description 3};
@@ -38,14 +39,3 @@ export function shortDescriptionOf(spec: Uint8Array): string {
   return text;
 }
 
-/** Every occurrence of the length-delimited field `field` of `bytes`' message. */
-function fieldsOf(bytes: Uint8Array, field: number): Uint8Array[] {
-  const found: Uint8Array[] = [];
-  const r = new BinaryReader(bytes);
-  while (r.pos < r.len) {
-    const [no, type] = r.tag();
-    if (no === field && type === WireType.LengthDelimited) found.push(r.bytes());
-    else r.skip(type, no);
-  }
-  return found;
-}

@@ -6,24 +6,12 @@
  * length) and only the template asked for is decoded.
  */
 import { fromBinary } from "@bufbuild/protobuf";
-import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { IdentifierSchema } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 import { TaskTemplateSchema, type TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
+import { fieldsOf } from "../store/closure-bytes.ts";
 
 // flyteidl field numbers: CompiledWorkflowClosure.tasks 3; CompiledTask.template 1;
 // TaskTemplate.id 1.
-
-/** Every occurrence of the length-delimited field `field` of `bytes`' message. */
-function fieldsOf(bytes: Uint8Array, field: number): Uint8Array[] {
-  const found: Uint8Array[] = [];
-  const r = new BinaryReader(bytes);
-  while (r.pos < r.len) {
-    const [no, type] = r.tag();
-    if (no === field && type === WireType.LengthDelimited) found.push(r.bytes());
-    else r.skip(type, no);
-  }
-  return found;
-}
 
 /** A lookup of the task templates of an encoded `CompiledWorkflowClosure` by task name (each decoded once). */
 export function closureTaskTemplates(closure: Uint8Array): (taskName: string) => TaskTemplate | undefined {

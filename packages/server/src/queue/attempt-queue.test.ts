@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
-import { StatementSync } from "node:sqlite";
 import { openDatabase, type Database } from "../db/database.ts";
 import { groupCommitterFor } from "../db/group-commit.ts";
 import { AttemptQueue } from "./attempt-queue.ts";
 import { isQueueError } from "./queue-error.ts";
+import { statementsOf } from "../testing/statement-log.ts";
 import type { EnqueueRequest } from "./queue-types.ts";
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -19,24 +19,6 @@ const request = (nodeId: string, attempt = 0, priority?: number): EnqueueRequest
   payload: bytes(`run ${nodeId}`),
   ...(priority !== undefined ? { priority } : {}),
 });
-
-/** What `run` resolves with, and the SQL of every statement it ran (node:sqlite's own statements, their methods wrapped meanwhile). */
-async function statementsOf<T>(run: () => Promise<T>): Promise<{ value: T; ran: string[] }> {
-  const ran: string[] = [];
-  const proto = StatementSync.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const originals = new Map(["run", "get", "all", "iterate"].map((method) => [method, proto[method] as (...args: unknown[]) => unknown]));
-  for (const [method, original] of originals) {
-    proto[method] = function (this: StatementSync, ...args: unknown[]) {
-      ran.push(this.sourceSQL.replace(/\s+/g, " ").trim());
-      return original.apply(this, args);
-    };
-  }
-  try {
-    return { value: await run(), ran };
-  } finally {
-    for (const [method, original] of originals) proto[method] = original;
-  }
-}
 
 describe("AttemptQueue", () => {
   let dir: string;

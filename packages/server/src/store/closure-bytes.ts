@@ -8,6 +8,21 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { IdentifierSchema, type Identifier } from "@flyte/idl/gen/flyteidl/core/identifier_pb.js";
 
+/**
+ * Every occurrence of the length-delimited field `field` of `bytes`' message, in order (protobuf
+ * merges repeated occurrences of a message field, so a reader of one takes the last).
+ */
+export function fieldsOf(bytes: Uint8Array, field: number): Uint8Array[] {
+  const found: Uint8Array[] = [];
+  const reader = new BinaryReader(bytes);
+  while (reader.pos < reader.len) {
+    const [no, wireType] = reader.tag();
+    if (no === field && wireType === WireType.LengthDelimited) found.push(reader.bytes());
+    else reader.skip(wireType, no);
+  }
+  return found;
+}
+
 /** The bytes of field `field` (length-delimited) of the message in `bytes`, skipping the others. */
 function subMessage(bytes: Uint8Array, field: number): Uint8Array | undefined {
   const reader = new BinaryReader(bytes);

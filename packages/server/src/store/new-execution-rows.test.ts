@@ -4,7 +4,6 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { StatementSync } from "node:sqlite";
 import { after, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { CompiledWorkflowClosureSchema } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
@@ -18,6 +17,7 @@ import { migrate } from "../db/migrations.ts";
 import { SqliteStateStore } from "./sqlite-state-store.ts";
 import { stateMigrations } from "./state-schema.ts";
 import { StateWriter } from "./state-writer.ts";
+import { statementsOf } from "../testing/statement-log.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "flyte-new-rows-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,20 +43,7 @@ const chain = (executionId: string): ExecutionEvent[][] => [
 
 /** The SELECTs `run` makes, by statement text. */
 async function selectsOf(run: () => Promise<void>): Promise<string[]> {
-  const ran: string[] = [];
-  const proto = StatementSync.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const originals = new Map(["run", "get", "all", "iterate"].map((method) => [method, proto[method] as (...args: unknown[]) => unknown]));
-  for (const [method, original] of originals) {
-    proto[method] = function (this: StatementSync, ...args: unknown[]) {
-      ran.push(this.sourceSQL.replace(/\s+/g, " ").trim());
-      return original.apply(this, args);
-    };
-  }
-  try {
-    await run();
-  } finally {
-    for (const [method, original] of originals) proto[method] = original;
-  }
+  const { ran } = await statementsOf(run);
   return ran.filter((sql) => sql.startsWith("SELECT"));
 }
 
