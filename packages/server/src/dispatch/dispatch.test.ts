@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { getEventListeners } from "node:events";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { create } from "@bufbuild/protobuf";
@@ -110,6 +111,38 @@ describe("dispatch to workers", () => {
       assert.ok(w.cancelled.includes(id), "the session never reported the cancelled attempt");
     } finally {
       clearInterval(beat);
+      await w.close();
+    }
+  });
+
+  test("attempts waiting on one signal (a map's items) share one abort listener, and an abort still cancels each", async () => {
+    const controller = new AbortController();
+    const items = Array.from({ length: 50 }, (_, i) => runner.run({ ...request(0, controller.signal), executionId: "p:d:e-map", nodeId: `n0-${i}` }));
+    // One listener per attempt made starting a 1,000-item map quadratic (abort-listeners.ts).
+    const listeners = getEventListeners(controller.signal, "abort").length;
+    if (listeners !== 1) controller.abort(); // let the items end, so a failure does not hang the file
+    assert.equal(listeners, 1);
+    for (let i = 0; i < 250 && runner.waiting < 50; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(runner.waiting, 50, "every item is enqueued and waiting");
+    controller.abort();
+    const results = await Promise.all(items);
+    assert.deepEqual(new Set(results.map((r) => (r.kind === "failure" ? r.error.code : r.kind))), new Set(["SYSTEM:AttemptCancelled"]));
+    assert.equal(getEventListeners(controller.signal, "abort").length, 0);
+    const rows = (await queue.listByExecution("p:d:e-map")).map((q) => q.state);
+    assert.deepEqual(new Set(rows), new Set(["cancelled"]));
+  });
+
+  test("a finished attempt takes its abort listener off the signal", async () => {
+    const w = session();
+    try {
+      const controller = new AbortController();
+      const pending = runner.run({ ...request(0, controller.signal), nodeId: "n-off" });
+      assert.equal(getEventListeners(controller.signal, "abort").length, 1);
+      const a = await w.next();
+      await w.complete({ attemptId: a.attemptId, outcome: outputs(1) });
+      assert.equal((await pending).kind, "success");
+      assert.equal(getEventListeners(controller.signal, "abort").length, 0);
+    } finally {
       await w.close();
     }
   });

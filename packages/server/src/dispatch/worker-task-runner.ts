@@ -13,6 +13,7 @@ import { nodeDataDir } from "../blob/blob-layout.ts";
 import type { AttemptQueue } from "../queue/attempt-queue.ts";
 import { parseExecutionKey } from "../store/execution-key.ts";
 import { encodeAssignment } from "./assignment-payload.ts";
+import { AbortListeners } from "./abort-listeners.ts";
 import { leaseExpired, outcomeOf, outcomeOfEnded } from "./attempt-outcome.ts";
 import { EagerCalls } from "./eager-calls.ts";
 import { UNSUPPORTED_RUNTIME_CODE, unsupportedRuntimeReason } from "./task-runtime.ts";
@@ -49,6 +50,8 @@ export class WorkerTaskRunner implements TaskRunner {
   readonly #onError: (message: string, error: unknown) => void;
   readonly #waiters = new Map<number, Waiter>();
   readonly #early = new Map<number, { result: TaskRunResult; at: number }>();
+  /** One abort listener per execution signal, not one per attempt (a map's items share it). */
+  readonly #aborts = new AbortListeners();
   readonly #timer: NodeJS.Timeout;
   #sweeping = false;
 
@@ -121,12 +124,12 @@ export class WorkerTaskRunner implements TaskRunner {
     );
     // A failed enqueue (or its fsync) fails the attempt unless its outcome already came.
     enqueued.catch(reject);
-    request.signal.addEventListener("abort", onAbort, { once: true });
+    const offAbort = this.#aborts.add(request.signal, onAbort);
     try {
       return await promise;
     } finally {
       if (id !== undefined) this.#waiters.delete(id);
-      request.signal.removeEventListener("abort", onAbort);
+      offAbort();
     }
   }
 
