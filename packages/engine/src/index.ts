@@ -3,7 +3,7 @@
  */
 export type { CompiledWorkflowClosure } from "@flyte/idl/gen/flyteidl/core/compiler_pb.js";
 export { Channel } from "./runtime/channel.ts";
-export { ENVELOPE_HEADER, FLAG_COMPRESSED, FLAG_END_STREAM, EnvelopeReader, EnvelopeTooLarge, envelope, writeEnvelope, type Envelope } from "./runtime/envelopes.ts";
+export { ENVELOPE_HEADER, FLAG_COMPRESSED, FLAG_END_STREAM, EnvelopeReader, EnvelopeTooLarge, envelope, envelopeHeader, writeEnvelope, type Envelope } from "./runtime/envelopes.ts";
 export { systemClock, type Clock } from "./runtime/clock.ts";
 export type { ErrorKind, ExecutionError, TaskFailure } from "./runtime/errors.ts";
 export type { ArrayItemRef, EventSink, ExecutionEvent, NodeExecutionEvent, TaskExecutionEvent, WorkflowExecutionEvent } from "./runtime/events.ts";

@@ -23,14 +23,27 @@ export interface Envelope {
  * {@link ENVELOPE_HEADER} + `data.length` bytes; returns the offset after it.
  */
 export function writeEnvelope(target: Uint8Array, offset: number, flags: number, data: Uint8Array): number {
-  const length = data.length;
+  writeHeader(target, offset, flags, data.length);
+  target.set(data, offset + ENVELOPE_HEADER);
+  return offset + ENVELOPE_HEADER + data.length;
+}
+
+/**
+ * The header alone of an envelope of `length` bytes: a big answer is written after it rather
+ * than copied behind it into a new buffer.
+ */
+export function envelopeHeader(flags: number, length: number): Buffer {
+  const header = Buffer.allocUnsafe(ENVELOPE_HEADER);
+  writeHeader(header, 0, flags, length);
+  return header;
+}
+
+function writeHeader(target: Uint8Array, offset: number, flags: number, length: number): void {
   target[offset] = flags;
   target[offset + 1] = length >>> 24;
   target[offset + 2] = (length >>> 16) & 0xff;
   target[offset + 3] = (length >>> 8) & 0xff;
   target[offset + 4] = length & 0xff;
-  target.set(data, offset + ENVELOPE_HEADER);
-  return offset + ENVELOPE_HEADER + length;
 }
 
 /** `data` framed with `flags`, as one buffer. */

@@ -13,6 +13,7 @@
  */
 import { create, fromBinary, isMessage, toBinary, type DescMessage, type DescMethod, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createHandlerContext, type HandlerContext } from "@connectrpc/connect";
+import { ENVELOPE_HEADER, envelope, envelopeHeader } from "@flyte/engine";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { EncodedAnswer } from "./encoded-answer.ts";
@@ -35,8 +36,6 @@ export interface FastUnaryMethod<I extends DescMessage = DescMessage, O extends 
 export type FastPath = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => boolean;
 
 const CONTENT_TYPE = "application/grpc+proto";
-/** The gRPC message envelope: a flags byte and a big-endian length. */
-const ENVELOPE = 5;
 /** Answers up to this size are copied behind their envelope and sent in one write (one DATA frame). */
 const COPY_MAX_BYTES = 16 * 1024;
 
@@ -71,7 +70,7 @@ function serve(method: FastUnaryMethod, req: Http2ServerRequest, res: Http2Serve
   let refused = false;
   req.on("data", (chunk: Buffer) => {
     size += chunk.length;
-    if (size > readMaxBytes + ENVELOPE) {
+    if (size > readMaxBytes + ENVELOPE_HEADER) {
       if (!refused) answer(res, new ConnectError(`message size is larger than configured readMaxBytes ${readMaxBytes}`, Code.ResourceExhausted));
       refused = true;
       return;
@@ -111,11 +110,11 @@ export function encodedAnswer(method: FastUnaryMethod, response: MessageInitShap
 
 /** The one message of a unary request's body. */
 function messageOf(body: Buffer): Uint8Array {
-  if (body.length < ENVELOPE) throw new ConnectError("protocol error: the request body holds no complete gRPC message", Code.InvalidArgument);
+  if (body.length < ENVELOPE_HEADER) throw new ConnectError("protocol error: the request body holds no complete gRPC message", Code.InvalidArgument);
   if ((body[0] as number) & 1) throw new ConnectError("protocol error: a compressed message without grpc-encoding", Code.Internal);
   const length = body.readUInt32BE(1);
-  if (body.length !== ENVELOPE + length) throw new ConnectError("protocol error: a unary request must carry exactly one message", Code.InvalidArgument);
-  return body.subarray(ENVELOPE);
+  if (body.length !== ENVELOPE_HEADER + length) throw new ConnectError("protocol error: a unary request must carry exactly one message", Code.InvalidArgument);
+  return body.subarray(ENVELOPE_HEADER);
 }
 
 /** Headers, the response message (if any), and the status in the trailers. */
@@ -138,16 +137,9 @@ function answer(res: Http2ServerResponse, error: unknown, message?: Uint8Array, 
   if (message.length > COPY_MAX_BYTES) {
     // A big answer (a kept GetWorkflow encoding is hundreds of kilobytes) is written after its
     // envelope rather than copied behind it: the copy into a fresh buffer cost ~2 ms per call.
-    const envelope = Buffer.allocUnsafe(ENVELOPE);
-    envelope[0] = 0;
-    envelope.writeUInt32BE(message.length, 1);
-    res.write(envelope);
+    res.write(envelopeHeader(0, message.length));
     res.end(message);
     return;
   }
-  const frame = Buffer.allocUnsafe(ENVELOPE + message.length);
-  frame[0] = 0;
-  frame.writeUInt32BE(message.length, 1);
-  frame.set(message, ENVELOPE);
-  res.end(frame);
+  res.end(envelope(0, message));
 }
