@@ -28,3 +28,22 @@ test("the reader keeps a partial envelope and refuses one larger than its limit"
   assert.equal(reader.partial, true);
   assert.throws(() => new EnvelopeReader(4).read(envelope(0, bytes(1, 2, 3, 4, 5))), (e: unknown) => e instanceof EnvelopeTooLarge && e.length === 5);
 });
+
+test("a message spread over many chunks is joined once, not once per chunk", (t) => {
+  const data = Buffer.alloc(64 * 1024, 3);
+  const stream = Buffer.concat([envelope(0, data), envelope(0, bytes(4))]);
+  // Every join goes through Buffer.concat: count the bytes it copies.
+  let copied = 0;
+  const concat = Buffer.concat.bind(Buffer);
+  t.mock.method(Buffer, "concat", (list: readonly Uint8Array[], length?: number) => {
+    const joined = concat(list, length);
+    copied += joined.length;
+    return joined;
+  });
+  const reader = new EnvelopeReader(1 << 20);
+  const frames = [];
+  for (let at = 0; at < stream.length; at += 100) frames.push(...reader.read(stream.subarray(at, at + 100)));
+  assert.deepEqual(frames.map((f) => f.data.length), [data.length, 1]);
+  assert.ok(frames[0]!.data.every((b) => b === 3));
+  assert.ok(copied <= 2 * stream.length, `copied ${copied} bytes for a stream of ${stream.length}`);
+});

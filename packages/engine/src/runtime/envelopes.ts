@@ -55,11 +55,18 @@ export function envelope(flags: number, data: Uint8Array): Buffer {
 
 /**
  * Cuts a byte stream into envelopes as chunks arrive: an envelope may span chunks, and a chunk
- * may hold many. Only a partial envelope is kept between chunks.
+ * may hold many. Only a partial envelope is kept between chunks, as the chunks themselves: they
+ * are joined once, when the envelope is complete, so a large message that arrives in many chunks
+ * is copied once rather than once per chunk.
  */
 export class EnvelopeReader {
   readonly #maxBytes: number;
-  #pending: Buffer | undefined;
+  /** Chunks of the incomplete envelope, oldest first (empty when none is held). */
+  #held: Buffer[] = [];
+  /** Their total length. */
+  #heldBytes = 0;
+  /** Bytes the held envelope needs in all, header included, once its header is known (else 0). */
+  #needed = 0;
 
   /** `maxBytes`: the largest data one envelope may carry; a larger one is an error. */
   constructor(maxBytes: number) {
@@ -68,7 +75,7 @@ export class EnvelopeReader {
 
   /** Whether bytes of an incomplete envelope are held (a stream that ends now was cut short). */
   get partial(): boolean {
-    return this.#pending !== undefined;
+    return this.#heldBytes > 0;
   }
 
   /**
@@ -77,22 +84,44 @@ export class EnvelopeReader {
    */
   read(chunk: Buffer): Envelope[] {
     let bytes = chunk;
-    if (this.#pending !== undefined) {
-      bytes = Buffer.concat([this.#pending, chunk]);
-      this.#pending = undefined;
+    if (this.#heldBytes > 0) {
+      this.#held.push(chunk);
+      this.#heldBytes += chunk.length;
+      if (this.#heldBytes < ENVELOPE_HEADER) return [];
+      if (this.#needed === 0) {
+        // The header is complete now: the first chunks hold it (joined only if it spans them).
+        const head = this.#held[0]!.length >= ENVELOPE_HEADER ? this.#held[0]! : Buffer.concat(this.#held, ENVELOPE_HEADER);
+        this.#needed = ENVELOPE_HEADER + this.#announced(head, 0);
+      }
+      if (this.#heldBytes < this.#needed) return [];
+      bytes = this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held, this.#heldBytes);
+      this.#held = [];
+      this.#heldBytes = 0;
+      this.#needed = 0;
     }
     const out: Envelope[] = [];
     let at = 0;
     while (bytes.length - at >= ENVELOPE_HEADER) {
-      const length = bytes.readUInt32BE(at + 1);
-      if (length > this.#maxBytes) throw new EnvelopeTooLarge(length, this.#maxBytes);
-      const end = at + ENVELOPE_HEADER + length;
-      if (end > bytes.length) break;
+      const end = at + ENVELOPE_HEADER + this.#announced(bytes, at);
+      if (end > bytes.length) {
+        this.#needed = end - at;
+        break;
+      }
       out.push({ flags: bytes[at] as number, data: bytes.subarray(at + ENVELOPE_HEADER, end) });
       at = end;
     }
-    if (at < bytes.length) this.#pending = at === 0 ? bytes : bytes.subarray(at);
+    if (at < bytes.length) {
+      this.#held.push(at === 0 ? bytes : bytes.subarray(at));
+      this.#heldBytes = bytes.length - at;
+    }
     return out;
+  }
+
+  /** The data length the envelope at `at` announces, checked against the limit. */
+  #announced(bytes: Buffer, at: number): number {
+    const length = bytes.readUInt32BE(at + 1);
+    if (length > this.#maxBytes) throw new EnvelopeTooLarge(length, this.#maxBytes);
+    return length;
   }
 }
 
