@@ -145,6 +145,26 @@ describe("array nodes", () => {
     if (result.phase === "SUCCEEDED") assert.deepEqual(listOf(result.outputs), values.map(BigInt));
   });
 
+  test("a map terminated between slices starts no further slice", async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const runner: TaskRunner = {
+      run(request: TaskRunRequest): Promise<TaskRunResult> {
+        // Terminated once the first slice is with the runner, before the next one is due.
+        if (++calls === 1) queueMicrotask(() => controller.abort());
+        return new Promise((resolve) =>
+          request.signal.addEventListener("abort", () => resolve({ kind: "failure", error: { code: "USER:Aborted", kind: "USER", message: "aborted", recoverable: false } }), { once: true }),
+        );
+      },
+    };
+    const values = Array.from({ length: 1000 }, (_, i) => i);
+    const result = await new Engine({ runner }).execute({ executionId: "e1", closure: arrayClosure(values), inputs: intMap({}), signal: controller.signal });
+    assert.equal(result.phase, "ABORTED");
+    // The slice that was due two turns later would have found the node done.
+    await new Promise((resolve) => setImmediate(() => setImmediate(() => setImmediate(resolve))));
+    assert.equal(calls, START_SLICE);
+  });
+
   describe("compact item state", () => {
     /** Fails odd inputs (non-recoverably); the first attempt of inputs divisible by 3 fails recoverably. */
     const picky = (): FunctionRunner =>
