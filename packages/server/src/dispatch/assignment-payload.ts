@@ -16,6 +16,9 @@ const TASK_FIELD = 7;
 /** The encoded `task` field (tag, length, template) by template object. */
 const taskFields = new WeakMap<TaskTemplate, Uint8Array>();
 
+/** Payloads built here that end with their template's field, with that template. */
+const tails = new WeakMap<Uint8Array, TaskTemplate>();
+
 /** `assignment` encoded, its template's bytes reused from earlier payloads of the same template object. */
 export function encodeAssignment(assignment: Assignment): Uint8Array {
   const task = assignment.task;
@@ -29,7 +32,17 @@ export function encodeAssignment(assignment: Assignment): Uint8Array {
   const payload = new Uint8Array(rest.length + field.length);
   payload.set(rest, 0);
   payload.set(field, rest.length);
+  tails.set(payload, task);
   return payload;
+}
+
+/**
+ * The template whose encoded field (see {@link encodedTaskField}) `payload` ends with, when
+ * {@link encodeAssignment} built this very array; undefined for any other bytes (a copy read back
+ * from the database). A session cuts the field off a map's later items without comparing bytes.
+ */
+export function templateTailOf(payload: Uint8Array): TaskTemplate | undefined {
+  return tails.get(payload);
 }
 
 /**

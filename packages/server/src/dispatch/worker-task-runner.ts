@@ -66,7 +66,8 @@ export class WorkerTaskRunner implements TaskRunner {
     const { executionId, nodeId, attempt, task } = request;
     const identity = parseExecutionKey(executionId);
     const what = `Attempt ${attempt + 1} of node "${nodeId}" in execution "${executionId}"`;
-    const unsupported = unsupportedRuntimeReason(task);
+    const facts = factsOf(task);
+    const unsupported = facts.unsupported;
     if (unsupported !== undefined) {
       return { kind: "failure", error: { code: UNSUPPORTED_RUNTIME_CODE, kind: "USER", message: unsupported, recoverable: false } };
     }
@@ -80,7 +81,7 @@ export class WorkerTaskRunner implements TaskRunner {
       retryAttempt: attempt,
       task,
       inputs: request.inputs,
-      bundleUrl: bundleUrlOf(task),
+      bundleUrl: facts.bundleUrl,
       outputPrefix: `${nodeDataDir(identity, nodeId)}/${attempt}`,
     });
     const { promise, resolve, reject } = Promise.withResolvers<TaskRunResult>();
@@ -101,7 +102,7 @@ export class WorkerTaskRunner implements TaskRunner {
         executionId,
         nodeId,
         attempt,
-        taskKey: taskKeyOf(task),
+        taskKey: facts.taskKey,
         payload: encodeAssignment(assignment),
         // Handed out as is by a session of this process (worker-session.ts): no decode per attempt.
         decoded: assignment,
@@ -197,6 +198,30 @@ export class WorkerTaskRunner implements TaskRunner {
       this.#onError(`could not cancel ${what}`, error);
     }
   }
+}
+
+/** What dispatch reads off a template alone (see {@link factsOf}). */
+interface TemplateFacts {
+  readonly unsupported: string | undefined;
+  readonly taskKey: string;
+  readonly bundleUrl: string;
+}
+
+const templateFacts = new WeakMap<TaskTemplate, TemplateFacts>();
+
+/**
+ * {@link unsupportedRuntimeReason}, {@link taskKeyOf} and {@link bundleUrlOf} of `task`, worked
+ * out once per template object: a map's items share their node's, and working them out per item
+ * (copying the container's words into a new array each time) was ~10 µs of the server per item
+ * (docs/benchmarks.md, ninth round). Templates are not changed once compiled into a closure.
+ */
+function factsOf(task: TaskTemplate): TemplateFacts {
+  let facts = templateFacts.get(task);
+  if (facts === undefined) {
+    facts = { unsupported: unsupportedRuntimeReason(task), taskKey: taskKeyOf(task), bundleUrl: bundleUrlOf(task) };
+    templateFacts.set(task, facts);
+  }
+  return facts;
 }
 
 /** `project:domain:name:version` of a task, the queue's task key. */

@@ -340,6 +340,36 @@ describe("AttemptQueue", () => {
     assert.equal(c?.decoded, decodedC);
   });
 
+  test("a lease of attempts this process enqueued reads no row back: it hands out the enqueued bytes themselves", { timeout: 120_000 }, async () => {
+    const a = { ...request("a"), decoded: { message: "a" } };
+    await queue.enqueue(a);
+    await queue.enqueue(request("b"));
+    const { value: leased, ran } = await statementsOf(() => queue.lease("w1", { max: 2, leaseMs: 100 }));
+    assert.deepEqual(leased.map((x) => x.nodeId), ["a", "b"]);
+    assert.equal(leased[0]?.payload, a.payload, "the very array enqueued, not a copy read back");
+    assert.deepEqual([leased[0]?.taskKey, leased[0]?.priority, leased[0]?.leaseUntil], ["p:d:t:v1", 0, now + 100]);
+    const claims = ran.filter((sql) => /^UPDATE queue_attempts SET state = 'leased'/.test(sql.trim()));
+    assert.equal(claims.length, 2);
+    assert.doesNotMatch(claims[0] ?? "", /RETURNING/, "the kept attempt's claim returns nothing");
+    assert.match(claims[1] ?? "", /RETURNING/, "an attempt enqueued without its message is read back");
+    assert.equal(new TextDecoder().decode(leased[1]?.payload), "run b");
+    const [row] = await queue.listByExecution("p:d:e1");
+    assert.deepEqual([row?.state, row?.workerId, row?.leaseCount], ["leased", "w1", 1]);
+    assert.equal(await queue.complete(leased[0]?.id ?? 0, "w1", bytes("x"), undefined, undefined, leased[0]?.leaseToken), "recorded");
+  });
+
+  test("an attempt cancelled in its enqueue's own commit keeps nothing to hand out", { timeout: 120_000 }, async () => {
+    const committer = groupCommitterFor(db);
+    const enqueued = queue.enqueueOrFind({ ...request("a"), decoded: { message: "a" } });
+    const cancelled = queue.cancel("p:d:e1");
+    await Promise.all([enqueued, cancelled]);
+    assert.equal((await cancelled).length, 1);
+    await queue.enqueue({ ...request("b"), decoded: { message: "b" } });
+    await committer.flush();
+    const leased = await queue.lease("w1", { max: 5, leaseMs: 100 });
+    assert.deepEqual(leased.map((x) => x.nodeId), ["b"]);
+  });
+
   test("a long poll ends empty when it times out or is aborted", async () => {
     assert.deepEqual(await queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 20 }), []);
     const controller = new AbortController();

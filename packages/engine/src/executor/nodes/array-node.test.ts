@@ -12,6 +12,7 @@ import type { ExecutionEvent } from "../../runtime/events.ts";
 import { ARRAY_ITEM_PHASES } from "../../store/array-items.ts";
 import { MemoryStore } from "../../store/memory-store.ts";
 import { MemoryCatalog } from "../../runtime/catalog.ts";
+import { START_SLICE } from "./array-node.ts";
 
 function ints(values: readonly number[]): BindingData {
   const bindings = values.map((v) => {
@@ -122,6 +123,46 @@ describe("array nodes", () => {
     const result = await new Engine({ runner }).execute({ executionId: "e1", closure: arrayClosure(values, { parallelism: 7 }), inputs: intMap({}) });
     assert.equal(result.phase, "SUCCEEDED");
     assert.equal(peak, 7);
+  });
+
+  test("a large map starts its items a slice per turn: the first slice is with the runner before the rest start", async () => {
+    // The server commits each turn's writes together and hands an attempt out only once its enqueue
+    // committed: started in one turn, no item of a 1,000-item map ran before all were started.
+    let calls = 0;
+    let firstBurst: number | undefined;
+    const runner: TaskRunner = {
+      run(request: TaskRunRequest): Promise<TaskRunResult> {
+        // Runs once the synchronous start that made this call has returned: counts that burst.
+        if (++calls === 1) queueMicrotask(() => (firstBurst = calls));
+        return new Promise((resolve) => setImmediate(() => resolve({ kind: "success", outputs: intMap({ o0: intOf(request.inputs.literals["x"]) }) })));
+      },
+    };
+    const values = Array.from({ length: 1000 }, (_, i) => i);
+    const result = await new Engine({ runner }).execute({ executionId: "e1", closure: arrayClosure(values), inputs: intMap({}) });
+    assert.equal(firstBurst, START_SLICE);
+    assert.equal(calls, 1000);
+    assert.equal(result.phase, "SUCCEEDED");
+    if (result.phase === "SUCCEEDED") assert.deepEqual(listOf(result.outputs), values.map(BigInt));
+  });
+
+  test("a map terminated between slices starts no further slice", async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const runner: TaskRunner = {
+      run(request: TaskRunRequest): Promise<TaskRunResult> {
+        // Terminated once the first slice is with the runner, before the next one is due.
+        if (++calls === 1) queueMicrotask(() => controller.abort());
+        return new Promise((resolve) =>
+          request.signal.addEventListener("abort", () => resolve({ kind: "failure", error: { code: "USER:Aborted", kind: "USER", message: "aborted", recoverable: false } }), { once: true }),
+        );
+      },
+    };
+    const values = Array.from({ length: 1000 }, (_, i) => i);
+    const result = await new Engine({ runner }).execute({ executionId: "e1", closure: arrayClosure(values), inputs: intMap({}), signal: controller.signal });
+    assert.equal(result.phase, "ABORTED");
+    // The slice that was due two turns later would have found the node done.
+    await new Promise((resolve) => setImmediate(() => setImmediate(() => setImmediate(resolve))));
+    assert.equal(calls, START_SLICE);
   });
 
   describe("compact item state", () => {
