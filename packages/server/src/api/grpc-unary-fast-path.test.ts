@@ -127,16 +127,22 @@ describe("the direct gRPC path, routed by stream", () => {
         return { id: { name: `seen ${req.id?.name ?? ""}` } };
       },
     };
-    const served = await startFastPathServer(grpcUnaryFastPath([slow], { readMaxBytes: 1_000 }));
+    const fast = grpcUnaryFastPath([slow], { readMaxBytes: 1_000 });
+    const { promise: reset, resolve: onReset } = Promise.withResolvers<void>();
+    // The server's side of each stream is watched, so the answer is made only once the reset arrived.
+    const served = await startFastPathServer((stream, headers) => {
+      stream.once("close", () => onReset());
+      return fast(stream, headers);
+    });
     try {
       const cancelled = new Promise<grpc.ServiceError>((resolve) => {
         const c = served.client.makeUnaryRequest(PATH, (b: Uint8Array) => Buffer.from(b), (b: Buffer) => b, getRequest("slow"), (err) => resolve(err as grpc.ServiceError));
         void started.then(() => c.cancel());
       });
       assert.equal((await cancelled).code, grpc.status.CANCELLED);
-      // The implementation ends after the stream was reset: its answer has nowhere to go.
+      await reset;
+      // The implementation ends after its stream was reset: the answer has nowhere to go.
       finish();
-      await new Promise((r) => setTimeout(r, 50));
       assert.equal(fromBinary(ExecutionSchema, await call(served.client, getRequest("after"))).id?.name, "seen after");
       assert.equal(served.fellThrough(), 0);
     } finally {
