@@ -95,10 +95,13 @@ describe("the direct gRPC path, routed by stream", () => {
       res.addTrailers({ "grpc-status": "0" });
       res.end(Buffer.from([0, 0, 0, 0, 0]));
     });
-    routeStreamsFirst(
-      server,
-      grpcUnaryFastPath([{ path: PATH, input: WorkflowExecutionGetRequestSchema, output: ExecutionSchema, call: (req: WorkflowExecutionGetRequest) => ({ id: { name: `seen ${req.id?.name ?? ""}` } }) }], { readMaxBytes: 1_000 }),
-    );
+    const get: FastUnaryMethod<typeof WorkflowExecutionGetRequestSchema, typeof ExecutionSchema> = {
+      path: PATH,
+      input: WorkflowExecutionGetRequestSchema,
+      output: ExecutionSchema,
+      call: (req) => ({ id: { name: `seen ${req.id?.name ?? ""}` } }),
+    };
+    routeStreamsFirst(server, grpcUnaryFastPath([get] as FastUnaryMethod[], { readMaxBytes: 1_000 }));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const client = new grpc.Client(`127.0.0.1:${(server.address() as AddressInfo).port}`, grpc.credentials.createInsecure());
     try {
@@ -127,7 +130,7 @@ describe("the direct gRPC path, routed by stream", () => {
         return { id: { name: `seen ${req.id?.name ?? ""}` } };
       },
     };
-    const fast = grpcUnaryFastPath([slow], { readMaxBytes: 1_000 });
+    const fast = grpcUnaryFastPath([slow] as FastUnaryMethod[], { readMaxBytes: 1_000 });
     const { promise: reset, resolve: onReset } = Promise.withResolvers<void>();
     // The server's side of each stream is watched, so the answer is made only once the reset arrived.
     const served = await startFastPathServer((stream, headers) => {
