@@ -115,6 +115,10 @@ describe("the direct gRPC path, routed by stream", () => {
     }
   });
 
+  test("routing refuses a server without the compatibility layer's listener, which would drop every other stream", () => {
+    assert.throws(() => routeStreamsFirst(http2.createServer(), () => false), /no 'stream' listener/);
+  });
+
   test("a call the client cancels while it runs neither throws nor stops the path", async () => {
     const { promise: started, resolve: start } = Promise.withResolvers<void>();
     const { promise: release, resolve: finish } = Promise.withResolvers<void>();

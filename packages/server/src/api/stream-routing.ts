@@ -17,6 +17,9 @@ type StreamListener = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, 
  */
 export function routeStreamsFirst(server: Http2Server, first: FastStreamPath): void {
   const others = server.listeners("stream") as StreamListener[];
+  // Node's compatibility layer is a 'stream' listener installed with the request handler; a Node
+  // that wired it otherwise would get every declined stream dropped here: refuse to start instead.
+  if (others.length === 0) throw new Error("routeStreamsFirst: the HTTP/2 server has no 'stream' listener (make it with a request handler first)");
   server.removeAllListeners("stream");
   server.on("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number, rawHeaders: string[]) => {
     if (first(stream, headers)) return;
