@@ -23,6 +23,7 @@ import type { ExecutionService, ExecutionServiceFactory, ExecutionServiceHooks }
 import { connectUnaryFastPath } from "./api/connect-unary-fast-path.ts";
 import { directAdminMethods, encodedAdminMethods, type EncodedAdminMethods } from "./api/direct-admin-methods.ts";
 import { grpcUnaryFastPath } from "./api/grpc-unary-fast-path.ts";
+import { routeStreamsFirst } from "./api/stream-routing.ts";
 import { rpcHandler } from "./api/rpc-handler.ts";
 import { httpGateway } from "./http-gateway/gateway.ts";
 import { consoleHttp } from "./console/console-http.ts";
@@ -108,7 +109,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       { readMaxBytes: maxMessageBytes },
     );
     // Clients poll GetExecution and create and list executions: over gRPC these skip connect-es's
-    // pipeline (direct-admin-methods.ts). GetWorkflow's kept encoding is sent as it is over gRPC
+    // pipeline and Node's request/response objects (direct-admin-methods.ts, routed below). GetWorkflow's kept encoding is sent as it is over gRPC
     // and Connect (the console's protocol).
     const encoded: EncodedAdminMethods = { getWorkflow: (req) => getWorkflowAnswer(ctx, req) };
     const fast = grpcUnaryFastPath(directAdminMethods(admin, encoded), { readMaxBytes: maxMessageBytes });
@@ -143,7 +144,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (executions.http?.(req, res, pathname) === true) return;
       if (serveConsole(req, res, pathname)) return;
       if (gateway(req, res, pathname)) return;
-      if (fast(req, res)) return;
       if (fastConnect(req, res)) return;
       if (rpc(req, res)) return;
       writeHead(res, 404, { "content-type": "text/plain" });
@@ -153,6 +153,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const h1 = http.createServer(handle);
     // Large registrations arrive as single messages; let a session buffer up to ~2x the limit.
     const h2 = http2.createServer({ maxSessionMemory: Math.max(10, Math.ceil((2 * maxMessageBytes) / (1024 * 1024))) }, handle);
+    // The direct gRPC path takes its calls off the stream, before Node's compatibility objects.
+    routeStreamsFirst(h2, fast);
     const sockets = new Set<net.Socket>();
     const tcp = net.createServer((socket) => {
       sockets.add(socket);

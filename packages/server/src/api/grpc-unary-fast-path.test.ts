@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import type http2 from "node:http2";
+import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -10,6 +11,7 @@ import {
 } from "@flyte/idl/gen/flyteidl/admin/execution_pb.js";
 import grpc from "@grpc/grpc-js";
 import { grpcUnaryFastPath, type FastUnaryMethod } from "./grpc-unary-fast-path.ts";
+import { routeStreamsFirst } from "./stream-routing.ts";
 import { callRaw, startFastPathServer, type FastPathServer } from "../testdata/grpc-fast-path-server.ts";
 
 const PATH = "/flyteidl.service.AdminService/GetExecution";
@@ -69,13 +71,89 @@ describe("the direct gRPC path of a unary method", () => {
 
   test("other protocols, versions and encodings are left to the router", () => {
     const fast = grpcUnaryFastPath([], { readMaxBytes: 1_000 });
-    const res = {} as http2.Http2ServerResponse;
-    const req = (fields: object) => ({ httpVersion: "2.0", method: "POST", url: PATH, headers: { "content-type": "application/grpc" }, ...fields }) as unknown as http2.Http2ServerRequest;
-    assert.equal(fast(req({}), res), false, "a method not on the path");
+    const stream = {} as http2.ServerHttp2Stream;
+    const headers = (fields: object) => ({ ":method": "POST", ":path": PATH, "content-type": "application/grpc", ...fields }) as http2.IncomingHttpHeaders;
+    assert.equal(fast(stream, headers({})), false, "a method not on the path");
     const served = grpcUnaryFastPath([{ path: PATH, input: WorkflowExecutionGetRequestSchema, output: ExecutionSchema, call: () => ({}) }], { readMaxBytes: 1_000 });
-    assert.equal(served(req({ httpVersion: "1.1" }), res), false, "HTTP/1.1 (gRPC-web, Connect)");
-    assert.equal(served(req({ headers: { "content-type": "application/proto" } }), res), false, "the Connect protocol");
-    assert.equal(served(req({ headers: { "content-type": "application/grpc+json" } }), res), false, "JSON");
-    assert.equal(served(req({ headers: { "content-type": "application/grpc", "grpc-encoding": "gzip" } }), res), false, "a compressed request");
+    assert.equal(served(stream, headers({ ":method": "GET" })), false, "not a POST");
+    assert.equal(served(stream, headers({ "content-type": "application/proto" })), false, "the Connect protocol");
+    assert.equal(served(stream, headers({ "content-type": "application/grpc+json" })), false, "JSON");
+    assert.equal(served(stream, headers({ "content-type": "application/grpc", "grpc-encoding": "gzip" })), false, "a compressed request");
+  });
+});
+
+// The path answers on the HTTP/2 stream itself: Node's compatibility layer (Http2ServerRequest and
+// Http2ServerResponse, a Readable per body, wrapped writes) must not run for its calls, which cost
+// the server a sixth more CPU per call with it (docs/benchmarks.md, ninth round); the calls it
+// declines still reach the request handler.
+describe("the direct gRPC path, routed by stream", () => {
+  test("its calls never reach the request handler; the calls it declines do", async () => {
+    const requests: string[] = [];
+    const server = http2.createServer((req, res) => {
+      requests.push(req.url);
+      res.writeHead(200, { "content-type": "application/grpc" });
+      res.addTrailers({ "grpc-status": "0" });
+      res.end(Buffer.from([0, 0, 0, 0, 0]));
+    });
+    const get: FastUnaryMethod<typeof WorkflowExecutionGetRequestSchema, typeof ExecutionSchema> = {
+      path: PATH,
+      input: WorkflowExecutionGetRequestSchema,
+      output: ExecutionSchema,
+      call: (req) => ({ id: { name: `seen ${req.id?.name ?? ""}` } }),
+    };
+    routeStreamsFirst(server, grpcUnaryFastPath([get] as FastUnaryMethod[], { readMaxBytes: 1_000 }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const client = new grpc.Client(`127.0.0.1:${(server.address() as AddressInfo).port}`, grpc.credentials.createInsecure());
+    try {
+      for (let i = 0; i < 3; i++) assert.equal(fromBinary(ExecutionSchema, await call(client, getRequest(`e${i}`))).id?.name, `seen e${i}`);
+      assert.deepEqual(requests, [], "the direct path's calls built no compatibility objects");
+      await callRaw(client, "/flyteidl.service.AdminService/GetTask", new Uint8Array());
+      assert.deepEqual(requests, ["/flyteidl.service.AdminService/GetTask"], "a method off the path went to the request handler");
+    } finally {
+      client.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  test("routing refuses a server without the compatibility layer's listener, which would drop every other stream", () => {
+    assert.throws(() => routeStreamsFirst(http2.createServer(), () => false), /no 'stream' listener/);
+  });
+
+  test("a call the client cancels while it runs neither throws nor stops the path", async () => {
+    const { promise: started, resolve: start } = Promise.withResolvers<void>();
+    const { promise: release, resolve: finish } = Promise.withResolvers<void>();
+    const slow: FastUnaryMethod<typeof WorkflowExecutionGetRequestSchema, typeof ExecutionSchema> = {
+      path: PATH,
+      input: WorkflowExecutionGetRequestSchema,
+      output: ExecutionSchema,
+      call: async (req) => {
+        if (req.id?.name === "slow") {
+          start();
+          await release;
+        }
+        return { id: { name: `seen ${req.id?.name ?? ""}` } };
+      },
+    };
+    const fast = grpcUnaryFastPath([slow] as FastUnaryMethod[], { readMaxBytes: 1_000 });
+    const { promise: reset, resolve: onReset } = Promise.withResolvers<void>();
+    // The server's side of each stream is watched, so the answer is made only once the reset arrived.
+    const served = await startFastPathServer((stream, headers) => {
+      stream.once("close", () => onReset());
+      return fast(stream, headers);
+    });
+    try {
+      const cancelled = new Promise<grpc.ServiceError>((resolve) => {
+        const c = served.client.makeUnaryRequest(PATH, (b: Uint8Array) => Buffer.from(b), (b: Buffer) => b, getRequest("slow"), (err) => resolve(err as grpc.ServiceError));
+        void started.then(() => c.cancel());
+      });
+      assert.equal((await cancelled).code, grpc.status.CANCELLED);
+      await reset;
+      // The implementation ends after its stream was reset: the answer has nowhere to go.
+      finish();
+      assert.equal(fromBinary(ExecutionSchema, await call(served.client, getRequest("after"))).id?.name, "seen after");
+      assert.equal(served.fellThrough(), 0);
+    } finally {
+      await served.close();
+    }
   });
 });

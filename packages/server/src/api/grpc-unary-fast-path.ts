@@ -1,21 +1,26 @@
 /**
- * A direct path for a few hot, read-only unary RPCs over gRPC: the request body read, decoded,
- * answered and framed here, without connect-es's handler pipeline.
+ * A direct path for a few hot unary RPCs over gRPC: the request body read, decoded, answered and
+ * framed here, on the HTTP/2 stream itself, without connect-es's handler pipeline and without
+ * Node's request/response compatibility objects.
  *
- * Clients poll `GetExecution` as fast as it answers (the benchmarks' clients every millisecond).
+ * Clients poll `GetExecution` as fast as it answers (the benchmarks' clients every millisecond),
+ * and create executions as fast as they are answered (the throughput harness's 32 clients).
  * Through connect-es each call cost the server about 1.4 ms of CPU at load 10 (docs/benchmarks.md,
  * sixth round): a chain of async iterables per call, a handler context with three `Headers` and
  * an `AbortController` that the handler aborts when the response is done (a `DOMException`, stack
  * trace and all, for every call), and the garbage of all that — CPU that the steps of running
- * executions then wait behind. What this path serves is exactly what the router would: the same
+ * executions then wait behind. Through `http2`'s compatibility API (`Http2ServerRequest` /
+ * `Http2ServerResponse`: two objects, a `Readable` the body is pushed through, and wrappers
+ * around every write) a call still cost a sixth more than on the stream (docs/benchmarks.md,
+ * ninth round). What this path serves is exactly what the router would: the same
  * implementation, the same messages and the same status codes; anything it does not handle (other
- * protocols, compression, HTTP/1.1, other methods) goes on to the router.
+ * protocols, compression, HTTP/1.1, other methods) goes on to the router (stream-routing.ts).
  */
 import { create, fromBinary, isMessage, toBinary, type DescMessage, type DescMethod, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createHandlerContext, type HandlerContext } from "@connectrpc/connect";
 import { ENVELOPE_HEADER, envelope, envelopeHeader } from "@flyte/engine";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { Http2ServerRequest, Http2ServerResponse, IncomingHttpHeaders, OutgoingHttpHeaders, ServerHttp2Stream } from "node:http2";
 import { EncodedAnswer } from "./encoded-answer.ts";
 import { grpcMessageText } from "./grpc-message.ts";
 
@@ -35,6 +40,9 @@ export interface FastUnaryMethod<I extends DescMessage = DescMessage, O extends 
 /** A handler that answers matching requests (true) and leaves the others to the next one (false). */
 export type FastPath = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => boolean;
 
+/** A handler of new HTTP/2 streams that answers matching calls (true) and leaves the others to the router (false). */
+export type FastStreamPath = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => boolean;
+
 const CONTENT_TYPE = "application/grpc+proto";
 /** Answers up to this size are copied behind their envelope and sent in one write (one DATA frame). */
 const COPY_MAX_BYTES = 16 * 1024;
@@ -49,57 +57,60 @@ export function unaryContext(method: DescMethod): HandlerContext {
 }
 
 /** The direct path for `methods`; requests larger than `readMaxBytes` are refused as the router does. */
-export function grpcUnaryFastPath(methods: readonly FastUnaryMethod[], options: { readonly readMaxBytes: number }): FastPath {
+export function grpcUnaryFastPath(methods: readonly FastUnaryMethod[], options: { readonly readMaxBytes: number }): FastStreamPath {
   const byPath = new Map(methods.map((m) => [m.path, m]));
-  return (req, res) => {
-    if (req.httpVersion !== "2.0" || req.method !== "POST") return false;
-    const method = byPath.get(req.url ?? "");
+  return (stream, headers) => {
+    if (headers[":method"] !== "POST") return false;
+    const method = byPath.get(headers[":path"] ?? "");
     if (method === undefined) return false;
-    const type = req.headers["content-type"];
+    const type = headers["content-type"];
     if (type !== "application/grpc" && type !== CONTENT_TYPE) return false;
-    const encoding = req.headers["grpc-encoding"];
+    const encoding = headers["grpc-encoding"];
     if (encoding !== undefined && encoding !== "identity") return false;
-    serve(method, req as Http2ServerRequest, res as Http2ServerResponse, options.readMaxBytes);
+    serve(method, stream, options.readMaxBytes);
     return true;
   };
 }
 
-function serve(method: FastUnaryMethod, req: Http2ServerRequest, res: Http2ServerResponse, readMaxBytes: number): void {
+function serve(method: FastUnaryMethod, stream: ServerHttp2Stream, readMaxBytes: number): void {
+  // A stream the client resets (a cancelled call, a closed connection) emits 'error'; there is
+  // nothing left to answer, and without a listener the error would be thrown.
+  stream.on("error", () => {});
   const chunks: Buffer[] = [];
   let size = 0;
   let refused = false;
-  req.on("data", (chunk: Buffer) => {
+  stream.on("data", (chunk: Buffer) => {
     size += chunk.length;
     if (size > readMaxBytes + ENVELOPE_HEADER) {
-      if (!refused) answer(res, new ConnectError(`message size is larger than configured readMaxBytes ${readMaxBytes}`, Code.ResourceExhausted));
+      if (!refused) answer(stream, new ConnectError(`message size is larger than configured readMaxBytes ${readMaxBytes}`, Code.ResourceExhausted));
       refused = true;
       return;
     }
     chunks.push(chunk);
   });
-  req.on("end", () => {
+  stream.on("end", () => {
     if (refused) return;
     let request;
     try {
       request = fromBinary(method.input, messageOf(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
     } catch (error) {
-      answer(res, error instanceof ConnectError ? error : new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument));
+      answer(stream, error instanceof ConnectError ? error : new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument));
       return;
     }
-    void respond(method, request, res);
+    void respond(method, request, stream);
   });
 }
 
 /** Calls the implementation and answers with its message or its error; never rejects. */
-async function respond(method: FastUnaryMethod, request: MessageShape<DescMessage>, res: Http2ServerResponse): Promise<void> {
+async function respond(method: FastUnaryMethod, request: MessageShape<DescMessage>, stream: ServerHttp2Stream): Promise<void> {
   let message: Uint8Array;
   try {
     message = encodedAnswer(method, await method.call(request));
   } catch (error) {
-    answer(res, error, undefined, method.path);
+    answer(stream, error, undefined, method.path);
     return;
   }
-  answer(res, undefined, message);
+  answer(stream, undefined, message);
 }
 
 /** The bytes of an implementation's answer. */
@@ -117,29 +128,34 @@ function messageOf(body: Buffer): Uint8Array {
   return body.subarray(ENVELOPE_HEADER);
 }
 
+const RESPONSE_HEADERS: OutgoingHttpHeaders = { ":status": 200, "content-type": CONTENT_TYPE };
+const OK_TRAILERS: OutgoingHttpHeaders = { "grpc-status": "0" };
+
 /** Headers, the response message (if any), and the status in the trailers. */
-function answer(res: Http2ServerResponse, error: unknown, message?: Uint8Array, path?: string): void {
-  if (res.writableEnded || res.destroyed) return;
-  let status = 0;
-  let text = "";
+function answer(stream: ServerHttp2Stream, error: unknown, message?: Uint8Array, path?: string): void {
+  // The client went away (or an answer was sent already): nothing to write to.
+  if (stream.destroyed || stream.closed || stream.headersSent) return;
+  let trailers = OK_TRAILERS;
   if (error !== undefined) {
     if (!(error instanceof ConnectError)) console.error(`flyte: rpc ${path ?? "?"} failed`, error);
     const e = error instanceof ConnectError ? error : new ConnectError("internal error", Code.Internal);
-    status = e.code;
-    text = e.rawMessage;
+    trailers = { "grpc-status": String(e.code), "grpc-message": grpcMessageText(e.rawMessage) };
   }
-  res.writeHead(200, { "content-type": CONTENT_TYPE });
-  res.addTrailers(status === 0 ? { "grpc-status": "0" } : { "grpc-status": String(status), "grpc-message": grpcMessageText(text) });
+  stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+  stream.once("wantTrailers", () => {
+    // Reset meanwhile: the trailers have nowhere to go.
+    if (!stream.destroyed) stream.sendTrailers(trailers);
+  });
   if (message === undefined) {
-    res.end();
+    stream.end();
     return;
   }
   if (message.length > COPY_MAX_BYTES) {
     // A big answer (a kept GetWorkflow encoding is hundreds of kilobytes) is written after its
     // envelope rather than copied behind it: the copy into a fresh buffer cost ~2 ms per call.
-    res.write(envelopeHeader(0, message.length));
-    res.end(message);
+    stream.write(envelopeHeader(0, message.length));
+    stream.end(message);
     return;
   }
-  res.end(envelope(0, message));
+  stream.end(envelope(0, message));
 }

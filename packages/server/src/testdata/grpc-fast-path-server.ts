@@ -7,6 +7,8 @@
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import grpc from "@grpc/grpc-js";
+import type { FastStreamPath } from "../api/grpc-unary-fast-path.ts";
+import { routeStreamsFirst } from "../api/stream-routing.ts";
 
 /** A running server and its client; `close()` stops both. */
 export interface FastPathServer {
@@ -16,15 +18,18 @@ export interface FastPathServer {
   close(): Promise<void>;
 }
 
-/** Serves `fast` (a handler that returns whether it took the request) on a free local port. */
-export async function startFastPathServer(fast: (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => boolean): Promise<FastPathServer> {
+/**
+ * Serves `fast` (a handler that returns whether it took the stream) on a free local port, routed
+ * as the server routes it (stream-routing.ts): the streams it declines reach a request handler.
+ */
+export async function startFastPathServer(fast: FastStreamPath): Promise<FastPathServer> {
   let fellThrough = 0;
-  const server = http2.createServer((req, res) => {
-    if (fast(req, res)) return;
+  const server = http2.createServer((_req, res) => {
     fellThrough++;
     res.writeHead(404);
     res.end();
   });
+  routeStreamsFirst(server, fast);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const client = new grpc.Client(`127.0.0.1:${(server.address() as AddressInfo).port}`, grpc.credentials.createInsecure());
   return {
