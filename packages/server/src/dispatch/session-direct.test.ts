@@ -18,7 +18,8 @@ import { openDatabase, type Database } from "../db/database.ts";
 import { AttemptQueue } from "../queue/attempt-queue.ts";
 import { intMap, intsOf } from "../testing/literals.ts";
 import { TestSession } from "../testing/test-session.ts";
-import { sessionDirectPath } from "./session-direct.ts";
+import { EnvelopeReader } from "@flyte/engine";
+import { pendingFrames, sessionDirectPath, type TakesNow } from "./session-direct.ts";
 import { WorkerTaskRunner } from "./worker-task-runner.ts";
 
 const task = create(TaskTemplateSchema, {
@@ -136,6 +137,26 @@ describe("the session's direct path", () => {
     const gzip = createClient(WorkerService, createConnectTransport({ baseUrl: url, httpVersion: "2", sendCompression: compressionGzip, compressMinBytes: 0 }));
     await assert.rejects(drain(gzip, [create(SessionRequestSchema, { workerId: "g" })]));
     assert.equal(left, before + 2);
+  });
+});
+
+describe("pendingFrames", () => {
+  /** An outbox that answers `items` in turn, then nothing. */
+  const outbox = (...items: Array<ReturnType<TakesNow["takeNow"]>>): TakesNow => ({ takeNow: () => items.shift() });
+
+  test("writes every message the outbox holds, in order, and its end after them (it used to throw on a second one)", () => {
+    const { frame, end } = pendingFrames(outbox(new Uint8Array([1]), new Uint8Array([2, 3]), { end: true, error: undefined }));
+    assert.deepEqual(end, { end: true, error: undefined });
+    assert.ok(frame !== undefined);
+    const frames = new EnvelopeReader(1024).read(frame);
+    assert.deepEqual(frames.map((f) => [f.flags, [...f.data]]), [[0, [1]], [0, [2, 3]]]);
+  });
+
+  test("nothing pending: no frame and no end; one message: one frame", () => {
+    assert.deepEqual(pendingFrames(outbox()), { frame: undefined, end: undefined });
+    const one = pendingFrames(outbox(new Uint8Array([7])));
+    assert.equal(one.end, undefined);
+    assert.deepEqual([...(one.frame ?? [])], [0, 0, 0, 0, 1, 7]);
   });
 });
 
