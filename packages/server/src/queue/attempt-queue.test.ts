@@ -383,6 +383,13 @@ describe("AttemptQueue", () => {
     assert.equal(c?.decoded, decodedC);
   });
 
+  test("a long poll that finds nothing pending reads the queue once before it waits", { timeout: 120_000 }, async () => {
+    await groupCommitterFor(db).flush();
+    const { value, ran } = await statementsOf(() => queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 20 }));
+    assert.deepEqual(value, []);
+    assert.deepEqual(ran, ["SELECT 1 FROM queue_attempts WHERE state = 'pending' LIMIT 1"]);
+  });
+
   test("a long poll ends empty when it times out or is aborted", async () => {
     assert.deepEqual(await queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 20 }), []);
     const controller = new AbortController();
