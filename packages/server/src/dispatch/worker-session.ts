@@ -34,6 +34,13 @@ export const WORKER_PROTOCOL = {
   maxWaitMs: 30_000,
   /** Most attempts one lease round hands out. */
   maxLease: 64,
+  /**
+   * Longest an ack waits for a message that goes anyway (a hand-out, a cancellation) before it
+   * goes on its own. Only the worker's bookkeeping waits for an ack (its credit follows its free
+   * slots), so on a chain's path the ack of one step rides with a later hand-out instead of
+   * being a message, a write and a wake-up of the worker of its own per step.
+   */
+  ackDelayMs: 5,
 } as const;
 
 /** What a session works on. */
@@ -225,7 +232,9 @@ class SessionState {
  * What the session sends next: everything pushed since the last message goes out as ONE
  * message (assignments, acks and cancellations of many attempts together), built when taken: as
  * a `SessionResponse` for the router ({@link take}), or as bytes for the direct path
- * ({@link takeNow}: session-response.ts, the assignments from the bytes the queue holds).
+ * ({@link takeNow}: session-response.ts, the assignments from the bytes the queue holds). An ack
+ * alone makes no message at once: it waits up to `ackDelayMs` (WORKER_PROTOCOL.ackDelayMs) for one
+ * that goes anyway, and goes with the outbox's end if that comes first.
  */
 export class Outbox {
   /**
@@ -240,6 +249,18 @@ export class Outbox {
   #wake: (() => void) | undefined;
   #closed = false;
   #error: unknown;
+  readonly #ackDelayMs: number;
+  /** Makes the acks waiting a message of their own once their delay is up. */
+  #ackTimer: NodeJS.Timeout | undefined;
+  readonly #acksDue = (): void => {
+    this.#ackTimer = undefined;
+    if (this.#acks.length > 0) this.#ready();
+  };
+
+  /** `ackDelayMs`: see the class comment; 0 sends every ack at once. */
+  constructor(options: { readonly ackDelayMs?: number } = {}) {
+    this.#ackDelayMs = options.ackDelayMs ?? WORKER_PROTOCOL.ackDelayMs;
+  }
 
   assign(leased: readonly LeasedAttempt[]): void {
     if (leased.length === 0) return;
@@ -249,7 +270,9 @@ export class Outbox {
 
   ack(ack: CompletionAck): void {
     this.#acks.push(ack);
-    this.#ready();
+    if (this.#pending || this.#ackTimer !== undefined) return;
+    if (this.#ackDelayMs <= 0) this.#ready();
+    else this.#ackTimer = setTimeout(this.#acksDue, this.#ackDelayMs);
   }
 
   cancel(ids: readonly string[]): void {
@@ -262,6 +285,8 @@ export class Outbox {
     if (this.#closed) return;
     this.#closed = true;
     this.#error = error;
+    // The acks still waiting go before the end.
+    if (this.#acks.length > 0) this.#pending = true;
     this.#wake?.();
     this.onReady?.();
   }
@@ -271,7 +296,8 @@ export class Outbox {
    * `{ end: true, error }` instead, `error` a ConnectError or undefined.
    */
   takeNow(): Uint8Array | { readonly end: true; readonly error: ConnectError | undefined } | undefined {
-    if (this.#pending) {
+    // Acks waiting for their delay go too: a message is being written anyway.
+    if (this.#pending || this.#acks.length > 0) {
       const bytes = sessionResponseBytes(this.#leased, this.#acks, this.#cancelled);
       this.#clear();
       return bytes;
@@ -320,6 +346,9 @@ export class Outbox {
   }
 
   #clear(): void {
+    // The acks taken go with this message; none waits for its own.
+    clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
     this.#pending = false;
     this.#leased = [];
     this.#acks = [];
