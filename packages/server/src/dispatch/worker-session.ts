@@ -40,7 +40,7 @@ export const WORKER_PROTOCOL = {
    * slots), so on a chain's path the ack of one step rides with a later hand-out instead of
    * being a message, a write and a wake-up of the worker of its own per step.
    */
-  ackDelayMs: 5,
+  ackDelayMs: 20,
 } as const;
 
 /** What a session works on. */
