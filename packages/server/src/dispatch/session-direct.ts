@@ -21,6 +21,7 @@ import { SessionRequestSchema, type SessionRequest } from "@flyte/idl/gen/flyte/
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { grpcMessageText } from "../api/grpc-message.ts";
 import type { AnyRequest, AnyResponse } from "../api/uploads.ts";
+import { keepArrived } from "./completion-wire.ts";
 import { startSession, type WorkerSessionEnv } from "./worker-session.ts";
 
 /** The session's HTTP/2 path. */
@@ -158,6 +159,8 @@ function serve(env: WorkerSessionEnv, protocol: Protocol, req: Http2ServerReques
       let message: SessionRequest;
       try {
         message = fromBinary(SessionRequestSchema, frame.data);
+        // The queue keeps each completion as it came, not encoded again (completion-wire.ts).
+        keepArrived(message.completions, frame.data);
       } catch (error) {
         finish(new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument));
         return;

@@ -22,7 +22,7 @@ import {
 import type { AttemptQueue } from "../queue/attempt-queue.ts";
 import type { LeasedAttempt } from "../queue/queue-types.ts";
 import { isQueueError } from "../queue/queue-error.ts";
-import { encodeCompletion } from "./attempt-outcome.ts";
+import { recordedBytesOf } from "./completion-wire.ts";
 import { sessionResponseBytes } from "./session-response.ts";
 import type { WorkerTaskRunner } from "./worker-task-runner.ts";
 
@@ -126,7 +126,7 @@ async function complete(queue: AttemptQueue, runner: WorkerTaskRunner, workerId:
   const ack = (status: CompletionAck_Status): CompletionAck => ({ $typeName: "flyte.worker.v1.CompletionAck", attemptId: req.attemptId, status });
   const id = Number(req.attemptId);
   if (!/^\d+$/.test(req.attemptId) || !Number.isSafeInteger(id)) return ack(CompletionAck_Status.UNKNOWN_ATTEMPT);
-  const recorded = encodeCompletion(req);
+  const recorded = recordedBytesOf(req);
   try {
     // The runner wakes as soon as the completion is recorded, before its fsync: the engine's
     // reaction (node events, the next attempt's enqueue) then shares that fsync'd commit, and
