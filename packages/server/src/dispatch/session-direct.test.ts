@@ -27,7 +27,7 @@ const task = create(TaskTemplateSchema, {
   target: { case: "container", value: { args: ["run", "--additional-distribution", "http://x/b.tgz"] } },
 });
 
-describe("the session's direct path", () => {
+describe("the session's direct path", { timeout: 120_000 }, () => {
   let dir: string;
   let db: Database;
   let queue: AttemptQueue;
@@ -43,7 +43,9 @@ describe("the session's direct path", () => {
     db = openDatabase(join(dir, "flyte.db"), { fsync: false });
     queue = new AttemptQueue(db);
     runner = new WorkerTaskRunner({ queue, expiryCheckMs: 3_600_000 });
-    const direct = sessionDirectPath({ queue, runner }, { readMaxBytes: 1024 });
+    // Acks that may wait, wait an hour: every ack these tests get goes at once because its worker
+    // has no credit left (it may be waiting for the ack to grant more), or with the stream's end.
+    const direct = sessionDirectPath({ queue, runner, ackDelayMs: 3_600_000 }, { readMaxBytes: 1024 });
     server = http2.createServer((req, res) => {
       const pathname = (req.url ?? "/").split("?", 1)[0] ?? "/";
       if (direct(req, res, pathname)) {
@@ -73,7 +75,7 @@ describe("the session's direct path", () => {
     ["Connect", (): Transport => createConnectTransport({ baseUrl: url, httpVersion: "2" })],
     ["gRPC", (): Transport => createGrpcTransport({ baseUrl: url })],
   ] as const) {
-    test(`over ${name}: an attempt is handed out, its completion recorded and acknowledged, a second one answered DUPLICATE`, async () => {
+    test(`over ${name}: an attempt is handed out, its completion recorded and acknowledged (at once: the worker has no credit left), a second one answered DUPLICATE`, async () => {
       const client = createClient(WorkerService, transport());
       const before = served;
       const w = new TestSession((requests, signal) => client.session(requests, { signal }), { workerId: `w-${name}`, credit: 1 });

@@ -36,9 +36,11 @@ export const WORKER_PROTOCOL = {
   maxLease: 64,
   /**
    * Longest an ack waits for a message that goes anyway (a hand-out, a cancellation) before it
-   * goes on its own. Only the worker's bookkeeping waits for an ack (its credit follows its free
-   * slots), so on a chain's path the ack of one step rides with a later hand-out instead of
-   * being a message, a write and a wake-up of the worker of its own per step.
+   * goes on its own, while the worker has credit left (so a hand-out may come). `flyte worker`'s
+   * credit follows its free slots and only its bookkeeping waits for an ack, so on a chain's path
+   * the ack of one step rides with a later hand-out instead of being a message, a write and a
+   * wake-up of the worker of its own per step. A worker with no credit left may be waiting for
+   * acks to grant more (the test worker does): its acks go at once.
    */
   ackDelayMs: 20,
 } as const;
@@ -49,6 +51,8 @@ export interface WorkerSessionEnv {
   readonly runner: WorkerTaskRunner;
   /** Aborted on shutdown: ends every session at once. */
   readonly closing?: AbortSignal;
+  /** How long an ack may wait for a hand-out to ride with. @default WORKER_PROTOCOL.ackDelayMs */
+  readonly ackDelayMs?: number;
 }
 
 /** Serves one worker's stream until it ends, the worker goes quiet, or the server shuts down. */
@@ -77,7 +81,7 @@ export interface RunningSession {
 
 /** Starts a session reading `requests`; `transport` aborts when the stream is gone. */
 export function startSession(env: WorkerSessionEnv, requests: AsyncIterable<SessionRequest>, transport: AbortSignal): RunningSession {
-  const out = new Outbox();
+  const out = new Outbox(env.ackDelayMs === undefined ? {} : { ackDelayMs: env.ackDelayMs });
   const stopping = new AbortController();
   const signal = AbortSignal.any([transport, stopping.signal, ...(env.closing !== undefined ? [env.closing] : [])]);
   const reading = readRequests(env, requests, out, signal).then(
@@ -109,7 +113,9 @@ async function readRequests(env: WorkerSessionEnv, requests: AsyncIterable<Sessi
       state.heard(req.credit);
       for (const completion of req.completions) {
         state.release(completion.attemptId);
-        const done = complete(queue, runner, state.workerId, completion).then((ack) => out.ack(ack));
+        const session = state;
+        // With no credit left the worker may be waiting for the ack to grant more: it goes at once.
+        const done = complete(queue, runner, state.workerId, completion).then((ack) => out.ack(ack, session.credit > 0));
         completing.add(done);
         void done.finally(() => completing.delete(done)).catch(() => undefined);
       }
@@ -163,6 +169,11 @@ class SessionState {
     this.#signal = AbortSignal.any([signal, this.#closed.signal]);
     this.#keeper = setInterval(() => void this.#keep(), Math.max(20, Math.floor(leaseMs / 3)));
     void this.#leaseLoop().catch((error: unknown) => out.close(error));
+  }
+
+  /** Attempts the worker can still take: while it has some, a hand-out may come to carry an ack. */
+  get credit(): number {
+    return this.#credit;
   }
 
   hold(attemptId: string): void {
@@ -233,8 +244,9 @@ class SessionState {
  * message (assignments, acks and cancellations of many attempts together), built when taken: as
  * a `SessionResponse` for the router ({@link take}), or as bytes for the direct path
  * ({@link takeNow}: session-response.ts, the assignments from the bytes the queue holds). An ack
- * alone makes no message at once: it waits up to `ackDelayMs` (WORKER_PROTOCOL.ackDelayMs) for one
- * that goes anyway, and goes with the outbox's end if that comes first.
+ * alone makes no message at once while its worker has credit left: it waits up to `ackDelayMs`
+ * (WORKER_PROTOCOL.ackDelayMs) for one that goes anyway, and goes with the outbox's end if that
+ * comes first.
  */
 export class Outbox {
   /**
@@ -268,11 +280,18 @@ export class Outbox {
     this.#ready();
   }
 
-  ack(ack: CompletionAck): void {
+  /**
+   * Queues an ack. `mayWait` false sends it with the next message at once (the session's worker
+   * has no credit left, so no hand-out would come to carry it).
+   */
+  ack(ack: CompletionAck, mayWait = true): void {
     this.#acks.push(ack);
-    if (this.#pending || this.#ackTimer !== undefined) return;
-    if (this.#ackDelayMs <= 0) this.#ready();
-    else this.#ackTimer = setTimeout(this.#acksDue, this.#ackDelayMs);
+    if (this.#pending) return;
+    if (!mayWait || this.#ackDelayMs <= 0) {
+      this.#ready();
+      return;
+    }
+    this.#ackTimer ??= setTimeout(this.#acksDue, this.#ackDelayMs);
   }
 
   cancel(ids: readonly string[]): void {
