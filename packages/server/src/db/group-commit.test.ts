@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { openDatabase, type Database } from "./database.ts";
-import { GroupCommitClosedError, GroupCommitter, groupCommitterFor } from "./group-commit.ts";
+import { GroupAbortError, GroupCommitClosedError, GroupCommitter, groupCommitterFor } from "./group-commit.ts";
 
 describe("group commit", () => {
   let dir: string;
@@ -207,6 +207,46 @@ describe("group commit", () => {
     await Promise.all([...writes, third]);
     assert.deepEqual(order, ["commit of 1", "commit of 2", "check phase", "commit of 3"]);
     assert.equal(committer.stats.commits - commits, 2);
+  });
+
+  test("submitAhead runs its operation first in the next fsync'd group, ahead of those queued before; refused while unsynced writes are queued or inside an operation", async () => {
+    const committer = new GroupCommitter(db);
+    const order: string[] = [];
+    const queued = committer.submit(() => order.push("queued"));
+    const ahead = committer.submitAhead(() => order.push("ahead"));
+    assert.ok(ahead);
+    await Promise.all([queued, ahead]);
+    assert.deepEqual(order, ["ahead", "queued"]);
+    assert.equal(committer.stats.commits, 1, "one transaction");
+    const unsynced = committer.submitUnsynced(() => undefined);
+    assert.equal(committer.submitAhead(() => undefined), undefined, "would commit before the unsynced write queued earlier");
+    await unsynced;
+    let inside: unknown = "not run";
+    await committer.submit(() => (inside = committer.submitAhead(() => undefined)));
+    assert.equal(inside, undefined);
+  });
+
+  test("an operation throwing GroupAbortError undoes its whole group: every write rejects and none is visible", async () => {
+    const committer = new GroupCommitter(db);
+    const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+    const before = committer.submit(() => insert.run(1, "a"));
+    const aborting = committer.submit(() => {
+      insert.run(2, "b");
+      throw new GroupAbortError("the decision does not hold");
+    });
+    const after = committer.submit(() => insert.run(3, "c"));
+    for (const p of [before, aborting, after]) await assert.rejects(p, GroupAbortError);
+    assert.equal(count(), 0);
+    assert.equal(db.sqlite.isTransaction, false);
+    await committer.submit(() => insert.run(4, "d"));
+    assert.equal(count(), 1, "the next group commits as usual");
+    // An operation queued ahead undoes its group whatever it throws: the others were written on its strength.
+    const queued = committer.submit(() => insert.run(5, "e"));
+    const ahead = committer.submitAhead(() => insert.run(4, "duplicate key"));
+    assert.ok(ahead);
+    await assert.rejects(ahead, /UNIQUE constraint failed/);
+    await assert.rejects(queued, /UNIQUE constraint failed/);
+    assert.equal(count(), 1);
   });
 
   test("a synced write resolves after the log's fsync; synced() joins the next group and shares its fsync", async () => {

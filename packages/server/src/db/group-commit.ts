@@ -16,8 +16,9 @@
  *   COMMIT itself runs with `synchronous=NORMAL` and the fsync follows on libuv's thread pool
  *   (wal-sync.ts), so the event loop serves leases, completions and reads during the fsync, and
  *   the next group may commit meanwhile; callers waiting during one fsync share the next.
- * - All or nothing per transaction: if BEGIN or COMMIT fails, the transaction is rolled back and
- *   every operation of the group rejects with that error; none of it is visible.
+ * - All or nothing per transaction: if BEGIN or COMMIT fails, or an operation throws a
+ *   {@link GroupAbortError}, the transaction is rolled back and every operation of the group
+ *   rejects with that error; none of it is visible.
  *
  * Unsynced writes (`submitUnsynced`) are for state that may be lost on power failure without
  * harm (leases, heartbeats) and for decisions the server must act on before the next fsync (a
@@ -79,6 +80,8 @@ interface Pending {
   readonly op: () => unknown;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
+  /** Queued by `submitAhead`: runs without a savepoint, and if it throws, its whole group is undone. */
+  readonly ahead?: true;
 }
 
 /** An error raised when writing through a closed {@link GroupCommitter}. */
@@ -86,6 +89,19 @@ export class GroupCommitClosedError extends Error {
   constructor() {
     super("The database's group committer is closed; no further writes are accepted. Reopen the store.");
     this.name = "GroupCommitClosedError";
+  }
+}
+
+/**
+ * Thrown by an operation to undo its WHOLE group, not only its own writes: for an operation that
+ * others in the group were written on the strength of (a completion recorded ahead of its
+ * consequences: AttemptQueue.complete) and that finds it cannot do what was decided. Every
+ * operation of the group then rejects with it and none of the group's writes is kept.
+ */
+export class GroupAbortError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GroupAbortError";
   }
 }
 
@@ -204,6 +220,24 @@ export class GroupCommitter {
     setImmediate(this.#newTurn);
     return new Promise<T>((resolve, reject) => {
       this.#commit([{ op, resolve: resolve as (value: unknown) => void, reject }], false);
+    });
+  }
+
+  /**
+   * {@link submit}, but `op` goes FIRST in the next fsync'd group, ahead of operations already
+   * queued for it: for a decision the caller has already acted on (a completion the engine was
+   * told of, whose consequences are submitted after it: AttemptQueue.complete), so that nothing
+   * queued earlier runs between the decision and its write, and the decision and its consequences
+   * share one transaction. If `op` throws (anything), the whole group is undone, as by a
+   * {@link GroupAbortError}: what was written on the strength of it must not be kept without it.
+   * Undefined (not queued) when unsynced operations are queued (they would
+   * commit after it, out of their order) or when called from inside an operation.
+   */
+  submitAhead<T>(op: () => T): Promise<T> | undefined {
+    if (this.#closed || this.#unsynced.length > 0 || this.#opHooks !== undefined) return undefined;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.unshift({ op, resolve: resolve as (value: unknown) => void, reject, ahead: true });
+      this.#schedule();
     });
   }
 
@@ -367,13 +401,18 @@ export class GroupCommitter {
     const hooks: Array<() => void> = [];
     try {
       for (let i = 0; i < group.length; i++) {
-        if (!alone) control.savepoint.run();
+        const pending = group[i] as Pending;
+        // An operation queued ahead needs none either: if it throws, the whole group is undone.
+        const savepoint = !alone && pending.ahead !== true;
+        if (savepoint) control.savepoint.run();
         this.#opHooks = [];
         try {
-          outcomes[i] = { ok: true, value: (group[i] as Pending).op() };
-          if (!alone) control.release.run();
+          outcomes[i] = { ok: true, value: pending.op() };
+          if (savepoint) control.release.run();
           hooks.push(...this.#opHooks);
         } catch (error) {
+          // Undoes the whole transaction (the catch below): the group's writes rest on this one.
+          if (error instanceof GroupAbortError || pending.ahead === true) throw error;
           if (!alone) {
             control.rollbackTo.run();
             control.release.run();

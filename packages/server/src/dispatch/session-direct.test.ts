@@ -18,7 +18,8 @@ import { openDatabase, type Database } from "../db/database.ts";
 import { AttemptQueue } from "../queue/attempt-queue.ts";
 import { intMap, intsOf } from "../testing/literals.ts";
 import { TestSession } from "../testing/test-session.ts";
-import { sessionDirectPath } from "./session-direct.ts";
+import { EnvelopeReader } from "@flyte/engine";
+import { pendingFrames, sessionDirectPath, type TakesNow } from "./session-direct.ts";
 import { WorkerTaskRunner } from "./worker-task-runner.ts";
 
 const task = create(TaskTemplateSchema, {
@@ -26,7 +27,7 @@ const task = create(TaskTemplateSchema, {
   target: { case: "container", value: { args: ["run", "--additional-distribution", "http://x/b.tgz"] } },
 });
 
-describe("the session's direct path", () => {
+describe("the session's direct path", { timeout: 120_000 }, () => {
   let dir: string;
   let db: Database;
   let queue: AttemptQueue;
@@ -42,7 +43,9 @@ describe("the session's direct path", () => {
     db = openDatabase(join(dir, "flyte.db"), { fsync: false });
     queue = new AttemptQueue(db);
     runner = new WorkerTaskRunner({ queue, expiryCheckMs: 3_600_000 });
-    const direct = sessionDirectPath({ queue, runner }, { readMaxBytes: 1024 });
+    // Acks that may wait, wait an hour: every ack these tests get goes at once because its worker
+    // has no credit left (it may be waiting for the ack to grant more), or with the stream's end.
+    const direct = sessionDirectPath({ queue, runner, ackDelayMs: 3_600_000 }, { readMaxBytes: 1024 });
     server = http2.createServer((req, res) => {
       const pathname = (req.url ?? "/").split("?", 1)[0] ?? "/";
       if (direct(req, res, pathname)) {
@@ -72,7 +75,7 @@ describe("the session's direct path", () => {
     ["Connect", (): Transport => createConnectTransport({ baseUrl: url, httpVersion: "2" })],
     ["gRPC", (): Transport => createGrpcTransport({ baseUrl: url })],
   ] as const) {
-    test(`over ${name}: an attempt is handed out, its completion recorded and acknowledged, a second one answered DUPLICATE`, async () => {
+    test(`over ${name}: an attempt is handed out, its completion recorded and acknowledged (at once: the worker has no credit left), a second one answered DUPLICATE`, async () => {
       const client = createClient(WorkerService, transport());
       const before = served;
       const w = new TestSession((requests, signal) => client.session(requests, { signal }), { workerId: `w-${name}`, credit: 1 });
@@ -136,6 +139,26 @@ describe("the session's direct path", () => {
     const gzip = createClient(WorkerService, createConnectTransport({ baseUrl: url, httpVersion: "2", sendCompression: compressionGzip, compressMinBytes: 0 }));
     await assert.rejects(drain(gzip, [create(SessionRequestSchema, { workerId: "g" })]));
     assert.equal(left, before + 2);
+  });
+});
+
+describe("pendingFrames", () => {
+  /** An outbox that answers `items` in turn, then nothing. */
+  const outbox = (...items: Array<ReturnType<TakesNow["takeNow"]>>): TakesNow => ({ takeNow: () => items.shift() });
+
+  test("writes every message the outbox holds, in order, and its end after them (it used to throw on a second one)", () => {
+    const { frame, end } = pendingFrames(outbox(new Uint8Array([1]), new Uint8Array([2, 3]), { end: true, error: undefined }));
+    assert.deepEqual(end, { end: true, error: undefined });
+    assert.ok(frame !== undefined);
+    const frames = new EnvelopeReader(1024).read(frame);
+    assert.deepEqual(frames.map((f) => [f.flags, [...f.data]]), [[0, [1]], [0, [2, 3]]]);
+  });
+
+  test("nothing pending: no frame and no end; one message: one frame", () => {
+    assert.deepEqual(pendingFrames(outbox()), { frame: undefined, end: undefined });
+    const one = pendingFrames(outbox(new Uint8Array([7])));
+    assert.equal(one.end, undefined);
+    assert.deepEqual([...(one.frame ?? [])], [0, 0, 0, 0, 1, 7]);
   });
 });
 

@@ -21,6 +21,7 @@ import { SessionRequestSchema, type SessionRequest } from "@flyte/idl/gen/flyte/
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { grpcMessageText } from "../api/grpc-message.ts";
 import type { AnyRequest, AnyResponse } from "../api/uploads.ts";
+import { keepArrived } from "./completion-wire.ts";
 import { startSession, type WorkerSessionEnv } from "./worker-session.ts";
 
 /** The session's HTTP/2 path. */
@@ -57,6 +58,30 @@ function protocolOf(req: AnyRequest): Protocol | undefined {
   return undefined;
 }
 
+/** What {@link pendingFrames} reads: the session's outbox (worker-session.ts). */
+export interface TakesNow {
+  takeNow(): Uint8Array | { readonly end: true; readonly error: ConnectError | undefined } | undefined;
+}
+
+/**
+ * Every message `out` holds now, as envelopes in one buffer (undefined when none), and its end
+ * when it closed and drained. The outbox builds one message of what is pending, but nothing in
+ * this path depends on that: a message more is written, not thrown on (a throw here runs in a
+ * `process.nextTick` and would end the server, not the session).
+ */
+export function pendingFrames(out: TakesNow): { readonly frame: Buffer | undefined; readonly end: { readonly end: true; readonly error: ConnectError | undefined } | undefined } {
+  const frames: Buffer[] = [];
+  for (;;) {
+    const item = out.takeNow();
+    if (item instanceof Uint8Array) {
+      frames.push(envelope(0, item));
+      continue;
+    }
+    const frame = frames.length === 0 ? undefined : frames.length === 1 ? frames[0] : Buffer.concat(frames);
+    return { frame, end: item };
+  }
+}
+
 function serve(env: WorkerSessionEnv, protocol: Protocol, req: Http2ServerRequest, res: Http2ServerResponse, readMaxBytes: number): void {
   const requests = new Channel<SessionRequest>();
   const gone = new AbortController();
@@ -72,15 +97,9 @@ function serve(env: WorkerSessionEnv, protocol: Protocol, req: Http2ServerReques
   const flush = (): void => {
     scheduled = false;
     if (ended || draining || res.destroyed) return;
-    let item = session.out.takeNow();
-    let frame: Buffer | undefined;
-    if (item instanceof Uint8Array) {
-      frame = envelope(0, item);
-      item = session.out.takeNow();
-    }
-    if (item instanceof Uint8Array) throw new Error("unreachable: the outbox holds one message at a time");
+    const { frame, end: closed } = pendingFrames(session.out);
     // The server shuts down or the worker went away: end after what is pending, as the router did.
-    const end = item ?? (session.signal.aborted ? { end: true as const, error: undefined } : undefined);
+    const end = closed ?? (session.signal.aborted ? { end: true as const, error: undefined } : undefined);
     if (end !== undefined) {
       finish(end.error, frame);
       return;
@@ -140,6 +159,8 @@ function serve(env: WorkerSessionEnv, protocol: Protocol, req: Http2ServerReques
       let message: SessionRequest;
       try {
         message = fromBinary(SessionRequestSchema, frame.data);
+        // The queue keeps each completion as it came, not encoded again (completion-wire.ts).
+        keepArrived(message.completions, frame.data);
       } catch (error) {
         finish(new ConnectError(`parse binary: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument));
         return;

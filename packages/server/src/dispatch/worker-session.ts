@@ -22,7 +22,7 @@ import {
 import type { AttemptQueue } from "../queue/attempt-queue.ts";
 import type { LeasedAttempt } from "../queue/queue-types.ts";
 import { isQueueError } from "../queue/queue-error.ts";
-import { encodeCompletion } from "./attempt-outcome.ts";
+import { recordedBytesOf } from "./completion-wire.ts";
 import { sessionResponseBytes } from "./session-response.ts";
 import type { WorkerTaskRunner } from "./worker-task-runner.ts";
 
@@ -34,6 +34,15 @@ export const WORKER_PROTOCOL = {
   maxWaitMs: 30_000,
   /** Most attempts one lease round hands out. */
   maxLease: 64,
+  /**
+   * Longest an ack waits for a message that goes anyway (a hand-out, a cancellation) before it
+   * goes on its own, while the worker has credit left (so a hand-out may come). `flyte worker`'s
+   * credit follows its free slots and only its bookkeeping waits for an ack, so on a chain's path
+   * the ack of one step rides with a later hand-out instead of being a message, a write and a
+   * wake-up of the worker of its own per step. A worker with no credit left may be waiting for
+   * acks to grant more (the test worker does): its acks go at once.
+   */
+  ackDelayMs: 20,
 } as const;
 
 /** What a session works on. */
@@ -42,6 +51,8 @@ export interface WorkerSessionEnv {
   readonly runner: WorkerTaskRunner;
   /** Aborted on shutdown: ends every session at once. */
   readonly closing?: AbortSignal;
+  /** How long an ack may wait for a hand-out to ride with. @default WORKER_PROTOCOL.ackDelayMs */
+  readonly ackDelayMs?: number;
 }
 
 /** Serves one worker's stream until it ends, the worker goes quiet, or the server shuts down. */
@@ -70,7 +81,7 @@ export interface RunningSession {
 
 /** Starts a session reading `requests`; `transport` aborts when the stream is gone. */
 export function startSession(env: WorkerSessionEnv, requests: AsyncIterable<SessionRequest>, transport: AbortSignal): RunningSession {
-  const out = new Outbox();
+  const out = new Outbox(env.ackDelayMs === undefined ? {} : { ackDelayMs: env.ackDelayMs });
   const stopping = new AbortController();
   const signal = AbortSignal.any([transport, stopping.signal, ...(env.closing !== undefined ? [env.closing] : [])]);
   const reading = readRequests(env, requests, out, signal).then(
@@ -102,7 +113,9 @@ async function readRequests(env: WorkerSessionEnv, requests: AsyncIterable<Sessi
       state.heard(req.credit);
       for (const completion of req.completions) {
         state.release(completion.attemptId);
-        const done = complete(queue, runner, state.workerId, completion).then((ack) => out.ack(ack));
+        const session = state;
+        // With no credit left the worker may be waiting for the ack to grant more: it goes at once.
+        const done = complete(queue, runner, state.workerId, completion).then((ack) => out.ack(ack, session.credit > 0));
         completing.add(done);
         void done.finally(() => completing.delete(done)).catch(() => undefined);
       }
@@ -119,7 +132,7 @@ async function complete(queue: AttemptQueue, runner: WorkerTaskRunner, workerId:
   const ack = (status: CompletionAck_Status): CompletionAck => ({ $typeName: "flyte.worker.v1.CompletionAck", attemptId: req.attemptId, status });
   const id = Number(req.attemptId);
   if (!/^\d+$/.test(req.attemptId) || !Number.isSafeInteger(id)) return ack(CompletionAck_Status.UNKNOWN_ATTEMPT);
-  const recorded = encodeCompletion(req);
+  const recorded = recordedBytesOf(req);
   try {
     // The runner wakes as soon as the completion is recorded, before its fsync: the engine's
     // reaction (node events, the next attempt's enqueue) then shares that fsync'd commit, and
@@ -156,6 +169,11 @@ class SessionState {
     this.#signal = AbortSignal.any([signal, this.#closed.signal]);
     this.#keeper = setInterval(() => void this.#keep(), Math.max(20, Math.floor(leaseMs / 3)));
     void this.#leaseLoop().catch((error: unknown) => out.close(error));
+  }
+
+  /** Attempts the worker can still take: while it has some, a hand-out may come to carry an ack. */
+  get credit(): number {
+    return this.#credit;
   }
 
   hold(attemptId: string): void {
@@ -225,7 +243,10 @@ class SessionState {
  * What the session sends next: everything pushed since the last message goes out as ONE
  * message (assignments, acks and cancellations of many attempts together), built when taken: as
  * a `SessionResponse` for the router ({@link take}), or as bytes for the direct path
- * ({@link takeNow}: session-response.ts, the assignments from the bytes the queue holds).
+ * ({@link takeNow}: session-response.ts, the assignments from the bytes the queue holds). An ack
+ * alone makes no message at once while its worker has credit left: it waits up to `ackDelayMs`
+ * (WORKER_PROTOCOL.ackDelayMs) for one that goes anyway, and goes with the outbox's end if that
+ * comes first.
  */
 export class Outbox {
   /**
@@ -240,6 +261,18 @@ export class Outbox {
   #wake: (() => void) | undefined;
   #closed = false;
   #error: unknown;
+  readonly #ackDelayMs: number;
+  /** Makes the acks waiting a message of their own once their delay is up. */
+  #ackTimer: NodeJS.Timeout | undefined;
+  readonly #acksDue = (): void => {
+    this.#ackTimer = undefined;
+    if (this.#acks.length > 0) this.#ready();
+  };
+
+  /** `ackDelayMs`: see the class comment; 0 sends every ack at once. */
+  constructor(options: { readonly ackDelayMs?: number } = {}) {
+    this.#ackDelayMs = options.ackDelayMs ?? WORKER_PROTOCOL.ackDelayMs;
+  }
 
   assign(leased: readonly LeasedAttempt[]): void {
     if (leased.length === 0) return;
@@ -247,9 +280,18 @@ export class Outbox {
     this.#ready();
   }
 
-  ack(ack: CompletionAck): void {
+  /**
+   * Queues an ack. `mayWait` false sends it with the next message at once (the session's worker
+   * has no credit left, so no hand-out would come to carry it).
+   */
+  ack(ack: CompletionAck, mayWait = true): void {
     this.#acks.push(ack);
-    this.#ready();
+    if (this.#pending) return;
+    if (!mayWait || this.#ackDelayMs <= 0) {
+      this.#ready();
+      return;
+    }
+    this.#ackTimer ??= setTimeout(this.#acksDue, this.#ackDelayMs);
   }
 
   cancel(ids: readonly string[]): void {
@@ -262,6 +304,8 @@ export class Outbox {
     if (this.#closed) return;
     this.#closed = true;
     this.#error = error;
+    // The acks still waiting go before the end.
+    if (this.#acks.length > 0) this.#pending = true;
     this.#wake?.();
     this.onReady?.();
   }
@@ -271,7 +315,8 @@ export class Outbox {
    * `{ end: true, error }` instead, `error` a ConnectError or undefined.
    */
   takeNow(): Uint8Array | { readonly end: true; readonly error: ConnectError | undefined } | undefined {
-    if (this.#pending) {
+    // Acks waiting for their delay go too: a message is being written anyway.
+    if (this.#pending || this.#acks.length > 0) {
       const bytes = sessionResponseBytes(this.#leased, this.#acks, this.#cancelled);
       this.#clear();
       return bytes;
@@ -320,6 +365,9 @@ export class Outbox {
   }
 
   #clear(): void {
+    // The acks taken go with this message; none waits for its own.
+    clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
     this.#pending = false;
     this.#leased = [];
     this.#acks = [];

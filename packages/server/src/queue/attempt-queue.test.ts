@@ -169,6 +169,49 @@ describe("AttemptQueue", () => {
     assert.equal(called, false, "only the recording call reaches onRecorded");
   });
 
+  test("a completion and the writes made in onRecorded are ONE transaction: the completion has no commit of its own", async () => {
+    await queue.enqueue(request("a"));
+    const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(attempt);
+    const committer = groupCommitterFor(db);
+    const before = committer.stats;
+    let next: Promise<number> | undefined;
+    assert.equal(await queue.complete(attempt.id, "w1", bytes("ok"), () => {
+      next = queue.enqueue(request("b"));
+    }), "recorded");
+    await next;
+    const after = committer.stats;
+    assert.equal(after.commits - before.commits + after.unsyncedCommits - before.unsyncedCommits, 1, "one commit, fsync'd, for the completion and its consequence");
+    assert.equal((await queue.get(attempt.id))?.state, "completed");
+  });
+
+  test("a second completion of the attempt while the first waits for its commit is a duplicate; onRecorded runs once", async () => {
+    await queue.enqueue(request("a"));
+    const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(attempt);
+    let called = 0;
+    const outcomes = await Promise.all([1, 2].map((n) => queue.complete(attempt.id, "w1", bytes(`r${n}`), () => void called++, undefined, attempt.leaseToken)));
+    assert.deepEqual(outcomes, ["recorded", "duplicate"]);
+    assert.equal(called, 1);
+    assert.deepEqual((await queue.get(attempt.id))?.result, bytes("r1"));
+  });
+
+  test("a completion's row changed by another writer between its decision and its write undoes its whole group, consequences included", async () => {
+    await queue.enqueue(request("a"));
+    const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
+    assert.ok(attempt);
+    let next: Promise<number> | undefined;
+    const completed = queue.complete(attempt.id, "w1", bytes("ok"), () => {
+      next = queue.enqueue(request("b"));
+    });
+    // Decided (and onRecorded called) in complete's synchronous step; a write outside the committer now.
+    db.sqlite.prepare("UPDATE queue_attempts SET state = 'expired' WHERE id = ?").run(attempt.id);
+    await assert.rejects(completed, (e: unknown) => e instanceof Error && e.name === "GroupAbortError");
+    await assert.rejects(next ?? Promise.resolve(), (e: unknown) => e instanceof Error && e.name === "GroupAbortError");
+    assert.equal(await queue.find("p:d:e1", "b", 0), undefined, "the reaction's enqueue was not kept");
+    assert.equal((await queue.get(attempt.id))?.state, "expired");
+  });
+
   test("the writes made in onRecorded commit before the I/O and immediates still queued in the completion's turn", async () => {
     await queue.enqueue(request("a"));
     const [attempt] = await queue.lease("w1", { max: 1, leaseMs: 100 });
@@ -368,6 +411,13 @@ describe("AttemptQueue", () => {
     await committer.flush();
     const leased = await queue.lease("w1", { max: 5, leaseMs: 100 });
     assert.deepEqual(leased.map((x) => x.nodeId), ["b"]);
+  });
+
+  test("a long poll that finds nothing pending reads the queue once before it waits", { timeout: 120_000 }, async () => {
+    await groupCommitterFor(db).flush();
+    const { value, ran } = await statementsOf(() => queue.leaseOrWait("w1", { max: 1, leaseMs: 100, waitMs: 20 }));
+    assert.deepEqual(value, []);
+    assert.deepEqual(ran, ["SELECT 1 FROM queue_attempts WHERE state = 'pending' LIMIT 1"]);
   });
 
   test("a long poll ends empty when it times out or is aborted", async () => {

@@ -3,7 +3,7 @@ import { EventEmitter, once } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { StatementSync } from "node:sqlite";
 import type { Database } from "../db/database.ts";
-import { groupCommitterFor, type GroupCommitter } from "../db/group-commit.ts";
+import { GroupAbortError, groupCommitterFor, type GroupCommitter } from "../db/group-commit.ts";
 import { migrate } from "../db/migrations.ts";
 import { QueueError } from "./queue-error.ts";
 import { queueMigrations } from "./queue-schema.ts";
@@ -108,13 +108,15 @@ export class AttemptQueue {
   readonly #now: () => number;
   readonly #work = new EventEmitter();
   readonly #sql: Record<
-    | "insert" | "insertLeased" | "findId" | "findRow" | "cancelOne" | "lease" | "claim" | "claimKept" | "anyPending" | "heartbeat" | "state" | "complete" | "expire" | "cancel" | "pending" | "get"
+    | "insert" | "insertLeased" | "findId" | "findRow" | "cancelOne" | "lease" | "claim" | "claimKept" | "anyPending" | "heartbeat" | "state" | "holder" | "complete" | "expire" | "cancel" | "pending" | "get"
     | "byExecution" | "byNode" | "getLog" | "setLog" | "resultByNode" | "payloadByNode",
     StatementSync
   >;
   #outstanding = 0;
   /** Workers waiting for work, in the order new attempts go to them (see {@link Claimer}). */
   #claimers: Claimer[] = [];
+  /** Attempts whose completion was decided and is queued ahead of its reaction, not yet durable (see {@link complete}). */
+  readonly #recording = new Set<number>();
   /**
    * Attempts enqueued with `EnqueueRequest.decoded` and not handed out yet, by id. Kept once their
    * enqueue has committed (a rolled-back insert leaves no entry), so an entry's id is its row's.
@@ -164,6 +166,7 @@ export class AttemptQueue {
         "UPDATE queue_attempts SET lease_until = ? WHERE id = ? AND worker_id = ? AND state = 'leased'",
       ),
       state: sqlite.prepare("SELECT state FROM queue_attempts WHERE id = ?"),
+      holder: sqlite.prepare("SELECT state, worker_id, lease_token FROM queue_attempts WHERE id = ?"),
       // Records only for the holder of the lease (and of the lease the token names, given one):
       // one statement for the usual case; `state` tells the others apart when it changed nothing.
       complete: sqlite.prepare(
@@ -284,10 +287,19 @@ export class AttemptQueue {
     // Real time, not the queue's clock: this bounds a wait, it is not a lease time.
     const deadline = performance.now() + options.waitMs;
     for (;;) {
-      // Nothing pending (read at once, committed rows only): wait as a claimer without a lease
-      // transaction that would claim nothing — one commit and a turn of the loop per hand-out.
-      const leased = this.#sql.anyPending.get() === undefined ? [] : await this.lease(workerId, options);
-      if (leased.length > 0 || options.signal?.aborted === true || performance.now() >= deadline) return leased;
+      // Something pending (read at once, committed rows only): lease it; if others took it
+      // meanwhile, read again.
+      if (this.#sql.anyPending.get() !== undefined) {
+        const leased = await this.lease(workerId, options);
+        if (leased.length > 0 || options.signal?.aborted === true || performance.now() >= deadline) return leased;
+        continue;
+      }
+      if (options.signal?.aborted === true || performance.now() >= deadline) return [];
+      // Nothing pending: wait as a claimer, without a lease transaction that would claim nothing
+      // (one commit and a turn of the loop per hand-out). Registered in the same synchronous step
+      // as the read above: an enqueue committed before was seen there, one that runs after finds
+      // the claimer (group transactions run whole within one turn). One read per wait, not two:
+      // an autocommit read costs some 25 µs (it opens a read transaction on the log).
       const claimed = await this.#waitAsClaimer(workerId, options, deadline - performance.now());
       if (claimed === undefined) return [];
       if (claimed.length > 0) return claimed;
@@ -320,38 +332,88 @@ export class AttemptQueue {
    * lease (and, given `leaseToken`, for the lease that token names), even if the lease time ran
    * out, until `expire` reclaims the attempt.
    *
-   * The outcome is decided and committed without waiting for an fsync, then `onRecorded` is
-   * called when this call recorded the result — before any fsync — so whatever the caller
-   * writes in reaction (the engine's next events and enqueues) joins the very commit that makes
-   * the completion durable: one fsync per completion and its consequences instead of two. A
-   * crash cannot keep the reaction without the completion: WAL recovery keeps a prefix of the
-   * commits, and the completion's commit comes first. The promise resolves only after that
-   * fsync'd commit (`recorded`, `duplicate`), so an acknowledged completion is durable.
+   * With `onRecorded`, the outcome is decided at once from the attempt's row and `onRecorded` is
+   * called in this same synchronous step when this call records the result; the result's UPDATE
+   * is queued FIRST in the next fsync'd group (GroupCommitter.submitAhead), so whatever the caller
+   * writes in reaction (the engine's next events and enqueues) commits in the very transaction
+   * that records the completion: one commit and one fsync per completion and its consequences,
+   * and a crash keeps both or neither. Nothing can change the row between the decision and the
+   * write: every write of this process goes through the committer, and the UPDATE runs before
+   * anything queued earlier; a completion of the same attempt meanwhile is a duplicate. Should the
+   * row have changed anyway (another connection), the whole group is undone (GroupAbortError)
+   * rather than keeping consequences of a completion that was not recorded. Without `onRecorded`
+   * (or when the committer cannot queue it first), the outcome is committed without waiting for
+   * an fsync, then `onRecorded` called, its reaction sharing the next fsync'd commit.
+   *
+   * The promise resolves only after an fsync'd commit that holds the outcome (`recorded`,
+   * `duplicate`), so an acknowledged completion is durable.
    *
    * @throws QueueError `E_ATTEMPT_NOT_FOUND` for an id the queue never issued.
    */
   async complete(attemptId: number, workerId: string, result: Uint8Array, onRecorded?: () => void, log?: string, leaseToken?: number): Promise<CompletionOutcome> {
+    const params = { result, log: log ?? null, at: this.#now(), id: attemptId, worker: workerId, token: leaseToken ?? null };
+    if (onRecorded !== undefined && !this.#committer.inOperation) {
+      const decided = this.#decide(attemptId, workerId, leaseToken);
+      if (decided !== "recorded") {
+        // A duplicate waits too: the first completion may not be fsynced yet.
+        if (decided === "duplicate") await this.#committer.synced();
+        return decided;
+      }
+      const written = this.#committer.submitAhead(() => {
+        if (this.#sql.complete.run(params).changes === 0) {
+          throw new GroupAbortError(`Attempt ${attemptId} changed between its completion's decision and its write (another connection wrote it); its consequences are not kept.`);
+        }
+      });
+      if (written !== undefined) {
+        this.#outstanding++;
+        this.#recording.add(attemptId);
+        const done = written.finally(() => {
+          this.#outstanding--;
+          this.#recording.delete(attemptId);
+        });
+        // Awaited below; this keeps a failed group from being an unhandled rejection if onRecorded throws.
+        done.catch(() => undefined);
+        try {
+          onRecorded();
+        } finally {
+          // The reaction's writes (and this UPDATE) commit once its microtasks have run, ahead of
+          // the I/O still queued in this turn (GroupCommitter.commitSoon).
+          this.#committer.commitSoon();
+        }
+        await done;
+        return "recorded";
+      }
+    }
     // Committed at once when nothing is queued before it (GroupCommitter.submitUnsyncedNow): the
     // reaction in onRecorded then joins this turn's fsync'd group, a turn of the loop sooner.
     const outcome = await this.#unsynced((): CompletionOutcome => {
-      const params = { result, log: log ?? null, at: this.#now(), id: attemptId, worker: workerId, token: leaseToken ?? null };
+      if (this.#recording.has(attemptId)) return "duplicate";
       if (this.#sql.complete.run(params).changes > 0) return "recorded";
       const row = this.#sql.state.get(attemptId) as { state: AttemptState } | undefined;
-      if (row === undefined) {
-        throw new QueueError("E_ATTEMPT_NOT_FOUND", `Worker "${workerId}" completed attempt ${attemptId}, which the queue never issued.`);
-      }
+      if (row === undefined) throw notIssued(attemptId, workerId);
       // Not held by this worker (or not by this lease of it), or completed already.
       return row.state === "completed" ? "duplicate" : "lost-lease";
     }, true);
     if (outcome === "recorded" && onRecorded !== undefined) {
       onRecorded();
-      // The reaction's writes commit once its microtasks have run, ahead of the I/O still
-      // queued in this turn: the next attempt is handed out sooner (GroupCommitter.commitSoon).
       this.#committer.commitSoon();
     }
     // A duplicate waits too: the first completion may not be fsynced yet.
     if (outcome !== "lost-lease") await this.#committer.synced();
     return outcome;
+  }
+
+  /**
+   * What `complete` would record, read now: the same conditions as its UPDATE (held by `workerId`,
+   * by the lease `leaseToken` names if given), and a duplicate while an earlier completion of the
+   * attempt waits for its commit.
+   */
+  #decide(attemptId: number, workerId: string, leaseToken: number | undefined): CompletionOutcome {
+    const row = this.#sql.holder.get(attemptId) as { state: AttemptState; worker_id: string | null; lease_token: number | null } | undefined;
+    if (row === undefined) throw notIssued(attemptId, workerId);
+    if (row.state === "completed" || this.#recording.has(attemptId)) return "duplicate";
+    const holds = row.state === "leased" && row.worker_id === workerId && (leaseToken === undefined || row.lease_token === leaseToken);
+    return holds ? "recorded" : "lost-lease";
   }
 
   /**
@@ -453,13 +515,11 @@ export class AttemptQueue {
   }
 
   /**
-   * Waits as a {@link Claimer}: resolves with the attempts leased to it, `[]` when something is
-   * pending already (lease again), undefined after `timeoutMs` or when `signal` aborts.
+   * Waits as a {@link Claimer}: resolves with the attempts leased to it, undefined after
+   * `timeoutMs` or when `signal` aborts. The caller has just read that nothing is pending, in the
+   * same synchronous step.
    */
   #waitAsClaimer(workerId: string, options: LeaseWaitOptions, timeoutMs: number): Promise<LeasedAttempt[] | undefined> {
-    // Checked and registered in one synchronous step: an enqueue committed before is seen here,
-    // one that runs after finds the claimer (group transactions run whole within one turn).
-    if (this.#sql.anyPending.get() !== undefined) return Promise.resolve([]);
     const { promise, resolve } = Promise.withResolvers<LeasedAttempt[] | undefined>();
     const signal = options.signal;
     const stop = (): void => claimer.deliver(undefined);
@@ -551,6 +611,10 @@ export class AttemptQueue {
     });
     return { promise, cancel: stop };
   }
+}
+
+function notIssued(attemptId: number, workerId: string): QueueError {
+  return new QueueError("E_ATTEMPT_NOT_FOUND", `Worker "${workerId}" completed attempt ${attemptId}, which the queue never issued.`);
 }
 
 /** A random lease token, never 0 (0 is "no token" on the wire). */
