@@ -11,7 +11,6 @@
  */
 import type { EventLoopUtilization } from "node:perf_hooks";
 import type { Worker } from "node:worker_threads";
-import { HandOverSender, handOverBuffer } from "./handover.ts";
 import type { ErrorInfo, FromThread, LogStream, ToThread } from "./protocol.ts";
 import { heapLimitsOf } from "./memory-limit.ts";
 import { learnResolutions, sharedResolutions } from "./resolution-cache.ts";
@@ -72,18 +71,13 @@ export class Isolate {
   /** How the thread died, for an attempt that starts after (or while) it dies. */
   #death: IsolateEnd | undefined;
   readonly #ready = Promise.withResolvers<boolean>();
-  /** Runs go to the thread through shared memory while it is parked (handover.ts). */
-  readonly #handOver: HandOverSender;
-  #handedRuns = 0;
 
   constructor(options: IsolateOptions) {
     this.memoryMb = options.memoryMb;
     // node:worker_threads loads with the first isolate, not with every local run that imports this.
     const { Worker } = process.getBuiltinModule("node:worker_threads");
-    const handover = handOverBuffer();
-    this.#handOver = new HandOverSender(handover);
     this.#worker = new Worker(FIRST_MODULE, {
-      workerData: { ...options.workerData, entry: options.entry.href, resolutions: sharedResolutions(), handover },
+      workerData: { ...options.workerData, entry: options.entry.href, resolutions: sharedResolutions() },
       ...(options.memoryMb !== undefined ? { resourceLimits: heapLimitsOf(options.memoryMb) } : {}),
     });
     this.#worker.on("message", (message: FromThread) => this.#onMessage(message));
@@ -130,11 +124,6 @@ export class Isolate {
     return this.#lastWaitedMs;
   }
 
-  /** Runs handed to the thread through shared memory rather than by port (handover.ts); for tests and profiles. */
-  get handedRuns(): number {
-    return this.#handedRuns;
-  }
-
   /** True while an attempt runs. */
   get busy(): boolean {
     return this.#busy;
@@ -166,8 +155,7 @@ export class Isolate {
     const ended = new Promise<IsolateEnd>((resolve) => (this.#end = resolve));
     if (signal?.aborted === true) onAbort();
     else signal?.addEventListener("abort", onAbort, { once: true });
-    if (this.#alive && this.#handOver.hand(payload)) this.#handedRuns++;
-    else this.#post({ kind: "run", payload });
+    this.#post({ kind: "run", payload });
     return ended.finally(() => {
       clearTimeout(graceTimer);
       signal?.removeEventListener("abort", onAbort);

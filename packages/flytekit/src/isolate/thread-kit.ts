@@ -4,8 +4,7 @@
  * the attempt and the isolate). A thread entry module calls {@link serveIsolate} once.
  */
 import { performance } from "node:perf_hooks";
-import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import { HandOverReceiver } from "./handover.ts";
+import { parentPort } from "node:worker_threads";
 import { errorInfoOf, type FromThread, type LogStream, type ToThread } from "./protocol.ts";
 import { redactSecrets } from "./secret-redaction.ts";
 
@@ -85,43 +84,22 @@ export function serveIsolate(handler: AttemptHandler): void {
     };
   };
 
-  // Runs come by port, or through shared memory while the thread is parked (handover.ts).
-  const shared = (workerData as { handover?: unknown } | null)?.handover;
-  const handOver = shared instanceof SharedArrayBuffer ? new HandOverReceiver(shared) : undefined;
-  /** Parks the thread once its loop has run what the last attempt left ready, if it has nothing else to do. */
-  const parkSoon = (): void => {
-    if (handOver === undefined) return;
-    setImmediate(() => {
-      const handed = handOver.park();
-      if (handed === undefined) return;
-      // Whatever the port got before the run (an abort or a reply for the run before, sent just
-      // as it ended) is taken first, in order, as it would have been had the run come by port.
-      for (let queued = receiveMessageOnPort(port); queued !== undefined; queued = receiveMessageOnPort(port)) onMessage(queued.message as ToThread);
-      startRun(handed.payload);
-    });
-  };
-  const startRun = (payload: unknown): void => {
-    const run = new AbortController();
-    controller = run;
-    current = undefined;
-    aborted.clear();
-    // The loop's idle time while the attempt runs is the time its code awaited something: the
-    // host starts more isolates only for attempts that wait (isolate-pool.ts in the worker).
-    const before = performance.eventLoopUtilization();
-    handler(payload, attempt(run.signal)).then(
-      (value) => {
-        send({ kind: "done", value, waitedMs: performance.eventLoopUtilization(before).idle });
-        parkSoon();
-      },
-      crash,
-    );
-  };
-  const onMessage = (message: ToThread): void => {
+  port.on("message", (message: ToThread) => {
     switch (message.kind) {
-      case "run":
-        handOver?.tookPosted();
-        startRun(message.payload);
+      case "run": {
+        const run = new AbortController();
+        controller = run;
+        current = undefined;
+        aborted.clear();
+        // The loop's idle time while the attempt runs is the time its code awaited something: the
+        // host starts more isolates only for attempts that wait (isolate-pool.ts in the worker).
+        const before = performance.eventLoopUtilization();
+        handler(message.payload, attempt(run.signal)).then(
+          (value) => send({ kind: "done", value, waitedMs: performance.eventLoopUtilization(before).idle }),
+          crash,
+        );
         return;
+      }
       case "abort": {
         const reason = new DOMException(message.message, message.name);
         if (message.item === undefined) controller?.abort(reason);
@@ -138,10 +116,7 @@ export function serveIsolate(handler: AttemptHandler): void {
         return;
       }
     }
-  };
-  port.on("message", onMessage);
-  // The entry has loaded everything it imports: the host may now hand this thread work without
+  });  // The entry has loaded everything it imports: the host may now hand this thread work without
   // waiting for a start (a worker prefers a busy warm isolate to one still loading).
   send({ kind: "ready" });
-  parkSoon();
 }
