@@ -31,6 +31,7 @@ import type { Isolate, IsolateEnd } from "flytekit/internal";
 import type { AttemptIsolation } from "./attempt-isolation.ts";
 import type { AttemptThreadPayload, AttemptThreadResult } from "./isolate/attempt-thread.ts";
 import type { IsolatePool } from "./isolate/isolate-pool.ts";
+import { sentWithoutTask } from "./session-response.ts";
 import { encodedTaskOf, taskKeyOf } from "./task-encoding.ts";
 
 /** An item runs in a batch only if its task's items took less than this, each, or awaited less than this, in ms. */
@@ -225,7 +226,8 @@ export class AttemptBatches {
     const payload: AttemptThreadPayload = {
       task: encodedTaskOf(first.item.assignment).bytes,
       // The template travels once: each item without it.
-      items: batch.map(({ item }) => toBinary(AssignmentSchema, { ...item.assignment, task: undefined })),
+      // Each as the server sent it when it can (session-response.ts), else encoded here.
+      items: batch.map(({ item }) => sentWithoutTask(item.assignment) ?? toBinary(AssignmentSchema, { ...item.assignment, task: undefined })),
     };
     // Alone, the attempt's signal aborts the run (and stops the isolate after the grace period);
     // in a batch, it aborts its item alone.

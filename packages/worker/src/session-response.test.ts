@@ -7,7 +7,7 @@ import { create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { TaskTemplateSchema } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { AssignmentSchema, CompletionAck_Status, SessionResponseSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
-import { cutField, decodeSessionResponse } from "./session-response.ts";
+import { cutField, decodeSessionResponse, sentWithoutTask } from "./session-response.ts";
 import { encodedTaskOf } from "./task-encoding.ts";
 import { ints } from "./testing/literals.ts";
 
@@ -67,4 +67,22 @@ test("cutField takes a field's entries out and keeps the rest in order", () => {
   assert.deepEqual(values.map((v) => Buffer.from(v).toString()), ["x", "yz"]);
   assert.deepEqual(rest, new BinaryWriter().tag(1, WireType.Varint).uint32(5).tag(3, WireType.Varint).uint32(6).tag(4, WireType.Varint).uint32(7).finish());
   assert.equal(cutField(bytes, 9).rest, bytes, "nothing cut: the same bytes");
+});
+
+test("an isolate run's items are the assignments' bytes as the server sent them, without the template, each its own copy", () => {
+  // As the stream hands it over: a view on a larger buffer.
+  const bytes = Buffer.concat([Buffer.alloc(16), toBinary(SessionResponseSchema, message(3))]).subarray(16);
+  const [withTask, fromFirst] = decodeSessionResponse(bytes).assignments;
+  assert.ok(withTask !== undefined && fromFirst !== undefined);
+  const item = sentWithoutTask(withTask);
+  assert.ok(item !== undefined);
+  assert.equal(item.byteLength, item.buffer.byteLength, "not a view on the stream's buffer (a post would clone all of it)");
+  const read = fromBinary(AssignmentSchema, item);
+  assert.equal(read.task, undefined);
+  assert.ok(equals(AssignmentSchema, read, create(AssignmentSchema, { ...withTask, task: undefined })));
+  const second = sentWithoutTask(fromFirst);
+  assert.ok(second !== undefined);
+  assert.equal(second.byteLength, second.buffer.byteLength, "not a view either (nothing was cut from it)");
+  assert.ok(equals(AssignmentSchema, fromBinary(AssignmentSchema, second), fromFirst));
+  assert.equal(sentWithoutTask(create(AssignmentSchema, { attemptId: "made here" })), undefined, "not from a session message: the caller encodes it");
 });

@@ -5,7 +5,8 @@
  * equal to the task's last one (task-encoding.ts), while the isolate needs it encoded again. Here
  * the template's bytes are cut out of the assignment before it is decoded; a template whose bytes
  * were seen recently is the same decoded object as before, and its bytes and digest go to the
- * isolate as they came (task-encoding.ts `rememberEncoded`), without an encode or a hash. The
+ * isolate as they came (task-encoding.ts `rememberEncoded`), without an encode or a hash; so do
+ * the assignment's other bytes ({@link sentWithoutTask}), which each run's item carries. The
  * rest of the message (ids, inputs, acks, cancellations) is decoded as before.
  *
  * Decoded templates are shared by every assignment that carried the same bytes, across
@@ -29,6 +30,9 @@ interface KnownTemplate {
   readonly encoded: EncodedTask;
 }
 
+/** Each assignment's bytes without its template, as the server sent them (see {@link sentWithoutTask}). */
+const withoutTask = new WeakMap<Assignment, Uint8Array>();
+
 /** Recently seen templates by their bytes' length, then compared whole (most recent last). */
 const known = new Map<number, KnownTemplate[]>();
 let knownCount = 0;
@@ -45,10 +49,23 @@ export function decodeSessionResponse(bytes: Uint8Array): SessionResponse {
 function decodeAssignment(bytes: Uint8Array): Assignment {
   const { values: tasks, rest } = cutField(bytes, TASK_FIELD);
   // A template split over several fields (protobuf merges them) is never sent; decode it as it is.
-  if (tasks.length !== 1) return fromBinary(AssignmentSchema, bytes);
+  if (tasks.length > 1) return fromBinary(AssignmentSchema, bytes);
   const assignment = fromBinary(AssignmentSchema, rest);
-  assignment.task = templateOf(tasks[0] as Uint8Array);
+  // None: a later item of a message that carries its template once (task_from).
+  if (tasks.length === 1) assignment.task = templateOf(tasks[0] as Uint8Array);
+  withoutTask.set(assignment, rest);
   return assignment;
+}
+
+/**
+ * `assignment` encoded without its template — what an isolate run carries per item
+ * (attempt-batches.ts) — when it came from {@link decodeSessionResponse} with one: the bytes the
+ * server sent, copied out of the stream's buffer (a message posted to a thread clones a view's
+ * whole buffer). Undefined otherwise. Nothing changes a decoded assignment but its `task`.
+ */
+export function sentWithoutTask(assignment: Assignment): Uint8Array | undefined {
+  const rest = withoutTask.get(assignment);
+  return rest === undefined ? undefined : new Uint8Array(rest);
 }
 
 /** The decoded template of `bytes`: the one decoded before for the same bytes, if remembered. */
@@ -61,7 +78,7 @@ function templateOf(bytes: Uint8Array): TaskTemplate {
     }
   }
   // Its own copy: `bytes` is a view on the stream's read buffer.
-  const own = Uint8Array.prototype.slice.call(bytes);
+  const own = new Uint8Array(bytes);
   const task = fromBinary(TaskTemplateSchema, own);
   const entry: KnownTemplate = { task, encoded: { bytes: own, digest: createHash("sha256").update(own).digest("base64") } };
   rememberEncoded(task, entry.encoded);
