@@ -7,7 +7,8 @@ import { create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { TaskTemplateSchema } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
 import { AssignmentSchema, CompletionAck_Status, SessionResponseSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
-import { cutField, decodeSessionResponse, sentWithoutTask } from "./session-response.ts";
+import { itemBytes } from "./attempt-batches.ts";
+import { cutField, decodeSessionResponse } from "./session-response.ts";
 import { encodedTaskOf } from "./task-encoding.ts";
 import { ints } from "./testing/literals.ts";
 
@@ -33,14 +34,14 @@ const message = (i: number) =>
 
 test("a session message reads back as protobuf-es decodes it", () => {
   const bytes = toBinary(SessionResponseSchema, message(1));
-  assert.ok(equals(SessionResponseSchema, decodeSessionResponse(bytes), fromBinary(SessionResponseSchema, bytes)));
+  assert.ok(equals(SessionResponseSchema, decodeSessionResponse(bytes).response, fromBinary(SessionResponseSchema, bytes)));
   const empty = toBinary(SessionResponseSchema, create(SessionResponseSchema, { acks: [{ attemptId: "only", status: CompletionAck_Status.DUPLICATE }] }));
-  assert.ok(equals(SessionResponseSchema, decodeSessionResponse(empty), fromBinary(SessionResponseSchema, empty)));
+  assert.ok(equals(SessionResponseSchema, decodeSessionResponse(empty).response, fromBinary(SessionResponseSchema, empty)));
 });
 
 test("a template the server sends again is the one decoded before, and reaches the isolate as the bytes it was sent", () => {
-  const first = decodeSessionResponse(toBinary(SessionResponseSchema, message(1)));
-  const second = decodeSessionResponse(toBinary(SessionResponseSchema, message(2)));
+  const first = decodeSessionResponse(toBinary(SessionResponseSchema, message(1))).response;
+  const second = decodeSessionResponse(toBinary(SessionResponseSchema, message(2))).response;
   assert.equal(second.assignments[0]?.task, first.assignments[0]?.task, "not decoded again");
   assert.notEqual(second.assignments[2]?.task, second.assignments[0]?.task, "another template is its own");
   assert.equal(second.assignments[1]?.task, undefined, "task_from is the session's to resolve");
@@ -53,7 +54,7 @@ test("a template the server sends again is the one decoded before, and reaches t
   const sent = reordered.finish();
   const assignment = new BinaryWriter().tag(1, WireType.LengthDelimited).string("r").tag(7, WireType.LengthDelimited).bytes(sent).finish();
   const response = new BinaryWriter().tag(1, WireType.LengthDelimited).bytes(assignment).finish();
-  const decoded = decodeSessionResponse(response).assignments[0];
+  const decoded = decodeSessionResponse(response).response.assignments[0];
   assert.ok(decoded !== undefined);
   assert.equal(decoded.task?.id?.name, "response.reordered");
   assert.notDeepEqual(toBinary(TaskTemplateSchema, decoded.task), sent, "the test's bytes are not protobuf-es's own order");
@@ -72,17 +73,14 @@ test("cutField takes a field's entries out and keeps the rest in order", () => {
 test("an isolate run's items are the assignments' bytes as the server sent them, without the template, each its own copy", () => {
   // As the stream hands it over: a view on a larger buffer.
   const bytes = Buffer.concat([Buffer.alloc(16), toBinary(SessionResponseSchema, message(3))]).subarray(16);
-  const [withTask, fromFirst] = decodeSessionResponse(bytes).assignments;
-  assert.ok(withTask !== undefined && fromFirst !== undefined);
-  const item = sentWithoutTask(withTask);
-  assert.ok(item !== undefined);
-  assert.equal(item.byteLength, item.buffer.byteLength, "not a view on the stream's buffer (a post would clone all of it)");
-  const read = fromBinary(AssignmentSchema, item);
-  assert.equal(read.task, undefined);
-  assert.ok(equals(AssignmentSchema, read, create(AssignmentSchema, { ...withTask, task: undefined })));
-  const second = sentWithoutTask(fromFirst);
-  assert.ok(second !== undefined);
-  assert.equal(second.byteLength, second.buffer.byteLength, "not a view either (nothing was cut from it)");
-  assert.ok(equals(AssignmentSchema, fromBinary(AssignmentSchema, second), fromFirst));
-  assert.equal(sentWithoutTask(create(AssignmentSchema, { attemptId: "made here" })), undefined, "not from a session message: the caller encodes it");
+  const { response, sent } = decodeSessionResponse(bytes);
+  assert.equal(sent.length, response.assignments.length);
+  response.assignments.forEach((assignment, i) => {
+    const item = itemBytes({ assignment, ...(sent[i] !== undefined ? { sent: sent[i] } : {}) });
+    assert.ok(sent[i] !== undefined && Buffer.from(item).equals(sent[i]), "the bytes the server sent");
+    assert.equal(item.byteLength, item.buffer.byteLength, "not a view on the stream's buffer (a post would clone all of it)");
+    assert.ok(equals(AssignmentSchema, fromBinary(AssignmentSchema, item), create(AssignmentSchema, { ...assignment, task: undefined })));
+  });
+  const made = create(AssignmentSchema, { attemptId: "made here", task: template("response.made") });
+  assert.ok(equals(AssignmentSchema, fromBinary(AssignmentSchema, itemBytes({ assignment: made })), create(AssignmentSchema, { attemptId: "made here" })), "not from a session message: encoded here");
 });

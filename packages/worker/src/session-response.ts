@@ -6,8 +6,8 @@
  * the template's bytes are cut out of the assignment before it is decoded; a template whose bytes
  * were seen recently is the same decoded object as before, and its bytes and digest go to the
  * isolate as they came (task-encoding.ts `rememberEncoded`), without an encode or a hash; so do
- * the assignment's other bytes ({@link sentWithoutTask}), which each run's item carries. The
- * rest of the message (ids, inputs, acks, cancellations) is decoded as before.
+ * the assignment's other bytes ({@link DecodedResponse.sent}), which each run's item carries.
+ * The rest of the message (ids, inputs, acks, cancellations) is decoded as before.
  *
  * Decoded templates are shared by every assignment that carried the same bytes, across
  * messages: nothing in the worker changes a template (the isolate's copy is its own).
@@ -16,7 +16,7 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { createHash } from "node:crypto";
 import { TaskTemplateSchema, type TaskTemplate } from "@flyte/idl/gen/flyteidl/core/tasks_pb.js";
-import { AssignmentSchema, SessionResponseSchema, type Assignment, type SessionResponse } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { AssignmentSchema, SessionResponseSchema, type SessionResponse } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { rememberEncoded, type EncodedTask } from "./task-encoding.ts";
 
 /** `SessionResponse.assignments` and `Assignment.task` (worker.proto). */
@@ -30,42 +30,42 @@ interface KnownTemplate {
   readonly encoded: EncodedTask;
 }
 
-/** Each assignment's bytes without its template, as the server sent them (see {@link sentWithoutTask}). */
-const withoutTask = new WeakMap<Assignment, Uint8Array>();
-
 /** Recently seen templates by their bytes' length, then compared whole (most recent last). */
 const known = new Map<number, KnownTemplate[]>();
 let knownCount = 0;
 
+/** A decoded `SessionResponse` and what its assignments were sent as. */
+export interface DecodedResponse {
+  readonly response: SessionResponse;
+  /**
+   * Per assignment, in order, its bytes as the server sent them without the template (views on
+   * the message's bytes: copy before posting one to a thread, which would clone the whole
+   * buffer): what an isolate run carries per item (attempt-batches.ts). Undefined where the
+   * assignment was decoded whole.
+   */
+  readonly sent: readonly (Uint8Array | undefined)[];
+}
+
 /** `bytes`, a `SessionResponse`, decoded (see the module comment). */
-export function decodeSessionResponse(bytes: Uint8Array): SessionResponse {
+export function decodeSessionResponse(bytes: Uint8Array): DecodedResponse {
   const { values: assignments, rest } = cutField(bytes, ASSIGNMENTS_FIELD);
   const response = fromBinary(SessionResponseSchema, rest);
-  for (const assignment of assignments) response.assignments.push(decodeAssignment(assignment));
-  return response;
-}
-
-/** One `Assignment`, its template from {@link templateOf}. */
-function decodeAssignment(bytes: Uint8Array): Assignment {
-  const { values: tasks, rest } = cutField(bytes, TASK_FIELD);
-  // A template split over several fields (protobuf merges them) is never sent; decode it as it is.
-  if (tasks.length > 1) return fromBinary(AssignmentSchema, bytes);
-  const assignment = fromBinary(AssignmentSchema, rest);
-  // None: a later item of a message that carries its template once (task_from).
-  if (tasks.length === 1) assignment.task = templateOf(tasks[0] as Uint8Array);
-  withoutTask.set(assignment, rest);
-  return assignment;
-}
-
-/**
- * `assignment` encoded without its template — what an isolate run carries per item
- * (attempt-batches.ts) — when it came from {@link decodeSessionResponse} with one: the bytes the
- * server sent, copied out of the stream's buffer (a message posted to a thread clones a view's
- * whole buffer). Undefined otherwise. Nothing changes a decoded assignment but its `task`.
- */
-export function sentWithoutTask(assignment: Assignment): Uint8Array | undefined {
-  const rest = withoutTask.get(assignment);
-  return rest === undefined ? undefined : new Uint8Array(rest);
+  const sent: (Uint8Array | undefined)[] = [];
+  for (const bytes of assignments) {
+    const { values: tasks, rest } = cutField(bytes, TASK_FIELD);
+    // A template split over several fields (protobuf merges them) is never sent; decode it as it is.
+    if (tasks.length > 1) {
+      response.assignments.push(fromBinary(AssignmentSchema, bytes));
+      sent.push(undefined);
+      continue;
+    }
+    const assignment = fromBinary(AssignmentSchema, rest);
+    // None: a later item of a message that carries its template once (task_from).
+    if (tasks.length === 1) assignment.task = templateOf(tasks[0] as Uint8Array);
+    response.assignments.push(assignment);
+    sent.push(rest);
+  }
+  return { response, sent };
 }
 
 /** The decoded template of `bytes`: the one decoded before for the same bytes, if remembered. */

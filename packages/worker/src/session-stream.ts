@@ -12,8 +12,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { codeFromHttpStatus, endStreamFromJson } from "@connectrpc/connect/protocol-connect";
 import type { Http2SessionManager } from "@connectrpc/connect-node";
 import { EnvelopeReader, EnvelopeTooLarge, FLAG_END_STREAM } from "@flyte/engine";
-import type { SessionResponse } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
-import { decodeSessionResponse } from "./session-response.ts";
+import { decodeSessionResponse, type DecodedResponse } from "./session-response.ts";
 
 /** The session's HTTP/2 path. */
 export const SESSION_PATH = "/flyte.worker.v1.WorkerService/Session";
@@ -31,7 +30,7 @@ export class SessionStream {
   #ending = false;
 
   /** Opens the stream on `manager`; `onMessage` gets each response message; `signal` cancels. */
-  constructor(manager: Http2SessionManager, onMessage: (message: SessionResponse) => void, signal: AbortSignal) {
+  constructor(manager: Http2SessionManager, onMessage: (message: DecodedResponse) => void, signal: AbortSignal) {
     this.done = this.#run(manager, onMessage, signal);
   }
 
@@ -49,7 +48,7 @@ export class SessionStream {
     this.#stream?.end();
   }
 
-  async #run(manager: Http2SessionManager, onMessage: (message: SessionResponse) => void, signal: AbortSignal): Promise<void> {
+  async #run(manager: Http2SessionManager, onMessage: (message: DecodedResponse) => void, signal: AbortSignal): Promise<void> {
     if (signal.aborted) throw new ConnectError("the session was closed", Code.Canceled);
     let stream: http2.ClientHttp2Stream;
     try {
