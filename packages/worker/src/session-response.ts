@@ -51,19 +51,19 @@ export function decodeSessionResponse(bytes: Uint8Array): DecodedResponse {
   const { values: assignments, rest } = cutField(bytes, ASSIGNMENTS_FIELD);
   const response = fromBinary(SessionResponseSchema, rest);
   const sent: (Uint8Array | undefined)[] = [];
-  for (const bytes of assignments) {
-    const { values: tasks, rest } = cutField(bytes, TASK_FIELD);
+  for (const whole of assignments) {
+    const { values: tasks, rest: withoutTask } = cutField(whole, TASK_FIELD);
     // A template split over several fields (protobuf merges them) is never sent; decode it as it is.
     if (tasks.length > 1) {
-      response.assignments.push(fromBinary(AssignmentSchema, bytes));
+      response.assignments.push(fromBinary(AssignmentSchema, whole));
       sent.push(undefined);
       continue;
     }
-    const assignment = fromBinary(AssignmentSchema, rest);
+    const assignment = fromBinary(AssignmentSchema, withoutTask);
     // None: a later item of a message that carries its template once (task_from).
     if (tasks.length === 1) assignment.task = templateOf(tasks[0] as Uint8Array);
     response.assignments.push(assignment);
-    sent.push(rest);
+    sent.push(withoutTask);
   }
   return { response, sent };
 }
