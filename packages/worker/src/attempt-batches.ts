@@ -51,6 +51,8 @@ const MIN_BATCHED_TIMEOUT_MS = 10_000;
 export interface BatchItem {
   /** Has its task template. */
   readonly assignment: Assignment;
+  /** `assignment` as the server sent it, without its template (session-response.ts): what the item carries, copied. */
+  readonly sent?: Uint8Array;
   readonly isolation: AttemptIsolation;
   /** Aborts the attempt (a timeout, a cancel); while it waits for an isolate, it stops waiting. */
   readonly signal: AbortSignal;
@@ -225,7 +227,7 @@ export class AttemptBatches {
     const payload: AttemptThreadPayload = {
       task: encodedTaskOf(first.item.assignment).bytes,
       // The template travels once: each item without it.
-      items: batch.map(({ item }) => toBinary(AssignmentSchema, { ...item.assignment, task: undefined })),
+      items: batch.map(({ item }) => itemBytes(item)),
     };
     // Alone, the attempt's signal aborts the run (and stops the isolate after the grace period);
     // in a batch, it aborts its item alone.
@@ -273,6 +275,15 @@ export class AttemptBatches {
     const median = (values: readonly number[]): number => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)] as number;
     this.#itemMs.set(taskKey, { ms: median(counted.map((i) => result.ms[i] as number)), waitedMs: median(counted.map((i) => result.waitedMs[i] ?? 0)) });
   }
+}
+
+/**
+ * What an isolate run carries for `item`: its assignment without the template, binary — as the
+ * server sent it when known, copied out of the stream's buffer (a posted view clones its whole
+ * buffer); else encoded here.
+ */
+export function itemBytes(item: Pick<BatchItem, "assignment" | "sent">): Uint8Array {
+  return item.sent !== undefined ? new Uint8Array(item.sent) : toBinary(AssignmentSchema, { ...item.assignment, task: undefined });
 }
 
 /** How long a task's items ran in their thread, and how much of it they awaited, in ms. */

@@ -2,18 +2,17 @@
  * One `WorkerService.Session` call as a plain HTTP/2 stream speaking Connect's streaming
  * protocol: request messages are written as envelopes the caller has already encoded (the
  * completions' bytes go in as they are: completion-bytes.ts), response envelopes are decoded as
- * their bytes arrive and handed over at once. Through connect-es each message went through a chain
+ * their bytes arrive (templates kept as their bytes: session-response.ts) and handed over at once. Through connect-es each message went through a chain
  * of async iterables each way, and a request message was written only after the previous one's
  * write callback. The stream shares the connection (and its keep-alive) of the worker's other
  * calls: it is opened on their transport's `Http2SessionManager`.
  */
 import http2 from "node:http2";
-import { fromBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { codeFromHttpStatus, endStreamFromJson } from "@connectrpc/connect/protocol-connect";
 import type { Http2SessionManager } from "@connectrpc/connect-node";
 import { EnvelopeReader, EnvelopeTooLarge, FLAG_END_STREAM } from "@flyte/engine";
-import { SessionResponseSchema, type SessionResponse } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import { decodeSessionResponse, type DecodedResponse } from "./session-response.ts";
 
 /** The session's HTTP/2 path. */
 export const SESSION_PATH = "/flyte.worker.v1.WorkerService/Session";
@@ -31,7 +30,7 @@ export class SessionStream {
   #ending = false;
 
   /** Opens the stream on `manager`; `onMessage` gets each response message; `signal` cancels. */
-  constructor(manager: Http2SessionManager, onMessage: (message: SessionResponse) => void, signal: AbortSignal) {
+  constructor(manager: Http2SessionManager, onMessage: (message: DecodedResponse) => void, signal: AbortSignal) {
     this.done = this.#run(manager, onMessage, signal);
   }
 
@@ -49,7 +48,7 @@ export class SessionStream {
     this.#stream?.end();
   }
 
-  async #run(manager: Http2SessionManager, onMessage: (message: SessionResponse) => void, signal: AbortSignal): Promise<void> {
+  async #run(manager: Http2SessionManager, onMessage: (message: DecodedResponse) => void, signal: AbortSignal): Promise<void> {
     if (signal.aborted) throw new ConnectError("the session was closed", Code.Canceled);
     let stream: http2.ClientHttp2Stream;
     try {
@@ -91,7 +90,8 @@ export class SessionStream {
               if (error !== undefined) failure ??= error;
               continue;
             }
-            onMessage(fromBinary(SessionResponseSchema, frame.data));
+            // Templates stay as the server sent them, decoded once per distinct template (session-response.ts).
+            onMessage(decodeSessionResponse(frame.data));
           }
         } catch (error) {
           fail(error instanceof EnvelopeTooLarge ? new ConnectError(error.message, Code.ResourceExhausted) : ConnectError.from(error));

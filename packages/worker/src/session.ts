@@ -13,16 +13,20 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Http2SessionManager } from "@connectrpc/connect-node";
 import { envelope } from "@flyte/engine";
-import type { Assignment, CompletionAck_Status, SessionRequestSchema, SessionResponse } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
+import type { Assignment, CompletionAck_Status, SessionRequestSchema } from "@flyte/idl/gen/flyte/worker/v1/worker_pb.js";
 import { sessionRequestBytes } from "./completion-bytes.ts";
+import type { DecodedResponse } from "./session-response.ts";
 import { SessionStream } from "./session-stream.ts";
 
 type SessionRequestInit = MessageInitShape<typeof SessionRequestSchema>;
 
 /** What the session asks of its worker. */
 export interface SessionHost {
-  /** Attempts leased to this worker: run them. */
-  assigned(assignments: readonly Assignment[]): void;
+  /**
+   * Attempts leased to this worker: run them. `sent[i]`: assignment i as the server sent it
+   * without its template, when known (session-response.ts), a view to copy before keeping.
+   */
+  assigned(assignments: readonly Assignment[], sent: readonly (Uint8Array | undefined)[]): void;
   /** Attempts the server stopped (cancelled, timed out, lease lost). */
   cancelled(attemptIds: readonly string[]): void;
   /** Slots free now (concurrency − running + lent); 0 while stopping. */
@@ -123,9 +127,9 @@ export class WorkerSession {
     let answered = false;
     const requests = new SessionStream(
       this.#connection,
-      (res) => {
+      (decoded) => {
         answered = true;
-        this.#received(res);
+        this.#received(decoded);
       },
       this.#closing.signal,
     );
@@ -149,11 +153,11 @@ export class WorkerSession {
   }
 
   /** One message from the server: assignments to run, acks, cancellations. */
-  #received(res: SessionResponse): void {
+  #received({ response: res, sent }: DecodedResponse): void {
     if (res.assignments.length > 0) {
       this.#outstanding -= res.assignments.length;
       withTemplates(res.assignments);
-      this.#host.assigned(res.assignments);
+      this.#host.assigned(res.assignments, sent);
     }
     for (const ack of res.acks) {
       const waiting = this.#unacked.get(ack.attemptId);

@@ -54,6 +54,15 @@ export function encodedTaskOf(assignment: Assignment): EncodedTask {
   return encoded;
 }
 
+/**
+ * Records `encoded` as `task`'s bytes and digest: `task` was decoded from those very bytes (the
+ * template as the server sent it: session-response.ts), so {@link encodedTaskOf} hands them on
+ * as they are.
+ */
+export function rememberEncoded(task: TaskTemplate, encoded: EncodedTask): void {
+  encodedTasks.set(task, encoded);
+}
+
 /** `project:domain:name:version` of the attempt's task: items batch only with their own task's. */
 export function taskKeyOf(assignment: Assignment): string {
   const id = assignment.task?.id;

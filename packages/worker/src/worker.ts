@@ -96,8 +96,8 @@ export class Worker {
     const connection = new Http2SessionManager(options.endpoint);
     this.#client = createClient(WorkerService, createConnectTransport({ baseUrl: options.endpoint, httpVersion: "2", acceptCompression: [], sessionManager: connection }));
     this.#session = new WorkerSession(connection, { workerId: this.id, endpoint: options.endpoint, leaseMs: options.leaseMs ?? 30_000 }, {
-      assigned: (assignments) => {
-        for (const assignment of assignments) this.#start(assignment);
+      assigned: (assignments, sent) => {
+        assignments.forEach((assignment, i) => this.#start(assignment, sent[i]));
       },
       cancelled: (ids) => {
         for (const id of ids) this.#running.get(id)?.abort.abort(new DOMException("cancelled by the server", "AbortError"));
@@ -166,12 +166,13 @@ export class Worker {
     await session;
   }
 
-  #start(assignment: Assignment): void {
-    const attempt = this.#attempt(assignment).finally(() => this.#attempts.delete(attempt));
+  /** `sent`: the assignment as the server sent it, without its template (session.ts), when known. */
+  #start(assignment: Assignment, sent?: Uint8Array): void {
+    const attempt = this.#attempt(assignment, sent).finally(() => this.#attempts.delete(attempt));
     this.#attempts.add(attempt);
   }
 
-  async #attempt(assignment: Assignment): Promise<void> {
+  async #attempt(assignment: Assignment, sent: Uint8Array | undefined): Promise<void> {
     const abort = new AbortController();
     const id = assignment.attemptId;
     const what = describeAttempt(assignment);
@@ -193,6 +194,7 @@ export class Worker {
       // Undefined when the attempt was aborted while it waited for an isolate (isolate-pool.ts).
       end = await this.#batches.run({
         assignment,
+        ...(sent !== undefined ? { sent } : {}),
         isolation,
         signal: abort.signal,
         graceMs: this.#options.graceMs ?? DEFAULT_GRACE_MS,
