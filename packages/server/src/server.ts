@@ -29,6 +29,7 @@ import { httpGateway } from "./http-gateway/gateway.ts";
 import { consoleHttp } from "./console/console-http.ts";
 import { DOWNLOAD_PREFIX, UPLOAD_PREFIX, handleDownload, handleUpload, uploadsRoot, writeHead, type AnyRequest, type AnyResponse } from "./api/uploads.ts";
 import { openDatabase } from "./db/database.ts";
+import { groupCommitterFor } from "./db/group-commit.ts";
 import { RegistryStore } from "./registry/registry-store.ts";
 import { durableExecutions } from "./executions/durable-executions.ts";
 
@@ -53,6 +54,13 @@ export interface ServerOptions {
   readonly maxUploadBytes?: number;
   /** fsync every commit. @default true */
   readonly fsync?: boolean;
+  /**
+   * Start the database log's checkpoint thread with the server, not at its first checkpoint:
+   * `flyte start` does, so the thread's boot (tens of milliseconds of a core) is not taken from
+   * the server's first burst of work. Tests, which start many short-lived servers, leave it lazy.
+   * @default false
+   */
+  readonly prestartCheckpoints?: boolean;
   /**
    * Builds the handlers of the execution RPCs (and the worker and signal services).
    * @default durableExecutions(): the orchestrator on the SQLite store, dispatching to workers
@@ -190,6 +198,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     await executions.start?.();
+    if (options.prestartCheckpoints === true) groupCommitterFor(db).prestartCheckpoints();
     ready = true;
 
     let closing: Promise<void> | undefined;

@@ -46,7 +46,7 @@ export async function startCommand(argv: readonly string[], io: { stdout: NodeJS
   const workersText = args.options.get("workers")?.at(-1) ?? "2";
   if (!/^\d+$/.test(workersText) || Number(workersText) > 256) throw new UsageError(`--workers must be a number from 0 to 256 (got '${workersText}')`);
 
-  const server = await startServer({ port: Number(portText), dataDir, host });
+  const server = await startServer({ port: Number(portText), dataDir, host, prestartCheckpoints: true });
   io.stdout.write(`flyte: serving on ${server.url} (data: ${server.dataDir})\n`);
   const pool = new WorkerPool({ size: Number(workersText), endpoint: server.url, cacheDir: join(server.dataDir, "worker-cache"), log: io.stderr });
   pool.start();

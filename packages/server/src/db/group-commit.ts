@@ -65,6 +65,8 @@ export interface GroupCommitStats {
   readonly walSyncs: number;
   /** Checkpoints of the write-ahead log run off the event loop (fsync on, file databases). */
   readonly checkpoints: number;
+  /** Whether the checkpoint thread is started (see {@link GroupCommitter.prestartCheckpoints}). */
+  readonly checkpointThread: boolean;
 }
 
 /** The statements a group commit runs around its operations. */
@@ -318,7 +320,17 @@ export class GroupCommitter {
       unsyncedCommits: this.#unsyncedCommits,
       walSyncs: this.#wal?.syncs ?? 0,
       checkpoints: this.#checkpointer?.checkpoints ?? 0,
+      checkpointThread: this.#checkpointer?.started ?? false,
     };
+  }
+
+  /**
+   * Starts the log's checkpoint thread now, if there is one (fsync on, a file database), instead
+   * of after the first commits: for a long-running server, before its first work arrives (see
+   * WalCheckpointer.prestart). Whether it has started shows in {@link stats}.
+   */
+  prestartCheckpoints(): void {
+    this.#checkpointer?.prestart();
   }
 
   /** Commits what is pending, then refuses further writes. */

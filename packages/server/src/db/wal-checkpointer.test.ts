@@ -39,11 +39,31 @@ test("with fsync on, the committer's connection never checkpoints; a thread of i
   reopened.close();
 });
 
+test("a prestarted checkpoint thread is running before the first commit, and serves the checkpoints as a lazy one does", async () => {
+  const path = join(dir, "db.sqlite");
+  const db = openDatabase(path);
+  db.sqlite.exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)");
+  const committer = new GroupCommitter(db);
+  assert.equal(committer.stats.checkpointThread, false, "lazy until asked");
+  committer.prestartCheckpoints();
+  assert.equal(committer.stats.checkpointThread, true);
+  assert.equal(committer.stats.commits, 0);
+  const insert = db.sqlite.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+  for (let i = 0; i < 200; i++) await committer.submit(() => insert.run(i, new Uint8Array(3000).fill(i % 256)));
+  for (let i = 0; i < 600 && committer.stats.checkpoints === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(committer.stats.checkpoints > 0, "the prestarted thread checkpoints");
+  await committer.close();
+  db.close();
+  assert.equal(existsSync(`${path}-wal`), false, "the log removed at close");
+});
+
 test("without fsync there is no checkpoint thread: SQLite's own checkpoints stay on", () => {
   const db = openDatabase(join(dir, "db.sqlite"), { fsync: false });
   const committer = new GroupCommitter(db);
   assert.equal((db.sqlite.prepare("PRAGMA wal_autocheckpoint").get() as { wal_autocheckpoint: number }).wal_autocheckpoint, 1000);
   assert.equal(committer.stats.checkpoints, 0);
+  committer.prestartCheckpoints();
+  assert.equal(committer.stats.checkpointThread, false, "nothing to prestart");
   db.close();
 });
 
