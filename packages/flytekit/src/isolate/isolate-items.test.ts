@@ -52,3 +52,19 @@ test("aborting the run aborts the running item and every item after it", { timeo
     await isolate.terminate();
   }
 });
+
+test("a run whose signal is aborted before it starts runs aborted, and its isolate serves the next run", { timeout: 60_000 }, async () => {
+  const isolate = new Isolate({ entry: ENTRY });
+  try {
+    const abort = new AbortController();
+    abort.abort(new DOMException("cancelled before it started", "AbortError"));
+    // Item 0 waits for its signal: if the abort reached anything but this run, the grace period
+    // would stop the isolate instead.
+    const end = await isolate.run({ count: 2, hang: 0 }, { signal: abort.signal, graceMs: 2_000 });
+    assert.deepEqual(end, { kind: "done", value: ["aborted", "aborted"] });
+    assert.equal(isolate.alive, true);
+    assert.deepEqual(await isolate.run({ count: 1, hang: -1 }), { kind: "done", value: ["done"] });
+  } finally {
+    await isolate.terminate();
+  }
+});

@@ -153,9 +153,11 @@ export class Isolate {
       graceTimer.unref();
     };
     const ended = new Promise<IsolateEnd>((resolve) => (this.#end = resolve));
+    // The run goes first: the thread takes messages in order, and an abort it read before this
+    // run would reach the previous run's controller, leaving this run to the grace period.
+    this.#post({ kind: "run", payload });
     if (signal?.aborted === true) onAbort();
     else signal?.addEventListener("abort", onAbort, { once: true });
-    this.#post({ kind: "run", payload });
     return ended.finally(() => {
       clearTimeout(graceTimer);
       signal?.removeEventListener("abort", onAbort);
