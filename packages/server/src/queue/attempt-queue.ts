@@ -1,12 +1,13 @@
 import { randomInt } from "node:crypto";
 import { EventEmitter, once } from "node:events";
 import { performance } from "node:perf_hooks";
-import type { StatementSync } from "node:sqlite";
 import type { Database } from "../db/database.ts";
 import { GroupAbortError, groupCommitterFor, type GroupCommitter } from "../db/group-commit.ts";
 import { migrate } from "../db/migrations.ts";
 import { QueueError } from "./queue-error.ts";
+import { leasedKept, leasedOf, queued, released, type AttemptRow, type Kept } from "./queue-rows.ts";
 import { queueMigrations } from "./queue-schema.ts";
+import { prepareQueueStatements, type QueueStatements } from "./queue-statements.ts";
 import type {
   AttemptState,
   CompletionOutcome,
@@ -23,43 +24,6 @@ import type {
 export interface AttemptQueueOptions {
   /** Milliseconds since the epoch; tests pass a fake. @default Date.now */
   readonly now?: () => number;
-}
-
-interface AttemptRow {
-  id: number;
-  execution_id: string;
-  node_id: string;
-  attempt: number;
-  task_key: string;
-  payload: Uint8Array;
-  priority: number;
-  state: string;
-  worker_id: string | null;
-  lease_until: number | null;
-  lease_count: number;
-  result: Uint8Array | null;
-  log: string | null;
-  lease_token: number | null;
-  enqueued_at: number;
-  completed_at: number | null;
-}
-
-const RELEASED_COLUMNS = "id, execution_id, node_id, attempt, task_key, worker_id, lease_count";
-const LEASED_COLUMNS = "id, execution_id, node_id, attempt, task_key, payload, priority, lease_until, lease_token";
-
-/**
- * An attempt enqueued by this process and not handed out yet, as its enqueuer built it: a lease
- * claims its row without reading it back (see {@link AttemptQueue.lease}).
- */
-interface Kept {
-  readonly decoded: object;
-  readonly executionId: string;
-  readonly nodeId: string;
-  readonly attempt: number;
-  readonly taskKey: string;
-  readonly priority: number;
-  /** The very bytes inserted as the row's payload. */
-  readonly payload: Uint8Array;
 }
 
 /**
@@ -107,11 +71,7 @@ export class AttemptQueue {
   readonly #committer: GroupCommitter;
   readonly #now: () => number;
   readonly #work = new EventEmitter();
-  readonly #sql: Record<
-    | "insert" | "insertLeased" | "findId" | "findRow" | "cancelOne" | "lease" | "claim" | "claimKept" | "anyPending" | "heartbeat" | "state" | "holder" | "complete" | "expire" | "cancel" | "pending" | "get"
-    | "byExecution" | "byNode" | "getLog" | "setLog" | "resultByNode" | "payloadByNode",
-    StatementSync
-  >;
+  readonly #sql: QueueStatements;
   #outstanding = 0;
   /** Workers waiting for work, in the order new attempts go to them (see {@link Claimer}). */
   #claimers: Claimer[] = [];
@@ -129,66 +89,7 @@ export class AttemptQueue {
     this.#committer = groupCommitterFor(db);
     this.#now = options.now ?? Date.now;
     this.#work.setMaxListeners(0);
-    const sqlite = db.sqlite;
-    this.#sql = {
-      insert: sqlite.prepare(
-        `INSERT INTO queue_attempts (execution_id, node_id, attempt, task_key, payload, priority, enqueued_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id, node_id, attempt) DO NOTHING`,
-      ),
-      // A hand-out's row: inserted already leased to the waiting worker, instead of inserted
-      // pending and then claimed by a second statement (which also moved its entry from the
-      // pending index to the leased one).
-      insertLeased: sqlite.prepare(
-        `INSERT INTO queue_attempts (execution_id, node_id, attempt, task_key, payload, priority, enqueued_at, state, worker_id, lease_until, lease_count, lease_token)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'leased', ?, ?, 1, ?) ON CONFLICT (execution_id, node_id, attempt) DO NOTHING`,
-      ),
-      findId: sqlite.prepare("SELECT id FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
-      findRow: sqlite.prepare("SELECT id, state, result FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
-      cancelOne: sqlite.prepare(
-        `UPDATE queue_attempts SET state = 'cancelled' WHERE id = ? AND state IN ('pending', 'leased') RETURNING ${RELEASED_COLUMNS}`,
-      ),
-      // The ids to lease, then `claim` per id: an UPDATE ... WHERE id IN (subquery) builds a
-      // temporary table per call and cost half as much again (docs/benchmarks.md, sixth round).
-      lease: sqlite.prepare("SELECT id FROM queue_attempts WHERE state = 'pending' ORDER BY priority DESC, id LIMIT ?"),
-      claim: sqlite.prepare(
-        `UPDATE queue_attempts SET state = 'leased', worker_id = :worker, lease_until = :until, lease_count = lease_count + 1, lease_token = :token
-         WHERE id = :id AND state = 'pending' RETURNING ${LEASED_COLUMNS}`,
-      ),
-      // `claim` of a row this process enqueued and still holds (Kept): nothing read back. Returning
-      // the row copied its payload out of SQLite per leased item, a third of the claim's CPU
-      // (docs/benchmarks.md, ninth round).
-      claimKept: sqlite.prepare(
-        `UPDATE queue_attempts SET state = 'leased', worker_id = :worker, lease_until = :until, lease_count = lease_count + 1, lease_token = :token
-         WHERE id = :id AND state = 'pending'`,
-      ),
-      anyPending: sqlite.prepare("SELECT 1 FROM queue_attempts WHERE state = 'pending' LIMIT 1"),
-      heartbeat: sqlite.prepare(
-        "UPDATE queue_attempts SET lease_until = ? WHERE id = ? AND worker_id = ? AND state = 'leased'",
-      ),
-      state: sqlite.prepare("SELECT state FROM queue_attempts WHERE id = ?"),
-      holder: sqlite.prepare("SELECT state, worker_id, lease_token FROM queue_attempts WHERE id = ?"),
-      // Records only for the holder of the lease (and of the lease the token names, given one):
-      // one statement for the usual case; `state` tells the others apart when it changed nothing.
-      complete: sqlite.prepare(
-        `UPDATE queue_attempts SET state = 'completed', result = :result, log = coalesce(:log, log), completed_at = :at, lease_until = NULL
-         WHERE id = :id AND state = 'leased' AND worker_id = :worker AND (:token IS NULL OR lease_token = :token)`,
-      ),
-      expire: sqlite.prepare(
-        `UPDATE queue_attempts SET state = 'expired' WHERE state = 'leased' AND lease_until <= ? RETURNING ${RELEASED_COLUMNS}`,
-      ),
-      cancel: sqlite.prepare(
-        `UPDATE queue_attempts SET state = 'cancelled' WHERE execution_id = ? AND state IN ('pending', 'leased')
-         RETURNING ${RELEASED_COLUMNS}`,
-      ),
-      pending: sqlite.prepare("SELECT count(*) AS n FROM queue_attempts WHERE state = 'pending'"),
-      get: sqlite.prepare("SELECT * FROM queue_attempts WHERE id = ?"),
-      byExecution: sqlite.prepare("SELECT * FROM queue_attempts WHERE execution_id = ? ORDER BY id"),
-      byNode: sqlite.prepare("SELECT * FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
-      getLog: sqlite.prepare("SELECT log FROM queue_attempts WHERE id = ?"),
-      setLog: sqlite.prepare("UPDATE queue_attempts SET log = ? WHERE id = ?"),
-      resultByNode: sqlite.prepare("SELECT result FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
-      payloadByNode: sqlite.prepare("SELECT payload FROM queue_attempts WHERE execution_id = ? AND node_id = ? AND attempt = ?"),
-    };
+    this.#sql = prepareQueueStatements(db.sqlite);
   }
 
   /**
@@ -620,57 +521,4 @@ function notIssued(attemptId: number, workerId: string): QueueError {
 /** A random lease token, never 0 (0 is "no token" on the wire). */
 function newLeaseToken(): number {
   return 1 + randomInt(0xffff_fffe);
-}
-
-/** The hand-out of a kept attempt just claimed: its enqueuer's payload bytes and message, not a copy read back. */
-function leasedKept(id: number, kept: Kept, leaseUntil: number, leaseToken: number): LeasedAttempt {
-  const { executionId, nodeId, attempt, taskKey, payload, priority, decoded } = kept;
-  return { id, executionId, nodeId, attempt, taskKey, payload, priority, leaseUntil, leaseToken, decoded };
-}
-
-function leasedOf(row: AttemptRow): LeasedAttempt {
-  return {
-    id: row.id,
-    executionId: row.execution_id,
-    nodeId: row.node_id,
-    attempt: row.attempt,
-    taskKey: row.task_key,
-    payload: row.payload,
-    priority: row.priority,
-    leaseUntil: row.lease_until as number,
-    leaseToken: row.lease_token as number,
-  };
-}
-
-function released(row: AttemptRow): ReleasedAttempt {
-  const attempt: { -readonly [K in keyof ReleasedAttempt]: ReleasedAttempt[K] } = {
-    id: row.id,
-    executionId: row.execution_id,
-    nodeId: row.node_id,
-    attempt: row.attempt,
-    taskKey: row.task_key,
-    leaseCount: row.lease_count,
-  };
-  if (row.worker_id !== null) attempt.workerId = row.worker_id;
-  return attempt;
-}
-
-function queued(row: AttemptRow): QueuedAttempt {
-  const attempt: { -readonly [K in keyof QueuedAttempt]: QueuedAttempt[K] } = {
-    id: row.id,
-    executionId: row.execution_id,
-    nodeId: row.node_id,
-    attempt: row.attempt,
-    taskKey: row.task_key,
-    priority: row.priority,
-    state: row.state as AttemptState,
-    leaseCount: row.lease_count,
-    enqueuedAt: row.enqueued_at,
-  };
-  if (row.worker_id !== null) attempt.workerId = row.worker_id;
-  if (row.lease_until !== null) attempt.leaseUntil = row.lease_until;
-  if (row.completed_at !== null) attempt.completedAt = row.completed_at;
-  if (row.result !== null) attempt.result = row.result;
-  if (row.log !== null) attempt.log = row.log;
-  return attempt;
 }
